@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+// Unblock: offline smart-card PIN unblock by challenge/response, as a binary RPC service.
+import PackageDescription
+
+let package = Package(
+    name: "Unblock",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "UnblockWire", targets: ["UnblockWire"]),
+        .library(name: "UnblockCrypto", targets: ["UnblockCrypto"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2")
+    ],
+    targets: [
+        // System libraries, found through pkg-config (Scripts/bootstrap installs them).
+        .systemLibrary(
+            name: "CProtobufC",
+            pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibcrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // The protobuf-c code generated from Protos/ (Scripts/generate-protos); committed.
+        .target(name: "CUnblockProtos", dependencies: ["CProtobufC"]),
+
+        // The public wire contract: Swift bindings for every message and the frame codec.
+        .target(
+            name: "UnblockWire",
+            dependencies: [
+                "CUnblockProtos",
+                "CProtobufC",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
+        // Every cryptographic operation, over the system libcrypto, and its worker pool.
+        .target(name: "UnblockCrypto", dependencies: ["CLibcrypto"]),
+
+        // Micro-benchmarks of the wire and crypto hot paths (run in release by Scripts/microbench).
+        .executableTarget(
+            name: "unblock-microbench",
+            dependencies: ["UnblockWire", "UnblockCrypto", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/UnblockMicrobench"
+        ),
+
+        .testTarget(
+            name: "UnblockWireTests",
+            dependencies: [
+                "UnblockWire",
+                "CProtobufC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,80 @@
+// Checked reads of fields out of an unpacked protobuf-c struct.
+import CProtobufC
+
+/// Converts C fields to Swift values, enforcing the contract protobuf-c does not:
+/// UTF-8, size limits and known enum values.
+enum CReader {
+    static func string(
+        _ pointer: UnsafePointer<CChar>?,
+        field: StaticString,
+        limit: Int = WireLimits.maxStringBytes
+    ) throws(WireError) -> String {
+        guard let pointer else { return "" }
+        var count = 0
+        while count <= limit, pointer[count] != 0 { count += 1 }
+        guard count <= limit else {
+            throw WireError(code: .fieldTooLong, message: "\(field) is longer than \(limit) bytes")
+        }
+        let bytes = UnsafeRawBufferPointer(start: pointer, count: count).bindMemory(to: UInt8.self)
+        guard let string = String(validating: bytes, as: UTF8.self) else {
+            throw WireError(code: .invalidUTF8, message: "\(field) is not valid UTF-8")
+        }
+        return string
+    }
+
+    static func bytes(
+        _ data: ProtobufCBinaryData,
+        field: StaticString,
+        limit: Int = WireLimits.maxSmallBytes
+    ) throws(WireError) -> [UInt8] {
+        guard data.len <= limit else {
+            throw WireError(code: .fieldTooLong, message: "\(field) is longer than \(limit) bytes")
+        }
+        guard data.len > 0, let pointer = data.data else { return [] }
+        return Array(UnsafeBufferPointer(start: pointer, count: data.len))
+    }
+
+    static func enumeration<Value: RawRepresentable<UInt32>>(
+        _ raw: UInt32,
+        field: StaticString
+    ) throws(WireError) -> Value {
+        guard let value = Value(rawValue: raw) else {
+            throw WireError(code: .unknownEnumValue, message: "\(field) has unknown value \(raw)")
+        }
+        return value
+    }
+
+    static func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
+        _ count: Int,
+        _ pointer: UnsafePointer<CValue>?,
+        field: StaticString
+    ) throws(WireError) -> [Value] {
+        guard count > 0, let pointer else { return [] }
+        var values: [Value] = []
+        values.reserveCapacity(count)
+        for index in 0..<count {
+            values.append(try enumeration(pointer[index].rawValue, field: field))
+        }
+        return values
+    }
+
+    static func message<Message: WireMessage, CMessage>(
+        _ pointer: UnsafePointer<CMessage>?
+    ) throws(WireError) -> Message? {
+        guard let pointer else { return nil }
+        return try Message.wireType.read(UnsafeRawPointer(pointer))
+    }
+
+    static func messages<Message: WireMessage, CMessage>(
+        _ count: Int,
+        _ pointers: UnsafePointer<UnsafeMutablePointer<CMessage>?>?
+    ) throws(WireError) -> [Message] {
+        guard count > 0, let pointers else { return [] }
+        var messages: [Message] = []
+        messages.reserveCapacity(count)
+        for index in 0..<count {
+            if let message: Message = try message(UnsafePointer(pointers[index])) { messages.append(message) }
+        }
+        return messages
+    }
+}

@@ -1,0 +1,28 @@
+// Writes frames: a 4-byte unsigned big-endian length, then the payload.
+import NIOCore
+
+/// Encodes each outbound payload as one length-prefixed frame.
+public struct FrameEncoder: MessageToByteEncoder {
+    public typealias OutboundIn = ByteBuffer
+
+    public init() {}
+
+    public func encode(data: ByteBuffer, out: inout ByteBuffer) throws {
+        out.reserveCapacity(minimumWritableBytes: FrameDecoder.lengthPrefixSize + data.readableBytes)
+        out.writeInteger(UInt32(data.readableBytes))
+        out.writeImmutableBuffer(data)
+    }
+}
+
+extension ByteBuffer {
+    /// Appends `message` as one complete frame (length prefix and payload), without an extra copy.
+    /// - Returns: the number of bytes written, prefix included.
+    @discardableResult
+    public mutating func writeFrame(_ message: some WireMessage) -> Int {
+        let lengthIndex = writerIndex
+        writeInteger(UInt32(0))
+        let length = message.serialize(into: &self)
+        setInteger(UInt32(length), at: lengthIndex)
+        return FrameDecoder.lengthPrefixSize + length
+    }
+}

@@ -1,0 +1,68 @@
+// Authenticate: log in with username and password, get a session token.
+import CUnblockProtos
+
+/// Log in with a method other than the blocked card.
+public struct AuthenticateRequest: WireMessage {
+    public var username: String
+    /// Never logged; wiped by the server after hashing.
+    public var password: String
+
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+
+    public static let wireType = WireType<Self>(
+        initialize: unblock__v1__authenticate_request__init,
+        unpack: unblock__v1__authenticate_request__unpack,
+        free: unblock__v1__authenticate_request__free_unpacked,
+        read: { c throws(WireError) in
+            Self(
+                username: try CReader.string(c.username, field: "AuthenticateRequest.username"),
+                password: try CReader.string(c.password, field: "AuthenticateRequest.password")
+            )
+        },
+        write: { message, c, arena in
+            c.username = arena.string(message.username)
+            c.password = arena.string(message.password)
+        }
+    )
+}
+
+/// A new session: the token to send with every call, when it expires, and who it is for.
+public struct AuthenticateResponse: WireMessage {
+    /// 32 random bytes, base64url without padding.
+    public var sessionToken: String
+    /// Absolute expiry, milliseconds since the Unix epoch.
+    public var expiresAtUnixMilliseconds: UInt64
+    /// The session also ends after this many seconds without a call.
+    public var idleTimeoutSeconds: UInt32
+    public var user: User?
+
+    public init(sessionToken: String, expiresAtUnixMilliseconds: UInt64, idleTimeoutSeconds: UInt32, user: User?) {
+        self.sessionToken = sessionToken
+        self.expiresAtUnixMilliseconds = expiresAtUnixMilliseconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.user = user
+    }
+
+    public static let wireType = WireType<Self>(
+        initialize: unblock__v1__authenticate_response__init,
+        unpack: unblock__v1__authenticate_response__unpack,
+        free: unblock__v1__authenticate_response__free_unpacked,
+        read: { c throws(WireError) in
+            Self(
+                sessionToken: try CReader.string(c.session_token, field: "AuthenticateResponse.session_token"),
+                expiresAtUnixMilliseconds: c.expires_at_unix_ms,
+                idleTimeoutSeconds: c.idle_timeout_seconds,
+                user: try CReader.message(c.user)
+            )
+        },
+        write: { message, c, arena in
+            c.session_token = arena.string(message.sessionToken)
+            c.expires_at_unix_ms = message.expiresAtUnixMilliseconds
+            c.idle_timeout_seconds = message.idleTimeoutSeconds
+            c.user = message.user.map { arena.message($0, as: Unblock__V1__User.self) }
+        }
+    )
+}

@@ -1,0 +1,94 @@
+// The envelope: RequestFrame and ResponseFrame (package unblock.rpc.v1).
+import CUnblockProtos
+
+/// One call from the client: which method, on whose session, and the request message.
+public struct RequestFrame: WireMessage {
+    /// Chosen by the client, unique among its calls in flight; 0 is reserved for connection errors.
+    public var callID: UInt64
+    /// Full method name, e.g. `/unblock.v1.SelfService/UnblockPinOffline`.
+    public var method: String
+    /// Session token from Authenticate; empty for Authenticate and Health.
+    public var sessionToken: String
+    /// Relative deadline in milliseconds; nil means the server's default.
+    public var timeoutMilliseconds: UInt32?
+    /// The serialized request message of the method.
+    public var message: [UInt8]
+
+    public init(
+        callID: UInt64,
+        method: String,
+        sessionToken: String = "",
+        timeoutMilliseconds: UInt32? = nil,
+        message: [UInt8] = []
+    ) {
+        self.callID = callID
+        self.method = method
+        self.sessionToken = sessionToken
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.message = message
+    }
+
+    public static let wireType = WireType<Self>(
+        initialize: unblock__rpc__v1__request_frame__init,
+        unpack: unblock__rpc__v1__request_frame__unpack,
+        free: unblock__rpc__v1__request_frame__free_unpacked,
+        read: { c throws(WireError) in
+            Self(
+                callID: c.call_id,
+                method: try CReader.string(c.method, field: "RequestFrame.method"),
+                sessionToken: try CReader.string(c.session_token, field: "RequestFrame.session_token"),
+                timeoutMilliseconds: c.deadline_case == UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE_TIMEOUT_MS
+                    ? c.timeout_ms : nil,
+                message: try CReader.bytes(c.message, field: "RequestFrame.message", limit: .max)
+            )
+        },
+        write: { message, c, arena in
+            c.call_id = message.callID
+            c.method = arena.string(message.method)
+            c.session_token = arena.string(message.sessionToken)
+            if let timeout = message.timeoutMilliseconds {
+                c.deadline_case = UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE_TIMEOUT_MS
+                c.timeout_ms = timeout
+            }
+            c.message = arena.bytes(message.message)
+        }
+    )
+}
+
+/// The answer to one call, or (call id 0) a connection-level error sent before closing.
+public struct ResponseFrame: WireMessage {
+    /// The call this answers; 0 for a connection-level error.
+    public var callID: UInt64
+    public var statusCode: StatusCode
+    /// Human-readable; empty on OK.
+    public var statusMessage: String
+    /// The serialized response message of the method; empty unless OK.
+    public var message: [UInt8]
+
+    public init(callID: UInt64, statusCode: StatusCode = .ok, statusMessage: String = "", message: [UInt8] = []) {
+        self.callID = callID
+        self.statusCode = statusCode
+        self.statusMessage = statusMessage
+        self.message = message
+    }
+
+    public static let wireType = WireType<Self>(
+        initialize: unblock__rpc__v1__response_frame__init,
+        unpack: unblock__rpc__v1__response_frame__unpack,
+        free: unblock__rpc__v1__response_frame__free_unpacked,
+        read: { c throws(WireError) in
+            Self(
+                callID: c.call_id,
+                statusCode: try CReader.enumeration(c.status_code.rawValue, field: "ResponseFrame.status_code"),
+                statusMessage: try CReader.string(c.status_message, field: "ResponseFrame.status_message"),
+                message: try CReader.bytes(c.message, field: "ResponseFrame.message", limit: .max)
+            )
+        },
+        write: { message, c, arena in
+            c.call_id = message.callID
+            c.status_code = Unblock__Rpc__V1__StatusCode(rawValue: message.statusCode.rawValue)
+            c.status_message = arena.string(message.statusMessage)
+            c.message = arena.bytes(message.message)
+        }
+    )
+}

@@ -1,0 +1,42 @@
+// Health: is the server serving? No session needed.
+import CUnblockProtos
+
+/// Asks whether the server is serving.
+public struct HealthRequest: WireMessage {
+    public init() {}
+
+    public static let wireType = WireType<Self>(
+        initialize: unblock__v1__health_request__init,
+        unpack: unblock__v1__health_request__unpack,
+        free: unblock__v1__health_request__free_unpacked,
+        read: { _ in Self() },
+        write: { _, _, _ in }
+    )
+}
+
+/// Whether the server is serving, and its version.
+public struct HealthResponse: WireMessage {
+    public var status: ServingStatus
+    public var version: String
+
+    public init(status: ServingStatus, version: String) {
+        self.status = status
+        self.version = version
+    }
+
+    public static let wireType = WireType<Self>(
+        initialize: unblock__v1__health_response__init,
+        unpack: unblock__v1__health_response__unpack,
+        free: unblock__v1__health_response__free_unpacked,
+        read: { c throws(WireError) in
+            Self(
+                status: try CReader.enumeration(c.status.rawValue, field: "HealthResponse.status"),
+                version: try CReader.string(c.version, field: "HealthResponse.version")
+            )
+        },
+        write: { message, c, arena in
+            c.status = Unblock__V1__ServingStatus(rawValue: message.status.rawValue)
+            c.version = arena.string(message.version)
+        }
+    )
+}
