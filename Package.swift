@@ -10,7 +10,8 @@ let package = Package(
         .library(name: "UnblockCrypto", targets: ["UnblockCrypto"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2")
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // System libraries, found through pkg-config (Scripts/bootstrap installs them).
@@ -39,7 +40,10 @@ let package = Package(
         ),
 
         // Every cryptographic operation, over the system libcrypto, and its worker pool.
-        .target(name: "UnblockCrypto", dependencies: ["CLibcrypto"]),
+        .target(
+            name: "UnblockCrypto",
+            dependencies: ["CLibcrypto", .product(name: "DequeModule", package: "swift-collections")]
+        ),
 
         // Micro-benchmarks of the wire and crypto hot paths (run in release by Scripts/microbench).
         .executableTarget(

@@ -1,1 +1,35 @@
-// placeholder
+// The block ciphers an admin key can use, with their key and block lengths.
+
+/// The algorithm of a card's admin key; it fixes the key length and the challenge length.
+public enum AdminKeyAlgorithm: String, Sendable, CaseIterable, Codable {
+    /// 3-key 3DES-EDE (24-byte key, 8-byte block). Deprecated by NIST; still on many cards.
+    case tripleDES = "3des"
+    case aes128
+    case aes192
+    case aes256
+
+    /// Key length in bytes.
+    public var keyLength: Int {
+        switch self {
+        case .tripleDES: 24
+        case .aes128: 16
+        case .aes192: 24
+        case .aes256: 32
+        }
+    }
+
+    /// Block length in bytes: the length of a challenge and of its response.
+    public var blockLength: Int {
+        self == .tripleDES ? 8 : 16
+    }
+
+    /// The OpenSSL name of the one-block ECB cipher.
+    var openSSLName: String {
+        switch self {
+        case .tripleDES: "DES-EDE3-ECB"
+        case .aes128: "AES-128-ECB"
+        case .aes192: "AES-192-ECB"
+        case .aes256: "AES-256-ECB"
+        }
+    }
+}

@@ -1,0 +1,76 @@
+// The challenge a card shows, as people type it, and the response in the form Windows reads.
+
+/// A challenge normalised to bytes: hex in either case; spaces, dashes and colons ignored.
+public struct Challenge: Sendable, Equatable {
+    /// The challenge bytes, exactly one block of the key's algorithm.
+    public let bytes: [UInt8]
+
+    /// Parses the text a user typed for a key of `algorithm`.
+    /// - Throws: `CryptoError` with `.invalidChallengeCharacter` (naming the character and its
+    ///   position) or `.wrongChallengeLength` (saying how many hex digits are expected).
+    public init(text: String, algorithm: AdminKeyAlgorithm) throws(CryptoError) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(algorithm.blockLength)
+        var high: UInt8?
+        var digits = 0
+        for (position, character) in text.unicodeScalars.enumerated() {
+            let nibble: UInt8
+            switch character {
+            case "0"..."9": nibble = UInt8(character.value - 48)
+            case "a"..."f": nibble = UInt8(character.value - 87)
+            case "A"..."F": nibble = UInt8(character.value - 55)
+            case " ", "-", ":", "\t": continue
+            default:
+                let shown =
+                    character.properties.isWhitespace || character.value < 0x20
+                    ? "U+\(String(character.value, radix: 16, uppercase: true))" : "'\(character)'"
+                throw CryptoError(
+                    code: .invalidChallengeCharacter,
+                    message: "the challenge has \(shown) at position \(position + 1); "
+                        + "only hex digits 0-9 and A-F, spaces and dashes are allowed"
+                )
+            }
+            digits += 1
+            if let first = high {
+                if bytes.count < algorithm.blockLength { bytes.append(first << 4 | nibble) }
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        let expected = algorithm.blockLength * 2
+        guard digits == expected else {
+            throw CryptoError(
+                code: .wrongChallengeLength,
+                message: "the challenge has \(digits) hex digits; a card with a \(algorithm.rawValue) key "
+                    + "shows \(expected) (\(algorithm.blockLength) bytes)"
+            )
+        }
+        self.bytes = bytes
+    }
+
+    /// The challenge in the form Windows shows it.
+    public var formatted: String { HexFormat.grouped(bytes) }
+}
+
+/// Hex the way Windows shows challenges: uppercase, groups of four digits separated by spaces.
+public enum HexFormat {
+    private static let digits = Array("0123456789ABCDEF".utf8)
+
+    /// `[0x16, 0x03, 0xEB, 0xDF]` gives `"1603 EBDF"`.
+    public static func grouped(_ bytes: [UInt8]) -> String {
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count * 5 / 2)
+        for (index, byte) in bytes.enumerated() {
+            if index > 0 && index % 2 == 0 { utf8.append(UInt8(ascii: " ")) }
+            utf8.append(digits[Int(byte >> 4)])
+            utf8.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// Plain uppercase hex with no separators.
+    public static func plain(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
+    }
+}

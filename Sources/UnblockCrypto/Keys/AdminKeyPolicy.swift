@@ -1,0 +1,49 @@
+// The rules an admin key must pass before it can answer a single challenge.
+
+/// Refuses keys that are weak or well known, each with an error naming the rule.
+public enum AdminKeyPolicy {
+    /// The PIV default management key (3DES), printed in every vendor manual.
+    static let pivDefaultKey: [UInt8] = [
+        1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8,
+    ]
+    /// Well-known default keys, of any algorithm.
+    static let knownDefaults: [[UInt8]] = [
+        pivDefaultKey,
+        Array(0...15),  // the FIPS-197 example key, a common AES placeholder
+        Array(0...23),
+        Array(0...31),
+    ]
+
+    /// Checks a candidate key.
+    /// - Throws: `CryptoError` with code `.wrongKeyLength`, `.allZeroKey`, `.knownDefaultKey`
+    ///   or `.degenerateTripleDESKey`.
+    public static func check(_ key: [UInt8], algorithm: AdminKeyAlgorithm) throws(CryptoError) {
+        guard key.count == algorithm.keyLength else { throw wrongLength(key.count, algorithm) }
+        guard key.contains(where: { $0 != 0 }) else {
+            throw CryptoError(code: .allZeroKey, message: "the \(algorithm.rawValue) key is all zero bytes")
+        }
+        guard !knownDefaults.contains(key) else {
+            throw CryptoError(
+                code: .knownDefaultKey,
+                message: "the \(algorithm.rawValue) key is a published default key"
+            )
+        }
+        if algorithm == .tripleDES {
+            // Parity bits (the low bit of each byte) do not take part in DES.
+            let parts = stride(from: 0, to: 24, by: 8).map { key[$0..<$0 + 8].map { $0 & 0xFE } }
+            if parts[0] == parts[1] || parts[1] == parts[2] {
+                throw CryptoError(
+                    code: .degenerateTripleDESKey,
+                    message: "the 3des key has K1 = K2 or K2 = K3, which reduces it to single DES"
+                )
+            }
+        }
+    }
+
+    static func wrongLength(_ count: Int, _ algorithm: AdminKeyAlgorithm) -> CryptoError {
+        CryptoError(
+            code: .wrongKeyLength,
+            message: "a \(algorithm.rawValue) key has \(algorithm.keyLength) bytes, not \(count)"
+        )
+    }
+}

@@ -1,0 +1,144 @@
+// The crypto worker pool: a cipher lane for unblock responses and a capped lane for password hashing.
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs every cryptographic operation of the service off the network event loops and
+/// off Swift's cooperative pool, on dedicated Dispatch workers.
+///
+/// Two lanes keep slow work from starving fast work: password hashing (hundreds of
+/// milliseconds each) runs on its own, smaller lane, so a burst of logins cannot hold up
+/// unblock responses (microseconds each).
+public final class CryptoPool: Sendable {
+    /// Which lane a job runs on.
+    public enum Lane: Sendable {
+        /// Block ciphers, key checks, sealing: microseconds per job.
+        case cipher
+        /// Password hashing and verification: hundreds of milliseconds per job.
+        case password
+    }
+
+    /// Pool sizes and limits.
+    public struct Configuration: Sendable {
+        /// Workers on the cipher lane.
+        public var cipherWorkers: Int
+        /// Jobs that may wait on the cipher lane before new ones are refused as overloaded.
+        public var cipherQueueLimit: Int
+        /// Workers on the password lane: the cap on concurrent password hashes.
+        public var passwordWorkers: Int
+        /// Jobs that may wait on the password lane.
+        public var passwordQueueLimit: Int
+        /// PBKDF2 iterations for new password hashes.
+        public var passwordIterations: Int
+
+        public init(
+            cipherWorkers: Int,
+            cipherQueueLimit: Int,
+            passwordWorkers: Int,
+            passwordQueueLimit: Int,
+            passwordIterations: Int
+        ) {
+            self.cipherWorkers = cipherWorkers
+            self.cipherQueueLimit = cipherQueueLimit
+            self.passwordWorkers = passwordWorkers
+            self.passwordQueueLimit = passwordQueueLimit
+            self.passwordIterations = passwordIterations
+        }
+
+        /// One cipher worker per active processor; half as many password workers (at least one).
+        public static var defaults: Configuration {
+            let processors = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            return Configuration(
+                cipherWorkers: processors,
+                cipherQueueLimit: 16_384,
+                passwordWorkers: max(1, processors / 2),
+                passwordQueueLimit: 256,
+                passwordIterations: PasswordHasher.defaultIterations
+            )
+        }
+    }
+
+    private let cipherLane: WorkerLane
+    private let passwordLane: WorkerLane
+    /// Hashes new passwords with the configured cost.
+    public let passwordHasher: PasswordHasher
+
+    /// Starts the workers (they sleep until there is work).
+    public init(configuration: Configuration = .defaults) throws(CryptoError) {
+        cipherLane = try WorkerLane(
+            name: "cipher", workers: configuration.cipherWorkers,
+            queueLimit: configuration.cipherQueueLimit, batchSize: 64
+        )
+        passwordLane = try WorkerLane(
+            name: "password", workers: configuration.passwordWorkers,
+            queueLimit: configuration.passwordQueueLimit, batchSize: 1
+        )
+        passwordHasher = PasswordHasher(iterations: configuration.passwordIterations)
+    }
+
+    /// Runs `body` on a worker of `lane` and returns its result.
+    ///
+    /// - Throws: `CryptoError` `.overloaded` at once when the lane's queue is full,
+    ///   `.shutDown` after `shutdown()`, `CancellationError` when the calling task is
+    ///   cancelled before a worker starts the job, or whatever `body` throws.
+    public func run<Result: Sendable>(
+        on lane: Lane = .cipher,
+        _ body: @escaping @Sendable (BlockCipher) throws -> Result
+    ) async throws -> Result {
+        let job = ContinuationJob(body)
+        let target = lane == .cipher ? cipherLane : passwordLane
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard job.attach(continuation) else { return }
+                do {
+                    try target.enqueue(job)
+                } catch {
+                    job.reject(error)
+                }
+            }
+        } onCancel: {
+            job.cancel()
+        }
+    }
+
+    /// Jobs waiting for a worker on `lane` (for metrics and tests).
+    public func queuedJobs(on lane: Lane) -> Int {
+        (lane == .cipher ? cipherLane : passwordLane).queuedJobs
+    }
+
+    /// Stops taking jobs, and returns when every queued job has finished.
+    public func shutdown() async {
+        // Both lanes stop accepting at once; then each drains.
+        async let cipherDrained: Void = cipherLane.shutdown()
+        async let passwordDrained: Void = passwordLane.shutdown()
+        _ = await (cipherDrained, passwordDrained)
+    }
+}
+
+extension CryptoPool {
+    /// The response to `challenge` with `key`, computed on the cipher lane.
+    public func response(to challenge: Challenge, key: AdminKey) async throws -> UnblockResponse {
+        try await run(on: .cipher) { cipher in try cipher.response(to: challenge, key: key) }
+    }
+
+    /// Responses for many challenges in one job: one queue hop for the whole batch.
+    public func responses(_ requests: [(challenge: Challenge, key: AdminKey)]) async throws -> [UnblockResponse] {
+        try await run(on: .cipher) { cipher in
+            try requests.map { request in try cipher.response(to: request.challenge, key: request.key) }
+        }
+    }
+
+    /// Hashes `password` on the password lane.
+    public func hashPassword(_ password: String) async throws -> String {
+        let hasher = passwordHasher
+        return try await run(on: .password) { _ in try hasher.hash(password) }
+    }
+
+    /// Verifies `password` against a stored hash on the password lane.
+    public func verifyPassword(_ password: String, against encoded: String) async throws -> Bool {
+        let hasher = passwordHasher
+        return try await run(on: .password) { _ in try hasher.verify(password, against: encoded) }
+    }
+}
