@@ -23,6 +23,16 @@ public enum AdminKeyAlgorithm: String, Sendable, CaseIterable, Codable {
         self == .tripleDES ? 8 : 16
     }
 
+    /// Position in `allCases`, for per-algorithm tables.
+    var index: Int {
+        switch self {
+        case .tripleDES: 0
+        case .aes128: 1
+        case .aes192: 2
+        case .aes256: 3
+        }
+    }
+
     /// The OpenSSL name of the one-block ECB cipher.
     var openSSLName: String {
         switch self {

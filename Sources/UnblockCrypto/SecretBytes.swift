@@ -1,5 +1,6 @@
 // Key material in memory that is wiped when the last reference goes.
 import CLibcrypto
+import Synchronization
 
 /// Immutable secret bytes (an admin key, a master key) zeroed on release.
 ///
@@ -8,6 +9,11 @@ import CLibcrypto
 public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
     // Sendable: the storage is written only in init and never exposed mutably.
     private let storage: UnsafeMutableRawBufferPointer
+    private static let nextIdentity = Atomic<UInt64>(1)
+
+    /// Unique for the life of the process, never reused (unlike an address), so caches
+    /// keyed by it can never confuse a released key with a new one.
+    public let identity: UInt64 = SecretBytes.nextIdentity.wrappingAdd(1, ordering: .relaxed).oldValue
 
     /// Copies `bytes`; the caller should drop its own copy as soon as it can.
     public init(_ bytes: some Collection<UInt8>) {

@@ -78,6 +78,23 @@ func opensslEncrypt(_ block: [UInt8], key: [UInt8], algorithm: AdminKeyAlgorithm
         }
     }
 
+    @Test(arguments: [AdminKeyAlgorithm.tripleDES, .aes256])
+    func keyScheduleCacheNeverMixesUpKeys(_ algorithm: AdminKeyAlgorithm) throws {
+        // More keys than cache slots, used in two interleaved passes: every slot is hit,
+        // missed and overwritten; each result must match a cipher that has never seen another key.
+        let cached = try BlockCipher()
+        let keys = try (0..<(BlockCipher.cachedKeysPerAlgorithm * 2 + 7)).map { _ in
+            try AdminKey(algorithm: algorithm, bytes: SecureRandom.bytes(algorithm.keyLength))
+        }
+        let block = try SecureRandom.bytes(algorithm.blockLength)
+        let expected = try keys.map { try BlockCipher().encryptBlock(block, key: $0) }
+        for _ in 0..<2 {
+            for index in keys.indices.shuffled() {
+                #expect(try cached.encryptBlock(block, key: keys[index]) == expected[index])
+            }
+        }
+    }
+
     @Test func storedKeyCheckValueCatchesAWrongKey() throws {
         let cipher = try BlockCipher()
         let key = try AdminKey(algorithm: .aes128, bytes: try SecureRandom.bytes(16))

@@ -1,72 +1,121 @@
-// One unit of work on the pool: runs once, or is cancelled or rejected, and resumes its caller exactly once.
+// One unit of work on the pool: runs at most once, and hands its result to its caller exactly once.
 import Synchronization
 
 /// A queued job as the lane sees it.
 protocol PoolJob: Sendable {
-    /// Runs the job on a worker, unless it was cancelled meanwhile.
+    /// Runs the job on a worker, unless its caller was cancelled before it started.
     func execute(_ cipher: BlockCipher)
-    /// Fails the job without running it.
-    func reject(_ error: any Error)
 }
 
-/// A job whose result goes back to a suspended caller through a continuation.
-final class ContinuationJob<Result: Sendable>: PoolJob {
+/// A job whose caller either polls for the result briefly or suspends on a continuation.
+///
+/// The job is queued before its caller suspends, so a fast job may finish first: the
+/// result then waits in the job, and the caller takes it without ever suspending.
+final class ContinuationJob<Output: Sendable>: PoolJob {
     private enum State {
-        case created
-        case waiting(CheckedContinuation<Result, any Error>)
-        case cancelledBeforeStart
-        case done
+        /// Queued; the caller has not suspended yet.
+        case queued
+        case queuedWithWaiter(CheckedContinuation<Output, any Error>)
+        case running
+        case runningWithWaiter(CheckedContinuation<Output, any Error>)
+        /// Finished before the caller suspended.
+        case finished(Result<Output, any Error>)
+        /// The caller was cancelled before a worker started the job.
+        case cancelled
+        /// The result was handed over.
+        case delivered
     }
 
-    private let state = Mutex(State.created)
-    private let body: @Sendable (BlockCipher) throws -> Result
+    private let state = Mutex(State.queued)
+    /// Set once the result is stored, so that a polling caller need not take the lock.
+    private let hasFinished = Atomic(false)
+    private let body: @Sendable (BlockCipher) throws -> Output
 
-    init(_ body: @escaping @Sendable (BlockCipher) throws -> Result) {
+    init(_ body: @escaping @Sendable (BlockCipher) throws -> Output) {
         self.body = body
     }
 
-    /// Attaches the caller's continuation; returns false if the caller was already cancelled.
-    func attach(_ continuation: CheckedContinuation<Result, any Error>) -> Bool {
-        let attached = state.withLock { state in
-            guard case .created = state else { return false }
-            state = .waiting(continuation)
-            return true
-        }
-        if !attached { continuation.resume(throwing: CancellationError()) }
-        return attached
-    }
-
     func execute(_ cipher: BlockCipher) {
-        guard let continuation = take() else { return }
-        continuation.resume(with: Swift.Result { try body(cipher) })
-    }
-
-    func reject(_ error: any Error) {
-        take()?.resume(throwing: error)
-    }
-
-    /// The caller's task was cancelled: resume it now; a worker that reaches the job skips it.
-    func cancel() {
-        let continuation: CheckedContinuation<Result, any Error>? = state.withLock { state in
+        let proceed = state.withLock { state in
             switch state {
-            case .created:
-                state = .cancelledBeforeStart
-                return nil
-            case .waiting(let continuation):
-                state = .done
+            case .queued:
+                state = .running
+                return true
+            case .queuedWithWaiter(let continuation):
+                state = .runningWithWaiter(continuation)
+                return true
+            default:
+                return false
+            }
+        }
+        guard proceed else { return }
+        let result = Result { try body(cipher) }
+        let waiter: CheckedContinuation<Output, any Error>? = state.withLock { state in
+            if case .runningWithWaiter(let continuation) = state {
+                state = .delivered
                 return continuation
-            case .cancelledBeforeStart, .done:
+            }
+            state = .finished(result)
+            return nil
+        }
+        if let waiter {
+            waiter.resume(with: result)
+        } else {
+            hasFinished.store(true, ordering: .releasing)
+        }
+    }
+
+    /// Polls for the result until `deadline`; nil if the job has not finished by then.
+    func poll(until deadline: ContinuousClock.Instant) -> Result<Output, any Error>? {
+        let clock = ContinuousClock()
+        while !hasFinished.load(ordering: .acquiring) {
+            guard clock.now < deadline else { return nil }
+        }
+        return state.withLock { state in
+            guard case .finished(let result) = state else { return nil }
+            state = .delivered
+            return result
+        }
+    }
+
+    /// Suspends the caller until the result is there (or resumes at once if it already is).
+    func attach(_ continuation: CheckedContinuation<Output, any Error>) {
+        let ready: Result<Output, any Error>? = state.withLock { state in
+            switch state {
+            case .queued:
+                state = .queuedWithWaiter(continuation)
+                return nil
+            case .running:
+                state = .runningWithWaiter(continuation)
+                return nil
+            case .finished(let result):
+                state = .delivered
+                return result
+            case .cancelled:
+                state = .delivered
+                return .failure(CancellationError())
+            case .queuedWithWaiter, .runningWithWaiter, .delivered:
+                preconditionFailure("a pool job has one caller")
+            }
+        }
+        if let ready { continuation.resume(with: ready) }
+    }
+
+    /// The caller's task was cancelled: a job not yet started never runs, and its caller
+    /// resumes now with `CancellationError`. A running job finishes (it takes microseconds).
+    func cancel() {
+        let waiter: CheckedContinuation<Output, any Error>? = state.withLock { state in
+            switch state {
+            case .queued:
+                state = .cancelled
+                return nil
+            case .queuedWithWaiter(let continuation):
+                state = .delivered
+                return continuation
+            default:
                 return nil
             }
         }
-        continuation?.resume(throwing: CancellationError())
-    }
-
-    private func take() -> CheckedContinuation<Result, any Error>? {
-        state.withLock { state in
-            guard case .waiting(let continuation) = state else { return nil }
-            state = .done
-            return continuation
-        }
+        waiter?.resume(throwing: CancellationError())
     }
 }

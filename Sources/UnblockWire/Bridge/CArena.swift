@@ -1,76 +1,133 @@
-// Owns the C memory a message under construction points into, freed all at once.
+// Scratch memory for building protobuf-c structs: bump-allocated from a stack buffer, freed all at once.
 import CProtobufC
+import NIOCore
 
-/// Scratch memory for building protobuf-c structs from Swift values.
+/// Memory for the C struct of a message under construction.
 ///
 /// protobuf-c messages hold raw pointers (NUL-terminated strings, arrays, sub-messages).
-/// Everything the arena hands out stays valid until the arena is released; use it
-/// only inside `withArena` so that nothing outlives it.
-final class CArena {
-    private var blocks: [UnsafeMutableRawPointer] = []
+/// The arena hands them out from a stack buffer (heap only past it), and everything it
+/// handed out is released when `withArena` returns, so nothing can outlive the pack.
+struct CArena: ~Copyable {
+    static let stackBytes = 2048
 
-    private init() {}
+    private var cursor: UnsafeMutableRawPointer
+    private var remaining: Int
+    private var overflow: [UnsafeMutableRawPointer] = []
+
+    private init(_ buffer: UnsafeMutableRawBufferPointer) {
+        cursor = buffer.baseAddress!
+        remaining = buffer.count
+    }
 
     deinit {
-        for block in blocks { block.deallocate() }
+        for block in overflow { block.deallocate() }
     }
 
-    /// Runs `body` with a fresh arena and frees it afterwards.
-    static func withArena<Result>(_ body: (CArena) throws -> Result) rethrows -> Result {
-        let arena = CArena()
-        return try withExtendedLifetime(arena) { try body(arena) }
+    /// Runs `body` with a fresh arena; all its memory is gone afterwards.
+    static func withArena<Result>(_ body: (inout CArena) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(byteCount: stackBytes, alignment: 16) { buffer in
+            var arena = CArena(buffer)
+            return body(&arena)
+        }
     }
 
-    private func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        let pointer = UnsafeMutablePointer<T>.allocate(capacity: count)
-        blocks.append(UnsafeMutableRawPointer(pointer))
-        return pointer
+    private mutating func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        let alignment = MemoryLayout<T>.alignment
+        let byteCount = MemoryLayout<T>.stride * count
+        let padding = (alignment - Int(bitPattern: cursor) % alignment) % alignment
+        if padding + byteCount <= remaining {
+            let pointer = cursor + padding
+            cursor = pointer + byteCount
+            remaining -= padding + byteCount
+            return pointer.bindMemory(to: T.self, capacity: count)
+        }
+        let block = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: max(alignment, 16))
+        overflow.append(block)
+        return block.bindMemory(to: T.self, capacity: count)
     }
 
     /// A NUL-terminated copy of `string`.
-    func string(_ string: String) -> UnsafeMutablePointer<CChar> {
+    mutating func string(_ string: String) -> UnsafeMutablePointer<CChar> {
         var string = string
         return string.withUTF8 { utf8 in
             let pointer = allocate(CChar.self, count: utf8.count + 1)
-            UnsafeMutableRawPointer(pointer).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
+            if utf8.count > 0 {
+                UnsafeMutableRawPointer(pointer).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
+            }
             pointer[utf8.count] = 0
             return pointer
         }
     }
 
     /// A protobuf-c bytes field holding a copy of `bytes`.
-    func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
+    mutating func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
         guard !bytes.isEmpty else { return ProtobufCBinaryData(len: 0, data: nil) }
         let pointer = allocate(UInt8.self, count: bytes.count)
         pointer.initialize(from: bytes, count: bytes.count)
         return ProtobufCBinaryData(len: bytes.count, data: pointer)
     }
 
+    /// Uninitialised bytes, for packing a message into.
+    mutating func bytes(count: Int) -> UnsafeMutablePointer<UInt8> {
+        allocate(UInt8.self, count: count)
+    }
+
     /// A C array holding `values` (nil when empty, as protobuf-c expects).
-    func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
+    mutating func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
         guard !values.isEmpty else { return nil }
         let pointer = allocate(T.self, count: values.count)
         pointer.initialize(from: values, count: values.count)
         return pointer
     }
 
+    /// A C array of enum values converted from Swift enums with the same raw values.
+    mutating func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
+        _ values: [Value],
+        as type: CValue.Type
+    ) -> UnsafeMutablePointer<CValue>? {
+        guard !values.isEmpty else { return nil }
+        let pointer = allocate(CValue.self, count: values.count)
+        for (index, value) in values.enumerated() {
+            (pointer + index).initialize(to: CValue(rawValue: value.rawValue)!)
+        }
+        return pointer
+    }
+
+    /// Packs the C struct at `base` (built in this arena) into a buffer, with a 4-byte length prefix.
+    static func packFrame(_ base: UnsafeMutableRawPointer, into buffer: inout ByteBuffer) -> Int {
+        let message = UnsafePointer(base.assumingMemoryBound(to: ProtobufCMessage.self))
+        let size = protobuf_c_message_get_packed_size(message)
+        buffer.writeInteger(UInt32(size))
+        guard size > 0 else { return 4 }
+        return 4
+            + buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { storage in
+                protobuf_c_message_pack(message, storage.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+    }
+
     /// The C struct of `message`, built in this arena.
-    func message<Message: WireMessage, CMessage>(_ message: Message, as: CMessage.Type) -> UnsafeMutablePointer<
-        CMessage
-    > {
-        Message.wireType.build(message, self).assumingMemoryBound(to: CMessage.self)
+    mutating func message<Message: WireMessage, CMessage>(
+        _ message: Message,
+        as type: CMessage.Type
+    ) -> UnsafeMutablePointer<CMessage> {
+        Message.wireType.build(message, &self).assumingMemoryBound(to: CMessage.self)
     }
 
     /// A C array of pointers to the C structs of `messages`.
-    func messages<Message: WireMessage, CMessage>(
+    mutating func messages<Message: WireMessage, CMessage>(
         _ messages: [Message],
         as type: CMessage.Type
     ) -> UnsafeMutablePointer<UnsafeMutablePointer<CMessage>?>? {
-        array(messages.map { Optional(message($0, as: type)) })
+        guard !messages.isEmpty else { return nil }
+        let pointers = allocate(UnsafeMutablePointer<CMessage>?.self, count: messages.count)
+        for (index, element) in messages.enumerated() {
+            (pointers + index).initialize(to: message(element, as: type))
+        }
+        return pointers
     }
 
     /// Raw storage for one C message struct, left uninitialised for its generated `__init`.
-    func uninitialized<CMessage>(_ type: CMessage.Type) -> UnsafeMutablePointer<CMessage> {
+    mutating func uninitialized<CMessage>(_ type: CMessage.Type) -> UnsafeMutablePointer<CMessage> {
         allocate(type, count: 1)
     }
 }

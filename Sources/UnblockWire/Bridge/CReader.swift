@@ -1,5 +1,6 @@
 // Checked reads of fields out of an unpacked protobuf-c struct.
 import CProtobufC
+import Glibc
 
 /// Converts C fields to Swift values, enforcing the contract protobuf-c does not:
 /// UTF-8, size limits and known enum values.
@@ -15,11 +16,31 @@ enum CReader {
         guard count <= limit else {
             throw WireError(code: .fieldTooLong, message: "\(field) is longer than \(limit) bytes")
         }
-        let bytes = UnsafeRawBufferPointer(start: pointer, count: count).bindMemory(to: UInt8.self)
-        guard let string = String(validating: bytes, as: UTF8.self) else {
+        // The C-string initializer is not generic: no runtime type lookups on this hot path.
+        guard let string = String(validatingCString: pointer) else {
             throw WireError(code: .invalidUTF8, message: "\(field) is not valid UTF-8")
         }
         return string
+    }
+
+    /// Like `string`, but returns the shared instance when the value is one of `known`
+    /// (method names: a fixed set, read on every call), so that no string is allocated.
+    static func string(
+        _ pointer: UnsafePointer<CChar>?,
+        field: StaticString,
+        interning known: [String]
+    ) throws(WireError) -> String {
+        if let pointer {
+            for candidate in known {
+                var candidate = candidate
+                let matches = candidate.withUTF8 { utf8 in
+                    utf8.withMemoryRebound(to: CChar.self) { strncmp($0.baseAddress!, pointer, utf8.count) == 0 }
+                        && pointer[utf8.count] == 0
+                }
+                if matches { return candidate }
+            }
+        }
+        return try string(pointer, field: field)
     }
 
     static func bytes(

@@ -11,14 +11,26 @@ public protocol WireMessage: Sendable, Equatable {
 }
 
 /// The bridge between a Swift message and its protobuf-c generated C struct.
-public struct WireType<Message>: Sendable {
-    /// Builds the C struct of a message in an arena; returns its address.
-    let build: @Sendable (Message, CArena) -> UnsafeMutableRawPointer
-    /// Reads a C struct (as unpacked by protobuf-c) into a Swift message.
+///
+/// Every closure is formed in a generic initializer that the optimizer specializes for
+/// each message, so the work inside runs on concrete types (no runtime generic lookups).
+public final class WireType<Message>: Sendable {
+    /// Builds the C struct of a message in an arena; returns its address (for sub-messages).
+    let build: @Sendable (Message, inout CArena) -> UnsafeMutableRawPointer
+    /// Reads a C struct (as unpacked by protobuf-c) into a Swift message (for sub-messages).
     let read: @Sendable (UnsafeRawPointer) throws(WireError) -> Message
-    /// Unpacks bytes with protobuf-c (nil allocator: malloc), reads them, and frees the C struct.
-    let unpack:
+    /// Parses bytes; a nil allocator means the stack-backed `UnpackAllocator`.
+    @usableFromInline
+    let parse:
         @Sendable (UnsafeRawBufferPointer, UnsafeMutablePointer<ProtobufCAllocator>?) throws(WireError) -> Message
+    /// Appends the encoding to a buffer; returns the number of bytes written.
+    @usableFromInline
+    let serialize: @Sendable (Message, inout ByteBuffer) -> Int
+    /// The encoding as an array.
+    @usableFromInline
+    let serializeToArray: @Sendable (Message) -> [UInt8]
+    /// The encoding packed into arena memory, as a bytes field of an enclosing envelope.
+    let packInArena: @Sendable (Message, inout CArena) -> ProtobufCBinaryData
 
     init<CMessage>(
         initialize: @escaping @Sendable (UnsafeMutablePointer<CMessage>?) -> Void,
@@ -27,28 +39,70 @@ public struct WireType<Message>: Sendable {
             UnsafeMutablePointer<CMessage>?,
         free: @escaping @Sendable (UnsafeMutablePointer<CMessage>?, UnsafeMutablePointer<ProtobufCAllocator>?) -> Void,
         read: @escaping @Sendable (CMessage) throws(WireError) -> Message,
-        write: @escaping @Sendable (Message, inout CMessage, CArena) -> Void
+        write: @escaping @Sendable (Message, inout CMessage, inout CArena) -> Void
     ) {
-        self.build = { message, arena in
+        let build: @Sendable (Message, inout CArena) -> UnsafeMutableRawPointer = { message, arena in
             let pointer = arena.uninitialized(CMessage.self)
             initialize(pointer)
-            write(message, &pointer.pointee, arena)
+            write(message, &pointer.pointee, &arena)
             return UnsafeMutableRawPointer(pointer)
         }
+        self.build = build
         self.read = { pointer throws(WireError) in
             try read(pointer.assumingMemoryBound(to: CMessage.self).pointee)
         }
-        self.unpack = { bytes, allocator throws(WireError) in
-            // protobuf-c wants a non-null pointer even for zero bytes.
-            var empty: UInt8 = 0
-            let unpacked = withUnsafePointer(to: &empty) { emptyPointer in
-                cUnpack(allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? emptyPointer)
+
+        let unpack:
+            @Sendable (UnsafeRawBufferPointer, UnsafeMutablePointer<ProtobufCAllocator>) -> Result<Message, WireError> =
+                {
+                    bytes, allocator in
+                    // protobuf-c wants a non-null pointer even for zero bytes.
+                    let data =
+                        bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                        ?? UnsafePointer(UnpackAllocator.emptyInput)
+                    guard let unpacked = cUnpack(allocator, bytes.count, data) else {
+                        return .failure(
+                            WireError(
+                                code: .malformedMessage, message: "\(Message.self) is not a valid protobuf encoding")
+                        )
+                    }
+                    defer { free(unpacked, allocator) }
+                    return Result { () throws(WireError) in try read(unpacked.pointee) }
+                }
+        self.parse = { bytes, allocator throws(WireError) in
+            if let allocator { return try unpack(bytes, allocator).get() }
+            return try UnpackAllocator.withAllocator { unpack(bytes, $0) }.get()
+        }
+
+        @Sendable func withPacked<Result>(_ message: Message, _ body: (UnsafePointer<ProtobufCMessage>, Int) -> Result)
+            -> Result
+        {
+            CArena.withArena { arena in
+                let base = UnsafePointer(build(message, &arena).assumingMemoryBound(to: ProtobufCMessage.self))
+                return body(base, protobuf_c_message_get_packed_size(base))
             }
-            guard let unpacked else {
-                throw WireError(code: .malformedMessage, message: "\(Message.self) is not a valid protobuf encoding")
+        }
+        self.serialize = { message, buffer in
+            withPacked(message) { base, size in
+                guard size > 0 else { return 0 }
+                return buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { storage in
+                    protobuf_c_message_pack(base, storage.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
             }
-            defer { free(unpacked, allocator) }
-            return try read(unpacked.pointee)
+        }
+        self.packInArena = { message, arena in
+            let base = UnsafePointer(build(message, &arena).assumingMemoryBound(to: ProtobufCMessage.self))
+            let size = protobuf_c_message_get_packed_size(base)
+            guard size > 0 else { return ProtobufCBinaryData(len: 0, data: nil) }
+            let storage = arena.bytes(count: size)
+            return ProtobufCBinaryData(len: protobuf_c_message_pack(base, storage), data: storage)
+        }
+        self.serializeToArray = { message in
+            withPacked(message) { base, size in
+                [UInt8](unsafeUninitializedCapacity: size) { storage, count in
+                    count = size == 0 ? 0 : protobuf_c_message_pack(base, storage.baseAddress!)
+                }
+            }
         }
     }
 }
@@ -56,8 +110,9 @@ public struct WireType<Message>: Sendable {
 extension WireMessage {
     /// Parses a message from its protobuf encoding.
     /// - Throws: `WireError` when the bytes are malformed or break the contract's limits.
+    @inlinable
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(WireError) {
-        self = try Self.wireType.unpack(bytes, nil)
+        self = try Self.wireType.parse(bytes, nil)
     }
 
     /// Parses with a given protobuf-c allocator, so that tests can account for every allocation.
@@ -65,50 +120,37 @@ extension WireMessage {
         serializedBytes bytes: UnsafeRawBufferPointer,
         allocator: UnsafeMutablePointer<ProtobufCAllocator>
     ) throws(WireError) {
-        self = try Self.wireType.unpack(bytes, allocator)
+        self = try Self.wireType.parse(bytes, allocator)
     }
 
     /// Parses a message from its protobuf encoding.
     /// - Throws: `WireError` when the bytes are malformed or break the contract's limits.
+    @inlinable
     public init(serializedBytes bytes: [UInt8]) throws(WireError) {
-        self = try bytes.withUnsafeBytes { raw in Result { () throws(WireError) in try Self(serializedBytes: raw) } }
+        // The closure APIs rethrow untyped errors, so the typed error travels out in a Result.
+        self = try bytes.withUnsafeBytes { raw in Result { () throws(WireError) in try Self.wireType.parse(raw, nil) } }
             .get()
     }
 
     /// Parses a message from the readable bytes of `buffer` (the reader index is not moved).
     /// - Throws: `WireError` when the bytes are malformed or break the contract's limits.
+    @inlinable
     public init(buffer: ByteBuffer) throws(WireError) {
-        // The closure APIs rethrow untyped errors, so the typed error travels out in a Result.
         self = try buffer.withUnsafeReadableBytes { raw in
-            Result { () throws(WireError) in try Self(serializedBytes: raw) }
-        }
-        .get()
+            Result { () throws(WireError) in try Self.wireType.parse(raw, nil) }
+        }.get()
     }
 
     /// The protobuf encoding of the message.
+    @inlinable
     public func serializedBytes() -> [UInt8] {
-        withPacked { base, size in
-            [UInt8](unsafeUninitializedCapacity: size) { storage, count in
-                count = size == 0 ? 0 : protobuf_c_message_pack(base, storage.baseAddress!)
-            }
-        }
+        Self.wireType.serializeToArray(self)
     }
 
     /// Appends the protobuf encoding of the message to `buffer`; returns the number of bytes written.
+    @inlinable
     @discardableResult
     public func serialize(into buffer: inout ByteBuffer) -> Int {
-        withPacked { base, size in
-            guard size > 0 else { return 0 }
-            return buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { storage in
-                protobuf_c_message_pack(base, storage.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            }
-        }
-    }
-
-    private func withPacked<Result>(_ body: (UnsafePointer<ProtobufCMessage>, Int) -> Result) -> Result {
-        CArena.withArena { arena in
-            let base = UnsafePointer(Self.wireType.build(self, arena).assumingMemoryBound(to: ProtobufCMessage.self))
-            return body(base, protobuf_c_message_get_packed_size(base))
-        }
+        Self.wireType.serialize(self, &buffer)
     }
 }

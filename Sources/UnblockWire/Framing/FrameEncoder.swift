@@ -15,6 +15,30 @@ public struct FrameEncoder: MessageToByteEncoder {
 }
 
 extension ByteBuffer {
+    /// Appends one complete request frame carrying `request`, packing it straight into the
+    /// envelope (no intermediate copy of the request bytes).
+    /// - Returns: the number of bytes written, prefix included.
+    @discardableResult
+    public mutating func writeRequestFrame(
+        callID: UInt64,
+        method: String,
+        sessionToken: String = "",
+        timeoutMilliseconds: UInt32? = nil,
+        request: some WireMessage
+    ) -> Int {
+        RequestFrame.writeFrame(
+            callID: callID, method: method, sessionToken: sessionToken,
+            timeoutMilliseconds: timeoutMilliseconds, request: request, into: &self
+        )
+    }
+
+    /// Appends one complete OK response frame carrying `response`, packed straight into the envelope.
+    /// - Returns: the number of bytes written, prefix included.
+    @discardableResult
+    public mutating func writeResponseFrame(callID: UInt64, response: some WireMessage) -> Int {
+        ResponseFrame.writeFrame(callID: callID, response: response, into: &self)
+    }
+
     /// Appends `message` as one complete frame (length prefix and payload), without an extra copy.
     /// - Returns: the number of bytes written, prefix included.
     @discardableResult

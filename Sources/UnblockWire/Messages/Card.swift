@@ -65,8 +65,7 @@ public struct Card: WireMessage {
             c.key_algorithm = Unblock__V1__KeyAlgorithm(rawValue: message.keyAlgorithm.rawValue)
             c.key_version = message.keyVersion
             c.n_possible_actions = message.possibleActions.count
-            c.possible_actions = arena.array(
-                message.possibleActions.map { Unblock__V1__Process(rawValue: $0.rawValue) })
+            c.possible_actions = arena.enumerations(message.possibleActions, as: Unblock__V1__Process.self)
             c.owner = arena.string(message.owner)
         }
     )

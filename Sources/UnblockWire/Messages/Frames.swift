@@ -1,5 +1,6 @@
 // The envelope: RequestFrame and ResponseFrame (package unblock.rpc.v1).
 import CUnblockProtos
+import NIOCore
 
 /// One call from the client: which method, on whose session, and the request message.
 public struct RequestFrame: WireMessage {
@@ -35,7 +36,7 @@ public struct RequestFrame: WireMessage {
         read: { c throws(WireError) in
             Self(
                 callID: c.call_id,
-                method: try CReader.string(c.method, field: "RequestFrame.method"),
+                method: try CReader.string(c.method, field: "RequestFrame.method", interning: SelfService.methodNames),
                 sessionToken: try CReader.string(c.session_token, field: "RequestFrame.session_token"),
                 timeoutMilliseconds: c.deadline_case == UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE_TIMEOUT_MS
                     ? c.timeout_ms : nil,
@@ -53,6 +54,31 @@ public struct RequestFrame: WireMessage {
             c.message = arena.bytes(message.message)
         }
     )
+}
+
+extension RequestFrame {
+    static func writeFrame<Request: WireMessage>(
+        callID: UInt64,
+        method: String,
+        sessionToken: String,
+        timeoutMilliseconds: UInt32?,
+        request: Request,
+        into buffer: inout ByteBuffer
+    ) -> Int {
+        CArena.withArena { arena in
+            let c = arena.uninitialized(Unblock__Rpc__V1__RequestFrame.self)
+            unblock__rpc__v1__request_frame__init(c)
+            c.pointee.call_id = callID
+            c.pointee.method = arena.string(method)
+            c.pointee.session_token = arena.string(sessionToken)
+            if let timeout = timeoutMilliseconds {
+                c.pointee.deadline_case = UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE_TIMEOUT_MS
+                c.pointee.timeout_ms = timeout
+            }
+            c.pointee.message = Request.wireType.packInArena(request, &arena)
+            return CArena.packFrame(UnsafeMutableRawPointer(c), into: &buffer)
+        }
+    }
 }
 
 /// The answer to one call, or (call id 0) a connection-level error sent before closing.
@@ -91,4 +117,18 @@ public struct ResponseFrame: WireMessage {
             c.message = arena.bytes(message.message)
         }
     )
+}
+
+extension ResponseFrame {
+    static func writeFrame<Response: WireMessage>(callID: UInt64, response: Response, into buffer: inout ByteBuffer)
+        -> Int
+    {
+        CArena.withArena { arena in
+            let c = arena.uninitialized(Unblock__Rpc__V1__ResponseFrame.self)
+            unblock__rpc__v1__response_frame__init(c)
+            c.pointee.call_id = callID
+            c.pointee.message = Response.wireType.packInArena(response, &arena)
+            return CArena.packFrame(UnsafeMutableRawPointer(c), into: &buffer)
+        }
+    }
 }

@@ -60,8 +60,7 @@ public struct EnableProcessResponse: WireMessage {
         write: { message, c, arena in
             c.changed = message.changed ? 1 : 0
             c.n_enabled_processes = message.enabledProcesses.count
-            c.enabled_processes = arena.array(
-                message.enabledProcesses.map { Unblock__V1__Process(rawValue: $0.rawValue) })
+            c.enabled_processes = arena.enumerations(message.enabledProcesses, as: Unblock__V1__Process.self)
         }
     )
 }
@@ -125,8 +124,7 @@ public struct DisableProcessResponse: WireMessage {
         write: { message, c, arena in
             c.changed = message.changed ? 1 : 0
             c.n_enabled_processes = message.enabledProcesses.count
-            c.enabled_processes = arena.array(
-                message.enabledProcesses.map { Unblock__V1__Process(rawValue: $0.rawValue) })
+            c.enabled_processes = arena.enumerations(message.enabledProcesses, as: Unblock__V1__Process.self)
         }
     )
 }

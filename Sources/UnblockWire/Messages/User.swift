@@ -31,7 +31,7 @@ public struct User: WireMessage {
             c.username = arena.string(message.username)
             c.display_name = arena.string(message.displayName)
             c.n_roles = message.roles.count
-            c.roles = arena.array(message.roles.map { Unblock__V1__Role(rawValue: $0.rawValue) })
+            c.roles = arena.enumerations(message.roles, as: Unblock__V1__Role.self)
             c.state = Unblock__V1__UserState(rawValue: message.state.rawValue)
         }
     )

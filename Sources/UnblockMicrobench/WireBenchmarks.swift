@@ -1,0 +1,49 @@
+// Wire hot path: an UnblockPinOffline request and its response, each encoded and decoded inside its frame.
+import NIOCore
+import UnblockWire
+
+enum WireBenchmarks {
+    static func run() throws -> [Measurement] {
+        let request = UnblockPinOfflineRequest(card: .serial("04782E21801D80"), challenge: "1603 EBDF 1C8A 2E72")
+        let response = UnblockPinOfflineResponse(
+            response: "1951 EC3E F81B BABB",
+            responseBytes: [0x19, 0x51, 0xEC, 0x3E, 0xF8, 0x1B, 0xBA, 0xBB],
+            keyVersion: 1,
+            keyCheckValue: [0xC6, 0xA1, 0x3B],
+            cardID: "c-000001",
+            serial: "04782E21801D80",
+            keyAlgorithm: .tripleDES
+        )
+        let token = String(repeating: "A", count: 43)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(1024)
+        var decoder = FrameDecoder()
+
+        let roundTrip = try measure(
+            "wire: request + response, encode + decode in frames",
+            target: "<= 2 us",
+            operations: 20_000
+        ) {
+            // Client: request message inside a RequestFrame inside a frame.
+            buffer.clear()
+            buffer.writeRequestFrame(
+                callID: 42, method: SelfService.UnblockPinOffline.name, sessionToken: token,
+                timeoutMilliseconds: 5_000, request: request
+            )
+            // Server: frame, envelope, request.
+            let requestPayload = try decoder.decode(buffer: &buffer)!
+            let requestFrame = try RequestFrame(buffer: requestPayload)
+            let decodedRequest = try UnblockPinOfflineRequest(serializedBytes: requestFrame.message)
+            precondition(decodedRequest.challenge.utf8.count == 19)
+            // Server: response message inside a ResponseFrame inside a frame.
+            buffer.clear()
+            buffer.writeResponseFrame(callID: requestFrame.callID, response: response)
+            // Client: frame, envelope, response.
+            let responsePayload = try decoder.decode(buffer: &buffer)!
+            let responseFrame = try ResponseFrame(buffer: responsePayload)
+            let decodedResponse = try UnblockPinOfflineResponse(serializedBytes: responseFrame.message)
+            precondition(decodedResponse.keyVersion == 1)
+        }
+        return [roundTrip]
+    }
+}
