@@ -11,9 +11,7 @@ enum CReader {
         limit: Int = WireLimits.maxStringBytes
     ) throws(WireError) -> String {
         guard let pointer else { return "" }
-        var count = 0
-        while count <= limit, pointer[count] != 0 { count += 1 }
-        guard count <= limit else {
+        guard strnlen(pointer, limit + 1) <= limit else {
             throw WireError(code: .fieldTooLong, message: "\(field) is longer than \(limit) bytes")
         }
         // The C-string initializer is not generic: no runtime type lookups on this hot path.
