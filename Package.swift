@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "UnblockWire", targets: ["UnblockWire"]),
         .library(name: "UnblockCrypto", targets: ["UnblockCrypto"]),
+        .library(name: "UnblockCore", targets: ["UnblockCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -45,6 +46,12 @@ let package = Package(
             dependencies: ["CLibcrypto", .product(name: "DequeModule", package: "swift-collections")]
         ),
 
+        // The domain: accounts, cards, profiles, audit, and the rules, as pure code (no I/O).
+        .target(
+            name: "UnblockCore",
+            dependencies: ["UnblockCrypto", .product(name: "DequeModule", package: "swift-collections")]
+        ),
+
         // Micro-benchmarks of the wire and crypto hot paths (run in release by Scripts/microbench).
         .executableTarget(
             name: "unblock-microbench",
@@ -63,6 +70,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto"]),
+        .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
     ],
     swiftLanguageModes: [.v6]
 )

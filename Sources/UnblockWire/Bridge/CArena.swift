@@ -7,7 +7,7 @@ import NIOCore
 /// protobuf-c messages hold raw pointers (NUL-terminated strings, arrays, sub-messages).
 /// The arena hands them out from a stack buffer (heap only past it), and everything it
 /// handed out is released when `withArena` returns, so nothing can outlive the pack.
-struct CArena: ~Copyable {
+package struct CArena: ~Copyable {
     static let stackBytes = 2048
 
     private var cursor: UnsafeMutableRawPointer
@@ -24,7 +24,7 @@ struct CArena: ~Copyable {
     }
 
     /// Runs `body` with a fresh arena; all its memory is gone afterwards.
-    static func withArena<Result>(_ body: (inout CArena) -> Result) -> Result {
+    package static func withArena<Result>(_ body: (inout CArena) -> Result) -> Result {
         withUnsafeTemporaryAllocation(byteCount: stackBytes, alignment: 16) { buffer in
             var arena = CArena(buffer)
             return body(&arena)
@@ -47,7 +47,7 @@ struct CArena: ~Copyable {
     }
 
     /// A NUL-terminated copy of `string`.
-    mutating func string(_ string: String) -> UnsafeMutablePointer<CChar> {
+    package mutating func string(_ string: String) -> UnsafeMutablePointer<CChar> {
         var string = string
         return string.withUTF8 { utf8 in
             let pointer = allocate(CChar.self, count: utf8.count + 1)
@@ -60,7 +60,7 @@ struct CArena: ~Copyable {
     }
 
     /// A protobuf-c bytes field holding a copy of `bytes`.
-    mutating func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
+    package mutating func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
         guard !bytes.isEmpty else { return ProtobufCBinaryData(len: 0, data: nil) }
         let pointer = allocate(UInt8.self, count: bytes.count)
         pointer.initialize(from: bytes, count: bytes.count)
@@ -68,12 +68,12 @@ struct CArena: ~Copyable {
     }
 
     /// Uninitialised bytes, for packing a message into.
-    mutating func bytes(count: Int) -> UnsafeMutablePointer<UInt8> {
+    package mutating func bytes(count: Int) -> UnsafeMutablePointer<UInt8> {
         allocate(UInt8.self, count: count)
     }
 
     /// A C array holding `values` (nil when empty, as protobuf-c expects).
-    mutating func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
+    package mutating func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
         guard !values.isEmpty else { return nil }
         let pointer = allocate(T.self, count: values.count)
         pointer.initialize(from: values, count: values.count)
@@ -81,7 +81,7 @@ struct CArena: ~Copyable {
     }
 
     /// A C array of enum values converted from Swift enums with the same raw values.
-    mutating func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
+    package mutating func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
         _ values: [Value],
         as type: CValue.Type
     ) -> UnsafeMutablePointer<CValue>? {
@@ -94,7 +94,7 @@ struct CArena: ~Copyable {
     }
 
     /// Packs the C struct at `base` (built in this arena) into a buffer, with a 4-byte length prefix.
-    static func packFrame(_ base: UnsafeMutableRawPointer, into buffer: inout ByteBuffer) -> Int {
+    package static func packFrame(_ base: UnsafeMutableRawPointer, into buffer: inout ByteBuffer) -> Int {
         let message = UnsafePointer(base.assumingMemoryBound(to: ProtobufCMessage.self))
         let size = protobuf_c_message_get_packed_size(message)
         buffer.writeInteger(UInt32(size))
@@ -106,7 +106,7 @@ struct CArena: ~Copyable {
     }
 
     /// The C struct of `message`, built in this arena.
-    mutating func message<Message: WireMessage, CMessage>(
+    package mutating func message<Message: WireMessage, CMessage>(
         _ message: Message,
         as type: CMessage.Type
     ) -> UnsafeMutablePointer<CMessage> {
@@ -114,7 +114,7 @@ struct CArena: ~Copyable {
     }
 
     /// A C array of pointers to the C structs of `messages`.
-    mutating func messages<Message: WireMessage, CMessage>(
+    package mutating func messages<Message: WireMessage, CMessage>(
         _ messages: [Message],
         as type: CMessage.Type
     ) -> UnsafeMutablePointer<UnsafeMutablePointer<CMessage>?>? {
@@ -127,7 +127,7 @@ struct CArena: ~Copyable {
     }
 
     /// Raw storage for one C message struct, left uninitialised for its generated `__init`.
-    mutating func uninitialized<CMessage>(_ type: CMessage.Type) -> UnsafeMutablePointer<CMessage> {
+    package mutating func uninitialized<CMessage>(_ type: CMessage.Type) -> UnsafeMutablePointer<CMessage> {
         allocate(type, count: 1)
     }
 }

@@ -4,8 +4,8 @@ import Glibc
 
 /// Converts C fields to Swift values, enforcing the contract protobuf-c does not:
 /// UTF-8, size limits and known enum values.
-enum CReader {
-    static func string(
+package enum CReader {
+    package static func string(
         _ pointer: UnsafePointer<CChar>?,
         field: StaticString,
         limit: Int = WireLimits.maxStringBytes
@@ -23,7 +23,7 @@ enum CReader {
 
     /// Like `string`, but returns the shared instance when the value is one of `known`
     /// (method names: a fixed set, read on every call), so that no string is allocated.
-    static func string(
+    package static func string(
         _ pointer: UnsafePointer<CChar>?,
         field: StaticString,
         interning known: [String]
@@ -41,7 +41,7 @@ enum CReader {
         return try string(pointer, field: field)
     }
 
-    static func bytes(
+    package static func bytes(
         _ data: ProtobufCBinaryData,
         field: StaticString,
         limit: Int = WireLimits.maxSmallBytes
@@ -53,7 +53,7 @@ enum CReader {
         return Array(UnsafeBufferPointer(start: pointer, count: data.len))
     }
 
-    static func enumeration<Value: RawRepresentable<UInt32>>(
+    package static func enumeration<Value: RawRepresentable<UInt32>>(
         _ raw: UInt32,
         field: StaticString
     ) throws(WireError) -> Value {
@@ -63,7 +63,7 @@ enum CReader {
         return value
     }
 
-    static func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
+    package static func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
         _ count: Int,
         _ pointer: UnsafePointer<CValue>?,
         field: StaticString
@@ -77,14 +77,14 @@ enum CReader {
         return values
     }
 
-    static func message<Message: WireMessage, CMessage>(
+    package static func message<Message: WireMessage, CMessage>(
         _ pointer: UnsafePointer<CMessage>?
     ) throws(WireError) -> Message? {
         guard let pointer else { return nil }
         return try Message.wireType.read(UnsafeRawPointer(pointer))
     }
 
-    static func messages<Message: WireMessage, CMessage>(
+    package static func messages<Message: WireMessage, CMessage>(
         _ count: Int,
         _ pointers: UnsafePointer<UnsafeMutablePointer<CMessage>?>?
     ) throws(WireError) -> [Message] {

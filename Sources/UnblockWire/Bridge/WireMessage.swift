@@ -16,9 +16,9 @@ public protocol WireMessage: Sendable, Equatable {
 /// each message, so the work inside runs on concrete types (no runtime generic lookups).
 public final class WireType<Message>: Sendable {
     /// Builds the C struct of a message in an arena; returns its address (for sub-messages).
-    let build: @Sendable (Message, inout CArena) -> UnsafeMutableRawPointer
+    package let build: @Sendable (Message, inout CArena) -> UnsafeMutableRawPointer
     /// Reads a C struct (as unpacked by protobuf-c) into a Swift message (for sub-messages).
-    let read: @Sendable (UnsafeRawPointer) throws(WireError) -> Message
+    package let read: @Sendable (UnsafeRawPointer) throws(WireError) -> Message
     /// Parses bytes; a nil allocator means the stack-backed `UnpackAllocator`.
     @usableFromInline
     let parse:
@@ -30,9 +30,9 @@ public final class WireType<Message>: Sendable {
     @usableFromInline
     let serializeToArray: @Sendable (Message) -> [UInt8]
     /// The encoding packed into arena memory, as a bytes field of an enclosing envelope.
-    let packInArena: @Sendable (Message, inout CArena) -> ProtobufCBinaryData
+    package let packInArena: @Sendable (Message, inout CArena) -> ProtobufCBinaryData
 
-    init<CMessage>(
+    package init<CMessage>(
         initialize: @escaping @Sendable (UnsafeMutablePointer<CMessage>?) -> Void,
         unpack cUnpack:
             @escaping @Sendable (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) ->

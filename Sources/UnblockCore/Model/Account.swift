@@ -1,0 +1,68 @@
+// A user account: who can log in, with which roles, and the state of its login throttling.
+
+/// Stable numeric identity of an account (usernames may be renamed; ids never change).
+public struct AccountID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt32
+    public init(_ rawValue: UInt32) { self.rawValue = rawValue }
+    public static func < (lhs: AccountID, rhs: AccountID) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { "u-\(rawValue)" }
+}
+
+/// What an account may do.
+public struct Roles: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// Self-service on the account's own cards.
+    public static let selfService = Roles(rawValue: 1 << 0)
+    /// Administration of the service (enable processes, see any user's cards).
+    public static let admin = Roles(rawValue: 1 << 1)
+}
+
+/// A user of the service.
+public struct Account: Equatable, Sendable {
+    /// Whether the account may log in at all.
+    public enum State: UInt32, Sendable, CaseIterable {
+        case active = 1
+        case inactive = 2
+    }
+
+    public let id: AccountID
+    public var username: String
+    public var displayName: String
+    public var state: State
+    public var roles: Roles
+    /// The encoded password hash (`PasswordHasher` form); never the password.
+    public var passwordHash: String
+    /// Consecutive failed logins since the last success or lockout.
+    public var failedLogins: UInt32
+    /// Set while the account is locked after too many failures.
+    public var lockedUntil: Timestamp?
+    /// Consecutive lockouts, so that each one lasts twice as long as the last.
+    public var lockouts: UInt32
+
+    public init(
+        id: AccountID,
+        username: String,
+        displayName: String,
+        state: State = .active,
+        roles: Roles = .selfService,
+        passwordHash: String,
+        failedLogins: UInt32 = 0,
+        lockedUntil: Timestamp? = nil,
+        lockouts: UInt32 = 0
+    ) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.state = state
+        self.roles = roles
+        self.passwordHash = passwordHash
+        self.failedLogins = failedLogins
+        self.lockedUntil = lockedUntil
+        self.lockouts = lockouts
+    }
+
+    public var isActive: Bool { state == .active }
+    public var isAdmin: Bool { roles.contains(.admin) }
+}

@@ -1,0 +1,125 @@
+// The whole state of the service in memory: accounts, cards, profiles, and the recent audit trail.
+import DequeModule
+
+/// Everything the store holds, with the indexes the calls need.
+///
+/// A value type: a snapshot is a copy (cheap, copy-on-write), taken at a known journal
+/// sequence while the live directory keeps changing. Only `apply` changes it, so that
+/// replaying a journal rebuilds exactly the same state.
+public struct Directory: Sendable {
+    public private(set) var accounts: [AccountID: Account] = [:]
+    public private(set) var cards: [CardID: SmartCard] = [:]
+    public private(set) var profiles: [String: CardProfile] = [:]
+    /// The most recent audit events, oldest first, at most `auditRetention`.
+    public private(set) var recentAudit: Deque<AuditEvent> = []
+
+    private var accountIDsByUsername: [String: AccountID] = [:]
+    private var cardIDsBySerial: [String: CardID] = [:]
+    private var cardIDsByOwner: [AccountID: [CardID]] = [:]
+
+    /// Next free identities, persisted in snapshots so that ids are never reused.
+    public private(set) var nextAccountID: UInt32 = 1
+    public private(set) var nextCardID: UInt64 = 1
+    public private(set) var nextAuditSequence: UInt64 = 1
+
+    /// How many audit events stay in memory (and in snapshots); older ones live only in
+    /// rotated journals and are gone after the next snapshot but one.
+    public var auditRetention: Int
+
+    public init(auditRetention: Int = 100_000) {
+        self.auditRetention = auditRetention
+    }
+
+    /// Restores the identity counters from a snapshot header.
+    public mutating func restoreCounters(nextAccountID: UInt32, nextCardID: UInt64, nextAuditSequence: UInt64) {
+        self.nextAccountID = max(self.nextAccountID, nextAccountID)
+        self.nextCardID = max(self.nextCardID, nextCardID)
+        self.nextAuditSequence = max(self.nextAuditSequence, nextAuditSequence)
+    }
+
+    // MARK: Lookups
+
+    public func account(id: AccountID) -> Account? { accounts[id] }
+
+    public func account(username: String) -> Account? {
+        accountIDsByUsername[username].flatMap { accounts[$0] }
+    }
+
+    public func card(id: CardID) -> SmartCard? { cards[id] }
+
+    public func card(serial: String) -> SmartCard? {
+        cardIDsBySerial[serial.uppercased()].flatMap { cards[$0] }
+    }
+
+    /// The cards of `owner`, by id.
+    public func cards(ownedBy owner: AccountID) -> [SmartCard] {
+        (cardIDsByOwner[owner] ?? []).compactMap { cards[$0] }
+    }
+
+    public func profile(named name: String) -> CardProfile? { profiles[name] }
+
+    // MARK: Identities
+
+    /// Reserves a new account id.
+    public mutating func makeAccountID() -> AccountID {
+        defer { nextAccountID += 1 }
+        return AccountID(nextAccountID)
+    }
+
+    /// Reserves a new card id.
+    public mutating func makeCardID() -> CardID {
+        defer { nextCardID += 1 }
+        return CardID(nextCardID)
+    }
+
+    // MARK: Changes
+
+    /// Applies one mutation. Upserts keep every index consistent; an audit event gets the
+    /// next sequence (unless it carries one, as on replay) and may push out the oldest.
+    public mutating func apply(_ mutation: Mutation) {
+        switch mutation {
+        case .account(let account):
+            if let old = accounts[account.id], old.username != account.username {
+                accountIDsByUsername[old.username] = nil
+            }
+            accounts[account.id] = account
+            accountIDsByUsername[account.username] = account.id
+            nextAccountID = max(nextAccountID, account.id.rawValue + 1)
+        case .card(let card):
+            if let old = cards[card.id] {
+                if old.serial != card.serial { cardIDsBySerial[old.serial] = nil }
+                if old.owner != card.owner { cardIDsByOwner[old.owner]?.removeAll { $0 == card.id } }
+            }
+            if cards.updateValue(card, forKey: card.id)?.owner != card.owner {
+                cardIDsByOwner[card.owner, default: []].append(card.id)
+            }
+            cardIDsBySerial[card.serial] = card.id
+            nextCardID = max(nextCardID, card.id.rawValue + 1)
+        case .profile(let profile):
+            profiles[profile.name] = profile
+        case .audit(var event):
+            if event.sequence == 0 { event.sequence = nextAuditSequence }
+            nextAuditSequence = max(nextAuditSequence, event.sequence + 1)
+            recentAudit.append(event)
+            if recentAudit.count > auditRetention { recentAudit.removeFirst(recentAudit.count - auditRetention) }
+        }
+    }
+
+    /// Applies mutations in order.
+    public mutating func apply(_ mutations: [Mutation]) {
+        for mutation in mutations { apply(mutation) }
+    }
+
+    /// How many of each the directory holds.
+    public var counts: (profiles: Int, accounts: Int, cards: Int, audit: Int) {
+        (profiles.count, accounts.count, cards.count, recentAudit.count)
+    }
+}
+
+extension Directory: Equatable {
+    /// Same content (indexes follow from content).
+    public static func == (lhs: Directory, rhs: Directory) -> Bool {
+        lhs.accounts == rhs.accounts && lhs.cards == rhs.cards && lhs.profiles == rhs.profiles
+            && Array(lhs.recentAudit) == Array(rhs.recentAudit)
+    }
+}

@@ -1,0 +1,98 @@
+// A smart card: its serial, owner, profile, lifecycle state, admin key and the responses issued for it.
+import UnblockCrypto
+
+/// Stable identity of a card, shown as `c-000042`.
+public struct CardID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt64
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+
+    /// Parses the `c-000042` form.
+    public init?(_ text: some StringProtocol) {
+        guard text.hasPrefix("c-"), let value = UInt64(text.dropFirst(2)), value > 0 else { return nil }
+        rawValue = value
+    }
+
+    public static func < (lhs: CardID, rhs: CardID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String {
+        let digits = String(rawValue)
+        return "c-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+}
+
+/// Where a card's admin key comes from, and how to check it.
+public struct AdminKeyRecord: Equatable, Sendable {
+    /// How the key is obtained.
+    public enum Source: Equatable, Sendable {
+        /// Random key made at issuance, sealed under the master key (`KeySealer` format).
+        case sealed([UInt8])
+        /// Derived from the master key and the card serial: nothing per card is stored.
+        case derived
+    }
+
+    public var algorithm: AdminKeyAlgorithm
+    public var source: Source
+    /// Incremented when the card is re-keyed.
+    public var version: UInt32
+    /// First 3 bytes of the key's encryption of a zero block, checked whenever the key is loaded.
+    public var checkValue: [UInt8]
+
+    public init(algorithm: AdminKeyAlgorithm, source: Source, version: UInt32, checkValue: [UInt8]) {
+        self.algorithm = algorithm
+        self.source = source
+        self.version = version
+        self.checkValue = checkValue
+    }
+}
+
+/// One response issued for a card: a hash of its challenge and when. Never the response.
+public struct IssuedResponse: Equatable, Sendable {
+    /// SHA-256 over the card id and the challenge bytes.
+    public var challengeHash: [UInt8]
+    public var at: Timestamp
+
+    public init(challengeHash: [UInt8], at: Timestamp) {
+        self.challengeHash = challengeHash
+        self.at = at
+    }
+}
+
+/// A card as the service keeps it.
+public struct SmartCard: Equatable, Sendable {
+    /// Lifecycle state in the service; only active cards allow self-service actions.
+    public enum State: UInt32, Sendable, CaseIterable {
+        case active = 1
+        case suspended = 2
+        case revoked = 3
+        case retired = 4
+    }
+
+    public let id: CardID
+    /// Chip serial, uppercase hex.
+    public var serial: String
+    public var owner: AccountID
+    /// Name of the card profile.
+    public var profile: String
+    public var state: State
+    public var key: AdminKeyRecord
+    /// Recent responses, oldest first; bounded by `UnblockPolicy`'s retention.
+    public var responses: [IssuedResponse]
+
+    public init(
+        id: CardID,
+        serial: String,
+        owner: AccountID,
+        profile: String,
+        state: State = .active,
+        key: AdminKeyRecord,
+        responses: [IssuedResponse] = []
+    ) {
+        self.id = id
+        self.serial = serial
+        self.owner = owner
+        self.profile = profile
+        self.state = state
+        self.key = key
+        self.responses = responses
+    }
+}

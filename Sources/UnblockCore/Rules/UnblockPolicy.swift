@@ -1,0 +1,80 @@
+// Whether a response may be issued for a card now: ownership, state, enabled process, replay and rate limit.
+
+/// Why a response is refused, in the order the checks run.
+public enum UnblockRefusal: Equatable, Sendable {
+    /// No such card, the caller does not own it, or the caller is not active (indistinguishable).
+    case notFound
+    /// The card is not active.
+    case cardNotActive(SmartCard.State)
+    /// The process is not enabled on the card's profile for its state.
+    case processNotEnabled(profile: String)
+    /// This challenge was already answered for this card.
+    case alreadyAnswered
+    /// The card's response limit for the window is reached; retry at the given time.
+    case rateLimited(retryAt: Timestamp)
+}
+
+/// The rules for issuing unblock responses.
+public struct UnblockPolicy: Sendable, Equatable {
+    /// Responses allowed per card within `window`.
+    public var maxResponsesPerWindow: Int
+    public var window: Duration
+    /// How long issued responses are remembered for replay refusal.
+    public var replayMemory: Duration
+    /// At most this many issued responses are kept per card (the newest).
+    public var maxRememberedResponses: Int
+
+    /// 5 responses per card per 24 hours; challenges remembered for 30 days, at most 100 per card.
+    public static var defaults: UnblockPolicy {
+        UnblockPolicy(
+            maxResponsesPerWindow: 5, window: .seconds(86_400), replayMemory: .seconds(30 * 86_400),
+            maxRememberedResponses: 100)
+    }
+
+    public init(maxResponsesPerWindow: Int, window: Duration, replayMemory: Duration, maxRememberedResponses: Int) {
+        self.maxResponsesPerWindow = maxResponsesPerWindow
+        self.window = window
+        self.replayMemory = replayMemory
+        self.maxRememberedResponses = maxRememberedResponses
+    }
+
+    /// Checks ownership, card state and the enabled process: everything that does not
+    /// depend on the challenge. Runs before the challenge is even parsed, so that a caller
+    /// learns nothing about a card that is not theirs.
+    public func checkAccess(
+        caller: Account,
+        card: SmartCard?,
+        profile: CardProfile?
+    ) -> UnblockRefusal? {
+        guard let card, CardRules.mayUseCard(card, caller: caller) else { return .notFound }
+        guard card.state == .active else { return .cardNotActive(card.state) }
+        guard let profile, profile.isEnabled(.unblockPinOffline, for: card.state) else {
+            return .processNotEnabled(profile: card.profile)
+        }
+        return nil
+    }
+
+    /// Checks replay and the rate limit for a challenge (by its hash) at `now`.
+    public func checkChallenge(_ challengeHash: [UInt8], card: SmartCard, now: Timestamp) -> UnblockRefusal? {
+        if card.responses.contains(where: { $0.challengeHash == challengeHash && $0.at > now - replayMemory }) {
+            return .alreadyAnswered
+        }
+        let recent = card.responses.filter { $0.at > now - window }
+        if recent.count >= maxResponsesPerWindow, let oldest = recent.first {
+            return .rateLimited(retryAt: oldest.at + window)
+        }
+        return nil
+    }
+
+    /// The card with a newly issued response remembered, and forgotten ones pruned.
+    public func recording(_ challengeHash: [UInt8], on card: SmartCard, now: Timestamp) -> SmartCard {
+        var card = card
+        let horizon = now - max(replayMemory, window)
+        card.responses.removeAll { $0.at <= horizon }
+        card.responses.append(IssuedResponse(challengeHash: challengeHash, at: now))
+        if card.responses.count > maxRememberedResponses {
+            card.responses.removeFirst(card.responses.count - maxRememberedResponses)
+        }
+        return card
+    }
+}

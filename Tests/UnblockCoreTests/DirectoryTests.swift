@@ -1,0 +1,46 @@
+// The in-memory directory: upserts keep indexes right; the audit trail is bounded.
+import Testing
+import UnblockCore
+
+@Suite struct DirectoryTests {
+    @Test func upsertsKeepIndexesConsistent() {
+        var directory = Directory()
+        directory.apply([
+            .account(Fixtures.account(1, "alice")), .account(Fixtures.account(2, "bob")),
+            .card(Fixtures.card(1, owner: 1)), .card(Fixtures.card(2, owner: 1)),
+        ])
+        #expect(directory.cards(ownedBy: AccountID(1)).count == 2)
+        #expect(directory.card(serial: Fixtures.card(1, owner: 1).serial.lowercased())?.id == CardID(1))
+
+        var moved = Fixtures.card(2, owner: 2)
+        moved.serial = "AABBCC"
+        directory.apply(.card(moved))
+        #expect(directory.cards(ownedBy: AccountID(1)).map(\.id) == [CardID(1)])
+        #expect(directory.cards(ownedBy: AccountID(2)).map(\.id) == [CardID(2)])
+        #expect(directory.card(serial: Fixtures.card(2, owner: 1).serial) == nil)
+        #expect(directory.card(serial: "aabbcc")?.id == CardID(2))
+
+        var renamed = Fixtures.account(2, "bobby")
+        renamed.displayName = "Bobby"
+        directory.apply(.account(renamed))
+        #expect(directory.account(username: "bob") == nil)
+        #expect(directory.account(username: "bobby")?.id == AccountID(2))
+        #expect(directory.makeAccountID() == AccountID(3))
+        #expect(directory.makeCardID() == CardID(3))
+    }
+
+    @Test func auditTrailKeepsOnlyTheNewest() {
+        var directory = Directory(auditRetention: 10)
+        for index in 0..<25 {
+            directory.apply(
+                .audit(
+                    AuditEvent(
+                        at: Timestamp(milliseconds: Int64(index)), actor: "a", action: "x",
+                        target: "t", outcome: "success")))
+        }
+        #expect(directory.recentAudit.count == 10)
+        #expect(directory.recentAudit.first?.sequence == 16)
+        #expect(directory.recentAudit.last?.sequence == 25)
+        #expect(directory.nextAuditSequence == 26)
+    }
+}

@@ -1,0 +1,67 @@
+// Replay refusal, the per-card rate limit, pruning of remembered responses, and login lockout.
+import Testing
+import UnblockCore
+
+@Suite struct UnblockPolicyTests {
+    let policy = UnblockPolicy.defaults
+    let start = Timestamp(milliseconds: 1_800_000_000_000)
+
+    func hash(_ n: UInt8) -> [UInt8] { [UInt8](repeating: n, count: 32) }
+
+    @Test func aRepeatedChallengeIsRefused() {
+        var card = Fixtures.card(1, owner: 1)
+        #expect(policy.checkChallenge(hash(1), card: card, now: start) == nil)
+        card = policy.recording(hash(1), on: card, now: start)
+        #expect(policy.checkChallenge(hash(1), card: card, now: start + .seconds(60)) == .alreadyAnswered)
+        #expect(policy.checkChallenge(hash(2), card: card, now: start + .seconds(60)) == nil)
+        // Replays are remembered for 30 days, then forgotten.
+        #expect(policy.checkChallenge(hash(1), card: card, now: start + .seconds(29 * 86_400)) == .alreadyAnswered)
+        #expect(policy.checkChallenge(hash(1), card: card, now: start + .seconds(31 * 86_400)) == nil)
+    }
+
+    @Test func theSixthResponseInADayIsRateLimitedUntilTheFirstAges() {
+        var card = Fixtures.card(1, owner: 1)
+        for index in 0..<5 {
+            let now = start + .seconds(Int64(index) * 3_600)
+            #expect(policy.checkChallenge(hash(UInt8(index)), card: card, now: now) == nil)
+            card = policy.recording(hash(UInt8(index)), on: card, now: now)
+        }
+        let later = start + .seconds(5 * 3_600)
+        #expect(
+            policy.checkChallenge(hash(9), card: card, now: later) == .rateLimited(retryAt: start + .seconds(86_400)))
+        #expect(policy.checkChallenge(hash(9), card: card, now: start + .seconds(86_401)) == nil)
+    }
+
+    @Test func rememberedResponsesStayBounded() {
+        var card = Fixtures.card(1, owner: 1)
+        for index in 0..<500 {
+            card = policy.recording(hash(UInt8(index % 256)), on: card, now: start + .seconds(Int64(index)))
+        }
+        #expect(card.responses.count == policy.maxRememberedResponses)
+        // Old entries are pruned by age as well.
+        card = policy.recording(hash(1), on: card, now: start + .seconds(40 * 86_400))
+        #expect(card.responses.count == 1)
+    }
+
+    @Test func loginLockoutDoublesAndSuccessClears() {
+        let login = LoginPolicy.defaults
+        var account = Fixtures.account(1, "alice")
+        for _ in 0..<4 { account = login.afterFailure(account, now: start) }
+        #expect(!login.isLocked(account, now: start))
+        account = login.afterFailure(account, now: start)
+        #expect(login.isLocked(account, now: start + .seconds(899)))
+        #expect(!login.isLocked(account, now: start + .seconds(900)))
+        for _ in 0..<5 { account = login.afterFailure(account, now: start + .seconds(900)) }
+        #expect(login.isLocked(account, now: start + .seconds(900 + 1_799)))
+        #expect(!login.isLocked(account, now: start + .seconds(900 + 1_800)))
+        account = login.afterSuccess(account)
+        #expect(account.failedLogins == 0 && account.lockouts == 0 && account.lockedUntil == nil)
+    }
+
+    @Test func lockoutNeverExceedsTheMaximum() {
+        let login = LoginPolicy.defaults
+        var account = Fixtures.account(1, "alice")
+        for _ in 0..<200 { account = login.afterFailure(account, now: start) }
+        #expect(account.lockedUntil! <= start + login.maxLockDuration)
+    }
+}
