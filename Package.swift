@@ -9,10 +9,12 @@ let package = Package(
         .library(name: "UnblockWire", targets: ["UnblockWire"]),
         .library(name: "UnblockCrypto", targets: ["UnblockCrypto"]),
         .library(name: "UnblockCore", targets: ["UnblockCore"]),
+        .library(name: "UnblockStore", targets: ["UnblockStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // System libraries, found through pkg-config (Scripts/bootstrap installs them).
@@ -52,6 +54,15 @@ let package = Package(
             dependencies: ["UnblockCrypto", .product(name: "DequeModule", package: "swift-collections")]
         ),
 
+        // The embedded store: journal, snapshots, recovery and import, on the local file system.
+        .target(
+            name: "UnblockStore",
+            dependencies: [
+                "UnblockCore", "UnblockCrypto", "UnblockWire", "CUnblockProtos",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Micro-benchmarks of the wire and crypto hot paths (run in release by Scripts/microbench).
         .executableTarget(
             name: "unblock-microbench",
@@ -71,6 +82,7 @@ let package = Package(
         ),
         .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
+        .testTarget(name: "UnblockStoreTests", dependencies: ["UnblockStore", "UnblockCore", "UnblockCrypto"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,74 @@
+// The data directory: created private, locked against a second server, holding the master key.
+import Synchronization
+import UnblockCrypto
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An exclusively locked data directory.
+///
+/// The lock is an `flock` on `LOCK`, held while the process lives: a second `unblockd`
+/// on the same directory fails at once with a clear message, and a crashed server's
+/// lock disappears with it.
+final class DataDirectory: Sendable {
+    let path: String
+    private let lockDescriptor: Atomic<Int32>
+
+    static let lockFile = "LOCK"
+    static let masterKeyFile = "master.key"
+
+    /// Creates the directory (mode 0700) if needed, and takes its lock.
+    init(path: String) throws(StoreError) {
+        if access(path, F_OK) != 0 {
+            guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StoreError.io("cannot create \(path)") }
+        }
+        let lockPath = "\(path)/\(Self.lockFile)"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StoreError.io("cannot open \(lockPath)") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let owner = Self.readOwner(descriptor)
+            close(descriptor)
+            throw StoreError(
+                code: .locked,
+                message:
+                    "the data directory \(path) is in use by another unblockd\(owner); stop it or choose another --data-dir"
+            )
+        }
+        let pid = "\(getpid())\n"
+        _ = ftruncate(descriptor, 0)
+        _ = pwrite(descriptor, pid, pid.utf8.count, 0)
+        self.path = path
+        self.lockDescriptor = Atomic(descriptor)
+    }
+
+    deinit {
+        unlock()
+    }
+
+    /// Releases the lock (at close; a crashed process releases it by exiting).
+    func unlock() {
+        let descriptor = lockDescriptor.exchange(-1, ordering: .acquiringAndReleasing)
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// The master key, created (32 random bytes, mode 0600) on first use.
+    func masterKey() throws(StoreError) -> SecretBytes {
+        let keyPath = "\(path)/\(Self.masterKeyFile)"
+        do throws(CryptoError) {
+            if access(keyPath, F_OK) != 0 { return try MasterKey.create(at: keyPath) }
+            return try MasterKey.load(from: keyPath)
+        } catch {
+            throw StoreError(code: .io, message: error.message)
+        }
+    }
+
+    private static func readOwner(_ descriptor: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = pread(descriptor, &buffer, buffer.count, 0)
+        guard count > 0, let pid = Int(String(decoding: buffer[0..<count], as: UTF8.self).filter(\.isNumber)) else {
+            return ""
+        }
+        return " (pid \(pid))"
+    }
+}

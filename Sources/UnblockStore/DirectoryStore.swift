@@ -1,0 +1,248 @@
+// The embedded store: the directory in memory, every commit journaled before it is acknowledged.
+import Dispatch
+import Logging
+import Synchronization
+import UnblockCore
+import UnblockCrypto
+
+/// The service's state, in memory and durable on disk.
+///
+/// Reads run against the in-memory directory under a lock. A commit computes its
+/// mutations from the current directory (under the same lock, so that decisions such as a
+/// rate limit see every earlier commit), applies them, queues the journal record, and
+/// returns only once the record is durable under the fsync policy. Snapshots are written
+/// in the background every `snapshotEveryCommits` commits or `snapshotInterval`, and at
+/// `close()`; each rotates the journal, and the previous snapshot is kept.
+public final class DirectoryStore: Sendable {
+    /// Where and how the store keeps its data.
+    public struct Configuration: Sendable {
+        public var dataDirectory: String
+        public var fsync: FsyncPolicy = .always
+        /// A snapshot after this many commits...
+        public var snapshotEveryCommits: Int = 100_000
+        /// ...or after this long with any commit.
+        public var snapshotInterval: Duration = .seconds(300)
+        /// Audit events kept in memory and in snapshots (older ones are dropped).
+        public var auditRetention: Int = 100_000
+        /// The file layer (tests inject faults through it).
+        public var storage: any Storage = PosixStorage()
+        public var logger = Logger(label: "unblock.store")
+
+        public init(dataDirectory: String) {
+            self.dataDirectory = dataDirectory
+        }
+    }
+
+    private struct State {
+        var directory: Directory
+        var lastSequence: UInt64
+        var commitsSinceSnapshot = 0
+        var snapshotInProgress = false
+        var closed = false
+    }
+
+    private let configuration: Configuration
+    private let folder: DataDirectory
+    private let state: Mutex<State>
+    private let journal: JournalWriter
+    private let snapshotQueue = DispatchQueue(label: "unblock.store.snapshot", qos: .utility)
+    private let snapshotTimer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)
+    /// Seals and derives admin keys; loaded from (or created in) the data directory.
+    public let masterKey: SecretBytes
+
+    /// Opens (creating if needed) and recovers the store in `configuration.dataDirectory`.
+    ///
+    /// Blocking file I/O: call it at start-up, before serving.
+    /// - Throws: `StoreError` `.locked` when another server holds the directory, `.corrupt`
+    ///   naming the file and byte offset when recovery cannot complete, `.io` otherwise.
+    public init(configuration: Configuration) throws(StoreError) {
+        let storage = configuration.storage
+        let folder = try DataDirectory(path: configuration.dataDirectory)
+        let recovered = try Recovery.recover(
+            folder: folder.path, storage: storage, auditRetention: configuration.auditRetention
+        )
+        for warning in recovered.warnings { configuration.logger.warning("\(warning)") }
+
+        let file: any StorageFile
+        if let path = recovered.appendPath {
+            file = try storage.openForAppend(path)
+        } else {
+            let path = "\(folder.path)/\(JournalFiles.journalName(firstSequence: recovered.lastSequence + 1))"
+            file = try storage.create(path)
+            try file.append(JournalFiles.journalMagic)
+            try file.sync()
+            try storage.syncDirectory(folder.path)
+        }
+        self.configuration = configuration
+        self.folder = folder
+        self.masterKey = try folder.masterKey()
+        self.journal = JournalWriter(
+            storage: storage, directory: folder.path, file: file, policy: configuration.fsync,
+            durableSequence: recovered.lastSequence
+        )
+        self.state = Mutex(State(directory: recovered.directory, lastSequence: recovered.lastSequence))
+        startSnapshotTimer()
+        configuration.logger.info(
+            "store opened",
+            metadata: [
+                "dataDirectory": "\(folder.path)", "sequence": "\(recovered.lastSequence)",
+                "accounts": "\(recovered.directory.accounts.count)", "cards": "\(recovered.directory.cards.count)",
+            ]
+        )
+    }
+
+    /// Runs `body` on the current directory.
+    public func read<Result: Sendable>(_ body: (Directory) throws -> Result) rethrows -> Result {
+        try state.withLock { state in try body(state.directory) }
+    }
+
+    /// Commits the mutations `transaction` derives from the current directory; returns its
+    /// result once they are durable. A transaction that returns no mutations writes nothing.
+    ///
+    /// - Throws: whatever `transaction` throws (nothing is applied), or `StoreError`
+    ///   `.failed` when the store refuses writes after a disk failure or is closed.
+    public func commit<Result: Sendable>(
+        _ transaction: (Directory) throws -> (mutations: [Mutation], result: Result)
+    ) async throws -> Result {
+        let (sequence, result, snapshot) = try state.withLock { state in
+            guard !state.closed else {
+                throw StoreError(code: .failed, message: "the store is closed")
+            }
+            let (mutations, result) = try transaction(state.directory)
+            guard !mutations.isEmpty else { return (UInt64?.none, result, Snapshot?.none) }
+            let sequence = state.lastSequence + 1
+            var framed: [UInt8] = []
+            RecordFraming.append(JournalRecord(sequence: sequence, mutations: mutations).serializedBytes(), to: &framed)
+            try journal.enqueue(framed, sequence: sequence)
+            state.directory.apply(mutations)
+            state.lastSequence = sequence
+            state.commitsSinceSnapshot += 1
+            let due = state.commitsSinceSnapshot >= configuration.snapshotEveryCommits
+            return (sequence, result, due ? try beginSnapshot(&state) : nil)
+        }
+        if let snapshot { write(snapshot, completion: nil) }
+        if let sequence { try await journal.waitUntilDurable(sequence) }
+        return result
+    }
+
+    /// Whether commits are accepted (false after a disk failure, until restarted, or after close).
+    public var isWritable: Bool {
+        journal.failure == nil && !state.withLock { $0.closed }
+    }
+
+    /// The sequence of the last commit.
+    public var lastSequence: UInt64 { state.withLock { $0.lastSequence } }
+
+    /// Writes a snapshot now (unless one is being written) and returns when it is on disk.
+    public func snapshot() async throws {
+        let snapshot = try state.withLock { (state) throws -> Snapshot? in
+            guard !state.snapshotInProgress else { return nil }
+            return try beginSnapshot(&state)
+        }
+        guard let snapshot else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            write(snapshot) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Stops accepting commits, waits for the journal, writes a final snapshot, and releases
+    /// the data directory. Commits after this fail.
+    public func close() async throws {
+        let wasOpen = state.withLock { state in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        guard wasOpen else { return }
+        snapshotTimer.withLock { $0?.cancel() }
+        await journal.flush()
+        // After the flush every durable-notification has been handed to the snapshot queue:
+        // once it drains, no background snapshot is running. Then write the final one.
+        await withCheckedContinuation { continuation in snapshotQueue.async { continuation.resume() } }
+        let needed = state.withLock { $0.commitsSinceSnapshot > 0 || $0.lastSequence == 0 }
+        if journal.failure == nil && needed {
+            try await snapshot()
+        }
+        await journal.flush()
+        journal.close()
+        folder.unlock()
+    }
+
+    // MARK: Snapshots
+
+    private struct Snapshot: Sendable {
+        let directory: Directory
+        let sequence: UInt64
+    }
+
+    /// Freezes the directory at the current sequence and rotates the journal there.
+    private func beginSnapshot(_ state: inout State) throws -> Snapshot {
+        try journal.rotate(after: state.lastSequence)
+        state.snapshotInProgress = true
+        state.commitsSinceSnapshot = 0
+        return Snapshot(directory: state.directory, sequence: state.lastSequence)
+    }
+
+    /// Writes `snapshot` once the journal holds everything it includes, then prunes old files.
+    private func write(_ snapshot: Snapshot, completion: (@Sendable (Result<Void, any Error>) -> Void)?) {
+        journal.whenDurable(snapshot.sequence) { durable in
+            self.snapshotQueue.async {
+                let result = durable.flatMap { () -> Result<Void, StoreError> in
+                    Result { () throws(StoreError) in
+                        let started = ContinuousClock.now
+                        let name = try SnapshotWriter.write(
+                            snapshot.directory, lastSequence: snapshot.sequence, to: self.folder.path,
+                            storage: self.configuration.storage
+                        )
+                        try self.pruneFiles()
+                        self.configuration.logger.info(
+                            "snapshot written",
+                            metadata: ["file": "\(name)", "duration": "\(ContinuousClock.now - started)"]
+                        )
+                    }
+                }
+                if case .failure(let error) = result {
+                    self.configuration.logger.error("snapshot failed; the journal still holds every commit: \(error)")
+                }
+                self.state.withLock { $0.snapshotInProgress = false }
+                completion?(result.mapError { $0 })
+            }
+        }
+    }
+
+    /// Keeps the newest two snapshots and the journals the older of them needs.
+    private func pruneFiles() throws(StoreError) {
+        let storage = configuration.storage
+        let names = try storage.list(folder.path)
+        let snapshots = names.compactMap(JournalFiles.snapshotSequence).sorted(by: >)
+        guard snapshots.count >= 2 else { return }
+        let kept = snapshots[1]
+        for sequence in snapshots.dropFirst(2) {
+            try storage.remove("\(folder.path)/\(JournalFiles.snapshotName(lastSequence: sequence))")
+        }
+        let journals = names.compactMap(JournalFiles.journalSequence).sorted()
+        for (index, first) in journals.enumerated().dropLast() where journals[index + 1] <= kept + 1 {
+            try storage.remove("\(folder.path)/\(JournalFiles.journalName(firstSequence: first))")
+        }
+    }
+
+    private func startSnapshotTimer() {
+        let interval = configuration.snapshotInterval
+        guard interval > .zero else { return }
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        snapshotTimer.withLock { slot in
+            let timer = DispatchSource.makeTimerSource(queue: snapshotQueue)
+            timer.schedule(deadline: .now() + seconds, repeating: seconds)
+            timer.setEventHandler { [weak self] in self?.snapshotIfDue() }
+            timer.resume()
+            slot = timer
+        }
+    }
+
+    private func snapshotIfDue() {
+        let snapshot = try? state.withLock { (state) throws -> Snapshot? in
+            guard state.commitsSinceSnapshot > 0, !state.snapshotInProgress, !state.closed else { return nil }
+            return try beginSnapshot(&state)
+        }
+        if let snapshot { write(snapshot, completion: nil) }
+    }
+}

@@ -1,0 +1,147 @@
+// Rebuilds the directory at start: newest valid snapshot, then every journal record after it.
+import UnblockCore
+import UnblockWire
+
+/// What recovery found: the state, where the journal continues, and what it repaired.
+struct RecoveredState {
+    var directory: Directory
+    var lastSequence: UInt64
+    /// The journal file to keep appending to (nil: start a new one).
+    var appendPath: String?
+    /// Repairs made (a cut torn tail, a skipped damaged snapshot), for the log.
+    var warnings: [String]
+}
+
+enum Recovery {
+    static func recover(folder: String, storage: any Storage, auditRetention: Int) throws(StoreError) -> RecoveredState
+    {
+        let names = try storage.list(folder)
+        let snapshots = names.compactMap(JournalFiles.snapshotSequence).sorted(by: >)
+        let journals = names.compactMap(JournalFiles.journalSequence).sorted()
+        var warnings: [String] = []
+        for name in names where name.hasSuffix(".tmp") {
+            try storage.remove("\(folder)/\(name)")
+            warnings.append("removed \(name), a snapshot that was being written when the server stopped")
+        }
+
+        var newestFailure: StoreError?
+        for sequence in snapshots {
+            let path = "\(folder)/\(JournalFiles.snapshotName(lastSequence: sequence))"
+            do throws(StoreError) {
+                let loaded = try SnapshotReader.load(path, storage: storage, auditRetention: auditRetention)
+                var state = try replay(
+                    journals, into: loaded.directory, after: loaded.lastSequence, folder: folder,
+                    storage: storage)
+                if let newestFailure {
+                    // The damaged newer snapshot must not be mistaken for a good one later.
+                    let damaged = "\(folder)/\(JournalFiles.snapshotName(lastSequence: snapshots[0]))"
+                    try storage.rename(damaged, to: damaged + ".damaged")
+                    warnings.append(
+                        "\(newestFailure.message); recovered from the previous snapshot and the journal instead")
+                }
+                state.warnings = warnings + state.warnings
+                return state
+            } catch {
+                if newestFailure == nil { newestFailure = error } else { break }
+            }
+        }
+        if let newestFailure { throw newestFailure }
+        var state = try replay(
+            journals, into: Directory(auditRetention: auditRetention), after: 0, folder: folder,
+            storage: storage)
+        state.warnings = warnings + state.warnings
+        return state
+    }
+
+    /// Applies every journal record after `snapshotSequence`, in order and without gaps.
+    static func replay(
+        _ journals: [UInt64],
+        into directory: Directory,
+        after snapshotSequence: UInt64,
+        folder: String,
+        storage: any Storage
+    ) throws(StoreError) -> RecoveredState {
+        var directory = directory
+        var expected = snapshotSequence + 1
+        var warnings: [String] = []
+        var appendPath: String?
+        for (index, first) in journals.enumerated() {
+            let isLast = index == journals.count - 1
+            // A journal whose records all precede the snapshot is not needed.
+            if !isLast, journals[index + 1] <= expected { continue }
+            let path = "\(folder)/\(JournalFiles.journalName(firstSequence: first))"
+            let bytes = try storage.read(path)
+            let outcome = bytes.withUnsafeBytes { raw in
+                Result { () throws(StoreError) in
+                    try replayFile(raw, path: path, isLast: isLast, expected: &expected, directory: &directory)
+                }
+            }
+            switch try outcome.get() {
+            case .complete:
+                break
+            case .tornAt(let offset, let reason):
+                try storage.truncate(path, to: offset)
+                warnings.append("cut a torn tail off \(path) at byte \(offset) (\(reason)), left by a crash mid-write")
+            }
+            if isLast { appendPath = path }
+        }
+        return RecoveredState(
+            directory: directory, lastSequence: expected - 1, appendPath: appendPath,
+            warnings: warnings)
+    }
+
+    private enum FileOutcome {
+        case complete
+        case tornAt(Int, String)
+    }
+
+    private static func replayFile(
+        _ bytes: UnsafeRawBufferPointer,
+        path: String,
+        isLast: Bool,
+        expected: inout UInt64,
+        directory: inout Directory
+    ) throws(StoreError) -> FileOutcome {
+        func corrupt(_ offset: Int, _ reason: String) -> StoreError {
+            StoreError(code: .corrupt, message: "journal \(path) is damaged at byte \(offset): \(reason)")
+        }
+        let magic = JournalFiles.journalMagic
+        guard bytes.count >= magic.count else {
+            if isLast { return .tornAt(0, "shorter than its header") }
+            throw corrupt(0, "shorter than its header")
+        }
+        guard Array(bytes[0..<magic.count]) == magic else { throw corrupt(0, "not an Unblock journal (wrong magic)") }
+        var offset = magic.count
+        while offset < bytes.count {
+            switch RecordFraming.read(bytes, at: offset) {
+            case .truncated:
+                guard isLast else { throw corrupt(offset, "the file ends inside a record") }
+                return .tornAt(offset, "incomplete last record")
+            case .corrupt(let reason):
+                // A bad record that ends exactly at the end of the last file is a write cut short;
+                // anything after it means the damage is in the middle.
+                let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                guard isLast, offset + RecordFraming.headerSize + length == bytes.count else {
+                    throw corrupt(offset, reason)
+                }
+                return .tornAt(offset, reason)
+            case .record(let range, let next):
+                let record: JournalRecord
+                do throws(WireError) {
+                    record = try JournalRecord(serializedBytes: UnsafeRawBufferPointer(rebasing: bytes[range]))
+                } catch {
+                    throw corrupt(offset, error.message)
+                }
+                if record.sequence >= expected {
+                    guard record.sequence == expected else {
+                        throw corrupt(offset, "record \(record.sequence) follows \(expected - 1); records are missing")
+                    }
+                    directory.apply(record.mutations)
+                    expected += 1
+                }
+                offset = next
+            }
+        }
+        return .complete
+    }
+}

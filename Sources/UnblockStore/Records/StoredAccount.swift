@@ -1,0 +1,54 @@
+// An account as stored on disk (unblock.store.v1.Account).
+import CUnblockProtos
+import UnblockCore
+import UnblockWire
+
+/// Role numbers on disk, as in the public contract's `Role` enum.
+private let roleNumbers: [(Roles, UInt32)] = [(.selfService, 1), (.admin, 2)]
+
+struct StoredAccount: WireMessage {
+    var value: Account
+
+    static let wireType = WireType<Self>(
+        initialize: unblock__store__v1__account__init,
+        unpack: unblock__store__v1__account__unpack,
+        free: unblock__store__v1__account__free_unpacked,
+        read: { c throws(WireError) in
+            var roles: Roles = []
+            for index in 0..<c.n_roles {
+                guard let role = roleNumbers.first(where: { $0.1 == c.roles[index] }) else {
+                    throw WireError(
+                        code: .unknownEnumValue, message: "Account.roles has unknown value \(c.roles[index])")
+                }
+                roles.insert(role.0)
+            }
+            return Self(
+                value: Account(
+                    id: AccountID(c.id),
+                    username: try CReader.string(c.username, field: "Account.username"),
+                    displayName: try CReader.string(c.display_name, field: "Account.display_name"),
+                    state: try CReader.enumeration(c.state, field: "Account.state"),
+                    roles: roles,
+                    passwordHash: try CReader.string(c.password_hash, field: "Account.password_hash"),
+                    failedLogins: c.failed_logins,
+                    lockedUntil: c.locked_until_ms == 0 ? nil : Timestamp(milliseconds: c.locked_until_ms),
+                    lockouts: c.lockouts
+                )
+            )
+        },
+        write: { message, c, arena in
+            let account = message.value
+            c.id = account.id.rawValue
+            c.username = arena.string(account.username)
+            c.display_name = arena.string(account.displayName)
+            c.state = account.state.rawValue
+            let roles = roleNumbers.filter { account.roles.contains($0.0) }.map(\.1)
+            c.n_roles = roles.count
+            c.roles = arena.array(roles)
+            c.password_hash = arena.string(account.passwordHash)
+            c.failed_logins = account.failedLogins
+            c.locked_until_ms = account.lockedUntil?.milliseconds ?? 0
+            c.lockouts = account.lockouts
+        }
+    )
+}

@@ -1,0 +1,103 @@
+// The store end to end on real files: reopen, snapshots and rotation, every fsync policy, the lock.
+import Foundation
+import Testing
+import UnblockCore
+import UnblockStore
+
+@Suite struct DirectoryStoreTests {
+    @Test(arguments: FsyncPolicy.allCases)
+    func mutationsSurviveCloseAndReopen(_ policy: FsyncPolicy) async throws {
+        try await withTemporaryDirectory { path in
+            let store = try DirectoryStore(configuration: configuration(path, fsync: policy))
+            for index in 0..<200 { try await store.apply(Sample.commit(index)) }
+            let before = store.directory
+            try await store.close()
+            await #expect(throws: StoreError.self) { try await store.apply(Sample.commit(999)) }
+
+            let reopened = try DirectoryStore(configuration: configuration(path, fsync: policy))
+            #expect(reopened.directory == before)
+            #expect(reopened.directory.accounts.count == 200)
+            #expect(reopened.lastSequence == 200)
+            try await reopened.close()
+        }
+    }
+
+    @Test func concurrentCommitsAreAllDurableAndOrdered() async throws {
+        try await withTemporaryDirectory { path in
+            let store = try DirectoryStore(configuration: configuration(path))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<50 {
+                    group.addTask {
+                        for index in 0..<20 { try await store.apply(Sample.commit(writer * 20 + index)) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let before = store.directory
+            #expect(before.accounts.count == 1_000)
+            try await store.close()
+            let reopened = try DirectoryStore(configuration: configuration(path))
+            #expect(reopened.directory == before)
+            try await reopened.close()
+        }
+    }
+
+    @Test func snapshotsRotateTheJournalAndKeepThePreviousOne() async throws {
+        try await withTemporaryDirectory { path in
+            let store = try DirectoryStore(configuration: configuration(path, snapshotEvery: 25))
+            for index in 0..<230 { try await store.apply(Sample.commit(index)) }
+            try await store.snapshot()
+            let before = store.directory
+            let files = try FileManager.default.contentsOfDirectory(atPath: path + "/data")
+            #expect(files.filter { $0.hasPrefix("snapshot-") }.count == 2)
+            #expect(files.filter { $0.hasPrefix("journal-") }.count <= 3)
+            #expect(!files.contains { $0.hasSuffix(".tmp") })
+            try await store.close()
+            let reopened = try DirectoryStore(configuration: configuration(path))
+            #expect(reopened.directory == before)
+            try await reopened.close()
+        }
+    }
+
+    @Test func aSecondServerCannotOpenTheSameDirectory() async throws {
+        try await withTemporaryDirectory { path in
+            let store = try DirectoryStore(configuration: configuration(path))
+            do {
+                _ = try DirectoryStore(configuration: configuration(path))
+                Issue.record("opened a locked directory")
+            } catch let error as StoreError {
+                #expect(error.code == .locked)
+                #expect(error.message.contains("in use by another unblockd"))
+            }
+            try await store.close()
+        }
+    }
+
+    @Test func transactionErrorsApplyNothing() async throws {
+        struct Refused: Error {}
+        try await withTemporaryDirectory { path in
+            let store = try DirectoryStore(configuration: configuration(path))
+            try await store.apply(Sample.commit(0))
+            await #expect(throws: Refused.self) {
+                try await store.commit { _ -> (mutations: [Mutation], result: Void) in throw Refused() }
+            }
+            #expect(store.lastSequence == 1)
+            let unchanged = try await store.commit { directory in ([], directory.accounts.count) }
+            #expect(unchanged == 1 && store.lastSequence == 1)
+            try await store.close()
+        }
+    }
+
+    @Test func dataFilesAreNotReadableByOthersAndHoldNoPlaintextSecrets() async throws {
+        try await withTemporaryDirectory { path in
+            let store = try DirectoryStore(configuration: configuration(path))
+            try await store.apply(Sample.commit(0))
+            try await store.close()
+            for name in try FileManager.default.contentsOfDirectory(atPath: path + "/data") {
+                let attributes = try FileManager.default.attributesOfItem(atPath: path + "/data/" + name)
+                let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0
+                #expect(mode & 0o077 == 0, "\(name) has mode \(String(mode, radix: 8))")
+            }
+        }
+    }
+}

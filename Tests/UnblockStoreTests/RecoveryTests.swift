@@ -1,0 +1,199 @@
+// Crash recovery: torn tails at every byte, flipped bits, damaged snapshots, failing disks.
+import Foundation
+import Testing
+import UnblockCore
+import UnblockStore
+
+/// A data directory frozen while its store was still open: what a crash leaves behind.
+struct CrashImage {
+    let files: [String: Data]
+    /// The directory after each commit (index 0: empty).
+    let states: [Directory]
+    let journalName: String
+
+    static func make(commits: Int, in path: String) async throws -> CrashImage {
+        let store = try DirectoryStore(configuration: configuration(path))
+        var states = [store.directory]
+        for index in 0..<commits {
+            try await store.apply(Sample.commit(index))
+            states.append(store.directory)
+        }
+        let folder = path + "/data"
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name != "LOCK" {
+            files[name] = try Data(contentsOf: URL(filePath: folder + "/" + name))
+        }
+        try await store.close()
+        return CrashImage(files: files, states: states, journalName: files.keys.first { $0.hasPrefix("journal-") }!)
+    }
+
+    /// Lays the image out in a new data directory, with the journal changed by `edit`.
+    func restore(into path: String, editJournal edit: (inout Data) -> Void = { _ in }) throws {
+        let folder = path + "/data"
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (name, data) in files {
+            var data = data
+            if name == journalName { edit(&data) }
+            try data.write(to: URL(filePath: folder + "/" + name))
+            chmod(folder + "/" + name, 0o600)
+        }
+    }
+
+    /// Start offsets of every record in the journal, and its end.
+    var recordOffsets: [Int] {
+        let data = files[journalName]!
+        var offsets: [Int] = []
+        var offset = 8
+        while offset < data.count {
+            offsets.append(offset)
+            let length = data[offset..<offset + 4].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+            offset += 8 + length
+        }
+        return offsets + [data.count]
+    }
+}
+
+@Suite struct RecoveryTests {
+    @Test func journalCutAtEveryByteOfItsLastRecordsRecoversTheCompleteOnes() async throws {
+        try await withTemporaryDirectory { path in
+            let image = try await CrashImage.make(commits: 12, in: path)
+            let offsets = image.recordOffsets
+            #expect(offsets.count == 13)
+            for cut in offsets[offsets.count - 4]..<offsets.last! {
+                try image.restore(into: path) { $0 = $0.prefix(cut) }
+                let complete = offsets.filter { $0 <= cut }.count - 1
+                let store = try DirectoryStore(configuration: configuration(path))
+                #expect(store.directory == image.states[complete], "cut at \(cut)")
+                #expect(store.lastSequence == UInt64(complete))
+                // The store keeps working after the repair.
+                try await store.apply(Sample.commit(100))
+                try await store.close()
+                let reopened = try DirectoryStore(configuration: configuration(path))
+                #expect(reopened.lastSequence == UInt64(complete + 1), "cut at \(cut)")
+                try await reopened.close()
+            }
+        }
+    }
+
+    @Test func aFlippedBitInTheLastRecordIsATornTail() async throws {
+        try await withTemporaryDirectory { path in
+            let image = try await CrashImage.make(commits: 6, in: path)
+            let offsets = image.recordOffsets
+            try image.restore(into: path) { $0[offsets[5] + 12] ^= 0x10 }
+            let store = try DirectoryStore(configuration: configuration(path))
+            #expect(store.directory == image.states[5])
+            try await store.close()
+        }
+    }
+
+    @Test(arguments: [0, 2, 4])
+    func aFlippedBitInAnEarlierRecordStopsTheStartNamingFileAndOffset(_ record: Int) async throws {
+        try await withTemporaryDirectory { path in
+            let image = try await CrashImage.make(commits: 6, in: path)
+            let offsets = image.recordOffsets
+            try image.restore(into: path) { $0[offsets[record] + 9] ^= 0x01 }
+            do {
+                _ = try DirectoryStore(configuration: configuration(path))
+                Issue.record("opened a journal damaged in the middle")
+            } catch let error as StoreError {
+                #expect(error.code == .corrupt)
+                #expect(error.message.contains(image.journalName))
+                #expect(error.message.contains("at byte \(offsets[record])"), "\(error.message)")
+            }
+        }
+    }
+
+    @Test func aDamagedSnapshotFallsBackToThePreviousOneAndTheJournal() async throws {
+        try await withTemporaryDirectory { path in
+            let store = try DirectoryStore(configuration: configuration(path))
+            for index in 0..<20 { try await store.apply(Sample.commit(index)) }
+            try await store.snapshot()
+            for index in 20..<40 { try await store.apply(Sample.commit(index)) }
+            let expected = store.directory
+            try await store.close()  // writes the newest snapshot
+
+            let folder = path + "/data"
+            let snapshots = try FileManager.default.contentsOfDirectory(atPath: folder)
+                .filter { $0.hasPrefix("snapshot-") }.sorted()
+            #expect(snapshots.count == 2)
+            try flipByte(in: folder + "/" + snapshots[1], at: 300)
+
+            let recovered = try DirectoryStore(configuration: configuration(path))
+            #expect(recovered.directory == expected)
+            try await recovered.close()
+            #expect(FileManager.default.fileExists(atPath: folder + "/" + snapshots[1] + ".damaged"))
+        }
+    }
+
+    @Test func twoDamagedSnapshotsStopTheStartNamingTheNewest() async throws {
+        try await withTemporaryDirectory { path in
+            let store = try DirectoryStore(configuration: configuration(path))
+            for index in 0..<20 { try await store.apply(Sample.commit(index)) }
+            try await store.snapshot()
+            try await store.apply(Sample.commit(20))
+            try await store.close()
+            let folder = path + "/data"
+            let snapshots = try FileManager.default.contentsOfDirectory(atPath: folder)
+                .filter { $0.hasPrefix("snapshot-") }.sorted()
+            for name in snapshots { try flipByte(in: folder + "/" + name, at: 100) }
+            do {
+                _ = try DirectoryStore(configuration: configuration(path))
+                Issue.record("opened with both snapshots damaged")
+            } catch let error as StoreError {
+                #expect(error.code == .corrupt)
+                #expect(error.message.contains(snapshots[1]) && error.message.contains("at byte"), "\(error.message)")
+            }
+        }
+    }
+
+    @Test func aFailedSyncFailsTheCommitAndEveryLaterOneButCorruptsNothing() async throws {
+        try await withTemporaryDirectory { path in
+            let faults = Faults()
+            let store = try DirectoryStore(configuration: configuration(path, storage: FaultyStorage(faults: faults)))
+            for index in 0..<10 { try await store.apply(Sample.commit(index)) }
+            let acknowledged = store.directory
+            faults.failNextSyncs()
+            await #expect(throws: StoreError.self) { try await store.apply(Sample.commit(10)) }
+            #expect(!store.isWritable)
+            do {
+                try await store.apply(Sample.commit(11))
+                Issue.record("a write was accepted after a failed sync")
+            } catch let error as StoreError {
+                #expect(error.code == .failed)
+                #expect(error.message.contains("until restarted"))
+            }
+            try await store.close()
+
+            let reopened = try DirectoryStore(configuration: configuration(path))
+            for (id, account) in acknowledged.accounts { #expect(reopened.directory.account(id: id) == account) }
+            #expect(reopened.directory.account(id: AccountID(12)) == nil)
+            try await reopened.apply(Sample.commit(50))
+            try await reopened.close()
+        }
+    }
+
+    @Test func aDiskFullMidWriteLeavesARepairableTail() async throws {
+        try await withTemporaryDirectory { path in
+            let faults = Faults()
+            let store = try DirectoryStore(configuration: configuration(path, storage: FaultyStorage(faults: faults)))
+            for index in 0..<10 { try await store.apply(Sample.commit(index)) }
+            let acknowledged = store.directory
+            faults.fillDisk(after: 37)
+            await #expect(throws: StoreError.self) { try await store.apply(Sample.commit(10)) }
+            await #expect(throws: StoreError.self) { try await store.apply(Sample.commit(11)) }
+            try await store.close()
+
+            let reopened = try DirectoryStore(configuration: configuration(path))
+            #expect(reopened.directory == acknowledged)
+            try await reopened.apply(Sample.commit(10))
+            try await reopened.close()
+        }
+    }
+}
+
+func flipByte(in path: String, at offset: Int) throws {
+    var data = try Data(contentsOf: URL(filePath: path))
+    data[offset] ^= 0xFF
+    try data.write(to: URL(filePath: path))
+}

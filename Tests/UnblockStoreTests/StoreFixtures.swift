@@ -1,0 +1,142 @@
+// Temporary data directories, sample mutations, and a file layer that injects disk faults.
+import Foundation
+import Synchronization
+import UnblockCore
+import UnblockCrypto
+import UnblockStore
+
+/// A fresh temporary folder, removed at the end of `body`.
+func withTemporaryDirectory<Result>(_ body: (String) async throws -> Result) async throws -> Result {
+    let path = FileManager.default.temporaryDirectory.appending(path: "unblock-store-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
+
+func configuration(
+    _ path: String, storage: any Storage = PosixStorage(), fsync: FsyncPolicy = .always,
+    snapshotEvery: Int = 1_000_000
+) -> DirectoryStore.Configuration {
+    var configuration = DirectoryStore.Configuration(dataDirectory: path + "/data")
+    configuration.storage = storage
+    configuration.fsync = fsync
+    configuration.snapshotEveryCommits = snapshotEvery
+    configuration.snapshotInterval = .zero
+    return configuration
+}
+
+enum Sample {
+    static func account(_ id: UInt32) -> Account {
+        Account(
+            id: AccountID(id), username: "user\(id)", displayName: "User \(id) Ünïcode",
+            roles: id % 7 == 0 ? [.selfService, .admin] : .selfService,
+            passwordHash: "$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2g")
+    }
+
+    static func card(_ id: UInt64, owner: UInt32) -> SmartCard {
+        SmartCard(
+            id: CardID(id), serial: String(format: "04%012X", id), owner: AccountID(owner), profile: "Employee Card",
+            state: id % 5 == 0 ? .suspended : .active,
+            key: AdminKeyRecord(
+                algorithm: id % 2 == 0 ? .aes128 : .tripleDES,
+                source: id % 3 == 0 ? .derived : .sealed(Array(repeating: UInt8(id & 0xFF), count: 53)),
+                version: 1, checkValue: [1, 2, 3]),
+            responses: id % 4 == 0
+                ? [
+                    IssuedResponse(
+                        challengeHash: Array(repeating: 9, count: 32),
+                        at: Timestamp(milliseconds: 1_800_000_000_000))
+                ] : []
+        )
+    }
+
+    /// The `index`-th commit of a deterministic workload touching every kind of mutation.
+    static func commit(_ index: Int) -> [Mutation] {
+        let id = UInt32(index + 1)
+        var mutations: [Mutation] = [.account(account(id)), .card(card(UInt64(id), owner: id))]
+        if index % 3 == 0 {
+            var profile = CardProfile(name: "Employee Card")
+            profile.set(.unblockPinOffline, enabled: index % 2 == 0, for: .active)
+            mutations.append(.profile(profile))
+        }
+        mutations.append(
+            .audit(
+                AuditEvent(
+                    at: Timestamp(milliseconds: Int64(index)), actor: "user\(id)",
+                    action: "test", target: "c-\(id)", outcome: "success")))
+        return mutations
+    }
+}
+
+extension DirectoryStore {
+    func apply(_ mutations: [Mutation]) async throws {
+        try await commit { _ in (mutations, ()) }
+    }
+
+    var directory: Directory { read { $0 } }
+}
+
+/// Disk faults to inject: a failing sync, or a disk that fills up after some bytes.
+final class Faults: Sendable {
+    private struct State {
+        var failSync = false
+        var bytesUntilFull: Int?
+    }
+    private let state = Mutex(State())
+
+    func failNextSyncs() { state.withLock { $0.failSync = true } }
+    func fillDisk(after bytes: Int) { state.withLock { $0.bytesUntilFull = bytes } }
+
+    /// How many of `count` bytes may be written now (fewer when the disk fills up).
+    func allow(_ count: Int) -> Int {
+        state.withLock { state in
+            guard let left = state.bytesUntilFull else { return count }
+            state.bytesUntilFull = max(0, left - count)
+            return min(left, count)
+        }
+    }
+
+    var syncFails: Bool { state.withLock { $0.failSync } }
+}
+
+/// `PosixStorage` with `Faults` applied to every file it opens.
+struct FaultyStorage: Storage {
+    let faults: Faults
+    let base = PosixStorage()
+
+    final class File: StorageFile {
+        let inner: any StorageFile
+        let faults: Faults
+        init(_ inner: any StorageFile, _ faults: Faults) {
+            self.inner = inner
+            self.faults = faults
+        }
+        func append(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
+            let allowed = faults.allow(bytes.count)
+            try inner.append(UnsafeRawBufferPointer(rebasing: bytes[0..<allowed]))
+            if allowed < bytes.count { throw StoreError(code: .io, message: "injected: no space left on device") }
+        }
+        func sync() throws(StoreError) {
+            if faults.syncFails { throw StoreError(code: .io, message: "injected: fsync failed") }
+            try inner.sync()
+        }
+        func close() { inner.close() }
+    }
+
+    func openForAppend(_ path: String) throws(StoreError) -> any StorageFile {
+        File(try base.openForAppend(path), faults)
+    }
+    func create(_ path: String) throws(StoreError) -> any StorageFile { File(try base.create(path), faults) }
+    func read(_ path: String) throws(StoreError) -> [UInt8] { try base.read(path) }
+    func truncate(_ path: String, to length: Int) throws(StoreError) { try base.truncate(path, to: length) }
+    func rename(_ source: String, to destination: String) throws(StoreError) {
+        try base.rename(source, to: destination)
+    }
+    func remove(_ path: String) throws(StoreError) { try base.remove(path) }
+    func list(_ directory: String) throws(StoreError) -> [String] { try base.list(directory) }
+    func syncDirectory(_ directory: String) throws(StoreError) {
+        if faults.syncFails { throw StoreError(code: .io, message: "injected: fsync failed") }
+        try base.syncDirectory(directory)
+    }
+    func fileExists(_ path: String) -> Bool { base.fileExists(path) }
+}
