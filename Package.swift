@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // System libraries, found through pkg-config (Scripts/bootstrap installs them).
@@ -63,6 +64,16 @@ let package = Package(
             ]
         ),
 
+        // Executables: argument parsing and wiring only.
+        .executableTarget(
+            name: "unblockd",
+            dependencies: [
+                "UnblockStore", "UnblockCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Micro-benchmarks of the wire and crypto hot paths (run in release by Scripts/microbench).
         .executableTarget(
             name: "unblock-microbench",
@@ -83,6 +94,12 @@ let package = Package(
         .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
         .testTarget(name: "UnblockStoreTests", dependencies: ["UnblockStore", "UnblockCore", "UnblockCrypto"]),
+        // A child process for the store's crash test (SIGKILLed at random moments).
+        .executableTarget(
+            name: "store-crash-writer",
+            dependencies: ["UnblockStore", "UnblockCore"],
+            path: "Tests/StoreCrashWriter"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,60 @@
+// A real process making acknowledged commits is SIGKILLed at random moments; nothing acknowledged is lost.
+import Foundation
+import Testing
+import UnblockCore
+import UnblockStore
+
+/// A product built next to the test binary (`swift build` builds every executable).
+func builtProduct(_ name: String) throws -> URL {
+    let folder = URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let url = folder.appending(path: name)
+    guard FileManager.default.isExecutableFile(atPath: url.path) else {
+        throw CocoaError(
+            .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(url.path) not built; run swift build"])
+    }
+    return url
+}
+
+@Suite struct CrashTests {
+    @Test func acknowledgedCommitsSurviveSIGKILL() async throws {
+        let writer = try builtProduct("store-crash-writer")
+        try await withTemporaryDirectory { path in
+            var generator = SystemRandomNumberGenerator()
+            var acknowledged: Set<UInt32> = []
+            for round in 0..<15 {
+                let process = Process()
+                process.executableURL = writer
+                process.arguments = [path + "/data", "1000000"]
+                let output = Pipe()
+                process.standardOutput = output
+                try process.run()
+                // Kill after a random number of acknowledgements, plus a random pause, so that the
+                // kill lands anywhere: mid-write, mid-sync, mid-snapshot, between commits.
+                let killAfter = Int.random(in: 1...300, using: &generator)
+                var seen = 0
+                var pending = Data()
+                while seen < killAfter {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    pending.append(chunk)
+                    seen = pending.split(separator: UInt8(ascii: "\n")).count
+                }
+                usleep(UInt32.random(in: 0...3_000, using: &generator))
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                pending.append(output.fileHandleForReading.readDataToEndOfFile())
+                for line in String(decoding: pending, as: UTF8.self).split(separator: "\n") where line.hasPrefix("ack ")
+                {
+                    acknowledged.insert(UInt32(line.dropFirst(4))!)
+                }
+
+                let store = try DirectoryStore(configuration: configuration(path))
+                let directory = store.directory
+                let missing = acknowledged.filter { directory.account(id: AccountID($0)) == nil }
+                #expect(missing.isEmpty, "round \(round): lost acknowledged commits \(missing.sorted().prefix(10))")
+                try await store.close()
+            }
+            #expect(acknowledged.count > 100)
+        }
+    }
+}
