@@ -77,7 +77,10 @@ let package = Package(
         // Micro-benchmarks of the wire and crypto hot paths (run in release by Scripts/microbench).
         .executableTarget(
             name: "unblock-microbench",
-            dependencies: ["UnblockWire", "UnblockCrypto", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "UnblockWire", "UnblockCrypto", "UnblockCore", "UnblockStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Sources/UnblockMicrobench"
         ),
 

@@ -18,11 +18,9 @@ final class DataDirectory: Sendable {
     static let lockFile = "LOCK"
     static let masterKeyFile = "master.key"
 
-    /// Creates the directory (mode 0700) if needed, and takes its lock.
+    /// Creates the directory (mode 0700, with any missing parents) if needed, and takes its lock.
     init(path: String) throws(StoreError) {
-        if access(path, F_OK) != 0 {
-            guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StoreError.io("cannot create \(path)") }
-        }
+        try Self.makeDirectories(path)
         let lockPath = "\(path)/\(Self.lockFile)"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StoreError.io("cannot open \(lockPath)") }
@@ -61,6 +59,13 @@ final class DataDirectory: Sendable {
         } catch {
             throw StoreError(code: .io, message: error.message)
         }
+    }
+
+    private static func makeDirectories(_ path: String) throws(StoreError) {
+        guard access(path, F_OK) != 0 else { return }
+        let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !parent.isEmpty { try makeDirectories(parent) }
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StoreError.io("cannot create \(path)") }
     }
 
     private static func readOwner(_ descriptor: Int32) -> String {

@@ -15,7 +15,7 @@ public struct Directory: Sendable {
 
     private var accountIDsByUsername: [String: AccountID] = [:]
     private var cardIDsBySerial: [String: CardID] = [:]
-    private var cardIDsByOwner: [AccountID: [CardID]] = [:]
+    private var cardIDsByOwner: [AccountID: OwnedCards] = [:]
 
     /// Next free identities, persisted in snapshots so that ids are never reused.
     public private(set) var nextAccountID: UInt32 = 1
@@ -37,6 +37,15 @@ public struct Directory: Sendable {
         self.nextAuditSequence = max(self.nextAuditSequence, nextAuditSequence)
     }
 
+    /// Sizes the tables for this many entries, so that loading them never rehashes.
+    public mutating func reserveCapacity(accounts accountCount: Int, cards cardCount: Int) {
+        accounts.reserveCapacity(accountCount)
+        accountIDsByUsername.reserveCapacity(accountCount)
+        cardIDsByOwner.reserveCapacity(accountCount)
+        cards.reserveCapacity(cardCount)
+        cardIDsBySerial.reserveCapacity(cardCount)
+    }
+
     // MARK: Lookups
 
     public func account(id: AccountID) -> Account? { accounts[id] }
@@ -53,7 +62,7 @@ public struct Directory: Sendable {
 
     /// The cards of `owner`, by id.
     public func cards(ownedBy owner: AccountID) -> [SmartCard] {
-        (cardIDsByOwner[owner] ?? []).compactMap { cards[$0] }
+        (cardIDsByOwner[owner]?.ids ?? []).compactMap { cards[$0] }
     }
 
     public func profile(named name: String) -> CardProfile? { profiles[name] }
@@ -88,11 +97,11 @@ public struct Directory: Sendable {
         case .card(let card):
             if let old = cards[card.id] {
                 if old.serial != card.serial { cardIDsBySerial[old.serial] = nil }
-                if old.owner != card.owner { cardIDsByOwner[old.owner]?.removeAll { $0 == card.id } }
+                if old.owner != card.owner, cardIDsByOwner[old.owner]?.remove(card.id) == false {
+                    cardIDsByOwner[old.owner] = nil
+                }
             }
-            if cards.updateValue(card, forKey: card.id)?.owner != card.owner {
-                cardIDsByOwner[card.owner, default: []].append(card.id)
-            }
+            if cards.updateValue(card, forKey: card.id)?.owner != card.owner { index(card.id, owner: card.owner) }
             cardIDsBySerial[card.serial] = card.id
             nextCardID = max(nextCardID, card.id.rawValue + 1)
         case .profile(let profile):
@@ -103,6 +112,25 @@ public struct Directory: Sendable {
             recentAudit.append(event)
             if recentAudit.count > auditRetention { recentAudit.removeFirst(recentAudit.count - auditRetention) }
         }
+    }
+
+    private mutating func index(_ id: CardID, owner: AccountID) {
+        if cardIDsByOwner[owner]?.append(id) == nil { cardIDsByOwner[owner] = OwnedCards(id) }
+    }
+
+    /// Adds an account known to be new (loading a snapshot): the upsert's lookups are skipped.
+    public mutating func insertNew(_ account: Account) {
+        accounts[account.id] = account
+        accountIDsByUsername[account.username] = account.id
+        nextAccountID = max(nextAccountID, account.id.rawValue + 1)
+    }
+
+    /// Adds a card known to be new (loading a snapshot): the upsert's lookups are skipped.
+    public mutating func insertNew(_ card: SmartCard) {
+        cards[card.id] = card
+        index(card.id, owner: card.owner)
+        cardIDsBySerial[card.serial] = card.id
+        nextCardID = max(nextCardID, card.id.rawValue + 1)
     }
 
     /// Applies mutations in order.

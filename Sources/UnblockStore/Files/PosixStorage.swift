@@ -34,6 +34,12 @@ public struct PosixStorage: Storage {
             guard fdatasync(descriptor) == 0 else { throw StoreError.io("cannot sync \(path)") }
         }
 
+        func startWriteback() {
+            // On Linux, DONTNEED starts asynchronous writeback of the dirty pages (and keeps a
+            // file read only at the next start out of the page cache).
+            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        }
+
         private var closed = false
         func close() {
             guard !closed else { return }

@@ -6,6 +6,9 @@ public protocol StorageFile: AnyObject {
     func append(_ bytes: UnsafeRawBufferPointer) throws(StoreError)
     /// Makes everything written so far durable (fdatasync).
     func sync() throws(StoreError)
+    /// Starts writing what is buffered to disk without waiting, so that a later `sync` of a
+    /// large file has little left to do. A hint: it may do nothing.
+    func startWriteback()
     func close()
 }
 
@@ -30,6 +33,8 @@ public protocol Storage: Sendable {
 }
 
 extension StorageFile {
+    public func startWriteback() {}
+
     /// Appends an array (the closure APIs rethrow untyped errors, so the typed one travels in a Result).
     func append(_ bytes: [UInt8]) throws(StoreError) {
         try bytes.withUnsafeBytes { raw in Result { () throws(StoreError) in try append(raw) } }.get()

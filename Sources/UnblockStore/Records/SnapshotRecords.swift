@@ -12,6 +12,8 @@ struct SnapshotHeader: WireMessage {
     var nextAccountID: UInt32
     var nextCardID: UInt64
     var nextAuditSequence: UInt64
+    var accounts: UInt64
+    var cards: UInt64
 
     static let wireType = WireType<Self>(
         initialize: unblock__store__v1__snapshot_header__init,
@@ -21,7 +23,8 @@ struct SnapshotHeader: WireMessage {
             Self(
                 formatVersion: c.format_version, lastSequence: c.last_sequence,
                 createdAt: Timestamp(milliseconds: c.created_at_ms), nextAccountID: c.next_account_id,
-                nextCardID: c.next_card_id, nextAuditSequence: c.next_audit_sequence
+                nextCardID: c.next_card_id, nextAuditSequence: c.next_audit_sequence, accounts: c.accounts,
+                cards: c.cards
             )
         },
         write: { message, c, _ in
@@ -31,6 +34,8 @@ struct SnapshotHeader: WireMessage {
             c.next_account_id = message.nextAccountID
             c.next_card_id = message.nextCardID
             c.next_audit_sequence = message.nextAuditSequence
+            c.accounts = message.accounts
+            c.cards = message.cards
         }
     )
 }

@@ -8,7 +8,7 @@ import NIOCore
 /// The arena hands them out from a stack buffer (heap only past it), and everything it
 /// handed out is released when `withArena` returns, so nothing can outlive the pack.
 package struct CArena: ~Copyable {
-    static let stackBytes = 2048
+    package static let stackBytes = 2048
 
     private var cursor: UnsafeMutableRawPointer
     private var remaining: Int
@@ -23,9 +23,9 @@ package struct CArena: ~Copyable {
         for block in overflow { block.deallocate() }
     }
 
-    /// Runs `body` with a fresh arena; all its memory is gone afterwards.
-    package static func withArena<Result>(_ body: (inout CArena) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(byteCount: stackBytes, alignment: 16) { buffer in
+    /// Runs `body` with a fresh arena of `bytes` (on the stack when small); all its memory is gone afterwards.
+    package static func withArena<Result>(bytes: Int = stackBytes, _ body: (inout CArena) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 16) { buffer in
             var arena = CArena(buffer)
             return body(&arena)
         }

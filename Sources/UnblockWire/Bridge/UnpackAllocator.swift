@@ -3,10 +3,11 @@ import CProtobufC
 import Glibc
 
 /// Bump allocation for one `unpack` call: protobuf-c's many small allocations (the struct,
-/// each string, each array) come from a stack buffer; only what does not fit goes to the heap.
-/// `free` ignores pointers inside the buffer, which vanishes when the parse returns.
-enum UnpackAllocator {
-    static let stackBytes = 4096
+/// each string, each array) come from one scratch buffer (on the stack when small); only
+/// what does not fit goes to malloc. `free` ignores pointers inside the buffer, which
+/// vanishes when the parse returns.
+package enum UnpackAllocator {
+    package static let stackBytes = 4096
 
     /// A valid pointer for zero-length input.
     nonisolated(unsafe) static let emptyInput = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
@@ -17,9 +18,12 @@ enum UnpackAllocator {
         let end: UnsafeMutableRawPointer
     }
 
-    /// Runs `body` with an allocator valid only inside it.
-    static func withAllocator<Result>(_ body: (UnsafeMutablePointer<ProtobufCAllocator>) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(byteCount: stackBytes, alignment: 16) { buffer in
+    /// Runs `body` with an allocator over `scratchBytes` of scratch memory, valid only inside it.
+    package static func withAllocator<Result>(
+        scratchBytes: Int = stackBytes,
+        _ body: (UnsafeMutablePointer<ProtobufCAllocator>) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(byteCount: scratchBytes, alignment: 16) { buffer in
             var bump = Bump(
                 cursor: buffer.baseAddress!, start: buffer.baseAddress!, end: buffer.baseAddress! + buffer.count)
             return withUnsafeMutablePointer(to: &bump) { bumpPointer in

@@ -26,9 +26,9 @@ public final class WireType<Message>: Sendable {
     /// Appends the encoding to a buffer; returns the number of bytes written.
     @usableFromInline
     let serialize: @Sendable (Message, inout ByteBuffer) -> Int
-    /// The encoding as an array.
+    /// The encoding as an array, built in an arena of the given size.
     @usableFromInline
-    let serializeToArray: @Sendable (Message) -> [UInt8]
+    let serializeToArray: @Sendable (Message, Int) -> [UInt8]
     /// The encoding packed into arena memory, as a bytes field of an enclosing envelope.
     package let packInArena: @Sendable (Message, inout CArena) -> ProtobufCBinaryData
 
@@ -74,10 +74,12 @@ public final class WireType<Message>: Sendable {
             return try UnpackAllocator.withAllocator { unpack(bytes, $0) }.get()
         }
 
-        @Sendable func withPacked<Result>(_ message: Message, _ body: (UnsafePointer<ProtobufCMessage>, Int) -> Result)
-            -> Result
-        {
-            CArena.withArena { arena in
+        @Sendable func withPacked<Result>(
+            _ message: Message,
+            arenaBytes: Int = CArena.stackBytes,
+            _ body: (UnsafePointer<ProtobufCMessage>, Int) -> Result
+        ) -> Result {
+            CArena.withArena(bytes: arenaBytes) { arena in
                 let base = UnsafePointer(build(message, &arena).assumingMemoryBound(to: ProtobufCMessage.self))
                 return body(base, protobuf_c_message_get_packed_size(base))
             }
@@ -97,8 +99,8 @@ public final class WireType<Message>: Sendable {
             let storage = arena.bytes(count: size)
             return ProtobufCBinaryData(len: protobuf_c_message_pack(base, storage), data: storage)
         }
-        self.serializeToArray = { message in
-            withPacked(message) { base, size in
+        self.serializeToArray = { message, arenaBytes in
+            withPacked(message, arenaBytes: arenaBytes) { base, size in
                 [UInt8](unsafeUninitializedCapacity: size) { storage, count in
                     count = size == 0 ? 0 : protobuf_c_message_pack(base, storage.baseAddress!)
                 }
@@ -144,7 +146,21 @@ extension WireMessage {
     /// The protobuf encoding of the message.
     @inlinable
     public func serializedBytes() -> [UInt8] {
-        Self.wireType.serializeToArray(self)
+        Self.wireType.serializeToArray(self, 2_048)  // CArena.stackBytes; small messages stay on the stack
+    }
+
+    /// The encoding of a large message (a snapshot chunk), built in one scratch block of
+    /// `scratchBytes` instead of many small allocations.
+    package func serializedBytes(scratchBytes: Int) -> [UInt8] {
+        Self.wireType.serializeToArray(self, scratchBytes)
+    }
+
+    /// Parses a large message with one scratch block of `scratchBytes` for protobuf-c's allocations.
+    package init(serializedBytes bytes: UnsafeRawBufferPointer, scratchBytes: Int) throws(WireError) {
+        let result = UnpackAllocator.withAllocator(scratchBytes: scratchBytes) { allocator in
+            Result { () throws(WireError) in try Self.wireType.parse(bytes, allocator) }
+        }
+        self = try result.get()
     }
 
     /// Appends the protobuf encoding of the message to `buffer`; returns the number of bytes written.

@@ -234,10 +234,15 @@ struct  Unblock__Store__V1__SnapshotHeader
   uint32_t next_account_id;
   uint64_t next_card_id;
   uint64_t next_audit_sequence;
+  /*
+   * How many of each follow, so that the reader can size its tables once.
+   */
+  uint64_t accounts;
+  uint64_t cards;
 };
 #define UNBLOCK__STORE__V1__SNAPSHOT_HEADER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__store__v1__snapshot_header__descriptor) \
-    , 0, 0, 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 struct  Unblock__Store__V1__SnapshotChunk

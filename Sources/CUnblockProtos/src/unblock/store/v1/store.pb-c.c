@@ -1292,7 +1292,7 @@ const ProtobufCMessageDescriptor unblock__store__v1__journal_record__descriptor 
   (ProtobufCMessageInit) unblock__store__v1__journal_record__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor unblock__store__v1__snapshot_header__field_descriptors[6] =
+static const ProtobufCFieldDescriptor unblock__store__v1__snapshot_header__field_descriptors[8] =
 {
   {
     "format_version",
@@ -1366,8 +1366,34 @@ static const ProtobufCFieldDescriptor unblock__store__v1__snapshot_header__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "accounts",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__SnapshotHeader, accounts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cards",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__SnapshotHeader, cards),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__store__v1__snapshot_header__field_indices_by_name[] = {
+  6,   /* field[6] = accounts */
+  7,   /* field[7] = cards */
   2,   /* field[2] = created_at_ms */
   0,   /* field[0] = format_version */
   1,   /* field[1] = last_sequence */
@@ -1378,7 +1404,7 @@ static const unsigned unblock__store__v1__snapshot_header__field_indices_by_name
 static const ProtobufCIntRange unblock__store__v1__snapshot_header__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor unblock__store__v1__snapshot_header__descriptor =
 {
@@ -1388,7 +1414,7 @@ const ProtobufCMessageDescriptor unblock__store__v1__snapshot_header__descriptor
   "Unblock__Store__V1__SnapshotHeader",
   "unblock.store.v1",
   sizeof(Unblock__Store__V1__SnapshotHeader),
-  6,
+  8,
   unblock__store__v1__snapshot_header__field_descriptors,
   unblock__store__v1__snapshot_header__field_indices_by_name,
   1,  unblock__store__v1__snapshot_header__number_ranges,

@@ -1,0 +1,124 @@
+// Store figures: durable commit throughput with 50 writers, and a 1,000,000-card store's snapshot, load and memory.
+import Foundation
+import UnblockCore
+import UnblockStore
+
+enum StoreBenchmarks {
+    static func temporaryFolder() -> String {
+        let path = FileManager.default.temporaryDirectory.appending(path: "unblock-bench-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func card(_ id: UInt64, owner: UInt32) -> SmartCard {
+        SmartCard(
+            id: CardID(id), serial: String(format: "04%012X", id), owner: AccountID(owner), profile: "Employee Card",
+            key: AdminKeyRecord(
+                algorithm: id % 2 == 0 ? .aes128 : .tripleDES,
+                source: .sealed((0..<53).map { UInt8(truncatingIfNeeded: Int(id) &+ $0) }),
+                version: 1, checkValue: [1, 2, 3])
+        )
+    }
+
+    static func account(_ id: UInt32) -> Account {
+        Account(
+            id: AccountID(id), username: "user\(id)", displayName: "User Number \(id)",
+            passwordHash: "$pbkdf2-sha256$i=600000$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhcw")
+    }
+
+    /// Commits per second with `always` and 50 concurrent writers, each commit a card update
+    /// plus its audit event (what an issued response writes).
+    static func durableCommits() async throws -> Measurement {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var configuration = DirectoryStore.Configuration(dataDirectory: folder + "/data")
+        configuration.logger.logLevel = .warning
+        let store = try DirectoryStore(configuration: configuration)
+        try await store.commit { _ in ((1...1_000).map { .card(card(UInt64($0), owner: 1)) }, ()) }
+        let writers = 50
+        let perWriter = 2_000
+        let result = try await measureAsync(
+            "store: durable commits, fsync always, 50 writers", target: ">= 50,000/s", samples: 5,
+            operations: writers * perWriter
+        ) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<writers {
+                    group.addTask {
+                        for index in 0..<perWriter {
+                            var updated = card(UInt64(writer * 20 + index % 20 + 1), owner: 1)
+                            updated.responses = [
+                                IssuedResponse(
+                                    challengeHash: Array(repeating: 7, count: 32),
+                                    at: Timestamp(milliseconds: Int64(index)))
+                            ]
+                            let event = AuditEvent(
+                                at: .now, actor: "user1", action: "unblock-pin-offline",
+                                target: updated.id.description, outcome: "success",
+                                detail: "keyVersion=1")
+                            try await store.commit { _ in ([.card(updated), .audit(event)], ()) }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        try await store.close()
+        return result
+    }
+
+    /// Builds a store of `cards` cards and `cards / 2` users in `folder`, then times one snapshot.
+    static func buildLargeStore(in folder: String, cards: Int) async throws -> Measurement {
+        var configuration = DirectoryStore.Configuration(dataDirectory: folder + "/data")
+        configuration.logger.logLevel = .warning
+        configuration.fsync = .none
+        configuration.snapshotEveryCommits = .max
+        configuration.snapshotInterval = .zero
+        let store = try DirectoryStore(configuration: configuration)
+        var profile = CardProfile(name: "Employee Card")
+        profile.set(.unblockPinOffline, enabled: true, for: .active)
+        try await store.commit { _ in ([.profile(profile)], ()) }
+        let users = cards / 2
+        for start in stride(from: 1, through: users, by: 5_000) {
+            let ids = start..<min(start + 5_000, users + 1)
+            try await store.commit { _ in (ids.map { .account(account(UInt32($0))) }, ()) }
+        }
+        for start in stride(from: 1, through: cards, by: 5_000) {
+            let ids = start..<min(start + 5_000, cards + 1)
+            try await store.commit { _ in (ids.map { .card(card(UInt64($0), owner: UInt32(($0 - 1) % users + 1))) }, ())
+            }
+        }
+        let result = try await measureAsync(
+            "store: snapshot of \(cards) cards, \(users) users", target: "<= 3 s",
+            samples: 1, operations: 1
+        ) {
+            try await store.snapshot()
+        }
+        try await store.close()
+        return result
+    }
+
+    /// Opens (recovers) a store and reports the time and the process's resident memory after.
+    static func loadLargeStore(in folder: String) throws -> (Measurement, residentBytes: Int) {
+        var configuration = DirectoryStore.Configuration(dataDirectory: folder + "/data")
+        configuration.logger.logLevel = .warning
+        let clock = ContinuousClock()
+        let start = clock.now
+        let store = try DirectoryStore(configuration: configuration)
+        let elapsed = nanoseconds(clock.now - start)
+        let cards = store.read { $0.cards.count }
+        let measurement = Measurement(
+            name: "store: load \(cards) cards", samples: 1, operationsPerSample: 1, medianNanoseconds: elapsed,
+            minNanoseconds: elapsed, maxNanoseconds: elapsed, target: "<= 3 s"
+        )
+        return (measurement, residentBytes())
+    }
+
+    /// VmRSS of this process, from /proc.
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes * 1_024
+    }
+}
