@@ -10,12 +10,15 @@ let package = Package(
         .library(name: "UnblockCrypto", targets: ["UnblockCrypto"]),
         .library(name: "UnblockCore", targets: ["UnblockCore"]),
         .library(name: "UnblockStore", targets: ["UnblockStore"]),
+        .library(name: "UnblockServer", targets: ["UnblockServer"]),
+        .library(name: "UnblockClient", targets: ["UnblockClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // System libraries, found through pkg-config (Scripts/bootstrap installs them).
@@ -64,11 +67,34 @@ let package = Package(
             ]
         ),
 
+        // The RPC server (SwiftNIO): listeners, connections, sessions, and the calls.
+        .target(
+            name: "UnblockServer",
+            dependencies: [
+                "UnblockWire", "UnblockCore", "UnblockCrypto", "UnblockStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // The async Swift client.
+        .target(
+            name: "UnblockClient",
+            dependencies: [
+                "UnblockWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         // Executables: argument parsing and wiring only.
         .executableTarget(
             name: "unblockd",
             dependencies: [
-                "UnblockStore", "UnblockCrypto",
+                "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -97,6 +123,16 @@ let package = Package(
         .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
         .testTarget(name: "UnblockStoreTests", dependencies: ["UnblockStore", "UnblockCore", "UnblockCrypto"]),
+        .testTarget(
+            name: "UnblockServerTests",
+            dependencies: [
+                "UnblockServer", "UnblockClient", "UnblockStore", "UnblockCore", "UnblockCrypto", "UnblockWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // A child process for the store's crash test (SIGKILLed at random moments).
         .executableTarget(
             name: "store-crash-writer",

@@ -11,6 +11,7 @@ struct Unblockd: AsyncParsableCommand {
             that seals every admin key. Back up the whole directory; the master key is the one \
             file without which sealed keys cannot be opened.
             """,
-        subcommands: [ImportCommand.self]
+        subcommands: [ServeCommand.self, ImportCommand.self],
+        defaultSubcommand: ServeCommand.self
     )
 }

@@ -56,3 +56,11 @@ import UnblockCrypto
         }
     }
 }
+
+@Suite struct DigestTests {
+    @Test func sha256OfKnownInputs() {
+        #expect(
+            Digest.sha256(Array("abc".utf8)).hex == "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD")
+        #expect(Digest.sha256([]).hex == "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855")
+    }
+}

@@ -1,0 +1,148 @@
+// An async Swift client for unblockd over a Unix domain socket or TCP.
+import NIOCore
+import NIOPosix
+import Synchronization
+import UnblockWire
+
+/// A client for `unblockd`.
+///
+/// One connection carries every concurrent call, matched by call id. The connection is
+/// opened on the first call and again on the first call after it breaks; a broken
+/// connection fails its calls at once. After `authenticate`, the session token is sent
+/// with every call.
+///
+/// ```swift
+/// let client = UnblockClient(target: .unixDomainSocket(path: "var/unblockd.sock"))
+/// try await client.authenticate(username: "alice", password: "alice-demo-password")
+/// let cards = try await client.listCards().cards
+/// let answer = try await client.unblockPinOffline(card: .serial(cards[0].serial), challenge: "1603 EBDF 1C8A 2E72")
+/// print(answer.response)
+/// await client.close()
+/// ```
+public final class UnblockClient: Sendable {
+    private struct State {
+        var channel: EventLoopFuture<any Channel>?
+        var sessionToken = ""
+    }
+
+    /// Where the server listens.
+    public let target: BindAddress
+    /// Deadline for calls that give none.
+    public let defaultTimeout: Duration
+    private let group: any EventLoopGroup
+    private let state = Mutex(State())
+    private let nextCallID = Atomic<UInt64>(1)
+
+    public init(
+        target: BindAddress,
+        defaultTimeout: Duration = .seconds(30),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.target = target
+        self.defaultTimeout = defaultTimeout
+        self.group = group
+    }
+
+    /// The session token sent with each call (set by `authenticate`; empty when logged out).
+    public var sessionToken: String {
+        get { state.withLock { $0.sessionToken } }
+        set { state.withLock { $0.sessionToken = newValue } }
+    }
+
+    /// Calls `Method` with `request`.
+    /// - Parameter timeout: the call's deadline (sent to the server too); default `defaultTimeout`.
+    /// - Throws: `UnblockClientError` with the server's status, or `.unavailable` when the server
+    ///   cannot be reached, or `.deadlineExceeded`.
+    public func call<Method: RPCMethod>(
+        _: Method.Type,
+        _ request: Method.Request,
+        timeout: Duration? = nil
+    ) async throws -> Method.Response {
+        let timeout = timeout ?? defaultTimeout
+        let channel = try await connection()
+        let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).oldValue
+        var frame = channel.allocator.buffer(capacity: 256)
+        frame.writeRequestFrame(
+            callID: callID, method: Method.name, sessionToken: sessionToken,
+            timeoutMilliseconds: UInt32(clamping: timeout.milliseconds), request: request
+        )
+        let promise = channel.eventLoop.makePromise(of: ResponseFrame.self)
+        let call = OutgoingCall(
+            callID: callID, frame: frame, timeout: .milliseconds(timeout.milliseconds), promise: promise)
+        channel.writeAndFlush(call).whenFailure { error in
+            promise.fail(UnblockClientError(code: .unavailable, message: "could not send the call: \(error)"))
+        }
+        let response = try await promise.futureResult.get()
+        guard response.statusCode == .ok else {
+            throw UnblockClientError(code: response.statusCode, message: response.statusMessage)
+        }
+        do {
+            return try Method.Response(serializedBytes: response.message)
+        } catch {
+            throw UnblockClientError(code: .internal, message: "the server's answer does not parse: \(error)")
+        }
+    }
+
+    /// Closes the connection (calls still waiting fail); a later call opens a new one.
+    public func close() async {
+        let channel = state.withLock { state -> EventLoopFuture<any Channel>? in
+            defer { state.channel = nil }
+            return state.channel
+        }
+        if let channel = try? await channel?.get() { try? await channel.close() }
+    }
+
+    private func connection() async throws -> any Channel {
+        let future = state.withLock { state -> EventLoopFuture<any Channel> in
+            if let channel = state.channel { return channel }
+            let channel = connect()
+            state.channel = channel
+            return channel
+        }
+        do {
+            let channel = try await future.get()
+            guard channel.isActive else {
+                forget(future)
+                return try await connection()
+            }
+            return channel
+        } catch {
+            forget(future)
+            throw UnblockClientError(code: .unavailable, message: "cannot connect to \(target): \(error)")
+        }
+    }
+
+    private func forget(_ future: EventLoopFuture<any Channel>) {
+        state.withLock { state in
+            if state.channel === future { state.channel = nil }
+        }
+    }
+
+    private func connect() -> EventLoopFuture<any Channel> {
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.seconds(5))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(CallMultiplexer())
+                }
+            }
+        let future: EventLoopFuture<any Channel> =
+            switch target {
+            case .unixDomainSocket(let path): bootstrap.connect(unixDomainSocketPath: path)
+            case .hostname(let host, let port): bootstrap.connect(host: host, port: port)
+            }
+        // A closed connection is forgotten, so that the next call reconnects.
+        future.whenSuccess { channel in
+            channel.closeFuture.whenComplete { _ in self.forget(future) }
+        }
+        return future
+    }
+}
+
+extension Duration {
+    fileprivate var milliseconds: Int64 {
+        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

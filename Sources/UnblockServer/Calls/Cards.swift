@@ -1,0 +1,78 @@
+// ListCards, EnableProcess and DisableProcess.
+import UnblockCore
+import UnblockWire
+
+extension SelfServiceHandler {
+    func listCards(_ request: ListCardsRequest, _ context: CallContext) async throws -> ListCardsResponse {
+        let caller = try authenticatedCaller(context).account
+        return try store.read { directory in
+            let owner: Account
+            if request.username.isEmpty || request.username == caller.username {
+                owner = caller
+            } else {
+                guard CardRules.mayAdminister(caller) else {
+                    throw RPCError(.permissionDenied, "only administrators may list another user's cards")
+                }
+                guard let named = directory.account(username: request.username) else {
+                    throw RPCError(.notFound, "no user named \"\(request.username.prefix(64))\"")
+                }
+                owner = named
+            }
+            let cards = directory.cards(ownedBy: owner.id).sorted { $0.id < $1.id }
+            return ListCardsResponse(
+                cards: cards.map { Card($0, owner: owner, profile: directory.profile(named: $0.profile)) })
+        }
+    }
+
+    func enableProcess(_ request: EnableProcessRequest, _ context: CallContext) async throws -> EnableProcessResponse {
+        let (changed, enabled) = try await setProcess(
+            request.process, enabled: true, profile: request.profile, state: request.cardState, context)
+        return EnableProcessResponse(changed: changed, enabledProcesses: enabled)
+    }
+
+    func disableProcess(_ request: DisableProcessRequest, _ context: CallContext) async throws -> DisableProcessResponse
+    {
+        let (changed, enabled) = try await setProcess(
+            request.process, enabled: false, profile: request.profile, state: request.cardState, context)
+        return DisableProcessResponse(changed: changed, enabledProcesses: enabled)
+    }
+
+    /// Enables or disables a process on a profile for a card state: administrators only,
+    /// idempotent, journaled and audited either way.
+    private func setProcess(
+        _ wireProcess: CardProcess,
+        enabled: Bool,
+        profile name: String,
+        state wireState: CardState,
+        _ context: CallContext
+    ) async throws -> (changed: Bool, enabled: [CardProcess]) {
+        let caller = try authenticatedCaller(context).account
+        guard CardRules.mayAdminister(caller) else {
+            throw RPCError(.permissionDenied, "only administrators may enable or disable processes")
+        }
+        guard let process = SelfServiceProcess(wireProcess) else {
+            throw RPCError(.invalidArgument, "name a process (PROCESS_UNBLOCK_PIN_OFFLINE)")
+        }
+        guard let state = SmartCard.State(wireState) else {
+            throw RPCError(.invalidArgument, "name a card state (CARD_STATE_ACTIVE)")
+        }
+        if enabled, let reason = CardRules.cannotEnable(process, for: state) {
+            throw RPCError(.invalidArgument, reason)
+        }
+        try context.checkDeadline()
+        let now = Timestamp.now
+        return try await store.commit { directory in
+            guard var profile = directory.profile(named: name) else {
+                throw RPCError(.notFound, "no card profile named \"\(name.prefix(200))\"")
+            }
+            let changed = profile.set(process, enabled: enabled, for: state)
+            let event = AuditEvent(
+                at: now, actor: caller.username, action: enabled ? "enable-process" : "disable-process",
+                target: profile.name, outcome: changed ? "success" : "unchanged",
+                detail: "process=\(process.name) state=\(state)"
+            )
+            let mutations: [Mutation] = changed ? [.profile(profile), .audit(event)] : [.audit(event)]
+            return (mutations, (changed, profile.enabledProcesses(for: state).map(CardProcess.init)))
+        }
+    }
+}

@@ -1,0 +1,137 @@
+// Dispatches each call to its method, and turns results and errors into response frames.
+import Logging
+import NIOCore
+import Synchronization
+import UnblockCore
+import UnblockCrypto
+import UnblockStore
+import UnblockWire
+
+/// The implementation of service `unblock.v1.SelfService`.
+///
+/// Stateless apart from the sessions: everything durable lives in the store, every
+/// cryptographic operation runs on the crypto pool.
+final class SelfServiceHandler: Sendable {
+    let store: DirectoryStore
+    let pool: CryptoPool
+    let sessions: SessionStore
+    let configuration: ServerConfiguration
+    let logger: Logger
+    /// A hash of no one's password, verified for unknown, inactive and locked accounts so that
+    /// they take as long to refuse as a wrong password.
+    let decoyPasswordHash: String
+    /// Set at graceful shutdown: new calls are answered UNAVAILABLE.
+    let shuttingDown = Atomic(false)
+
+    init(
+        store: DirectoryStore,
+        pool: CryptoPool,
+        sessions: SessionStore,
+        configuration: ServerConfiguration,
+        logger: Logger,
+        decoyPasswordHash: String
+    ) {
+        self.store = store
+        self.pool = pool
+        self.sessions = sessions
+        self.configuration = configuration
+        self.logger = logger
+        self.decoyPasswordHash = decoyPasswordHash
+    }
+
+    /// Answers one call: a complete response frame, length prefix included.
+    func handle(_ frame: RequestFrame, connectionID: UInt64) async -> ByteBuffer {
+        let timeout = frame.timeoutMilliseconds.map { Duration.milliseconds(Int64($0)) } ?? configuration.defaultTimeout
+        let context = CallContext(
+            connectionID: connectionID, callID: frame.callID, method: frame.method,
+            sessionToken: frame.sessionToken, deadline: .now + timeout
+        )
+        switch frame.method {
+        case SelfService.Authenticate.name:
+            return await run(SelfService.Authenticate.self, frame, context, authenticate)
+        case SelfService.Logout.name: return await run(SelfService.Logout.self, frame, context, logout)
+        case SelfService.ListCards.name: return await run(SelfService.ListCards.self, frame, context, listCards)
+        case SelfService.EnableProcess.name:
+            return await run(SelfService.EnableProcess.self, frame, context, enableProcess)
+        case SelfService.DisableProcess.name:
+            return await run(SelfService.DisableProcess.self, frame, context, disableProcess)
+        case SelfService.UnblockPinOffline.name:
+            return await run(SelfService.UnblockPinOffline.self, frame, context, unblockPinOffline)
+        case SelfService.Health.name: return await run(SelfService.Health.self, frame, context, health)
+        default:
+            let method = String(frame.method.prefix(200))
+            return answer(context, started: .now, error: RPCError(.unimplemented, "unknown method \"\(method)\""))
+        }
+    }
+
+    private func run<Method: RPCMethod>(
+        _: Method.Type,
+        _ frame: RequestFrame,
+        _ context: CallContext,
+        _ body: (Method.Request, CallContext) async throws -> Method.Response
+    ) async -> ByteBuffer {
+        let started = ContinuousClock.now
+        do {
+            if shuttingDown.load(ordering: .relaxed) && Method.self != SelfService.Health.self {
+                throw RPCError(.unavailable, "the server is shutting down; retry against another instance or later")
+            }
+            try context.checkDeadline()
+            let request = try Method.Request(serializedBytes: frame.message)
+            let response = try await body(request, context)
+            var buffer = ByteBuffer()
+            buffer.writeResponseFrame(callID: context.callID, response: response)
+            log(context, started: started, status: .ok)
+            return buffer
+        } catch {
+            return answer(context, started: started, error: error)
+        }
+    }
+
+    private func answer(_ context: CallContext, started: ContinuousClock.Instant, error: any Error) -> ByteBuffer {
+        let status = RPCError.from(error)
+        if status.code == .internal {
+            logger.error(
+                "call failed",
+                metadata: metadata(context, started: started, status: status.code)
+                    .merging(["error": "\(error)"]) { $1 })
+        } else {
+            log(context, started: started, status: status.code)
+        }
+        var buffer = ByteBuffer()
+        buffer.writeFrame(ResponseFrame(callID: context.callID, statusCode: status.code, statusMessage: status.message))
+        return buffer
+    }
+
+    private func log(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode) {
+        logger.debug("call", metadata: metadata(context, started: started, status: status))
+    }
+
+    private func metadata(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode)
+        -> Logger.Metadata
+    {
+        [
+            "connection": "\(context.connectionID)", "call": "\(context.callID)", "method": "\(context.method)",
+            "status": "\(status)", "duration": "\(ContinuousClock.now - started)",
+        ]
+    }
+
+    // MARK: Shared steps
+
+    /// The caller's session and current account; UNAUTHENTICATED when there is none or the
+    /// account was deactivated since login (the session then ends).
+    func authenticatedCaller(_ context: CallContext) throws -> (session: Session, account: Account) {
+        guard let session = sessions.session(for: context.sessionToken, now: .now) else {
+            throw RPCError.unauthenticated
+        }
+        guard let account = store.read({ $0.account(id: session.accountID) }), account.isActive else {
+            sessions.remove(token: context.sessionToken)
+            throw RPCError.unauthenticated
+        }
+        return (session, account)
+    }
+
+    func health(_ request: HealthRequest, _ context: CallContext) async throws -> HealthResponse {
+        let serving = store.isWritable && !shuttingDown.load(ordering: .relaxed)
+        return HealthResponse(status: serving ? .serving : .notServing, version: configuration.version)
+    }
+}

@@ -1,0 +1,42 @@
+// Everything unblockd can be told: where to listen, connection limits, session lifetimes, policies.
+import UnblockCore
+import UnblockWire
+
+/// The server's settings, with the documented defaults.
+public struct ServerConfiguration: Sendable {
+    /// Where to listen (Unix domain sockets and TCP); none is valid for tests that only start the store.
+    public var listeners: [BindAddress]
+    /// TCP on a non-loopback address carries passwords and responses in clear: refused unless set.
+    public var allowInsecureTCP = false
+    public var connections = Connections()
+    public var sessions = Sessions()
+    public var unblockPolicy = UnblockPolicy.defaults
+    public var loginPolicy = LoginPolicy.defaults
+    /// Deadline for calls that send none.
+    public var defaultTimeout: Duration = .seconds(30)
+    /// How long graceful shutdown waits for calls in flight.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Reported by Health.
+    public var version = "0.1.0"
+
+    /// Limits per connection and in all.
+    public struct Connections: Sendable {
+        public var maximum = 1_024
+        public var callsInFlight = 64
+        public var maximumFrameBytes = WireLimits.defaultMaxFrameBytes
+        public var idleTimeout: Duration = .seconds(300)
+        public init() {}
+    }
+
+    /// Session lifetimes and how many may exist at once.
+    public struct Sessions: Sendable {
+        public var idleTimeout: Duration = .seconds(15 * 60)
+        public var absoluteTimeout: Duration = .seconds(8 * 3_600)
+        public var maximum = 100_000
+        public init() {}
+    }
+
+    public init(listeners: [BindAddress]) {
+        self.listeners = listeners
+    }
+}

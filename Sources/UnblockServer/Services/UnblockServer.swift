@@ -1,0 +1,243 @@
+// The RPC server as a Service: binds every listener, serves connections, and shuts down gracefully.
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+import UnblockCrypto
+import UnblockStore
+import UnblockWire
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `unblockd`'s listeners and connections.
+///
+/// On graceful shutdown: stop accepting, answer new calls UNAVAILABLE, wait (bounded) for
+/// calls in flight, then close every connection. The store and the crypto pool, started
+/// before it, are stopped after it by the service group.
+public final class UnblockServer: Service, Sendable {
+    private let configuration: ServerConfiguration
+    private let handler: SelfServiceHandler
+    private let group: MultiThreadedEventLoopGroup
+    private let logger: Logger
+    private let nextConnectionID = Atomic<UInt64>(1)
+    private let openConnections = Atomic<Int>(0)
+    private let activeCalls = CallCounter()
+    private let bound = Mutex<(addresses: [BindAddress]?, waiters: [CheckedContinuation<[BindAddress], any Error>])>(
+        (nil, []))
+
+    /// - Parameters:
+    ///   - store: the open store (the server does not close it).
+    ///   - pool: the crypto pool (the server does not shut it down).
+    public init(
+        configuration: ServerConfiguration,
+        store: DirectoryStore,
+        pool: CryptoPool,
+        logger: Logger,
+        group: MultiThreadedEventLoopGroup = .singleton
+    ) throws {
+        self.configuration = configuration
+        self.group = group
+        self.logger = logger
+        let sessions = SessionStore(
+            idleTimeout: configuration.sessions.idleTimeout, absoluteTimeout: configuration.sessions.absoluteTimeout,
+            maximum: configuration.sessions.maximum)
+        self.handler = SelfServiceHandler(
+            store: store, pool: pool, sessions: sessions, configuration: configuration, logger: logger,
+            decoyPasswordHash: try pool.passwordHasher.hash("decoy password of no account"))
+        try Self.checkTCPSafety(configuration)
+    }
+
+    /// The addresses actually bound (a TCP port 0 resolved), once listening.
+    public func listeningAddresses() async throws -> [BindAddress] {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = bound.withLock { state -> [BindAddress]? in
+                if let addresses = state.addresses { return addresses }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    public func run() async throws {
+        let listeners: [NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>]
+        do {
+            listeners = try await configuration.listeners.asyncMap { try await bind($0) }
+        } catch {
+            resolveListening(.failure(error))
+            throw error
+        }
+        let addresses = zip(configuration.listeners, listeners).map { Self.address(of: $1.channel, configured: $0) }
+        for address in addresses { logger.info("listening", metadata: ["address": "\(address)"]) }
+        resolveListening(.success(addresses))
+
+        try await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for listener in listeners {
+                    group.addTask { await self.accept(on: listener) }
+                }
+            }
+        } onGracefulShutdown: {
+            self.logger.info("shutting down: no new connections or calls")
+            self.handler.shuttingDown.store(true, ordering: .relaxed)
+            for listener in listeners { listener.channel.close(promise: nil) }
+        }
+    }
+
+    private func resolveListening(_ result: Result<[BindAddress], any Error>) {
+        let waiters = bound.withLock { state in
+            state.addresses = (try? result.get()) ?? []
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(with: result) }
+    }
+
+    private func accept(on listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>) async {
+        let connections = ConnectionRegistry()
+        await withDiscardingTaskGroup { group in
+            do {
+                try await listener.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        guard openConnections.load(ordering: .relaxed) < configuration.connections.maximum else {
+                            logger.warning(
+                                "refusing a connection: at the maximum of \(configuration.connections.maximum)")
+                            refuse(connection)
+                            continue
+                        }
+                        let id = nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
+                        openConnections.add(1, ordering: .relaxed)
+                        connections.add(id, connection.channel)
+                        let served = ConnectionHandler(
+                            id: id, handler: handler, callsInFlight: configuration.connections.callsInFlight,
+                            activeCalls: activeCalls, logger: logger)
+                        group.addTask {
+                            await served.serve(connection)
+                            connections.remove(id)
+                            self.openConnections.subtract(1, ordering: .relaxed)
+                        }
+                    }
+                }
+            } catch {
+                logger.error("listener failed", metadata: ["error": "\(error)"])
+            }
+            // The listener is closed (shutdown): let calls in flight finish, then close the connections.
+            await drainCalls()
+            connections.closeAll()
+        }
+    }
+
+    private func drainCalls() async {
+        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+        while activeCalls.value > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let left = activeCalls.value
+        if left > 0 { logger.warning("closing connections with \(left) calls still in flight") }
+    }
+
+    private func refuse(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) {
+        var buffer = ByteBuffer()
+        buffer.writeFrame(
+            ResponseFrame(
+                callID: 0, statusCode: .unavailable,
+                statusMessage: "the server has too many connections; retry later"))
+        connection.channel.writeAndFlush(buffer).whenComplete { _ in connection.channel.close(promise: nil) }
+    }
+
+    // MARK: Binding
+
+    private func bind(_ address: BindAddress) async throws -> NIOAsyncChannel<
+        NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never
+    > {
+        let connections = configuration.connections
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = {
+            channel in
+            channel.eventLoop.makeCompletedFuture {
+                let idle = TimeAmount.nanoseconds(Int64(connections.idleTimeout.wholeNanoseconds))
+                try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idle))
+                try channel.pipeline.syncOperations.addHandler(IdleCloser())
+                try channel.pipeline.syncOperations.addHandler(
+                    ByteToMessageHandler(FrameDecoder(maximumFrameLength: connections.maximumFrameBytes)))
+                return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
+            }
+        }
+        switch address {
+        case .hostname(let host, let port):
+            return try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
+        case .unixDomainSocket(let path):
+            try await Self.removeStaleSocket(at: path, group: group)
+            let listener = try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: initializer)
+            // Owner and group only: local users outside the service's group cannot connect.
+            chmod(path, 0o660)
+            return listener
+        }
+    }
+
+    /// Removes a socket file left by a server that is gone; refuses to replace a live one.
+    private static func removeStaleSocket(at path: String, group: MultiThreadedEventLoopGroup) async throws {
+        guard access(path, F_OK) == 0 else { return }
+        do {
+            let channel = try await ClientBootstrap(group: group).connect(unixDomainSocketPath: path).get()
+            try? await channel.close()
+            throw ServerError("another server is listening on \(path); stop it or choose another --unix-socket")
+        } catch let error as ServerError {
+            throw error
+        } catch {
+            unlink(path)
+        }
+    }
+
+    /// The configured address with a TCP port 0 replaced by the port the system chose.
+    private static func address(of channel: any Channel, configured: BindAddress) -> BindAddress {
+        guard case .hostname(let host, _) = configured, let port = channel.localAddress?.port else { return configured }
+        return .hostname(host, port: port)
+    }
+
+    private static func checkTCPSafety(_ configuration: ServerConfiguration) throws {
+        guard !configuration.allowInsecureTCP else { return }
+        for case .hostname(let host, _) in configuration.listeners
+        where !["127.0.0.1", "::1", "localhost"].contains(host) && !host.hasPrefix("127.") {
+            throw ServerError(
+                "refusing to listen on \(host) without TLS: passwords and responses would cross the network in clear; "
+                    + "use a loopback address, or pass --allow-insecure-tcp if the network is otherwise protected")
+        }
+    }
+}
+
+/// A configuration or start-up problem, with a message for the operator.
+public struct ServerError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The connections of one listener, so that shutdown can close them.
+final class ConnectionRegistry: Sendable {
+    private let channels = Mutex<[UInt64: any Channel]>([:])
+    func add(_ id: UInt64, _ channel: any Channel) { channels.withLock { $0[id] = channel } }
+    func remove(_ id: UInt64) { _ = channels.withLock { $0.removeValue(forKey: id) } }
+    func closeAll() {
+        for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
+
+extension Duration {
+    var wholeNanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,157 @@
+// `unblockd serve` (the default): opens the store, starts the crypto pool and the listeners, runs until SIGTERM.
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnblockCore
+import UnblockCrypto
+import UnblockServer
+import UnblockStore
+import UnblockWire
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server (the default command).",
+        discussion: """
+            Every option can also be set by an environment variable, named in its help; a flag \
+            given on the command line wins. SIGTERM or SIGINT stop the server gracefully: no \
+            new calls, calls in flight finish, a final snapshot is written, exit status 0.
+            """
+    )
+
+    @Option(help: "The data directory (created if missing). [env: UNBLOCK_DATA_DIR]")
+    var dataDir: String = env("UNBLOCK_DATA_DIR") ?? "./var"
+
+    @Option(help: "Unix domain socket path, or none. [env: UNBLOCK_UNIX_SOCKET]")
+    var unixSocket: String = env("UNBLOCK_UNIX_SOCKET") ?? "DATA_DIR/unblockd.sock"
+
+    @Option(help: "TCP address HOST:PORT, or none. [env: UNBLOCK_TCP]")
+    var tcp: String = env("UNBLOCK_TCP") ?? "127.0.0.1:\(BindAddress.defaultPort)"
+
+    @Flag(help: "Allow TCP on a non-loopback address (no TLS yet: only on an otherwise protected network).")
+    var allowInsecureTcp = env("UNBLOCK_ALLOW_INSECURE_TCP") == "1"
+
+    @Option(help: "Import this directory file when the data directory is empty. [env: UNBLOCK_IMPORT]")
+    var `import`: String = env("UNBLOCK_IMPORT") ?? ""
+
+    @Option(help: "When the journal syncs: always, everysec or none. [env: UNBLOCK_FSYNC]")
+    var fsync: FsyncPolicy = env("UNBLOCK_FSYNC").flatMap(FsyncPolicy.init) ?? .always
+
+    @Option(help: "Responses allowed per card per 24 hours. [env: UNBLOCK_RESPONSES_PER_DAY]")
+    var responsesPerDay: Int = env("UNBLOCK_RESPONSES_PER_DAY").flatMap { Int($0) } ?? 5
+
+    @Option(help: "Consecutive failed logins that lock an account. [env: UNBLOCK_MAX_LOGIN_FAILURES]")
+    var maxLoginFailures: UInt32 = env("UNBLOCK_MAX_LOGIN_FAILURES").flatMap { UInt32($0) } ?? 5
+
+    @Option(help: "PBKDF2 iterations for passwords hashed by this server. [env: UNBLOCK_PASSWORD_ITERATIONS]")
+    var passwordIterations: Int =
+        env("UNBLOCK_PASSWORD_ITERATIONS").flatMap { Int($0) } ?? PasswordHasher.defaultIterations
+
+    @Option(help: "Maximum open connections. [env: UNBLOCK_MAX_CONNECTIONS]")
+    var maxConnections: Int = env("UNBLOCK_MAX_CONNECTIONS").flatMap { Int($0) } ?? 1_024
+
+    @Option(help: "Calls in flight per connection; more wait. [env: UNBLOCK_CALLS_IN_FLIGHT]")
+    var callsInFlight: Int = env("UNBLOCK_CALLS_IN_FLIGHT").flatMap { Int($0) } ?? 64
+
+    @Option(help: "Seconds before an idle connection is closed. [env: UNBLOCK_IDLE_TIMEOUT]")
+    var idleTimeout: Int = env("UNBLOCK_IDLE_TIMEOUT").flatMap { Int($0) } ?? 300
+
+    @Option(help: "Seconds of inactivity that end a session. [env: UNBLOCK_SESSION_IDLE_TIMEOUT]")
+    var sessionIdleTimeout: Int = env("UNBLOCK_SESSION_IDLE_TIMEOUT").flatMap { Int($0) } ?? 900
+
+    @Option(help: "Seconds after login that end a session. [env: UNBLOCK_SESSION_LIFETIME]")
+    var sessionLifetime: Int = env("UNBLOCK_SESSION_LIFETIME").flatMap { Int($0) } ?? 28_800
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: UNBLOCK_LOG_LEVEL]")
+    var logLevel: Logger.Level = env("UNBLOCK_LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
+
+    func validate() throws {
+        guard responsesPerDay >= 1, maxLoginFailures >= 1, passwordIterations >= 1_000, maxConnections >= 1,
+            callsInFlight >= 1, idleTimeout >= 1, sessionIdleTimeout >= 1, sessionLifetime >= 1
+        else {
+            throw ValidationError("limits must be at least 1 (and --password-iterations at least 1000)")
+        }
+        if tcp != "none" && BindAddress(parsing: tcp) == nil {
+            throw ValidationError("--tcp takes HOST:PORT (for example 127.0.0.1:\(BindAddress.defaultPort)) or none")
+        }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "unblockd")
+
+        var storeConfiguration = DirectoryStore.Configuration(dataDirectory: dataDir)
+        storeConfiguration.fsync = fsync
+        storeConfiguration.logger = Logger(label: "unblockd.store")
+        let store = try DirectoryStore(configuration: storeConfiguration)
+        if !self.import.isEmpty { try await importIfEmpty(self.import, into: store, logger: logger) }
+
+        var pool = CryptoPool.Configuration.defaults
+        pool.passwordIterations = passwordIterations
+        let cryptoPool = try CryptoPool(configuration: pool)
+
+        let server = try UnblockServer(
+            configuration: serverConfiguration(), store: store, pool: cryptoPool, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: CryptoPoolService(pool: cryptoPool)),
+                    .init(service: StoreService(store: store)),
+                    .init(service: server),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        logger.info("stopped")
+    }
+
+    private func serverConfiguration() -> ServerConfiguration {
+        var listeners: [BindAddress] = []
+        let socket = unixSocket.replacingOccurrences(of: "DATA_DIR", with: dataDir)
+        if socket != "none" { listeners.append(.unixDomainSocket(path: socket)) }
+        if tcp != "none", let address = BindAddress(parsing: tcp) { listeners.append(address) }
+        var configuration = ServerConfiguration(listeners: listeners)
+        configuration.allowInsecureTCP = allowInsecureTcp
+        configuration.connections.maximum = maxConnections
+        configuration.connections.callsInFlight = callsInFlight
+        configuration.connections.idleTimeout = .seconds(idleTimeout)
+        configuration.sessions.idleTimeout = .seconds(sessionIdleTimeout)
+        configuration.sessions.absoluteTimeout = .seconds(sessionLifetime)
+        configuration.unblockPolicy.maxResponsesPerWindow = responsesPerDay
+        configuration.loginPolicy.maxConsecutiveFailures = maxLoginFailures
+        return configuration
+    }
+
+    private func importIfEmpty(_ file: String, into store: DirectoryStore, logger: Logger) async throws {
+        guard store.read({ $0.accounts.isEmpty && $0.cards.isEmpty && $0.profiles.isEmpty }) else {
+            logger.info("the data directory already holds a directory; --import ignored", metadata: ["file": "\(file)"])
+            return
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ValidationError("cannot read \(file)")
+        }
+        let summary = try await store.importDirectory(
+            data, passwordHasher: PasswordHasher(iterations: passwordIterations))
+        logger.info(
+            "imported",
+            metadata: [
+                "file": "\(file)", "profiles": "\(summary.profiles)", "users": "\(summary.users)",
+                "cards": "\(summary.cards)",
+            ])
+    }
+}
+
+private func env(_ name: String) -> String? {
+    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+}
+
+extension FsyncPolicy: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,238 @@
+// Every call's success path and every status it can answer, end to end over both transports.
+import Foundation
+import Testing
+import UnblockClient
+import UnblockCrypto
+import UnblockServer
+import UnblockWire
+
+@Suite struct CallsTests {
+    @Test(arguments: Transport.allCases)
+    func healthNeedsNoSession(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let health = try await server.client(transport).health()
+            #expect(health.status == .serving && !health.version.isEmpty)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func authenticateAndLogout(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let client = server.client(transport)
+            let session = try await client.authenticate(username: "alice", password: "alice-demo-password")
+            #expect(session.sessionToken.count == 43)
+            #expect(session.user?.displayName == "Alice Example" && session.user?.roles == [.selfService])
+            #expect(session.idleTimeoutSeconds == 900)
+            #expect(session.expiresAtUnixMilliseconds > UInt64(Date().timeIntervalSince1970 * 1_000) + 7 * 3_600_000)
+            let cards = try await client.listCards().cards
+            #expect(cards.count == 3)
+            try await client.logout()
+            client.sessionToken = session.sessionToken
+            #expect(await status { try await client.listCards() } == .unauthenticated)
+            #expect(await status { try await client.logout() } == .unauthenticated)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func everyLoginFailureLooksTheSame(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            var messages: Set<String> = []
+            for (user, password) in [("alice", "wrong"), ("nobody", "x"), ("carol", "carol-demo-password")] {
+                do {
+                    try await server.client(transport).authenticate(username: user, password: password)
+                    Issue.record("\(user) logged in")
+                } catch let error as UnblockClientError {
+                    #expect(error.code == .unauthenticated)
+                    messages.insert(error.message)
+                }
+            }
+            #expect(messages == ["invalid username or password"])
+            // The audit keeps the real reasons.
+            let outcomes = server.store.read { $0.recentAudit.filter { $0.action == "authenticate" }.map(\.outcome) }
+            #expect(
+                outcomes.contains("refused: wrong password") && outcomes.contains("refused: unknown user")
+                    && outcomes.contains("refused: inactive account"))
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func repeatedFailuresLockTheAccount(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.loginPolicy.maxConsecutiveFailures = 3 }) { server in
+            let client = server.client(transport)
+            for _ in 0..<3 {
+                #expect(
+                    await status { try await client.authenticate(username: "bob", password: "guess") }
+                        == .unauthenticated)
+            }
+            // Locked: even the right password is refused, with the same answer.
+            #expect(
+                await status { try await client.authenticate(username: "bob", password: "bob-demo-password") }
+                    == .unauthenticated)
+            #expect(server.store.read { $0.account(username: "bob")?.lockedUntil } != nil)
+            // Another account is not affected.
+            _ = try await server.login("alice", transport)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func listCardsForSelfAndForAdmins(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let alice = try await server.login("alice", transport)
+            let cards = try await alice.listCards().cards
+            #expect(cards.map(\.serial) == [Demo.aliceEmployee, Demo.aliceContractor, Demo.aliceSuspended])
+            #expect(cards[0].keyAlgorithm == .tripleDES && cards[0].possibleActions.isEmpty)
+            #expect(cards[1].keyAlgorithm == .aes128 && cards[1].possibleActions == [.unblockPinOffline])
+            #expect(cards[2].state == .suspended && cards[2].possibleActions.isEmpty)
+            #expect(await status { try await alice.listCards(username: "bob") } == .permissionDenied)
+
+            let admin = try await server.login("admin", transport)
+            let bobs = try await admin.listCards(username: "bob").cards
+            #expect(bobs.map(\.serial) == [Demo.bobEmployee])
+            #expect(await status { try await admin.listCards(username: "nobody") } == .notFound)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func enableAndDisableProcess(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let alice = try await server.login("alice", transport)
+            #expect(await status { try await alice.enableProcess(profile: "Employee Card") } == .permissionDenied)
+
+            let admin = try await server.login("admin", transport)
+            #expect(await status { try await admin.enableProcess(profile: "No Such Profile") } == .notFound)
+            #expect(
+                await status { try await admin.enableProcess(profile: "Employee Card", cardState: .suspended) }
+                    == .invalidArgument)
+            #expect(
+                await status { try await admin.enableProcess(profile: "Employee Card", process: .unspecified) }
+                    == .invalidArgument)
+            #expect(
+                await status { try await admin.enableProcess(profile: "Employee Card", cardState: .unspecified) }
+                    == .invalidArgument)
+
+            let enabled = try await admin.enableProcess(profile: "Employee Card")
+            #expect(enabled.changed && enabled.enabledProcesses == [.unblockPinOffline])
+            let again = try await admin.enableProcess(profile: "Employee Card")
+            #expect(again.changed == false)
+            let actions = try await alice.listCards().cards[0].possibleActions
+            #expect(actions == [.unblockPinOffline])
+
+            let disabled = try await admin.disableProcess(profile: "Employee Card")
+            #expect(disabled.changed && disabled.enabledProcesses.isEmpty)
+            let disabledAgain = try await admin.disableProcess(profile: "Employee Card")
+            #expect(disabledAgain.changed == false)
+            let none = try await alice.listCards().cards[0].possibleActions
+            #expect(none.isEmpty)
+            let audited = server.store.read { $0.recentAudit.filter { $0.action.hasSuffix("-process") }.count }
+            #expect(audited == 4)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func unblockGivesTheEncryptedChallenge(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let admin = try await server.login("admin", transport)
+            _ = try await admin.enableProcess(profile: "Employee Card")
+            let alice = try await server.login("alice", transport)
+
+            // The 3DES card: check the response against the key in the demo file.
+            let answer = try await alice.unblockPinOffline(
+                card: .serial(Demo.aliceEmployee), challenge: "1603 ebdf-1c8a 2e72")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: TestServer.demo)) as! [String: Any]
+            let entry = (json["cards"] as! [[String: Any]]).first { $0["serial"] as? String == Demo.aliceEmployee }!
+            let keyHex = (entry["adminKey"] as! [String: Any])["hex"] as! String
+            let key = try AdminKey(algorithm: .tripleDES, bytes: HexFormat.bytes(keyHex)!)
+            let expected = try BlockCipher().encryptBlock([0x16, 0x03, 0xEB, 0xDF, 0x1C, 0x8A, 0x2E, 0x72], key: key)
+            #expect(answer.responseBytes == expected)
+            #expect(answer.response == HexFormat.grouped(expected))
+            #expect(answer.keyVersion == 1 && answer.keyCheckValue.count == 3 && answer.keyAlgorithm == .tripleDES)
+
+            // The AES card (derived key), named by card id.
+            let cardID = try await alice.listCards().cards[1].cardID
+            let aes = try await alice.unblockPinOffline(
+                card: .cardID(cardID), challenge: String(repeating: "0F", count: 16))
+            #expect(aes.responseBytes.count == 16 && aes.serial == Demo.aliceContractor)
+
+            let event = server.store.read { $0.recentAudit.last { $0.action == "unblock-pin-offline" } }
+            #expect(event?.actor == "alice" && event?.detail.contains("challengeSHA256=") == true)
+            #expect(event?.detail.contains(aes.response.replacingOccurrences(of: " ", with: "")) == false)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func unblockRefusals(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.unblockPolicy.maxResponsesPerWindow = 2 }) { server in
+            let alice = try await server.login("alice", transport)
+            func unblock(_ card: UnblockPinOfflineRequest.CardSelector?, _ challenge: String) async -> StatusCode? {
+                await status {
+                    try await alice.call(
+                        SelfService.UnblockPinOffline.self,
+                        UnblockPinOfflineRequest(card: card, challenge: challenge))
+                }
+            }
+            let aes = String(repeating: "A1", count: 16)
+            #expect(await unblock(.serial(Demo.bobEmployee), "0011223344556677") == .notFound)  // not hers
+            #expect(await unblock(.serial("00"), "0011223344556677") == .notFound)
+            #expect(await unblock(.cardID("c-999999"), "0011223344556677") == .notFound)
+            #expect(await unblock(nil, "0011223344556677") == .invalidArgument)
+            #expect(await unblock(.serial(Demo.aliceSuspended), aes) == .failedPrecondition)
+            #expect(await unblock(.serial(Demo.aliceEmployee), "0011223344556677") == .failedPrecondition)  // not enabled
+            #expect(await unblock(.serial(Demo.aliceContractor), "0011 2233") == .invalidArgument)
+            #expect(
+                await unblock(.serial(Demo.aliceContractor), String(repeating: "G1", count: 16)) == .invalidArgument)
+
+            #expect(await unblock(.serial(Demo.aliceContractor), aes) == nil)
+            #expect(await unblock(.serial(Demo.aliceContractor), aes) == .failedPrecondition)  // replay
+            #expect(await unblock(.serial(Demo.aliceContractor), String(repeating: "B2", count: 16)) == nil)
+            #expect(
+                await unblock(.serial(Demo.aliceContractor), String(repeating: "C3", count: 16)) == .resourceExhausted)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func invalidChallengeMessagesSayWhatIsWrong(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let alice = try await server.login("alice", transport)
+            do {
+                _ = try await alice.unblockPinOffline(card: .serial(Demo.aliceContractor), challenge: "1603 EBDF")
+                Issue.record("accepted a short challenge")
+            } catch let error as UnblockClientError {
+                #expect(error.message.contains("8 hex digits") && error.message.contains("32"), "\(error.message)")
+            }
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func anExpiredDeadlineIsDeadlineExceeded(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let client = server.client(transport)
+            #expect(
+                await status { try await client.call(SelfService.Health.self, HealthRequest(), timeout: .zero) }
+                    == .deadlineExceeded)
+            let health = try await client.health()
+            #expect(health.status == .serving)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func anOverloadedCryptoPoolAnswersResourceExhausted(_ transport: Transport) async throws {
+        var pool = CryptoPool.Configuration.defaults
+        pool.passwordWorkers = 1
+        pool.passwordQueueLimit = 1
+        try await TestServer.with(pool: pool) { server in
+            let client = server.client(transport)
+            let codes = await withTaskGroup(of: StatusCode?.self) { group in
+                for _ in 0..<40 {
+                    group.addTask {
+                        await status {
+                            try await client.authenticate(username: "alice", password: "alice-demo-password")
+                        }
+                    }
+                }
+                return await group.reduce(into: [StatusCode?]()) { $0.append($1) }
+            }
+            #expect(codes.contains(.resourceExhausted))
+            #expect(codes.contains(nil))
+        }
+    }
+}

@@ -1,0 +1,119 @@
+// A real server for end-to-end tests: demo directory, both transports, graceful shutdown.
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnblockClient
+import UnblockCore
+import UnblockCrypto
+import UnblockServer
+import UnblockStore
+import UnblockWire
+
+/// Which socket a test talks over; every end-to-end test runs over both.
+enum Transport: String, CaseIterable, Sendable, CustomStringConvertible {
+    case unix, tcp
+    var description: String { rawValue }
+}
+
+/// A running server with the demo directory, and clients for it.
+struct TestServer: Sendable {
+    let addresses: [BindAddress]
+    let dataDirectory: String
+    let store: DirectoryStore
+
+    static let demo = URL(filePath: #filePath).deletingLastPathComponent()
+        .appending(path: "../../Examples/demo-directory.json").standardized
+    static let passwordIterations = 1_000
+
+    func address(_ transport: Transport) -> BindAddress {
+        addresses.first { address in
+            switch (address, transport) {
+            case (.unixDomainSocket, .unix), (.hostname, .tcp): true
+            default: false
+            }
+        }!
+    }
+
+    func client(_ transport: Transport, timeout: Duration = .seconds(10)) -> UnblockClient {
+        UnblockClient(target: address(transport), defaultTimeout: timeout)
+    }
+
+    /// A client logged in as `username` (demo password).
+    func login(_ username: String, _ transport: Transport) async throws -> UnblockClient {
+        let client = client(transport)
+        try await client.authenticate(username: username, password: "\(username)-demo-password")
+        return client
+    }
+
+    /// Runs `body` against a fresh server; the data directory is `folder` when given (to restart).
+    static func with<Result: Sendable>(
+        folder: String? = nil,
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        pool: CryptoPool.Configuration? = nil,
+        _ body: (TestServer) async throws -> Result
+    ) async throws -> Result {
+        let root = folder ?? "/tmp/ub-\(UInt32.random(in: 0...UInt32.max))"
+        defer { if folder == nil { try? FileManager.default.removeItem(atPath: root) } }
+        var storeConfiguration = DirectoryStore.Configuration(dataDirectory: root + "/data")
+        storeConfiguration.logger.logLevel = .warning
+        let store = try DirectoryStore(configuration: storeConfiguration)
+        if store.read({ $0.accounts.isEmpty }) {
+            _ = try await store.importDirectory(
+                try Data(contentsOf: demo), passwordHasher: PasswordHasher(iterations: passwordIterations))
+        }
+        var poolConfiguration = pool ?? CryptoPool.Configuration.defaults
+        poolConfiguration.passwordIterations = passwordIterations
+        let cryptoPool = try CryptoPool(configuration: poolConfiguration)
+        // A short socket path: sockaddr_un holds about 100 bytes.
+        var configuration = ServerConfiguration(listeners: [
+            .unixDomainSocket(path: root + "/s.sock"), .hostname("127.0.0.1", port: 0),
+        ])
+        configure(&configuration)
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .warning
+        let server = try UnblockServer(configuration: configuration, store: store, pool: cryptoPool, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: CryptoPoolService(pool: cryptoPool)), .init(service: StoreService(store: store)),
+                    .init(service: server),
+                ],
+                logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let addresses = try await server.listeningAddresses()
+            do {
+                let result = try await body(
+                    TestServer(addresses: addresses, dataDirectory: root + "/data", store: store))
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
+    }
+}
+
+/// The status a call fails with (nil when it succeeds).
+func status(_ body: () async throws -> some Any) async -> StatusCode? {
+    do {
+        _ = try await body()
+        return nil
+    } catch let error as UnblockClientError {
+        return error.code
+    } catch {
+        return .unknown
+    }
+}
+
+/// The demo cards' serials.
+enum Demo {
+    static let aliceEmployee = "04782E21801D80"  // 3DES, sealed, profile not enabled by default
+    static let aliceContractor = "04A1B2C3D4E5F6"  // AES-128, derived, profile enabled
+    static let aliceSuspended = "04112233445566"
+    static let bobEmployee = "0499AABBCCDDEE"
+    static let carolContractor = "04CAFEBABE0001"  // carol is inactive
+}
