@@ -56,7 +56,9 @@ extension SelfServiceHandler {
     }
 
     func logout(_ request: LogoutRequest, _ context: CallContext) async throws -> LogoutResponse {
-        guard sessions.remove(token: context.sessionToken) else { throw RPCError.unauthenticated }
+        // Validated like any call: an expired session, or a deactivated user's, is already over.
+        _ = try authenticatedCaller(context)
+        sessions.remove(token: context.sessionToken)
         return LogoutResponse()
     }
 }

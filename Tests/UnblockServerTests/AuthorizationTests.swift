@@ -1,0 +1,96 @@
+// The authorization matrix: every call x (no session, expired session, self-service, admin, deactivated user).
+import Foundation
+import Testing
+import UnblockClient
+import UnblockCore
+import UnblockWire
+
+@Suite struct AuthorizationTests {
+    enum Caller: String, CaseIterable, Sendable {
+        case noSession, expiredSession, selfService, admin, deactivated
+    }
+
+    enum Call: String, CaseIterable, Sendable {
+        case health, logout, listOwnCards, listOthersCards, enableProcess, disableProcess, unblockOwnCard,
+            unblockOthersCard
+    }
+
+    /// What each caller gets from each call (nil: success).
+    static func expected(_ call: Call, _ caller: Caller) -> StatusCode? {
+        if call == .health { return nil }
+        switch caller {
+        case .noSession, .expiredSession, .deactivated: return .unauthenticated
+        case .selfService:
+            switch call {
+            case .listOthersCards, .enableProcess, .disableProcess: return .permissionDenied
+            case .unblockOthersCard: return .notFound
+            default: return nil
+            }
+        case .admin:
+            // Administrators administer; the unblock is for a card's owner only.
+            return call == .unblockOwnCard || call == .unblockOthersCard ? .notFound : nil
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func everyCallForEveryKindOfCaller(_ transport: Transport) async throws {
+        try await TestServer.with(configure: {
+            $0.sessions.idleTimeout = .milliseconds(400)
+            $0.unblockPolicy.maxResponsesPerWindow = 1_000
+        }) { server in
+            var challenge: UInt64 = 0x1000
+            for caller in Caller.allCases {
+                for call in Call.allCases {
+                    let client = try await Self.client(for: caller, server, transport)
+                    challenge += 1
+                    let got = await status { try await Self.perform(call, client, challenge: challenge) }
+                    #expect(got == Self.expected(call, caller), "\(call) as \(caller)")
+                    if caller == .deactivated { try await Self.setBob(active: true, server) }
+                }
+            }
+        }
+    }
+
+    static func client(for caller: Caller, _ server: TestServer, _ transport: Transport) async throws -> UnblockClient {
+        switch caller {
+        case .noSession:
+            return server.client(transport)
+        case .expiredSession:
+            let client = try await server.login("alice", transport)
+            try await Task.sleep(for: .milliseconds(600))
+            return client
+        case .selfService:
+            return try await server.login("alice", transport)
+        case .admin:
+            return try await server.login("admin", transport)
+        case .deactivated:
+            let client = try await server.login("bob", transport)
+            try await setBob(active: false, server)
+            return client
+        }
+    }
+
+    /// Deactivates or reactivates bob (after the call, for the next cell).
+    static func setBob(active: Bool, _ server: TestServer) async throws {
+        try await server.store.commit { directory in
+            var bob = directory.account(username: "bob")!
+            bob.state = active ? .active : .inactive
+            return ([.account(bob)], ())
+        }
+    }
+
+    static func perform(_ call: Call, _ client: UnblockClient, challenge: UInt64) async throws {
+        let hex = String(format: "%032llX", challenge)
+        switch call {
+        case .health: _ = try await client.health()
+        case .logout: try await client.logout()
+        case .listOwnCards: _ = try await client.listCards()
+        case .listOthersCards: _ = try await client.listCards(username: "bob")
+        case .enableProcess: _ = try await client.enableProcess(profile: "Contractor Card")
+        case .disableProcess: _ = try await client.disableProcess(profile: "Employee Card")
+        case .unblockOwnCard:
+            _ = try await client.unblockPinOffline(card: .serial(Demo.aliceContractor), challenge: hex)
+        case .unblockOthersCard: _ = try await client.unblockPinOffline(card: .serial(Demo.bobEmployee), challenge: hex)
+        }
+    }
+}

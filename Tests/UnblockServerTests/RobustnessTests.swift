@@ -1,0 +1,184 @@
+// Pipelining and hostile clients: whatever one client sends, the others keep being served.
+import Foundation
+import NIOCore
+import Testing
+import UnblockClient
+import UnblockCrypto
+import UnblockWire
+
+@Suite struct RobustnessTests {
+    @Test(arguments: Transport.allCases)
+    func aThousandPipelinedCallsOnOneConnectionEachGetTheirOwnAnswer(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.unblockPolicy.maxResponsesPerWindow = 10_000 }) { server in
+            let admin = try await server.login("admin", transport)
+            _ = try await admin.enableProcess(profile: "Employee Card")
+            let alice = try await server.login("alice", transport)
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: TestServer.demo)) as! [String: Any]
+            let entry = (json["cards"] as! [[String: Any]]).first { $0["serial"] as? String == Demo.aliceEmployee }!
+            let key = try AdminKey(
+                algorithm: .tripleDES,
+                bytes: HexFormat.bytes((entry["adminKey"] as! [String: Any])["hex"] as! String)!)
+            let cipher = try BlockCipher()
+            let challenges = (0..<1_000).map { _ in (0..<8).map { _ in UInt8.random(in: 0...255) } }
+            let expected = try challenges.map { try cipher.encryptBlock($0, key: key) }
+            let answers = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+                for (index, challenge) in challenges.enumerated() {
+                    group.addTask {
+                        let answer = try await alice.unblockPinOffline(
+                            card: .serial(Demo.aliceEmployee), challenge: HexFormat.grouped(challenge))
+                        return (index, answer.responseBytes)
+                    }
+                }
+                return try await group.reduce(into: [Int: [UInt8]]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(answers.count == 1_000)
+            #expect((0..<1_000).allSatisfy { answers[$0] == expected[$0] })
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func unknownMethodAndBadPayloadKeepTheConnection(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let raw = try await RawConnection.open(server.address(transport))
+            try await raw.send(callID: 1, method: "/unblock.v1.SelfService/ResetEverything", message: [])
+            try await raw.send(callID: 2, method: SelfService.ListCards.name, message: [0x0A, 0x05, 0x61])  // truncated
+            try await raw.send(callID: 3, method: SelfService.Health.name, message: [])
+            let frames = try await raw.responses(3).sorted { $0.callID < $1.callID }
+            #expect(frames.map(\.statusCode) == [.unimplemented, .invalidArgument, .ok])
+            #expect(frames[0].statusMessage.contains("ResetEverything"))
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aDuplicateCallIDInFlightIsRefused(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let raw = try await RawConnection.open(server.address(transport))
+            // Two password checks with one id: the second arrives while the first is still running.
+            let login = AuthenticateRequest(username: "alice", password: "alice-demo-password").serializedBytes()
+            try await raw.send(callID: 5, method: SelfService.Authenticate.name, message: login)
+            try await raw.send(callID: 5, method: SelfService.Authenticate.name, message: login)
+            let frames = try await raw.responses(2)
+            #expect(frames.map(\.callID) == [5, 5])
+            #expect(Set(frames.map(\.statusCode)) == [.ok, .invalidArgument])
+        }
+    }
+
+    static let hostileInputs: [(String, [UInt8])] = [
+        ("length 0xFFFFFFFF", [0xFF, 0xFF, 0xFF, 0xFF, 0x00]),
+        ("random bytes", (0..<512).map { _ in UInt8.random(in: 0...255) }),
+        ("garbage envelope", [0, 0, 0, 4, 0xFF, 0xFF, 0xFF, 0xFF]),
+        (
+            "call id 0",
+            {
+                var buffer = ByteBuffer()
+                buffer.writeFrame(RequestFrame(callID: 0, method: SelfService.Health.name))
+                return Array(buffer.readableBytesView)
+            }()
+        ),
+    ]
+
+    @Test(arguments: Transport.allCases, hostileInputs.indices)
+    func hostileBytesCloseThatConnectionOnly(_ transport: Transport, _ index: Int) async throws {
+        let (label, bytes) = Self.hostileInputs[index]
+        try await TestServer.with { server in
+            let bystander = server.client(transport)
+            _ = try await bystander.health()
+            let raw = try await RawConnection.open(server.address(transport))
+            try await raw.send(bytes)
+            let frames = try await raw.responses(1)
+            // A length prefix of random bytes may announce a frame that never completes: then the
+            // server waits for more and nothing comes back; otherwise it answers with call id 0.
+            if let frame = frames.first {
+                #expect(frame.callID == 0, "\(label)")
+                #expect([.invalidArgument, .resourceExhausted].contains(frame.statusCode), "\(label)")
+            } else {
+                #expect(label == "random bytes")
+            }
+            let health = try await bystander.health()
+            #expect(health.status == .serving, "\(label)")
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func anOversizedFrameIsAnsweredThenClosed(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.connections.maximumFrameBytes = 1_024 }) { server in
+            let raw = try await RawConnection.open(server.address(transport))
+            try await raw.send([0x00, 0x00, 0x04, 0x01])  // 1025 bytes announced
+            let frames = try await raw.responses(2)
+            #expect(frames.count == 1)
+            #expect(frames.first?.statusCode == .resourceExhausted)
+            #expect(frames.first?.statusMessage.contains("1025") == true)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aFrameSentOneByteAtATimeIsAnswered(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let raw = try await RawConnection.open(server.address(transport))
+            var buffer = ByteBuffer()
+            buffer.writeFrame(
+                RequestFrame(
+                    callID: 9, method: SelfService.Health.name,
+                    message: HealthRequest().serializedBytes()))
+            for byte in buffer.readableBytesView {
+                try await raw.send([byte])
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            let frames = try await raw.responses(1)
+            #expect(frames.first?.callID == 9 && frames.first?.statusCode == .ok)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aThousandIdleConnectionsDoNotStopOthers(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            var idle: [RawConnection] = []
+            for _ in 0..<1_000 { idle.append(try await RawConnection.open(server.address(transport))) }
+            let client = try await server.login("alice", transport)
+            let cards = try await client.listCards().cards
+            #expect(cards.count == 3)
+            for connection in idle { await connection.close() }
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func connectionsOverTheMaximumAreRefused(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.connections.maximum = 3 }) { server in
+            var open: [RawConnection] = []
+            for _ in 0..<3 { open.append(try await RawConnection.open(server.address(transport))) }
+            try await Task.sleep(for: .milliseconds(50))
+            let extra = try await RawConnection.open(server.address(transport))
+            let frames = try await extra.responses(1)
+            #expect(frames.first?.statusCode == .unavailable)
+            for connection in open { await connection.close() }
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func idleConnectionsAreClosed(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.connections.idleTimeout = .milliseconds(200) }) { server in
+            let raw = try await RawConnection.open(server.address(transport))
+            #expect(try await raw.isClosedByServer())
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aClientThatNeverReadsDoesNotStopOthers(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.connections.callsInFlight = 8 }) { server in
+            let raw = try await RawConnection.open(server.address(transport))
+            // Far more answers than socket buffers hold, and never a read: the server's writes
+            // stall, its reads stop at the call limit, and its memory for this client stays bounded.
+            var burst = ByteBuffer()
+            for call in 1...20_000 {
+                burst.writeFrame(RequestFrame(callID: UInt64(call), method: SelfService.Health.name))
+            }
+            let sender = Task { try? await raw.channel.channel.writeAndFlush(burst) }
+            try await Task.sleep(for: .milliseconds(300))
+            let others = try await server.login("bob", transport)
+            let cards = try await others.listCards().cards
+            #expect(cards.count == 1)
+            sender.cancel()
+            await raw.close()
+        }
+    }
+}
