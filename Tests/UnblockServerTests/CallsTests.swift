@@ -176,7 +176,8 @@ import UnblockWire
             #expect(await unblock(.cardID("c-999999"), "0011223344556677") == .notFound)
             #expect(await unblock(nil, "0011223344556677") == .invalidArgument)
             #expect(await unblock(.serial(Demo.aliceSuspended), aes) == .failedPrecondition)
-            #expect(await unblock(.serial(Demo.aliceEmployee), "0011223344556677") == .failedPrecondition)  // not enabled
+            // The Employee Card profile does not enable the process.
+            #expect(await unblock(.serial(Demo.aliceEmployee), "0011223344556677") == .failedPrecondition)
             #expect(await unblock(.serial(Demo.aliceContractor), "0011 2233") == .invalidArgument)
             #expect(
                 await unblock(.serial(Demo.aliceContractor), String(repeating: "G1", count: 16)) == .invalidArgument)
