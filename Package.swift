@@ -100,6 +100,14 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "unblockctl",
+            dependencies: [
+                "UnblockClient", "UnblockWire", "UnblockCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // Micro-benchmarks of the wire and crypto hot paths (run in release by Scripts/microbench).
         .executableTarget(
             name: "unblock-microbench",
@@ -133,6 +141,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // unblockctl end to end: runs the built unblockd and unblockctl as processes.
+        .testTarget(name: "unblockctlTests", dependencies: ["unblockctl", "unblockd"]),
         // A child process for the store's crash test (SIGKILLed at random moments).
         .executableTarget(
             name: "store-crash-writer",

@@ -1,0 +1,43 @@
+// `unblockctl cards`: your cards, or (administrators) another user's, with what you can do on each.
+import ArgumentParser
+import UnblockWire
+
+struct CardsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cards", abstract: "List cards and their possible actions.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Another user's cards (administrators only).")
+    var user: String?
+
+    func run() async throws {
+        let client = connection.client(session: SessionFile.load())
+        let cards = try await connection.run { try await client.listCards(username: user ?? "").cards }
+        if connection.json {
+            printJSON([
+                "cards": cards.map { card in
+                    [
+                        "cardId": card.cardID, "serial": card.serial, "profile": card.profile, "state": card.state.name,
+                        "keyAlgorithm": card.keyAlgorithm.name, "keyVersion": Int(card.keyVersion), "owner": card.owner,
+                        "possibleActions": card.possibleActions.map(\.name),
+                    ] as [String: Any]
+                }
+            ])
+            return
+        }
+        guard !cards.isEmpty else {
+            print("No cards.")
+            return
+        }
+        print(
+            Table.render(
+                header: ["SERIAL", "PROFILE", "STATE", "KEY", "POSSIBLE ACTIONS"],
+                rows: cards.map { card in
+                    [
+                        card.serial, card.profile, card.state.name, card.keyAlgorithm.name,
+                        card.possibleActions.isEmpty ? "-" : card.possibleActions.map(\.name).joined(separator: ", "),
+                    ]
+                }))
+    }
+}
