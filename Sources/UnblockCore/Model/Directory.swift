@@ -26,8 +26,12 @@ public struct Directory: Sendable {
     /// rotated journals and are gone after the next snapshot but one.
     public var auditRetention: Int
 
-    public init(auditRetention: Int = 100_000) {
+    /// How many issued responses each card remembers (the newest).
+    public var responseRetention: Int
+
+    public init(auditRetention: Int = 100_000, responseRetention: Int = 100) {
         self.auditRetention = auditRetention
+        self.responseRetention = responseRetention
     }
 
     /// Restores the identity counters from a snapshot header.
@@ -106,6 +110,14 @@ public struct Directory: Sendable {
             nextCardID = max(nextCardID, card.id.rawValue + 1)
         case .profile(let profile):
             profiles[profile.name] = profile
+        case .responseIssued(let id, let response):
+            guard var card = cards[id] else { return }
+            cards[id] = nil  // unshare the card's storage so that the append does not copy it
+            card.responses.append(response)
+            if card.responses.count > responseRetention {
+                card.responses.removeFirst(card.responses.count - responseRetention)
+            }
+            cards[id] = card
         case .audit(var event):
             if event.sequence == 0 { event.sequence = nextAuditSequence }
             nextAuditSequence = max(nextAuditSequence, event.sequence + 1)

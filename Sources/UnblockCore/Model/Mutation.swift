@@ -10,4 +10,7 @@ public enum Mutation: Equatable, Sendable {
     case profile(CardProfile)
     /// Append to the audit trail (its sequence is assigned on apply).
     case audit(AuditEvent)
+    /// Remember a response issued for a card (a few dozen bytes in the journal, where an
+    /// upsert would rewrite the card with its whole history).
+    case responseIssued(CardID, IssuedResponse)
 }

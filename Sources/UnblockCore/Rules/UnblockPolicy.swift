@@ -66,15 +66,11 @@ public struct UnblockPolicy: Sendable, Equatable {
         return nil
     }
 
-    /// The card with a newly issued response remembered, and forgotten ones pruned.
-    public func recording(_ challengeHash: [UInt8], on card: SmartCard, now: Timestamp) -> SmartCard {
-        var card = card
-        let horizon = now - max(replayMemory, window)
-        card.responses.removeAll { $0.at <= horizon }
-        card.responses.append(IssuedResponse(challengeHash: challengeHash, at: now))
-        if card.responses.count > maxRememberedResponses {
-            card.responses.removeFirst(card.responses.count - maxRememberedResponses)
-        }
-        return card
+    /// The mutation that remembers a newly issued response. The directory keeps the newest
+    /// `Directory.responseRetention` (set it to `maxRememberedResponses`); older entries
+    /// stop counting once past `replayMemory` and `window`.
+    public func recordingMutation(_ challengeHash: [UInt8], on card: SmartCard, now: Timestamp) -> Mutation {
+        .responseIssued(card.id, IssuedResponse(challengeHash: challengeHash, at: now))
     }
+
 }

@@ -54,7 +54,7 @@ extension SelfServiceHandler {
                     "serial=\(card.serial) keyVersion=\(card.key.version) kcv=\(HexFormat.plain(card.key.checkValue)) "
                     + "challengeSHA256=\(HexFormat.plain(challengeHash))"
             )
-            return ([.card(policy.recording(challengeHash, on: current!, now: now)), .audit(event)], ())
+            return ([policy.recordingMutation(challengeHash, on: current!, now: now), .audit(event)], ())
         }
         return UnblockPinOfflineResponse(
             response: response.formatted, responseBytes: response.bytes, keyVersion: card.key.version,

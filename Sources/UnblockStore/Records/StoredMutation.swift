@@ -21,6 +21,10 @@ struct StoredMutation: WireMessage {
                     (try CReader.message(c.profile) as StoredProfile?).map { .profile($0.value) }
                 case UNBLOCK__STORE__V1__MUTATION__CHANGE_AUDIT:
                     (try CReader.message(c.audit) as StoredAuditEvent?).map { .audit($0.value) }
+                case UNBLOCK__STORE__V1__MUTATION__CHANGE_RESPONSE_ISSUED:
+                    (try CReader.message(c.response_issued) as StoredResponseIssued?).map {
+                        .responseIssued($0.card, $0.response)
+                    }
                 default: nil
                 }
             guard let mutation else {
@@ -42,7 +46,33 @@ struct StoredMutation: WireMessage {
             case .audit(let event):
                 c.change_case = UNBLOCK__STORE__V1__MUTATION__CHANGE_AUDIT
                 c.audit = arena.message(StoredAuditEvent(value: event), as: Unblock__Store__V1__AuditEvent.self)
+            case .responseIssued(let card, let response):
+                c.change_case = UNBLOCK__STORE__V1__MUTATION__CHANGE_RESPONSE_ISSUED
+                c.response_issued = arena.message(
+                    StoredResponseIssued(card: card, response: response), as: Unblock__Store__V1__ResponseIssued.self)
             }
+        }
+    )
+}
+
+struct StoredResponseIssued: WireMessage {
+    var card: CardID
+    var response: IssuedResponse
+
+    static let wireType = WireType<Self>(
+        initialize: unblock__store__v1__response_issued__init,
+        unpack: unblock__store__v1__response_issued__unpack,
+        free: unblock__store__v1__response_issued__free_unpacked,
+        read: { c throws(WireError) in
+            guard let response: StoredIssuedResponse = try CReader.message(c.response) else {
+                throw WireError(code: .malformedMessage, message: "ResponseIssued has no response")
+            }
+            return Self(card: CardID(c.card_id), response: response.value)
+        },
+        write: { message, c, arena in
+            c.card_id = message.card.rawValue
+            c.response = arena.message(
+                StoredIssuedResponse(value: message.response), as: Unblock__Store__V1__IssuedResponse.self)
         }
     )
 }

@@ -23,6 +23,7 @@ typedef struct Unblock__Store__V1__ProcessSetting Unblock__Store__V1__ProcessSet
 typedef struct Unblock__Store__V1__Profile Unblock__Store__V1__Profile;
 typedef struct Unblock__Store__V1__AuditEvent Unblock__Store__V1__AuditEvent;
 typedef struct Unblock__Store__V1__Mutation Unblock__Store__V1__Mutation;
+typedef struct Unblock__Store__V1__ResponseIssued Unblock__Store__V1__ResponseIssued;
 typedef struct Unblock__Store__V1__JournalRecord Unblock__Store__V1__JournalRecord;
 typedef struct Unblock__Store__V1__SnapshotHeader Unblock__Store__V1__SnapshotHeader;
 typedef struct Unblock__Store__V1__SnapshotChunk Unblock__Store__V1__SnapshotChunk;
@@ -184,7 +185,8 @@ typedef enum {
   UNBLOCK__STORE__V1__MUTATION__CHANGE_ACCOUNT = 1,
   UNBLOCK__STORE__V1__MUTATION__CHANGE_CARD = 2,
   UNBLOCK__STORE__V1__MUTATION__CHANGE_PROFILE = 3,
-  UNBLOCK__STORE__V1__MUTATION__CHANGE_AUDIT = 4
+  UNBLOCK__STORE__V1__MUTATION__CHANGE_AUDIT = 4,
+  UNBLOCK__STORE__V1__MUTATION__CHANGE_RESPONSE_ISSUED = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__STORE__V1__MUTATION__CHANGE__CASE)
 } Unblock__Store__V1__Mutation__ChangeCase;
 
@@ -200,11 +202,26 @@ struct  Unblock__Store__V1__Mutation
     Unblock__Store__V1__Card *card;
     Unblock__Store__V1__Profile *profile;
     Unblock__Store__V1__AuditEvent *audit;
+    Unblock__Store__V1__ResponseIssued *response_issued;
   };
 };
 #define UNBLOCK__STORE__V1__MUTATION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__store__v1__mutation__descriptor) \
     , UNBLOCK__STORE__V1__MUTATION__CHANGE__NOT_SET, {0} }
+
+
+/*
+ * A response issued for a card: appended to the card's remembered responses.
+ */
+struct  Unblock__Store__V1__ResponseIssued
+{
+  ProtobufCMessage base;
+  uint64_t card_id;
+  Unblock__Store__V1__IssuedResponse *response;
+};
+#define UNBLOCK__STORE__V1__RESPONSE_ISSUED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__store__v1__response_issued__descriptor) \
+    , 0, NULL }
 
 
 /*
@@ -427,6 +444,25 @@ Unblock__Store__V1__Mutation *
 void   unblock__store__v1__mutation__free_unpacked
                      (Unblock__Store__V1__Mutation *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__Store__V1__ResponseIssued methods */
+void   unblock__store__v1__response_issued__init
+                     (Unblock__Store__V1__ResponseIssued         *message);
+size_t unblock__store__v1__response_issued__get_packed_size
+                     (const Unblock__Store__V1__ResponseIssued   *message);
+size_t unblock__store__v1__response_issued__pack
+                     (const Unblock__Store__V1__ResponseIssued   *message,
+                      uint8_t             *out);
+size_t unblock__store__v1__response_issued__pack_to_buffer
+                     (const Unblock__Store__V1__ResponseIssued   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__Store__V1__ResponseIssued *
+       unblock__store__v1__response_issued__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__store__v1__response_issued__free_unpacked
+                     (Unblock__Store__V1__ResponseIssued *message,
+                      ProtobufCAllocator *allocator);
 /* Unblock__Store__V1__JournalRecord methods */
 void   unblock__store__v1__journal_record__init
                      (Unblock__Store__V1__JournalRecord         *message);
@@ -529,6 +565,9 @@ typedef void (*Unblock__Store__V1__AuditEvent_Closure)
 typedef void (*Unblock__Store__V1__Mutation_Closure)
                  (const Unblock__Store__V1__Mutation *message,
                   void *closure_data);
+typedef void (*Unblock__Store__V1__ResponseIssued_Closure)
+                 (const Unblock__Store__V1__ResponseIssued *message,
+                  void *closure_data);
 typedef void (*Unblock__Store__V1__JournalRecord_Closure)
                  (const Unblock__Store__V1__JournalRecord *message,
                   void *closure_data);
@@ -555,6 +594,7 @@ extern const ProtobufCMessageDescriptor unblock__store__v1__process_setting__des
 extern const ProtobufCMessageDescriptor unblock__store__v1__profile__descriptor;
 extern const ProtobufCMessageDescriptor unblock__store__v1__audit_event__descriptor;
 extern const ProtobufCMessageDescriptor unblock__store__v1__mutation__descriptor;
+extern const ProtobufCMessageDescriptor unblock__store__v1__response_issued__descriptor;
 extern const ProtobufCMessageDescriptor unblock__store__v1__journal_record__descriptor;
 extern const ProtobufCMessageDescriptor unblock__store__v1__snapshot_header__descriptor;
 extern const ProtobufCMessageDescriptor unblock__store__v1__snapshot_chunk__descriptor;

@@ -367,6 +367,51 @@ void   unblock__store__v1__mutation__free_unpacked
   assert(message->base.descriptor == &unblock__store__v1__mutation__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__store__v1__response_issued__init
+                     (Unblock__Store__V1__ResponseIssued         *message)
+{
+  static const Unblock__Store__V1__ResponseIssued init_value = UNBLOCK__STORE__V1__RESPONSE_ISSUED__INIT;
+  *message = init_value;
+}
+size_t unblock__store__v1__response_issued__get_packed_size
+                     (const Unblock__Store__V1__ResponseIssued *message)
+{
+  assert(message->base.descriptor == &unblock__store__v1__response_issued__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__store__v1__response_issued__pack
+                     (const Unblock__Store__V1__ResponseIssued *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__store__v1__response_issued__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__store__v1__response_issued__pack_to_buffer
+                     (const Unblock__Store__V1__ResponseIssued *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__store__v1__response_issued__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__Store__V1__ResponseIssued *
+       unblock__store__v1__response_issued__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__Store__V1__ResponseIssued *)
+     protobuf_c_message_unpack (&unblock__store__v1__response_issued__descriptor,
+                                allocator, len, data);
+}
+void   unblock__store__v1__response_issued__free_unpacked
+                     (Unblock__Store__V1__ResponseIssued *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__store__v1__response_issued__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   unblock__store__v1__journal_record__init
                      (Unblock__Store__V1__JournalRecord         *message)
 {
@@ -1164,7 +1209,7 @@ const ProtobufCMessageDescriptor unblock__store__v1__audit_event__descriptor =
   (ProtobufCMessageInit) unblock__store__v1__audit_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor unblock__store__v1__mutation__field_descriptors[4] =
+static const ProtobufCFieldDescriptor unblock__store__v1__mutation__field_descriptors[5] =
 {
   {
     "account",
@@ -1214,17 +1259,30 @@ static const ProtobufCFieldDescriptor unblock__store__v1__mutation__field_descri
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "response_issued",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Unblock__Store__V1__Mutation, change_case),
+    offsetof(Unblock__Store__V1__Mutation, response_issued),
+    &unblock__store__v1__response_issued__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__store__v1__mutation__field_indices_by_name[] = {
   0,   /* field[0] = account */
   3,   /* field[3] = audit */
   1,   /* field[1] = card */
   2,   /* field[2] = profile */
+  4,   /* field[4] = response_issued */
 };
 static const ProtobufCIntRange unblock__store__v1__mutation__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor unblock__store__v1__mutation__descriptor =
 {
@@ -1234,11 +1292,62 @@ const ProtobufCMessageDescriptor unblock__store__v1__mutation__descriptor =
   "Unblock__Store__V1__Mutation",
   "unblock.store.v1",
   sizeof(Unblock__Store__V1__Mutation),
-  4,
+  5,
   unblock__store__v1__mutation__field_descriptors,
   unblock__store__v1__mutation__field_indices_by_name,
   1,  unblock__store__v1__mutation__number_ranges,
   (ProtobufCMessageInit) unblock__store__v1__mutation__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__store__v1__response_issued__field_descriptors[2] =
+{
+  {
+    "card_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__ResponseIssued, card_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "response",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__ResponseIssued, response),
+    &unblock__store__v1__issued_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__store__v1__response_issued__field_indices_by_name[] = {
+  0,   /* field[0] = card_id */
+  1,   /* field[1] = response */
+};
+static const ProtobufCIntRange unblock__store__v1__response_issued__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__store__v1__response_issued__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.store.v1.ResponseIssued",
+  "ResponseIssued",
+  "Unblock__Store__V1__ResponseIssued",
+  "unblock.store.v1",
+  sizeof(Unblock__Store__V1__ResponseIssued),
+  2,
+  unblock__store__v1__response_issued__field_descriptors,
+  unblock__store__v1__response_issued__field_indices_by_name,
+  1,  unblock__store__v1__response_issued__number_ranges,
+  (ProtobufCMessageInit) unblock__store__v1__response_issued__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor unblock__store__v1__journal_record__field_descriptors[2] =
