@@ -44,6 +44,11 @@ public struct PasswordHasher: Sendable {
         return parsed.iterations < iterations
     }
 
+    /// Whether `encoded` has the encoded form (checks the format only; hashes nothing).
+    public static func isWellFormed(_ encoded: String) -> Bool {
+        (try? parse(encoded)) != nil
+    }
+
     /// PBKDF2-HMAC-SHA256 (RFC 8018).
     public static func pbkdf2(password: String, salt: [UInt8], iterations: Int, length: Int) throws(CryptoError)
         -> [UInt8]

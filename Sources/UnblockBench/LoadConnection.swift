@@ -1,0 +1,128 @@
+// One connection's load, driven on its event loop: closed loop (a new call per answer) or open loop (a fixed rate).
+import NIOCore
+import Synchronization
+import UnblockWire
+
+/// How requests are paced.
+enum Pacing: Sendable {
+    /// Keep `inFlight` calls outstanding: each answer triggers the next call.
+    case closed(inFlight: Int)
+    /// Send at `perSecond` on this connection, measuring latency from each call's intended
+    /// send time, so that a stalled server cannot hide its stall (no coordinated omission).
+    case open(perSecond: Double)
+}
+
+/// Drives one connection. Everything runs on the channel's event loop: no locks, no hops.
+final class LoadConnection: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var workload: Workload
+    private let pacing: Pacing
+    private let recorder: Recorder
+    private let budget: RequestBudget
+    private let stopAt: NIODeadline
+    private let finished: EventLoopPromise<Void>
+    private var sentAt: [UInt64: NIODeadline] = [:]
+    private var nextCallID: UInt64 = 1
+    private var openStart = NIODeadline.now()
+    private var openSent = 0
+    private var ticker: RepeatedTask?
+    private var stopped = false
+
+    init(
+        workload: Workload, pacing: Pacing, recorder: Recorder, budget: RequestBudget, stopAt: NIODeadline,
+        finished: EventLoopPromise<Void>
+    ) {
+        self.workload = workload
+        self.pacing = pacing
+        self.recorder = recorder
+        self.budget = budget
+        self.stopAt = stopAt
+        self.finished = finished
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        switch pacing {
+        case .closed(let inFlight):
+            for _ in 0..<inFlight { send(context, intended: .now()) }
+            context.flush()
+        case .open(let perSecond):
+            openStart = .now()
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            ticker = context.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { _ in
+                let (handler, context) = loopBound.value
+                handler.tick(context, perSecond: perSecond)
+            }
+        }
+        context.fireChannelActive()
+    }
+
+    private func tick(_ context: ChannelHandlerContext, perSecond: Double) {
+        let now = NIODeadline.now()
+        guard now < stopAt, !stopped else { return stop(context) }
+        let due = Int(Double((now - openStart).nanoseconds) / 1e9 * perSecond)
+        while openSent < due {
+            let intended = openStart + .nanoseconds(Int64(Double(openSent) / perSecond * 1e9))
+            openSent += 1
+            send(context, intended: intended)
+        }
+        context.flush()
+    }
+
+    private func send(_ context: ChannelHandlerContext, intended: NIODeadline) {
+        guard !stopped, budget.take() else { return stop(context) }
+        var buffer = context.channel.allocator.buffer(capacity: 160)
+        let callID = nextCallID
+        nextCallID += 1
+        workload.nextRequest(callID: callID, into: &buffer)
+        sentAt[callID] = intended
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let payload = unwrapInboundIn(data)
+        guard let frame = try? ResponseFrame(buffer: payload), let sent = sentAt.removeValue(forKey: frame.callID)
+        else {
+            if (try? ResponseFrame(buffer: payload))?.callID == 0 { stop(context) }
+            return
+        }
+        let latency = NIODeadline.now() - sent
+        recorder.record(latencyMicros: UInt64(max(0, latency.nanoseconds / 1_000)), status: frame.statusCode)
+        if case .closed = pacing {
+            if NIODeadline.now() < stopAt {
+                send(context, intended: .now())
+                context.flush()
+            } else {
+                stop(context)
+            }
+        }
+        if stopped && sentAt.isEmpty { finished.succeed() }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        ticker?.cancel()
+        finished.succeed()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func stop(_ context: ChannelHandlerContext) {
+        stopped = true
+        ticker?.cancel()
+        if sentAt.isEmpty { finished.succeed() }
+    }
+}
+
+/// The total number of requests allowed (--requests), shared by the connections.
+final class RequestBudget: Sendable {
+    private let remaining: Atomic<Int>
+    init(_ total: Int?) { remaining = Atomic(total ?? .max) }
+
+    /// Takes one request from the budget; false when it is used up.
+    func take() -> Bool {
+        remaining.wrappingSubtract(1, ordering: .relaxed).oldValue > 0
+    }
+}

@@ -1,0 +1,98 @@
+// A server the harness starts for itself: a generated directory, a release unblockd, a temporary folder.
+import Foundation
+import UnblockClient
+import UnblockCrypto
+import UnblockWire
+
+/// Owns an `unblockd` process for the run and removes everything after.
+final class ManagedServer {
+    let folder: String
+    let address: BindAddress
+    private let process = Process()
+
+    static let password = "bench-password"
+    static let adminPassword = "bench-admin-password"
+    static let profile = "Bench Card"
+
+    /// Writes a directory of `users` users, each with one card (3DES and AES-128 alternately),
+    /// starts `binary` on it with limits set for load, and waits until it serves.
+    init(binary: String, users: Int, tcp: Bool, fsync: String, passwordIterations: Int) async throws {
+        folder =
+            FileManager.default.temporaryDirectory.appending(path: "unblock-bench-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let directoryFile = folder + "/directory.json"
+        try Self.writeDirectory(to: directoryFile, users: users, passwordIterations: passwordIterations)
+        let socket = folder + "/s.sock"
+        let port = Int.random(in: 20_000...60_000)
+        address = tcp ? .hostname("127.0.0.1", port: port) : .unixDomainSocket(path: socket)
+        process.executableURL = URL(filePath: binary)
+        process.arguments = [
+            "serve", "--data-dir", folder + "/data", "--unix-socket", socket, "--tcp",
+            tcp ? "127.0.0.1:\(port)" : "none",
+            "--import", directoryFile, "--fsync", fsync, "--responses-per-day", "1000000000",
+            "--max-connections", "100000", "--calls-in-flight", "1024", "--password-iterations",
+            "\(passwordIterations)",
+            "--log-level", "warning",
+        ]
+        try process.run()
+        let client = UnblockClient(target: address)
+        for _ in 0..<1_500 {
+            if (try? await client.health(timeout: .seconds(1)))?.status == .serving {
+                await client.close()
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        stop()
+        throw BenchError("the server did not start (\(binary))")
+    }
+
+    /// Stops the server (SIGTERM, graceful) and removes the folder.
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    static func username(_ index: Int) -> String { "user\(index)" }
+    static func serial(_ index: Int) -> String { String(format: "B0%012X", index) }
+    static func challengeBytes(_ index: Int) -> Int { index % 2 == 0 ? 8 : 16 }
+
+    private static func writeDirectory(to path: String, users: Int, passwordIterations: Int) throws {
+        // One hash for every bench user: hashing thousands of passwords would dominate the setup.
+        let hasher = PasswordHasher(iterations: passwordIterations)
+        let hash = try hasher.hash(password)
+        var userEntries: [[String: Any]] = [
+            [
+                "username": "bench-admin", "displayName": "Bench Admin", "roles": ["selfservice", "admin"],
+                "passwordHash": try hasher.hash(adminPassword),
+            ]
+        ]
+        var cardEntries: [[String: Any]] = []
+        for index in 0..<users {
+            userEntries.append([
+                "username": username(index), "displayName": "Bench User \(index)", "passwordHash": hash,
+            ])
+            let algorithm = challengeBytes(index) == 8 ? AdminKeyAlgorithm.tripleDES : .aes128
+            cardEntries.append([
+                "serial": serial(index), "owner": username(index), "profile": profile,
+                "adminKey": [
+                    "algorithm": algorithm.rawValue,
+                    "hex": HexFormat.plain(try SecureRandom.bytes(algorithm.keyLength)),
+                ],
+            ])
+        }
+        let directory: [String: Any] = [
+            "profiles": [["name": profile, "enabledProcesses": ["active": []]]], "users": userEntries,
+            "cards": cardEntries,
+        ]
+        try JSONSerialization.data(withJSONObject: directory).write(to: URL(filePath: path))
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

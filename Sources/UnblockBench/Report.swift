@@ -1,0 +1,56 @@
+// The final figures: a table for people, and JSON for scripts.
+import Foundation
+import Histogram
+import UnblockWire
+
+/// The outcome of one run.
+struct BenchResult {
+    var call: String
+    var transport: String
+    var connections: Int
+    var inFlight: Int
+    var rate: Double?
+    var seconds: Double
+    var histogram: Histogram<UInt64>
+    var outcomes: [StatusCode: Int]
+
+    var requests: Int { outcomes.values.reduce(0, +) }
+    var successes: Int { outcomes[.ok] ?? 0 }
+    var errors: [StatusCode: Int] { outcomes.filter { $0.key != .ok } }
+    var throughput: Double { seconds > 0 ? Double(requests) / seconds : 0 }
+
+    func percentile(_ value: Double) -> UInt64 { requests == 0 ? 0 : histogram.valueAtPercentile(value) }
+
+    var json: [String: Any] {
+        var object: [String: Any] = [
+            "call": call, "transport": transport, "connections": connections, "inFlight": inFlight,
+            "seconds": (seconds * 1_000).rounded() / 1_000, "requests": requests, "successes": successes,
+            "throughputPerSecond": Int(throughput.rounded()),
+            "errors": Dictionary(uniqueKeysWithValues: errors.map { ("\($0.key)", $0.value) }),
+            "latencyMicros": [
+                "p50": percentile(50), "p90": percentile(90), "p99": percentile(99), "p999": percentile(99.9),
+                "max": requests == 0 ? 0 : histogram.max,
+            ],
+        ]
+        if let rate { object["ratePerSecond"] = rate }
+        return object
+    }
+
+    var table: String {
+        let errorText =
+            errors.isEmpty
+            ? "0"
+            : errors.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }
+                .joined(separator: ", ")
+        let pacing = rate.map { "open loop at \(Int($0))/s" } ?? "closed loop"
+        return """
+            call          \(call) over \(transport)
+            load          \(connections) connections x \(inFlight) in flight, \(pacing)
+            measured      \(String(format: "%.1f", seconds)) s
+            requests      \(requests) (\(successes) ok)
+            throughput    \(Int(throughput.rounded())) per second
+            errors        \(errorText)
+            latency (us)  p50 \(percentile(50))  p90 \(percentile(90))  p99 \(percentile(99))  p99.9 \(percentile(99.9))  max \(requests == 0 ? 0 : histogram.max)
+            """
+    }
+}

@@ -1,0 +1,252 @@
+// unblock-bench: drives unblockd with a chosen call and load, and reports throughput and latency percentiles.
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+import UnblockClient
+import UnblockWire
+
+@main
+struct UnblockBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unblock-bench",
+        abstract: "Load-test unblockd: throughput, latency percentiles, errors by status.",
+        discussion: """
+            Without --socket or --host, the harness generates a directory (--users users, one card \
+            each, 3DES and AES keys alternately), starts a release unblockd on a temporary data \
+            directory with limits set for load, enables the process, runs, stops the server and \
+            cleans up. Build in release: a debug harness measures itself, not the server.
+            """
+    )
+
+    @Option(help: "unblock-pin-offline, list-cards, authenticate, health or mix.")
+    var call: String = "unblock-pin-offline"
+
+    @Option(help: "Weights for --call mix, e.g. unblock-pin-offline=60,list-cards=30,health=10.")
+    var mix: String = "unblock-pin-offline=60,list-cards=30,health=10"
+
+    @Option(help: "Connections.")
+    var connections: Int = 50
+
+    @Option(help: "Calls in flight per connection (closed loop).")
+    var inFlight: Int = 1
+
+    @Option(help: "Open loop: requests per second in total (instead of a closed loop).")
+    var rate: Double?
+
+    @Option(help: "Seconds to measure.")
+    var duration: Double = 10
+
+    @Option(help: "Stop after this many requests instead (no warm-up).")
+    var requests: Int?
+
+    @Option(help: "Seconds of warm-up before measuring.")
+    var warmup: Double = 2
+
+    @Option(help: "An existing server's Unix socket.")
+    var socket: String?
+
+    @Option(help: "An existing server's TCP host.")
+    var host: String?
+
+    @Option(help: "An existing server's TCP port.")
+    var port: Int = BindAddress.defaultPort
+
+    @Option(help: "Username for an existing server.")
+    var user: String?
+
+    @Option(help: "Password for an existing server (or env UNBLOCK_BENCH_PASSWORD).")
+    var password: String?
+
+    @Option(help: "Card serial for unblock-pin-offline on an existing server.")
+    var card: String?
+
+    @Option(help: "Users and cards in the generated directory.")
+    var users: Int = 10_000
+
+    @Flag(help: "Use TCP (127.0.0.1) instead of the Unix socket for the harness's own server.")
+    var tcp = false
+
+    @Option(help: "The harness's server's --fsync policy.")
+    var fsync: String = "always"
+
+    @Option(help: "PBKDF2 iterations in the generated directory (the server's default is 600000).")
+    var passwordIterations: Int = 100_000
+
+    @Option(help: "The unblockd binary for the harness's own server (default: next to unblock-bench).")
+    var serverBinary: String?
+
+    @Option(help: "Write the result as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        guard connections >= 1, inFlight >= 1, duration > 0, warmup >= 0, users >= 1 else {
+            throw ValidationError("--connections, --in-flight, --duration and --users must be positive")
+        }
+        _ = try weights()
+    }
+
+    func weights() throws -> [(BenchCall, Int)] {
+        if let single = BenchCall(rawValue: call) { return [(single, 1)] }
+        guard call == "mix" else {
+            throw ValidationError("--call takes \(BenchCall.allCases.map(\.rawValue).joined(separator: ", ")) or mix")
+        }
+        return try mix.split(separator: ",").map { part in
+            let pieces = part.split(separator: "=")
+            guard pieces.count == 2, let call = BenchCall(rawValue: String(pieces[0])), let weight = Int(pieces[1])
+            else {
+                throw ValidationError("--mix takes CALL=WEIGHT pairs separated by commas")
+            }
+            return (call, weight)
+        }
+    }
+
+    func run() async throws {
+        #if DEBUG
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    ********************************************************************
+                    WARNING: unblock-bench is a DEBUG build; it will measure itself.
+                    Build it with: swift build -c release --product unblock-bench
+                    ********************************************************************\n
+                    """.utf8))
+        #endif
+        let managed: ManagedServer?
+        let target: BindAddress
+        if let socket {
+            target = .unixDomainSocket(path: socket)
+            managed = nil
+        } else if let host {
+            target = .hostname(host, port: port)
+            managed = nil
+        } else {
+            let binary =
+                serverBinary
+                ?? URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent()
+                .appending(path: "unblockd").path
+            managed = try await ManagedServer(
+                binary: binary, users: users, tcp: tcp, fsync: fsync,
+                passwordIterations: passwordIterations)
+            target = managed!.address
+        }
+        defer { managed?.stop() }
+        let identities = try await makeIdentities(target: target, managed: managed != nil)
+        let result = try await drive(target: target, identities: identities)
+        print(result.table)
+        if let json {
+            let data = try JSONSerialization.data(withJSONObject: result.json, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: URL(filePath: json))
+        }
+    }
+
+    /// One identity per connection: log in (the harness's users) or use the given credentials.
+    private func makeIdentities(target: BindAddress, managed: Bool) async throws -> [BenchIdentity] {
+        if managed {
+            let admin = UnblockClient(target: target)
+            try await admin.authenticate(username: "bench-admin", password: ManagedServer.adminPassword)
+            _ = try await admin.enableProcess(profile: ManagedServer.profile)
+            await admin.close()
+            return try await withThrowingTaskGroup(of: BenchIdentity.self) { group in
+                for connection in 0..<connections {
+                    let index = connection % users
+                    group.addTask {
+                        let client = UnblockClient(target: target)
+                        let session = try await client.authenticate(
+                            username: ManagedServer.username(index), password: ManagedServer.password)
+                        await client.close()
+                        return BenchIdentity(
+                            username: ManagedServer.username(index), password: ManagedServer.password,
+                            token: session.sessionToken, cardSerial: ManagedServer.serial(index),
+                            challengeBytes: ManagedServer.challengeBytes(index))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        let password = password ?? ProcessInfo.processInfo.environment["UNBLOCK_BENCH_PASSWORD"] ?? ""
+        var identity = BenchIdentity(
+            username: user ?? "", password: password, token: "", cardSerial: card ?? "",
+            challengeBytes: 8)
+        if let user {
+            let client = UnblockClient(target: target)
+            identity.token = try await client.authenticate(username: user, password: password).sessionToken
+            if let card, let found = try await client.listCards().cards.first(where: { $0.serial == card }) {
+                identity.challengeBytes = found.keyAlgorithm == .tripleDES ? 8 : 16
+            }
+            await client.close()
+        }
+        return Array(repeating: identity, count: connections)
+    }
+
+    /// Opens the connections, drives them, and collects the figures.
+    private func drive(target: BindAddress, identities: [BenchIdentity]) async throws -> BenchResult {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let recorder = Recorder()
+        let budget = RequestBudget(requests)
+        let warmup = requests == nil ? self.warmup : 0
+        let total = requests == nil ? warmup + duration : 24 * 3_600
+        let stopAt = NIODeadline.now() + .nanoseconds(Int64(total * 1e9))
+        let pacing: Pacing = rate.map { .open(perSecond: $0 / Double(connections)) } ?? .closed(inFlight: inFlight)
+        let weights = try weights()
+        var finished: [EventLoopFuture<Void>] = []
+        for identity in identities {
+            let loop = group.next()
+            let promise = loop.makePromise(of: Void.self)
+            finished.append(promise.futureResult)
+            let bootstrap = ClientBootstrap(group: loop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(
+                            LoadConnection(
+                                workload: Workload(weights: weights, identity: identity), pacing: pacing,
+                                recorder: recorder, budget: budget, stopAt: stopAt, finished: promise))
+                    }
+                }
+            switch target {
+            case .unixDomainSocket(let path): _ = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            case .hostname(let host, let port): _ = try await bootstrap.connect(host: host, port: port).get()
+            }
+        }
+        let clock = ContinuousClock()
+        try await Task.sleep(for: .seconds(warmup))
+        recorder.startRecording()
+        let started = clock.now
+        let progress = isatty(STDOUT_FILENO) == 1
+        let allDone = EventLoopFuture.andAllComplete(finished, on: group.next())
+        let done = DoneFlag()
+        allDone.whenComplete { _ in done.set() }
+        var lastTick = started
+        while NIODeadline.now() < stopAt && !done.isSet {
+            try await Task.sleep(for: .milliseconds(100))
+            if progress && clock.now - lastTick >= .seconds(1) {
+                lastTick = clock.now
+                let interval = recorder.takeInterval()
+                let elapsed = Int((clock.now - started).components.seconds)
+                print(
+                    String(
+                        format: "%4ds  %8d/s  p99 %6d us  errors %d", elapsed, interval.requests, interval.p99,
+                        interval.errors))
+            }
+        }
+        recorder.stopRecording()
+        let seconds =
+            Double((clock.now - started).components.attoseconds) / 1e18
+            + Double((clock.now - started).components.seconds)
+        _ = try? await allDone.get()
+        let totals = recorder.state.withLock { ($0.histogram, $0.outcomes) }
+        return BenchResult(
+            call: call, transport: "\(target)".hasPrefix("unix") ? "unix" : "tcp", connections: connections,
+            inFlight: rate == nil ? inFlight : 0, rate: rate, seconds: seconds, histogram: totals.0, outcomes: totals.1)
+    }
+}
+
+/// A flag set once from any thread.
+final class DoneFlag: Sendable {
+    private let value = Atomic(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}
