@@ -63,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds after login that end a session. [env: UNBLOCK_SESSION_LIFETIME]")
     var sessionLifetime: Int = env("UNBLOCK_SESSION_LIFETIME").flatMap { Int($0) } ?? 28_800
 
+    @Flag(help: "Let crypto callers and idle workers spin briefly (lower latency at low load, more CPU).")
+    var poolSpin = env("UNBLOCK_POOL_SPIN") == "1"
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: UNBLOCK_LOG_LEVEL]")
     var logLevel: Logger.Level = env("UNBLOCK_LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
 
@@ -94,6 +97,11 @@ struct ServeCommand: AsyncParsableCommand {
 
         var pool = CryptoPool.Configuration.defaults
         pool.passwordIterations = passwordIterations
+        if !poolSpin {
+            // Spinning buys microseconds at low load but costs the cooperative threads under load.
+            pool.callerSpin = .zero
+            pool.cipherIdleSpin = .zero
+        }
         let cryptoPool = try CryptoPool(configuration: pool)
 
         let server = try UnblockServer(

@@ -56,12 +56,20 @@ public struct UnblockPolicy: Sendable, Equatable {
 
     /// Checks replay and the rate limit for a challenge (by its hash) at `now`.
     public func checkChallenge(_ challengeHash: [UInt8], card: SmartCard, now: Timestamp) -> UnblockRefusal? {
-        if card.responses.contains(where: { $0.challengeHash == challengeHash && $0.at > now - replayMemory }) {
-            return .alreadyAnswered
+        // One pass, thresholds computed once: this runs on every call, over every remembered response.
+        let replayHorizon = now - replayMemory
+        let windowStart = now - window
+        var inWindow = 0
+        var oldestInWindow: Timestamp?
+        for response in card.responses {
+            if response.at > replayHorizon && response.challengeHash == challengeHash { return .alreadyAnswered }
+            if response.at > windowStart {
+                inWindow += 1
+                if oldestInWindow == nil { oldestInWindow = response.at }
+            }
         }
-        let recent = card.responses.filter { $0.at > now - window }
-        if recent.count >= maxResponsesPerWindow, let oldest = recent.first {
-            return .rateLimited(retryAt: oldest.at + window)
+        if inWindow >= maxResponsesPerWindow, let oldest = oldestInWindow {
+            return .rateLimited(retryAt: oldest + window)
         }
         return nil
     }
