@@ -24,7 +24,14 @@ final class DataDirectory: Sendable {
         let lockPath = "\(path)/\(Self.lockFile)"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StoreError.io("cannot open \(lockPath)") }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        // A few short retries: a child process being spawned holds a copy of every descriptor
+        // until its exec, and a server restarted at once may race its predecessor's exit.
+        var locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0
+        for _ in 0..<20 where !locked && errno == EWOULDBLOCK {
+            usleep(25_000)
+            locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0
+        }
+        guard locked else {
             let owner = Self.readOwner(descriptor)
             close(descriptor)
             throw StoreError(

@@ -133,15 +133,21 @@ public final class DirectoryStore: Sendable {
     /// The sequence of the last commit.
     public var lastSequence: UInt64 { state.withLock { $0.lastSequence } }
 
-    /// Writes a snapshot now (unless one is being written) and returns when it is on disk.
+    /// Writes a snapshot of the current state and returns when it is on disk (after any
+    /// background snapshot in progress has finished).
     public func snapshot() async throws {
-        let snapshot = try state.withLock { (state) throws -> Snapshot? in
-            guard !state.snapshotInProgress else { return nil }
-            return try beginSnapshot(&state)
-        }
-        guard let snapshot else { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            write(snapshot) { continuation.resume(with: $0) }
+        while true {
+            let snapshot = try state.withLock { (state) throws -> Snapshot? in
+                guard !state.snapshotInProgress else { return nil }
+                return try beginSnapshot(&state)
+            }
+            if let snapshot {
+                return try await withCheckedThrowingContinuation {
+                    (continuation: CheckedContinuation<Void, any Error>) in
+                    write(snapshot) { continuation.resume(with: $0) }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(5))
         }
     }
 
@@ -153,6 +159,11 @@ public final class DirectoryStore: Sendable {
             return !state.closed
         }
         guard wasOpen else { return }
+        // Whatever happens below, the data directory is released.
+        defer {
+            journal.close()
+            folder.unlock()
+        }
         snapshotTimer.withLock { $0?.cancel() }
         await journal.flush()
         // After the flush every durable-notification has been handed to the snapshot queue:
@@ -163,8 +174,6 @@ public final class DirectoryStore: Sendable {
             try await snapshot()
         }
         await journal.flush()
-        journal.close()
-        folder.unlock()
     }
 
     // MARK: Snapshots
