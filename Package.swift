@@ -156,6 +156,8 @@ let package = Package(
         ),
         // unblockctl end to end: runs the built unblockd and unblockctl as processes.
         .testTarget(name: "unblockctlTests", dependencies: ["unblockctl", "unblockd"]),
+        // unblock-bench in short runs: runs the built unblock-bench and unblockd as processes.
+        .testTarget(name: "UnblockBenchTests", dependencies: ["unblock-bench", "unblockd"]),
         // A child process for the store's crash test (SIGKILLed at random moments).
         .executableTarget(
             name: "store-crash-writer",

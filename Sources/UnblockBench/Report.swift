@@ -36,6 +36,16 @@ struct BenchResult {
         return object
     }
 
+    /// `| call | transport | load | throughput/s | p50 | p90 | p99 | p99.9 | max | errors |`
+    var markdownRow: String {
+        let load = rate.map { "open \(Int($0))/s, \(connections) conn" } ?? "\(connections)x\(inFlight)"
+        let errorText = errors.isEmpty ? "0" : errors.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
+        let cells =
+            [call, transport, load, "\(Int(throughput.rounded()))"]
+            + [50, 90, 99, 99.9].map { "\(percentile($0))" } + ["\(requests == 0 ? 0 : histogram.max)", errorText]
+        return "| " + cells.joined(separator: " | ") + " |"
+    }
+
     var table: String {
         let errorText =
             errors.isEmpty

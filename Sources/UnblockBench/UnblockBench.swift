@@ -80,6 +80,9 @@ struct UnblockBench: AsyncParsableCommand {
     @Option(help: "Write the result as JSON to this file.")
     var json: String?
 
+    @Option(help: "Append the result as a Markdown table row to this file (used by Scripts/bench).")
+    var markdownRow: String?
+
     func validate() throws {
         guard connections >= 1, inFlight >= 1, duration > 0, warmup >= 0, users >= 1 else {
             throw ValidationError("--connections, --in-flight, --duration and --users must be positive")
@@ -138,6 +141,17 @@ struct UnblockBench: AsyncParsableCommand {
         if let json {
             let data = try JSONSerialization.data(withJSONObject: result.json, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(filePath: json))
+        }
+        if let markdownRow {
+            let handle =
+                FileHandle(forWritingAtPath: markdownRow)
+                ?? {
+                    FileManager.default.createFile(atPath: markdownRow, contents: nil)
+                    return FileHandle(forWritingAtPath: markdownRow)!
+                }()
+            handle.seekToEndOfFile()
+            handle.write(Data((result.markdownRow + "\n").utf8))
+            try handle.close()
         }
     }
 

@@ -13,47 +13,48 @@ import CLibcrypto
 /// another key takes it, and are wiped when the `BlockCipher` is freed.
 /// Not thread-safe: one worker, one `BlockCipher`.
 public final class BlockCipher {
-    private struct Slot {
-        var keyIdentity: UInt64
-        let context: OpaquePointer
-    }
 
     /// Slots per algorithm in the key-schedule cache.
     public static let cachedKeysPerAlgorithm = 256
 
     /// Indexed by `AdminKeyAlgorithm.index`.
     private var ciphers: [OpaquePointer] = []
-    private var encryptSlots: [[Slot?]] = []
     private var decryptContexts: [OpaquePointer] = []
+    /// The key cache, one flat table: slot `algorithm * cachedKeysPerAlgorithm + identity % cachedKeysPerAlgorithm`
+    /// holds the identity of the key its context is keyed with (0: none) and the context.
+    private var slotIdentities: [UInt64]
+    private var slotContexts: [OpaquePointer?]
 
     public init() throws(CryptoError) {
+        let slots = AdminKeyAlgorithm.allCases.count * Self.cachedKeysPerAlgorithm
+        slotIdentities = Array(repeating: 0, count: slots)
+        slotContexts = Array(repeating: nil, count: slots)
         for algorithm in AdminKeyAlgorithm.allCases {
             guard let cipher = EVP_CIPHER_fetch(nil, algorithm.openSSLName, nil) else {
                 throw CryptoError(code: .openSSL, message: "OpenSSL has no cipher \(algorithm.openSSLName)")
             }
             ciphers.append(cipher)
-            encryptSlots.append(Array(repeating: nil, count: Self.cachedKeysPerAlgorithm))
             decryptContexts.append(try Self.makeContext(cipher, encrypt: false))
         }
     }
 
     /// An encryption context holding `key`'s schedule: cached, or re-keyed now.
     private func encryptionContext(for key: AdminKey) throws(CryptoError) -> OpaquePointer {
-        let algorithm = key.algorithm.index
-        let index = Int(key.material.identity % UInt64(Self.cachedKeysPerAlgorithm))
-        if let slot = encryptSlots[algorithm][index], slot.keyIdentity == key.material.identity {
-            return slot.context
-        }
+        let identity = key.material.identity
+        let slot =
+            key.algorithm.index * Self.cachedKeysPerAlgorithm + Int(identity % UInt64(Self.cachedKeysPerAlgorithm))
+        if slotIdentities[slot] == identity, let context = slotContexts[slot] { return context }
         let context: OpaquePointer
-        if let existing = encryptSlots[algorithm][index]?.context {
+        if let existing = slotContexts[slot] {
             context = existing
         } else {
-            context = try Self.makeContext(ciphers[algorithm], encrypt: true)
+            context = try Self.makeContext(ciphers[key.algorithm.index], encrypt: true)
+            slotContexts[slot] = context
         }
-        // Forget the slot first: if keying fails, it must not claim to hold anything.
-        encryptSlots[algorithm][index] = Slot(keyIdentity: 0, context: context)
+        // Forget the slot's key first: if keying fails, it must not claim to hold anything.
+        slotIdentities[slot] = 0
         try Self.setKey(key, on: context)
-        encryptSlots[algorithm][index] = Slot(keyIdentity: key.material.identity, context: context)
+        slotIdentities[slot] = identity
         return context
     }
 
@@ -76,7 +77,7 @@ public final class BlockCipher {
 
     deinit {
         // EVP_CIPHER_CTX_free wipes the key schedules.
-        for slots in encryptSlots { for slot in slots { if let slot { EVP_CIPHER_CTX_free(slot.context) } } }
+        for context in slotContexts { if let context { EVP_CIPHER_CTX_free(context) } }
         for context in decryptContexts { EVP_CIPHER_CTX_free(context) }
         for cipher in ciphers { EVP_CIPHER_free(cipher) }
     }

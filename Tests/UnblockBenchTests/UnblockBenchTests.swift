@@ -1,0 +1,94 @@
+// unblock-bench in short runs against real servers: counts add up, percentiles are ordered, JSON has its shape.
+import Foundation
+import Testing
+
+func builtProduct(_ name: String) -> URL {
+    URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: name)
+}
+
+/// Runs unblock-bench with `arguments` plus a JSON output file; returns the parsed JSON.
+func bench(_ arguments: [String]) throws -> [String: Any] {
+    let output = FileManager.default.temporaryDirectory.appending(path: "bench-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let process = Process()
+    process.executableURL = builtProduct("unblock-bench")
+    process.arguments = arguments + ["--json", output.path, "--password-iterations", "1000", "--users", "20"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "unblock-bench \(arguments)")
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: output))
+    return object as? [String: Any] ?? [:]
+}
+
+@Suite(.serialized) struct UnblockBenchTests {
+    @Test func closedLoopFiguresAddUpAndHaveTheDocumentedShape() throws {
+        let result = try bench([
+            "--call", "list-cards", "--connections", "4", "--in-flight", "4", "--duration", "1",
+            "--warmup", "0.3",
+        ])
+        for key in [
+            "call", "connections", "inFlight", "seconds", "requests", "throughputPerSecond", "errors",
+            "latencyMicros",
+        ] {
+            #expect(result[key] != nil, "missing \(key)")
+        }
+        #expect(result["call"] as? String == "list-cards")
+        #expect(result["connections"] as? Int == 4 && result["inFlight"] as? Int == 4)
+        let requests = try #require(result["requests"] as? Int)
+        let successes = try #require(result["successes"] as? Int)
+        let errors = try #require(result["errors"] as? [String: Int])
+        #expect(requests > 0)
+        #expect(requests == successes + errors.values.reduce(0, +))
+        let latency = try #require(result["latencyMicros"] as? [String: Int])
+        let ordered = ["p50", "p90", "p99", "p999", "max"].map { latency[$0] ?? -1 }
+        #expect(ordered.allSatisfy { $0 > 0 } && ordered == ordered.sorted(), "\(latency)")
+        let throughput = try #require(result["throughputPerSecond"] as? Int)
+        let seconds = try #require(result["seconds"] as? Double)
+        #expect(abs(Double(throughput) - Double(requests) / seconds) <= 1)
+    }
+
+    @Test func openLoopReachesItsRateOnALightCall() throws {
+        let result = try bench([
+            "--call", "health", "--rate", "400", "--connections", "2", "--duration", "2",
+            "--warmup", "0.5",
+        ])
+        let throughput = try #require(result["throughputPerSecond"] as? Int)
+        #expect((340...460).contains(throughput), "open loop at 400/s gave \(throughput)/s")
+        #expect(result["ratePerSecond"] as? Double == 400)
+    }
+
+    @Test func errorsAreCountedByStatusCode() async throws {
+        // An existing server with the default limit of 5 responses per card per day refuses the rest.
+        let folder = "/tmp/ubb-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let demo = URL(filePath: #filePath).deletingLastPathComponent().appending(
+            path: "../../Examples/demo-directory.json"
+        )
+        .standardized
+        let server = Process()
+        server.executableURL = builtProduct("unblockd")
+        server.arguments = [
+            "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--tcp", "none",
+            "--import", demo.path, "--password-iterations", "1000", "--log-level", "error",
+        ]
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        for _ in 0..<300 where !FileManager.default.fileExists(atPath: folder + "/s.sock") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let result = try bench([
+            "--socket", folder + "/s.sock", "--user", "alice", "--password", "alice-demo-password",
+            "--card", "04A1B2C3D4E5F6", "--call", "unblock-pin-offline", "--connections", "2",
+            "--duration", "1", "--warmup", "0",
+        ])
+        let errors = try #require(result["errors"] as? [String: Int])
+        #expect((errors["resourceExhausted"] ?? 0) > 0, "\(errors)")
+        #expect((result["successes"] as? Int ?? 0) <= 5)
+    }
+}
