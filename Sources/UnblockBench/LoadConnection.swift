@@ -50,7 +50,7 @@ final class LoadConnection: ChannelInboundHandler {
         case .open(let perSecond):
             openStart = .now()
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            ticker = context.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { _ in
+            ticker = context.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(200)) { _ in
                 let (handler, context) = loopBound.value
                 handler.tick(context, perSecond: perSecond)
             }
@@ -61,7 +61,8 @@ final class LoadConnection: ChannelInboundHandler {
     private func tick(_ context: ChannelHandlerContext, perSecond: Double) {
         let now = NIODeadline.now()
         guard now < stopAt, !stopped else { return stop(context) }
-        let due = Int(Double((now - openStart).nanoseconds) / 1e9 * perSecond)
+        // Request k is due at start + k / rate: by now, every k <= elapsed * rate is due.
+        let due = Int(Double((now - openStart).nanoseconds) / 1e9 * perSecond) + 1
         while openSent < due {
             let intended = openStart + .nanoseconds(Int64(Double(openSent) / perSecond * 1e9))
             openSent += 1

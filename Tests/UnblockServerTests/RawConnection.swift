@@ -57,7 +57,8 @@ struct RawConnection {
         }
     }
 
+    /// Closes the connection through the async channel, which also finishes its writer.
     func close() async {
-        try? await channel.channel.close()
+        try? await channel.executeThenClose { _, _ in }
     }
 }

@@ -53,10 +53,13 @@ import UnblockWire
     func aDuplicateCallIDInFlightIsRefused(_ transport: Transport) async throws {
         try await TestServer.with { server in
             let raw = try await RawConnection.open(server.address(transport))
-            // Two password checks with one id: the second arrives while the first is still running.
+            // Two password checks with one id, in one write: the second is read while the first runs.
             let login = AuthenticateRequest(username: "alice", password: "alice-demo-password").serializedBytes()
-            try await raw.send(callID: 5, method: SelfService.Authenticate.name, message: login)
-            try await raw.send(callID: 5, method: SelfService.Authenticate.name, message: login)
+            var both = ByteBuffer()
+            for _ in 0..<2 {
+                both.writeFrame(RequestFrame(callID: 5, method: SelfService.Authenticate.name, message: login))
+            }
+            try await raw.send(Array(both.readableBytesView))
             let frames = try await raw.responses(2)
             #expect(frames.map(\.callID) == [5, 5])
             #expect(Set(frames.map(\.statusCode)) == [.ok, .invalidArgument])

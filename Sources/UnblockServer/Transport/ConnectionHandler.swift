@@ -16,8 +16,10 @@ struct ConnectionHandler: Sendable {
 
     func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                try await serve(inbound: inbound, outbound: outbound)
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.channel.eventLoop)) {
+                try await connection.executeThenClose { inbound, outbound in
+                    try await serve(inbound: inbound, outbound: outbound)
+                }
             }
         } catch {
             logger.debug("connection ended", metadata: ["connection": "\(id)", "error": "\(error)"])
