@@ -82,6 +82,27 @@ public final class BlockCipher {
         for cipher in ciphers { EVP_CIPHER_free(cipher) }
     }
 
+    /// Encrypts one block from `input` into `output` (ECB, no padding), allocating nothing:
+    /// the cipher's own cost, for callers that encrypt into a buffer they own.
+    /// - Precondition: both are `key.algorithm.blockLength` bytes.
+    public func encryptBlock(
+        _ input: UnsafeRawBufferPointer,
+        key: AdminKey,
+        into output: UnsafeMutableRawBufferPointer
+    ) throws(CryptoError) {
+        let length = key.algorithm.blockLength
+        precondition(input.count == length && output.count == length, "one block of \(length) bytes")
+        let context = try encryptionContext(for: key)
+        var written: Int32 = 0
+        guard
+            EVP_CipherUpdate(
+                context, output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written,
+                input.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(length)) == 1, Int(written) == length
+        else {
+            throw CryptoError(code: .openSSL, message: "\(key.algorithm.openSSLName) failed on one block")
+        }
+    }
+
     /// Encrypts one block with `key` (ECB, no padding).
     /// - Precondition: `block.count == key.algorithm.blockLength`.
     public func encryptBlock(_ block: [UInt8], key: AdminKey) throws(CryptoError) -> [UInt8] {

@@ -30,7 +30,9 @@ struct CLIError: Error {
             self.init(.notLoggedIn, "\(error.message). Run `unblockctl login --user NAME` first.")
         case .permissionDenied:
             self.init(.permissionDenied, "\(error.message). This needs an administrator's login.")
-        case .notFound, .failedPrecondition, .invalidArgument:
+        case .notFound:
+            self.init(.notPossible, "\(error.message). `unblockctl cards` lists the cards you can use.")
+        case .failedPrecondition, .invalidArgument:
             self.init(.notPossible, error.message)
         case .resourceExhausted:
             self.init(.rateLimited, error.message)

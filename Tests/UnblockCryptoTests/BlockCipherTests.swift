@@ -95,6 +95,21 @@ func opensslEncrypt(_ block: [UInt8], key: [UInt8], algorithm: AdminKeyAlgorithm
         }
     }
 
+    @Test(arguments: AdminKeyAlgorithm.allCases)
+    func encryptingIntoABufferMatchesTheArrayForm(_ algorithm: AdminKeyAlgorithm) throws {
+        let cipher = try BlockCipher()
+        let key = try AdminKey(algorithm: algorithm, bytes: SecureRandom.bytes(algorithm.keyLength))
+        let block = try SecureRandom.bytes(algorithm.blockLength)
+        var output = [UInt8](repeating: 0, count: algorithm.blockLength)
+        try block.withUnsafeBytes { input in
+            try output.withUnsafeMutableBytes { output in try cipher.encryptBlock(input, key: key, into: output) }
+        }
+        #expect(output == (try cipher.encryptBlock(block, key: key)))
+        #expect(
+            output == (try opensslEncrypt(block, key: key.material.withUnsafeBytes { Array($0) }, algorithm: algorithm))
+        )
+    }
+
     @Test func storedKeyCheckValueCatchesAWrongKey() throws {
         let cipher = try BlockCipher()
         let key = try AdminKey(algorithm: .aes128, bytes: try SecureRandom.bytes(16))
