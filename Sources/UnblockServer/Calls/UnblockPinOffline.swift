@@ -11,7 +11,7 @@ extension SelfServiceHandler {
         let policy = configuration.unblockPolicy
         // Ownership, state and profile first: before the challenge is even read, so that a card
         // that is not the caller's reveals nothing (not even its key's algorithm).
-        let (card, profile) = try store.read { directory -> (SmartCard, CardProfile?) in
+        let card = try store.read { directory -> SmartCard in
             let card: SmartCard? =
                 switch request.card {
                 case .cardID(let text): CardID(text).flatMap { directory.card(id: $0) }
@@ -20,9 +20,8 @@ extension SelfServiceHandler {
                 }
             let profile = card.flatMap { directory.profile(named: $0.profile) }
             if let refusal = policy.checkAccess(caller: caller, card: card, profile: profile) { throw refusal.status }
-            return (card!, profile)
+            return card!
         }
-        _ = profile
         let challenge: Challenge
         do {
             challenge = try Challenge(text: request.challenge, algorithm: card.key.algorithm)
