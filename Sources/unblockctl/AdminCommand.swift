@@ -37,13 +37,7 @@ struct EnableProcessCommand: AsyncParsableCommand {
     @OptionGroup var options: ProcessOptions
 
     func run() async throws {
-        let client = connection.client(session: SessionFile.load())
-        let result = try await connection.run {
-            try await client.enableProcess(
-                profile: options.profile, cardState: CardState.named(options.state)!,
-                process: CardProcess.named(options.process)!)
-        }
-        report(changed: result.changed, enabled: result.enabledProcesses, verb: "enabled", options, connection)
+        try await options.set(enabled: true, connection)
     }
 }
 
@@ -55,30 +49,34 @@ struct DisableProcessCommand: AsyncParsableCommand {
     @OptionGroup var options: ProcessOptions
 
     func run() async throws {
-        let client = connection.client(session: SessionFile.load())
-        let result = try await connection.run {
-            try await client.disableProcess(
-                profile: options.profile, cardState: CardState.named(options.state)!,
-                process: CardProcess.named(options.process)!)
-        }
-        report(changed: result.changed, enabled: result.enabledProcesses, verb: "disabled", options, connection)
+        try await options.set(enabled: false, connection)
     }
 }
 
-private func report(
-    changed: Bool,
-    enabled: [CardProcess],
-    verb: String,
-    _ options: ProcessOptions,
-    _ connection: ConnectionOptions
-) {
-    if connection.json {
-        printJSON([
-            "profile": options.profile, "state": options.state, "changed": changed,
-            "enabledProcesses": enabled.map(\.name),
-        ])
-    } else {
-        let already = changed ? "" : " (it already was)"
-        print("\(options.process) is \(verb) for \(options.state) cards of \"\(options.profile)\"\(already).")
+extension ProcessOptions {
+    /// Enables or disables the process, and reports what changed.
+    func set(enabled: Bool, _ connection: ConnectionOptions) async throws {
+        let client = connection.client(session: SessionFile.load())
+        let state = CardState.named(state)!
+        let process = CardProcess.named(process)!
+        let (changed, processes) = try await connection.run {
+            if enabled {
+                let result = try await client.enableProcess(profile: profile, cardState: state, process: process)
+                return (result.changed, result.enabledProcesses)
+            }
+            let result = try await client.disableProcess(profile: profile, cardState: state, process: process)
+            return (result.changed, result.enabledProcesses)
+        }
+        if connection.json {
+            printJSON([
+                "profile": profile, "state": self.state, "changed": changed,
+                "enabledProcesses": processes.map(\.name),
+            ])
+        } else {
+            let already = changed ? "" : " (it already was)"
+            print(
+                "\(self.process) is \(enabled ? "enabled" : "disabled") for \(self.state) cards of \"\(profile)\"\(already)."
+            )
+        }
     }
 }
