@@ -48,6 +48,7 @@ struct TestServer: Sendable {
     /// Runs `body` against a fresh server; the data directory is `folder` when given (to restart).
     static func with<Result: Sendable>(
         folder: String? = nil,
+        storage: (any Storage)? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         pool: CryptoPool.Configuration? = nil,
         _ body: (TestServer) async throws -> Result
@@ -55,7 +56,8 @@ struct TestServer: Sendable {
         let root = folder ?? "/tmp/ub-\(UInt32.random(in: 0...UInt32.max))"
         defer { if folder == nil { try? FileManager.default.removeItem(atPath: root) } }
         var storeConfiguration = DirectoryStore.Configuration(dataDirectory: root + "/data")
-        storeConfiguration.logger.logLevel = .warning
+        storeConfiguration.logger.logLevel = .critical
+        if let storage { storeConfiguration.storage = storage }
         let store = try DirectoryStore(configuration: storeConfiguration)
         if store.read({ $0.accounts.isEmpty }) {
             _ = try await store.importDirectory(
