@@ -3,7 +3,6 @@ import Foundation
 import NIOCore
 import Testing
 import UnblockClient
-import UnblockCore
 import UnblockCrypto
 import UnblockWire
 
@@ -137,10 +136,15 @@ import UnblockWire
     func aThousandIdleConnectionsDoNotStopOthers(_ transport: Transport) async throws {
         try await TestServer.with { server in
             var idle: [RawConnection] = []
-            for _ in 0..<1_000 { idle.append(try await RawConnection.open(server.address(transport))) }
-            let client = try await server.login("alice", transport)
-            let cards = try await client.listCards().cards
-            #expect(cards.count == 3)
+            do {
+                for _ in 0..<1_000 { idle.append(try await RawConnection.open(server.address(transport))) }
+                let client = try await server.login("alice", transport)
+                let cards = try await client.listCards().cards
+                #expect(cards.count == 3)
+            } catch {
+                Issue.record(error)
+            }
+            // Closed whatever happened: an async channel must be closed, not just dropped.
             for connection in idle { await connection.close() }
         }
     }
@@ -183,42 +187,6 @@ import UnblockWire
             #expect(cards.count == 1)
             sender.cancel()
             await raw.close()
-        }
-    }
-
-    @Test(arguments: Transport.allCases)
-    func callsDuringGracefulShutdownAreUnavailableWhileCallsInFlightFinish(_ transport: Transport) async throws {
-        try await TestServer.with(configure: { $0.shutdownGracePeriod = .seconds(5) }) { server in
-            // A login that takes about a second (a costly password hash) stays in flight...
-            let slowHash = try PasswordHasher(iterations: 2_000_000).hash("slow-password")
-            try await server.store.commit { directory in
-                (
-                    [
-                        .account(
-                            Account(
-                                id: AccountID(directory.nextAccountID), username: "slow", displayName: "Slow",
-                                passwordHash: slowHash))
-                    ], ()
-                )
-            }
-            let alice = try await server.login("alice", transport)
-            let slow = server.client(transport)
-            let slowLogin = Task {
-                await status { try await slow.authenticate(username: "slow", password: "slow-password") }
-            }
-            try await Task.sleep(for: .milliseconds(200))
-            // ...while the server shuts down: new calls are refused, the login finishes.
-            await server.shutdown()
-            try await Task.sleep(for: .milliseconds(100))
-            do {
-                _ = try await alice.listCards()
-                Issue.record("a call was served during shutdown")
-            } catch let error as UnblockClientError {
-                #expect(error.code == .unavailable && error.message.contains("shutting down"), "\(error)")
-            }
-            let health = try await alice.health()
-            #expect(health.status == .notServing)
-            #expect(await slowLogin.value == nil, "the call in flight finished normally")
         }
     }
 }

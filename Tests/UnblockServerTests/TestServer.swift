@@ -20,8 +20,6 @@ struct TestServer: Sendable {
     let addresses: [BindAddress]
     let dataDirectory: String
     let store: DirectoryStore
-    /// Starts a graceful shutdown, as SIGTERM would.
-    let shutdown: @Sendable () async -> Void
 
     static let demo = URL(filePath: #filePath).deletingLastPathComponent()
         .appending(path: "../../Examples/demo-directory.json").standardized
@@ -88,9 +86,7 @@ struct TestServer: Sendable {
             let addresses = try await server.listeningAddresses()
             do {
                 let result = try await body(
-                    TestServer(
-                        addresses: addresses, dataDirectory: root + "/data", store: store,
-                        shutdown: { await group.triggerGracefulShutdown() }))
+                    TestServer(addresses: addresses, dataDirectory: root + "/data", store: store))
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return result
