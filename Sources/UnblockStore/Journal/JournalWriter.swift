@@ -79,8 +79,12 @@ final class JournalWriter: Sendable {
     private func append(_ segment: Segment, bytes: Int) throws(StoreError) {
         let start = try state.withLock { (state) throws(StoreError) -> Bool in
             if let failure = state.failure { throw failure }
-            if case .records(let new, let last) = segment, case .records(let old, _)? = state.segments.last {
-                state.segments[state.segments.count - 1] = .records(old + new, lastSequence: last)
+            if case .records(let new, let last) = segment, case .records(var pending, _)? = state.segments.last {
+                // Take the pending bytes out before appending, so that the append extends them in
+                // place instead of copying the whole batch on every commit.
+                state.segments[state.segments.count - 1] = .rotate(firstSequence: 0)
+                pending.append(contentsOf: new)
+                state.segments[state.segments.count - 1] = .records(pending, lastSequence: last)
             } else {
                 state.segments.append(segment)
             }
