@@ -77,7 +77,7 @@ public final class UnblockClient: Sendable {
             throw UnblockClientError(code: response.statusCode, message: response.statusMessage)
         }
         do {
-            return try Method.Response(serializedBytes: response.message)
+            return try Method.Response(buffer: response.message)
         } catch {
             throw UnblockClientError(code: .internal, message: "the server's answer does not parse: \(error)")
         }

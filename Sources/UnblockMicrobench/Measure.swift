@@ -12,8 +12,9 @@ struct Measurement: Encodable {
 
     var line: String {
         func show(_ nanoseconds: Double) -> String {
-            nanoseconds >= 1_000
-                ? "\((nanoseconds / 100).rounded() / 10) us" : "\((nanoseconds * 10).rounded() / 10) ns"
+            if nanoseconds >= 10_000 { return "\((nanoseconds / 100).rounded() / 10) us" }
+            if nanoseconds >= 1_000 { return "\((nanoseconds / 10).rounded() / 100) us" }
+            return "\((nanoseconds * 10).rounded() / 10) ns"
         }
         let name = self.name + String(repeating: " ", count: max(0, 52 - self.name.count))
         return

@@ -15,8 +15,11 @@ enum WireBenchmarks {
             keyAlgorithm: .tripleDES
         )
         let token = String(repeating: "A", count: 43)
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(1024)
+        // One buffer per direction, as on a real connection (a payload's slices live until its call is answered).
+        var requestBuffer = ByteBuffer()
+        requestBuffer.reserveCapacity(1024)
+        var responseBuffer = ByteBuffer()
+        responseBuffer.reserveCapacity(1024)
         var decoder = FrameDecoder()
 
         let roundTrip = try measure(
@@ -25,23 +28,23 @@ enum WireBenchmarks {
             operations: 20_000
         ) {
             // Client: request message inside a RequestFrame inside a frame.
-            buffer.clear()
-            buffer.writeRequestFrame(
+            requestBuffer.clear()
+            requestBuffer.writeRequestFrame(
                 callID: 42, method: SelfService.UnblockPinOffline.name, sessionToken: token,
                 timeoutMilliseconds: 5_000, request: request
             )
             // Server: frame, envelope, request.
-            let requestPayload = try decoder.decode(buffer: &buffer)!
+            let requestPayload = try decoder.decode(buffer: &requestBuffer)!
             let requestFrame = try RequestFrame(buffer: requestPayload)
-            let decodedRequest = try UnblockPinOfflineRequest(serializedBytes: requestFrame.message)
+            let decodedRequest = try UnblockPinOfflineRequest(buffer: requestFrame.message)
             precondition(decodedRequest.challenge.utf8.count == 19)
             // Server: response message inside a ResponseFrame inside a frame.
-            buffer.clear()
-            buffer.writeResponseFrame(callID: requestFrame.callID, response: response)
+            responseBuffer.clear()
+            responseBuffer.writeResponseFrame(callID: requestFrame.callID, response: response)
             // Client: frame, envelope, response.
-            let responsePayload = try decoder.decode(buffer: &buffer)!
+            let responsePayload = try decoder.decode(buffer: &responseBuffer)!
             let responseFrame = try ResponseFrame(buffer: responsePayload)
-            let decodedResponse = try UnblockPinOfflineResponse(serializedBytes: responseFrame.message)
+            let decodedResponse = try UnblockPinOfflineResponse(buffer: responseFrame.message)
             precondition(decodedResponse.keyVersion == 1)
         }
         return [roundTrip]

@@ -33,7 +33,8 @@ struct RawConnection {
     /// Sends one request frame.
     func send(callID: UInt64, method: String, token: String = "", message: [UInt8]) async throws {
         var buffer = ByteBuffer()
-        buffer.writeFrame(RequestFrame(callID: callID, method: method, sessionToken: token, message: message))
+        buffer.writeFrame(
+            RequestFrame(callID: callID, method: method, sessionToken: token, message: ByteBuffer(bytes: message)))
         try await channel.channel.writeAndFlush(buffer)
     }
 

@@ -57,7 +57,8 @@ import UnblockWire
             let login = AuthenticateRequest(username: "alice", password: "alice-demo-password").serializedBytes()
             var both = ByteBuffer()
             for _ in 0..<2 {
-                both.writeFrame(RequestFrame(callID: 5, method: SelfService.Authenticate.name, message: login))
+                both.writeFrame(
+                    RequestFrame(callID: 5, method: SelfService.Authenticate.name, message: ByteBuffer(bytes: login)))
             }
             try await raw.send(Array(both.readableBytesView))
             let frames = try await raw.responses(2)
@@ -122,7 +123,7 @@ import UnblockWire
             buffer.writeFrame(
                 RequestFrame(
                     callID: 9, method: SelfService.Health.name,
-                    message: HealthRequest().serializedBytes()))
+                    message: ByteBuffer(bytes: HealthRequest().serializedBytes())))
             for byte in buffer.readableBytesView {
                 try await raw.send([byte])
                 try await Task.sleep(for: .milliseconds(1))

@@ -1,5 +1,6 @@
 // Byte-exact interoperability with the reference encoder, `protoc-c --encode`.
 import Foundation
+import NIOCore
 import Testing
 import UnblockWire
 
@@ -66,7 +67,7 @@ struct ReferenceCase: Sendable, CustomStringConvertible {
                     method: SelfService.Health.name,
                     sessionToken: "abc",
                     timeoutMilliseconds: 0,
-                    message: [1, 2, 0xFF]
+                    message: ByteBuffer(bytes: [1, 2, 0xFF])
                 )
             )
         ),

@@ -1,4 +1,5 @@
 // Sample messages with edge values, shared by the wire tests.
+import NIOCore
 import UnblockWire
 
 /// A message of any contract type, type-erased for table-driven tests.
@@ -9,12 +10,26 @@ struct AnyWireMessage: Sendable, CustomStringConvertible {
     let parsesBack: @Sendable ([UInt8]) throws -> Bool
     /// Parses bytes as the same type, discarding the result.
     let parse: @Sendable (UnsafeRawBufferPointer) throws -> Void
+    /// Whether parsing bytes from a buffer (where frames slice their message out of it) and
+    /// from an array give the same message or both fail. The bytes are placed mid-buffer,
+    /// between other bytes, so that a slice past either end would show.
+    let buffersAgree: @Sendable ([UInt8]) -> Bool
 
     init<Message: WireMessage>(_ message: Message, _ label: String = "") {
         description = "\(Message.self)\(label.isEmpty ? "" : " (\(label))")"
         serialize = { message.serializedBytes() }
         parsesBack = { try Message(serializedBytes: $0) == message }
         parse = { _ = try Message(serializedBytes: $0) }
+        buffersAgree = { bytes in
+            var buffer = ByteBuffer(bytes: [0xAA, 0xBB] + bytes + [0xCC])
+            buffer.moveReaderIndex(forwardBy: 2)
+            buffer.moveWriterIndex(to: buffer.writerIndex - 1)
+            switch (try? Message(serializedBytes: bytes), try? Message(buffer: buffer)) {
+            case (nil, nil): return true
+            case (let array?, let sliced?): return array == sliced
+            default: return false
+            }
+        }
     }
 }
 
@@ -45,13 +60,14 @@ enum Samples {
                     method: SelfService.UnblockPinOffline.name,
                     sessionToken: "tok",
                     timeoutMilliseconds: .max,
-                    message: Array(0...255)
+                    message: ByteBuffer(bytes: (0...255).map(UInt8.init))
                 ),
                 "max"
             ),
             AnyWireMessage(RequestFrame(callID: 1, method: "m", timeoutMilliseconds: 0), "zero deadline"),
             AnyWireMessage(ResponseFrame(callID: 0), "empty"),
-            AnyWireMessage(ResponseFrame(callID: .max, statusMessage: nonASCII, message: [0, 0xFF]), "max"),
+            AnyWireMessage(
+                ResponseFrame(callID: .max, statusMessage: nonASCII, message: ByteBuffer(bytes: [0, 0xFF])), "max"),
             AnyWireMessage(User(username: "", displayName: "", roles: [], state: .unspecified), "empty"),
             AnyWireMessage(user),
             AnyWireMessage(

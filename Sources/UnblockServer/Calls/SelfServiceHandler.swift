@@ -76,7 +76,7 @@ final class SelfServiceHandler: Sendable {
                 throw RPCError(.unavailable, "the server is shutting down; retry against another instance or later")
             }
             try context.checkDeadline()
-            let request = try Method.Request(serializedBytes: frame.message)
+            let request = try Method.Request(buffer: frame.message)
             let response = try await body(request, context)
             var buffer = ByteBuffer()
             buffer.writeResponseFrame(callID: context.callID, response: response)

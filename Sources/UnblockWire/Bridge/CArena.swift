@@ -8,7 +8,8 @@ import NIOCore
 /// The arena hands them out from a stack buffer (heap only past it), and everything it
 /// handed out is released when `withArena` returns, so nothing can outlive the pack.
 package struct CArena: ~Copyable {
-    package static let stackBytes = 2048
+    /// Swift's temporary allocations stay on the stack only up to 1 KiB; past that they are malloc'd.
+    package static let stackBytes = 1024
 
     private var cursor: UnsafeMutableRawPointer
     private var remaining: Int
@@ -65,6 +66,16 @@ package struct CArena: ~Copyable {
         let pointer = allocate(UInt8.self, count: bytes.count)
         pointer.initialize(from: bytes, count: bytes.count)
         return ProtobufCBinaryData(len: bytes.count, data: pointer)
+    }
+
+    /// A protobuf-c bytes field holding a copy of the readable bytes of `buffer`.
+    package mutating func bytes(_ buffer: ByteBuffer) -> ProtobufCBinaryData {
+        guard buffer.readableBytes > 0 else { return ProtobufCBinaryData(len: 0, data: nil) }
+        let pointer = allocate(UInt8.self, count: buffer.readableBytes)
+        buffer.withUnsafeReadableBytes {
+            UnsafeMutableRawPointer(pointer).copyMemory(from: $0.baseAddress!, byteCount: $0.count)
+        }
+        return ProtobufCBinaryData(len: buffer.readableBytes, data: pointer)
     }
 
     /// Uninitialised bytes, for packing a message into.

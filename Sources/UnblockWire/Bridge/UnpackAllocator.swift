@@ -7,7 +7,8 @@ import Glibc
 /// what does not fit goes to malloc. `free` ignores pointers inside the buffer, which
 /// vanishes when the parse returns.
 package enum UnpackAllocator {
-    package static let stackBytes = 4096
+    /// Swift's temporary allocations stay on the stack only up to 1 KiB; past that they are malloc'd.
+    package static let stackBytes = 1024
 
     /// A valid pointer for zero-length input.
     nonisolated(unsafe) static let emptyInput = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
@@ -16,6 +17,27 @@ package enum UnpackAllocator {
         var cursor: UnsafeMutableRawPointer
         let start: UnsafeMutableRawPointer
         let end: UnsafeMutableRawPointer
+        /// Whether anything went to malloc (and so must be freed).
+        var spilled = false
+    }
+
+    private static let alloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = {
+        data, size in
+        let bump = data!.assumingMemoryBound(to: Bump.self)
+        let aligned = (size + 15) & ~15
+        if bump.pointee.end - bump.pointee.cursor >= aligned {
+            defer { bump.pointee.cursor += aligned }
+            return bump.pointee.cursor
+        }
+        bump.pointee.spilled = true
+        return malloc(size)
+    }
+
+    private static let free: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = {
+        data, pointer in
+        guard let pointer else { return }
+        let bump = data!.assumingMemoryBound(to: Bump.self)
+        if pointer < bump.pointee.start || pointer >= bump.pointee.end { Glibc.free(pointer) }
     }
 
     /// Runs `body` with an allocator over `scratchBytes` of scratch memory, valid only inside it.
@@ -28,24 +50,20 @@ package enum UnpackAllocator {
                 cursor: buffer.baseAddress!, start: buffer.baseAddress!, end: buffer.baseAddress! + buffer.count)
             return withUnsafeMutablePointer(to: &bump) { bumpPointer in
                 var allocator = ProtobufCAllocator(
-                    alloc: { data, size in
-                        let bump = data!.assumingMemoryBound(to: Bump.self)
-                        let aligned = (size + 15) & ~15
-                        if bump.pointee.end - bump.pointee.cursor >= aligned {
-                            defer { bump.pointee.cursor += aligned }
-                            return bump.pointee.cursor
-                        }
-                        return malloc(size)
-                    },
-                    free: { data, pointer in
-                        guard let pointer else { return }
-                        let bump = data!.assumingMemoryBound(to: Bump.self)
-                        if pointer < bump.pointee.start || pointer >= bump.pointee.end { Glibc.free(pointer) }
-                    },
-                    allocator_data: UnsafeMutableRawPointer(bumpPointer)
-                )
+                    alloc: alloc, free: free, allocator_data: UnsafeMutableRawPointer(bumpPointer))
                 return body(&allocator)
             }
         }
+    }
+
+    /// Whether memory unpacked with `allocator` must be given back with `free_unpacked`: false
+    /// only for this scratch allocator when nothing spilled to malloc, since the scratch memory
+    /// goes away by itself (walking the message to free nothing costs as much as a small unpack).
+    package static func needsFree(_ allocator: UnsafeMutablePointer<ProtobufCAllocator>) -> Bool {
+        guard let data = allocator.pointee.allocator_data,
+            unsafeBitCast(allocator.pointee.free, to: UnsafeRawPointer?.self)
+                == unsafeBitCast(free, to: UnsafeRawPointer.self)
+        else { return true }
+        return data.assumingMemoryBound(to: Bump.self).pointee.spilled
     }
 }

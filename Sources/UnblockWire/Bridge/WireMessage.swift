@@ -23,6 +23,9 @@ public final class WireType<Message>: Sendable {
     @usableFromInline
     let parse:
         @Sendable (UnsafeRawBufferPointer, UnsafeMutablePointer<ProtobufCAllocator>?) throws(WireError) -> Message
+    /// Parses the readable bytes of a buffer (fields may share its storage, see `readInPayload`).
+    @usableFromInline
+    let parseBuffer: @Sendable (ByteBuffer) throws(WireError) -> Message
     /// Appends the encoding to a buffer; returns the number of bytes written.
     @usableFromInline
     let serialize: @Sendable (Message, inout ByteBuffer) -> Int
@@ -39,6 +42,7 @@ public final class WireType<Message>: Sendable {
             UnsafeMutablePointer<CMessage>?,
         free: @escaping @Sendable (UnsafeMutablePointer<CMessage>?, UnsafeMutablePointer<ProtobufCAllocator>?) -> Void,
         read: @escaping @Sendable (CMessage) throws(WireError) -> Message,
+        readInPayload: (@Sendable (CMessage, ByteBuffer) throws(WireError) -> Message)? = nil,
         write: @escaping @Sendable (Message, inout CMessage, inout CArena) -> Void
     ) {
         let build: @Sendable (Message, inout CArena) -> UnsafeMutableRawPointer = { message, arena in
@@ -52,26 +56,36 @@ public final class WireType<Message>: Sendable {
             try read(pointer.assumingMemoryBound(to: CMessage.self).pointee)
         }
 
-        let unpack:
-            @Sendable (UnsafeRawBufferPointer, UnsafeMutablePointer<ProtobufCAllocator>) -> Result<Message, WireError> =
-                {
-                    bytes, allocator in
-                    // protobuf-c wants a non-null pointer even for zero bytes.
-                    let data =
-                        bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                        ?? UnsafePointer(UnpackAllocator.emptyInput)
-                    guard let unpacked = cUnpack(allocator, bytes.count, data) else {
-                        return .failure(
-                            WireError(
-                                code: .malformedMessage, message: "\(Message.self) is not a valid protobuf encoding")
-                        )
-                    }
-                    defer { free(unpacked, allocator) }
-                    return Result { () throws(WireError) in try read(unpacked.pointee) }
-                }
+        /// Unpacks with `allocator` and converts the C struct with `convert`.
+        @Sendable func unpack(
+            _ bytes: UnsafeRawBufferPointer,
+            _ allocator: UnsafeMutablePointer<ProtobufCAllocator>,
+            _ convert: (CMessage) throws(WireError) -> Message
+        ) -> Result<Message, WireError> {
+            // protobuf-c wants a non-null pointer even for zero bytes.
+            let data =
+                bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(UnpackAllocator.emptyInput)
+            guard let unpacked = cUnpack(allocator, bytes.count, data) else {
+                return .failure(
+                    WireError(code: .malformedMessage, message: "\(Message.self) is not a valid protobuf encoding"))
+            }
+            defer { if UnpackAllocator.needsFree(allocator) { free(unpacked, allocator) } }
+            return Result { () throws(WireError) in try convert(unpacked.pointee) }
+        }
         self.parse = { bytes, allocator throws(WireError) in
-            if let allocator { return try unpack(bytes, allocator).get() }
-            return try UnpackAllocator.withAllocator { unpack(bytes, $0) }.get()
+            if let allocator { return try unpack(bytes, allocator, read).get() }
+            return try UnpackAllocator.withAllocator { unpack(bytes, $0, read) }.get()
+        }
+        self.parseBuffer = { buffer throws(WireError) in
+            try buffer.withUnsafeReadableBytes { bytes in
+                UnpackAllocator.withAllocator { allocator in
+                    if let readInPayload {
+                        unpack(bytes, allocator) { c throws(WireError) in try readInPayload(c, buffer) }
+                    } else {
+                        unpack(bytes, allocator, read)
+                    }
+                }
+            }.get()
         }
 
         @Sendable func withPacked<Result>(
@@ -138,15 +152,13 @@ extension WireMessage {
     /// - Throws: `WireError` when the bytes are malformed or break the contract's limits.
     @inlinable
     public init(buffer: ByteBuffer) throws(WireError) {
-        self = try buffer.withUnsafeReadableBytes { raw in
-            Result { () throws(WireError) in try Self.wireType.parse(raw, nil) }
-        }.get()
+        self = try Self.wireType.parseBuffer(buffer)
     }
 
     /// The protobuf encoding of the message.
     @inlinable
     public func serializedBytes() -> [UInt8] {
-        Self.wireType.serializeToArray(self, 2_048)  // CArena.stackBytes; small messages stay on the stack
+        Self.wireType.serializeToArray(self, 1_024)  // CArena.stackBytes; small messages stay on the stack
     }
 
     /// The encoding of a large message (a snapshot chunk), built in one scratch block of

@@ -12,15 +12,15 @@ public struct RequestFrame: WireMessage {
     public var sessionToken: String
     /// Relative deadline in milliseconds; nil means the server's default.
     public var timeoutMilliseconds: UInt32?
-    /// The serialized request message of the method.
-    public var message: [UInt8]
+    /// The serialized request message of the method (parsed from a buffer, a slice of it).
+    public var message: ByteBuffer
 
     public init(
         callID: UInt64,
         method: String,
         sessionToken: String = "",
         timeoutMilliseconds: UInt32? = nil,
-        message: [UInt8] = []
+        message: ByteBuffer = ByteBuffer()
     ) {
         self.callID = callID
         self.method = method
@@ -34,14 +34,11 @@ public struct RequestFrame: WireMessage {
         unpack: unblock__rpc__v1__request_frame__unpack,
         free: unblock__rpc__v1__request_frame__free_unpacked,
         read: { c throws(WireError) in
-            Self(
-                callID: c.call_id,
-                method: try CReader.string(c.method, field: "RequestFrame.method", interning: SelfService.methodNames),
-                sessionToken: try CReader.string(c.session_token, field: "RequestFrame.session_token"),
-                timeoutMilliseconds: c.deadline_case == UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE_TIMEOUT_MS
-                    ? c.timeout_ms : nil,
-                message: try CReader.bytes(c.message, field: "RequestFrame.message", limit: .max)
-            )
+            try Self(
+                c, message: ByteBuffer(bytes: CReader.bytes(c.message, field: "RequestFrame.message", limit: .max)))
+        },
+        readInPayload: { c, payload throws(WireError) in
+            try Self(c, message: CReader.bytes(c.message, in: payload, field: "RequestFrame.message", limit: .max))
         },
         write: { message, c, arena in
             c.call_id = message.callID
@@ -57,6 +54,17 @@ public struct RequestFrame: WireMessage {
 }
 
 extension RequestFrame {
+    private init(_ c: Unblock__Rpc__V1__RequestFrame, message: ByteBuffer) throws(WireError) {
+        self.init(
+            callID: c.call_id,
+            method: try CReader.string(c.method, field: "RequestFrame.method", interning: SelfService.methodNames),
+            sessionToken: try CReader.string(c.session_token, field: "RequestFrame.session_token"),
+            timeoutMilliseconds: c.deadline_case == UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE_TIMEOUT_MS
+                ? c.timeout_ms : nil,
+            message: message
+        )
+    }
+
     static func writeFrame<Request: WireMessage>(
         callID: UInt64,
         method: String,
@@ -88,10 +96,15 @@ public struct ResponseFrame: WireMessage {
     public var statusCode: StatusCode
     /// Human-readable; empty on OK.
     public var statusMessage: String
-    /// The serialized response message of the method; empty unless OK.
-    public var message: [UInt8]
+    /// The serialized response message of the method; empty unless OK (parsed from a buffer, a slice of it).
+    public var message: ByteBuffer
 
-    public init(callID: UInt64, statusCode: StatusCode = .ok, statusMessage: String = "", message: [UInt8] = []) {
+    public init(
+        callID: UInt64,
+        statusCode: StatusCode = .ok,
+        statusMessage: String = "",
+        message: ByteBuffer = ByteBuffer()
+    ) {
         self.callID = callID
         self.statusCode = statusCode
         self.statusMessage = statusMessage
@@ -103,12 +116,11 @@ public struct ResponseFrame: WireMessage {
         unpack: unblock__rpc__v1__response_frame__unpack,
         free: unblock__rpc__v1__response_frame__free_unpacked,
         read: { c throws(WireError) in
-            Self(
-                callID: c.call_id,
-                statusCode: try CReader.enumeration(c.status_code.rawValue, field: "ResponseFrame.status_code"),
-                statusMessage: try CReader.string(c.status_message, field: "ResponseFrame.status_message"),
-                message: try CReader.bytes(c.message, field: "ResponseFrame.message", limit: .max)
-            )
+            try Self(
+                c, message: ByteBuffer(bytes: CReader.bytes(c.message, field: "ResponseFrame.message", limit: .max)))
+        },
+        readInPayload: { c, payload throws(WireError) in
+            try Self(c, message: CReader.bytes(c.message, in: payload, field: "ResponseFrame.message", limit: .max))
         },
         write: { message, c, arena in
             c.call_id = message.callID
@@ -120,6 +132,15 @@ public struct ResponseFrame: WireMessage {
 }
 
 extension ResponseFrame {
+    private init(_ c: Unblock__Rpc__V1__ResponseFrame, message: ByteBuffer) throws(WireError) {
+        self.init(
+            callID: c.call_id,
+            statusCode: try CReader.enumeration(c.status_code.rawValue, field: "ResponseFrame.status_code"),
+            statusMessage: try CReader.string(c.status_message, field: "ResponseFrame.status_message"),
+            message: message
+        )
+    }
+
     static func writeFrame<Response: WireMessage>(callID: UInt64, response: Response, into buffer: inout ByteBuffer)
         -> Int
     {
