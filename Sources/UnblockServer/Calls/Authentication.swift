@@ -55,7 +55,7 @@ extension SelfServiceHandler {
         )
     }
 
-    func logout(_ request: LogoutRequest, _ context: CallContext) async throws -> LogoutResponse {
+    func logout(_ request: LogoutRequest, _ context: CallContext) throws -> LogoutResponse {
         // Validated like any call: an expired session, or a deactivated user's, is already over.
         _ = try authenticatedCaller(context)
         sessions.remove(token: context.sessionToken)

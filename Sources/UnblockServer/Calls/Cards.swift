@@ -3,7 +3,7 @@ import UnblockCore
 import UnblockWire
 
 extension SelfServiceHandler {
-    func listCards(_ request: ListCardsRequest, _ context: CallContext) async throws -> ListCardsResponse {
+    func listCards(_ request: ListCardsRequest, _ context: CallContext) throws -> ListCardsResponse {
         let caller = try authenticatedCaller(context).account
         return try store.read { directory in
             let owner: Account

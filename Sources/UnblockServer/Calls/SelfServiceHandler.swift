@@ -41,27 +41,50 @@ final class SelfServiceHandler: Sendable {
 
     /// Answers one call: a complete response frame, length prefix included.
     func handle(_ frame: RequestFrame, connectionID: UInt64) async -> ByteBuffer {
-        let timeout = frame.timeoutMilliseconds.map { Duration.milliseconds(Int64($0)) } ?? configuration.defaultTimeout
-        let context = CallContext(
-            connectionID: connectionID, callID: frame.callID, method: frame.method,
-            sessionToken: frame.sessionToken, deadline: .now + timeout
-        )
+        let context = makeContext(frame, connectionID: connectionID)
         switch frame.method {
         case SelfService.Authenticate.name:
             return await run(SelfService.Authenticate.self, frame, context, authenticate)
-        case SelfService.Logout.name: return await run(SelfService.Logout.self, frame, context, logout)
-        case SelfService.ListCards.name: return await run(SelfService.ListCards.self, frame, context, listCards)
         case SelfService.EnableProcess.name:
             return await run(SelfService.EnableProcess.self, frame, context, enableProcess)
         case SelfService.DisableProcess.name:
             return await run(SelfService.DisableProcess.self, frame, context, disableProcess)
         case SelfService.UnblockPinOffline.name:
             return await run(SelfService.UnblockPinOffline.self, frame, context, unblockPinOffline)
-        case SelfService.Health.name: return await run(SelfService.Health.self, frame, context, health)
+        default:
+            return answerNow(frame, context)!
+        }
+    }
+
+    /// Answers at once, on the caller's thread, a call that needs neither the crypto pool nor
+    /// the disk (Health, ListCards, Logout, an unknown method); nil for the others.
+    ///
+    /// The connection's event loop answers these without a task per call: they are most of
+    /// the traffic, and a hop to a task and back costs more than the call itself.
+    func answerImmediately(_ frame: RequestFrame, connectionID: UInt64) -> ByteBuffer? {
+        answerNow(frame, makeContext(frame, connectionID: connectionID))
+    }
+
+    private func answerNow(_ frame: RequestFrame, _ context: CallContext) -> ByteBuffer? {
+        switch frame.method {
+        case SelfService.Health.name: return runNow(SelfService.Health.self, frame, context, health)
+        case SelfService.ListCards.name: return runNow(SelfService.ListCards.self, frame, context, listCards)
+        case SelfService.Logout.name: return runNow(SelfService.Logout.self, frame, context, logout)
+        case SelfService.Authenticate.name, SelfService.EnableProcess.name, SelfService.DisableProcess.name,
+            SelfService.UnblockPinOffline.name:
+            return nil
         default:
             let method = String(frame.method.prefix(200))
             return answer(context, started: .now, error: RPCError(.unimplemented, "unknown method \"\(method)\""))
         }
+    }
+
+    private func makeContext(_ frame: RequestFrame, connectionID: UInt64) -> CallContext {
+        let timeout = frame.timeoutMilliseconds.map { Duration.milliseconds(Int64($0)) } ?? configuration.defaultTimeout
+        return CallContext(
+            connectionID: connectionID, callID: frame.callID, method: frame.method,
+            sessionToken: frame.sessionToken, deadline: .now + timeout
+        )
     }
 
     private func run<Method: RPCMethod>(
@@ -72,19 +95,46 @@ final class SelfServiceHandler: Sendable {
     ) async -> ByteBuffer {
         let started = ContinuousClock.now
         do {
-            if shuttingDown.load(ordering: .relaxed) && Method.self != SelfService.Health.self {
-                throw RPCError(.unavailable, "the server is shutting down; retry against another instance or later")
-            }
-            try context.checkDeadline()
-            let request = try Method.Request(buffer: frame.message)
-            let response = try await body(request, context)
-            var buffer = ByteBuffer()
-            buffer.writeResponseFrame(callID: context.callID, response: response)
-            log(context, started: started, status: .ok)
-            return buffer
+            let request = try start(Method.self, frame, context)
+            return finish(context, started: started, try await body(request, context))
         } catch {
             return answer(context, started: started, error: error)
         }
+    }
+
+    private func runNow<Method: RPCMethod>(
+        _: Method.Type,
+        _ frame: RequestFrame,
+        _ context: CallContext,
+        _ body: (Method.Request, CallContext) throws -> Method.Response
+    ) -> ByteBuffer {
+        let started = ContinuousClock.now
+        do {
+            let request = try start(Method.self, frame, context)
+            return finish(context, started: started, try body(request, context))
+        } catch {
+            return answer(context, started: started, error: error)
+        }
+    }
+
+    /// The checks every call passes first, then its request message.
+    private func start<Method: RPCMethod>(_: Method.Type, _ frame: RequestFrame, _ context: CallContext) throws
+        -> Method.Request
+    {
+        if shuttingDown.load(ordering: .relaxed) && Method.self != SelfService.Health.self {
+            throw RPCError(.unavailable, "the server is shutting down; retry against another instance or later")
+        }
+        try context.checkDeadline()
+        return try Method.Request(buffer: frame.message)
+    }
+
+    private func finish(_ context: CallContext, started: ContinuousClock.Instant, _ response: some WireMessage)
+        -> ByteBuffer
+    {
+        var buffer = ByteBuffer()
+        buffer.writeResponseFrame(callID: context.callID, response: response)
+        log(context, started: started, status: .ok)
+        return buffer
     }
 
     private func answer(_ context: CallContext, started: ContinuousClock.Instant, error: any Error) -> ByteBuffer {
@@ -130,7 +180,7 @@ final class SelfServiceHandler: Sendable {
         return (session, account)
     }
 
-    func health(_ request: HealthRequest, _ context: CallContext) async throws -> HealthResponse {
+    func health(_ request: HealthRequest, _ context: CallContext) throws -> HealthResponse {
         let serving = store.isWritable && !shuttingDown.load(ordering: .relaxed)
         return HealthResponse(status: serving ? .serving : .notServing, version: configuration.version)
     }

@@ -63,7 +63,7 @@ public final class UnblockServer: Service, Sendable {
     }
 
     public func run() async throws {
-        let listeners: [NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>]
+        let listeners: [NIOAsyncChannel<Connection, Never>]
         do {
             listeners = try await configuration.listeners.asyncMap { try await bind($0) }
         } catch {
@@ -96,24 +96,23 @@ public final class UnblockServer: Service, Sendable {
         for waiter in waiters { waiter.resume(with: result) }
     }
 
-    private func accept(on listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>) async {
+    private func accept(on listener: NIOAsyncChannel<Connection, Never>) async {
         let connections = ConnectionRegistry()
         await withDiscardingTaskGroup { group in
             do {
                 try await listener.executeThenClose { inbound in
-                    for try await connection in inbound {
+                    for try await (id, callIDs, connection) in inbound {
                         guard openConnections.load(ordering: .relaxed) < configuration.connections.maximum else {
                             logger.warning(
                                 "refusing a connection: at the maximum of \(configuration.connections.maximum)")
                             refuse(connection)
                             continue
                         }
-                        let id = nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
                         openConnections.add(1, ordering: .relaxed)
                         connections.add(id, connection.channel)
                         let served = ConnectionHandler(
                             id: id, handler: handler, callsInFlight: configuration.connections.callsInFlight,
-                            activeCalls: activeCalls, logger: logger)
+                            callIDs: callIDs, activeCalls: activeCalls, logger: logger)
                         group.addTask {
                             await served.serve(connection)
                             connections.remove(id)
@@ -139,7 +138,7 @@ public final class UnblockServer: Service, Sendable {
         if left > 0 { logger.warning("closing connections with \(left) calls still in flight") }
     }
 
-    private func refuse(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) {
+    private func refuse(_ connection: NIOAsyncChannel<RequestFrame, ByteBuffer>) {
         var buffer = ByteBuffer()
         buffer.writeFrame(
             ResponseFrame(
@@ -151,22 +150,26 @@ public final class UnblockServer: Service, Sendable {
     // MARK: Binding
 
     private func bind(_ address: BindAddress) async throws -> NIOAsyncChannel<
-        NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never
+        Connection, Never
     > {
         let connections = configuration.connections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1_024)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = {
-            channel in
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { [self] channel in
             channel.eventLoop.makeCompletedFuture {
+                let id = nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
+                let callIDs = CallIDs()
                 let idle = TimeAmount.nanoseconds(Int64(connections.idleTimeout.wholeNanoseconds))
-                try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idle))
-                try channel.pipeline.syncOperations.addHandler(IdleCloser())
-                try channel.pipeline.syncOperations.addHandler(
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(IdleStateHandler(allTimeout: idle))
+                try pipeline.addHandler(IdleCloser())
+                try pipeline.addHandler(
                     ByteToMessageHandler(FrameDecoder(maximumFrameLength: connections.maximumFrameBytes)))
-                return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
+                try pipeline.addHandler(
+                    CallRouter(connectionID: id, handler: handler, callIDs: callIDs, logger: logger))
+                return (id, callIDs, try NIOAsyncChannel(wrappingChannelSynchronously: channel))
             }
         }
         switch address {
@@ -217,6 +220,9 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// An accepted connection: its id, the call ids in flight on it, and its channel.
+typealias Connection = (id: UInt64, callIDs: CallIDs, channel: NIOAsyncChannel<RequestFrame, ByteBuffer>)
 
 /// The connections of one listener, so that shutdown can close them.
 final class ConnectionRegistry: Sendable {

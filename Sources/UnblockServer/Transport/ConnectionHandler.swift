@@ -4,17 +4,20 @@ import NIOCore
 import Synchronization
 import UnblockWire
 
-/// Serves one connection until the client leaves, misbehaves past repair, or the server stops.
+/// Runs the calls of one connection that need the crypto pool or the disk, up to the limit at
+/// once, and writes each answer when it is ready. (`CallRouter`, in front of it, checks the
+/// frames and answers the other calls itself.)
 ///
 /// Never throws: whatever one client sends, the server goes on serving the others.
 struct ConnectionHandler: Sendable {
     let id: UInt64
     let handler: SelfServiceHandler
     let callsInFlight: Int
+    let callIDs: CallIDs
     let activeCalls: CallCounter
     let logger: Logger
 
-    func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+    func serve(_ connection: NIOAsyncChannel<RequestFrame, ByteBuffer>) async {
         do {
             try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.channel.eventLoop)) {
                 try await connection.executeThenClose { inbound, outbound in
@@ -27,34 +30,13 @@ struct ConnectionHandler: Sendable {
     }
 
     private func serve(
-        inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
+        inbound: NIOAsyncChannelInboundStream<RequestFrame>,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async throws {
         let limiter = CallLimiter(limit: callsInFlight)
-        let callIDs = CallIDs()
         await withDiscardingTaskGroup { group in
             do {
-                for try await payload in inbound {
-                    let frame: RequestFrame
-                    do {
-                        frame = try RequestFrame(buffer: payload)
-                        guard frame.callID != 0 else {
-                            throw WireError(code: .malformedMessage, message: "call_id 0 is reserved")
-                        }
-                    } catch {
-                        await fail(
-                            outbound, .invalidArgument, "malformed request frame: \(error); closing the connection")
-                        return
-                    }
-                    guard callIDs.insert(frame.callID) else {
-                        var buffer = ByteBuffer()
-                        buffer.writeFrame(
-                            ResponseFrame(
-                                callID: frame.callID, statusCode: .invalidArgument,
-                                statusMessage: "call_id \(frame.callID) is already in flight"))
-                        try await outbound.write(buffer)
-                        continue
-                    }
+                for try await frame in inbound {
                     // Do not read on until a slot is free: more frames wait in the socket (backpressure).
                     await limiter.acquire()
                     activeCalls.increment()
@@ -66,24 +48,10 @@ struct ConnectionHandler: Sendable {
                         limiter.release()
                     }
                 }
-            } catch let error as WireError where error.code == .frameTooLarge {
-                await fail(outbound, .resourceExhausted, "\(error.message); closing the connection")
             } catch {
                 logger.debug("connection read failed", metadata: ["connection": "\(id)", "error": "\(error)"])
             }
         }
-    }
-
-    /// A connection-level error: one status frame with call id 0, then the connection closes.
-    private func fail(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, _ code: StatusCode, _ message: String)
-        async
-    {
-        logger.info(
-            "closing a connection after a protocol error", metadata: ["connection": "\(id)", "reason": "\(message)"])
-        var buffer = ByteBuffer()
-        buffer.writeFrame(ResponseFrame(callID: 0, statusCode: code, statusMessage: message))
-        try? await outbound.write(buffer)
-        outbound.finish()
     }
 }
 
@@ -99,7 +67,7 @@ final class CallCounter: Sendable {
 final class CallIDs: Sendable {
     private let ids = Mutex(Set<UInt64>())
 
-    /// Adds `id`; false if it is already in flight.
-    func insert(_ id: UInt64) -> Bool { ids.withLock { $0.insert(id).inserted } }
+    func contains(_ id: UInt64) -> Bool { ids.withLock { $0.contains(id) } }
+    func insert(_ id: UInt64) { _ = ids.withLock { $0.insert(id) } }
     func remove(_ id: UInt64) { _ = ids.withLock { $0.remove(id) } }
 }
