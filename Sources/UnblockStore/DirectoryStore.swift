@@ -43,7 +43,7 @@ public final class DirectoryStore: Sendable {
 
     private let configuration: Configuration
     private let folder: DataDirectory
-    private let state: Mutex<State>
+    private let state: ReadWriteLock<State>
     private let journal: JournalWriter
     private let snapshotQueue = DispatchQueue(label: "unblock.store.snapshot", qos: .utility)
     private let snapshotTimer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)
@@ -80,7 +80,7 @@ public final class DirectoryStore: Sendable {
             storage: storage, directory: folder.path, file: file, policy: configuration.fsync,
             durableSequence: recovered.lastSequence
         )
-        self.state = Mutex(State(directory: recovered.directory, lastSequence: recovered.lastSequence))
+        self.state = ReadWriteLock(State(directory: recovered.directory, lastSequence: recovered.lastSequence))
         startSnapshotTimer()
         configuration.logger.info(
             "store opened",
@@ -93,7 +93,7 @@ public final class DirectoryStore: Sendable {
 
     /// Runs `body` on the current directory.
     public func read<Result: Sendable>(_ body: (Directory) throws -> Result) rethrows -> Result {
-        try state.withLock { state in try body(state.directory) }
+        try state.withReadLock { state in try body(state.directory) }
     }
 
     /// Commits the mutations `transaction` derives from the current directory; returns its
@@ -104,6 +104,34 @@ public final class DirectoryStore: Sendable {
     public func commit<Result: Sendable>(
         _ transaction: (Directory) throws -> (mutations: [Mutation], result: Result)
     ) async throws -> Result {
+        let (sequence, result) = try stage(transaction)
+        if let sequence { try await journal.waitUntilDurable(sequence) }
+        return result
+    }
+
+    /// Like `commit`, for callers that are not tasks: `transaction` runs at once, on the
+    /// caller's thread, and `completion` gets its result once the mutations are durable (on
+    /// the journal's queue), or its error (at once).
+    public func commit<Result: Sendable>(
+        _ transaction: (Directory) throws -> (mutations: [Mutation], result: Result),
+        completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void
+    ) {
+        do {
+            let (sequence, result) = try stage(transaction)
+            guard let sequence else { return completion(.success(result)) }
+            journal.whenDurable(sequence) { outcome in
+                completion(outcome.map { result }.mapError { $0 })
+            }
+        } catch {
+            completion(.failure(error))
+        }
+    }
+
+    /// Applies the transaction's mutations in memory and queues them for the journal; the
+    /// sequence to wait for (nil when there was nothing to write) and the transaction's result.
+    private func stage<Result: Sendable>(
+        _ transaction: (Directory) throws -> (mutations: [Mutation], result: Result)
+    ) throws -> (sequence: UInt64?, result: Result) {
         let (sequence, result, snapshot) = try state.withLock { state in
             guard !state.closed else {
                 throw StoreError(code: .failed, message: "the store is closed")
@@ -121,17 +149,16 @@ public final class DirectoryStore: Sendable {
             return (sequence, result, due ? try beginSnapshot(&state) : nil)
         }
         if let snapshot { write(snapshot, completion: nil) }
-        if let sequence { try await journal.waitUntilDurable(sequence) }
-        return result
+        return (sequence, result)
     }
 
     /// Whether commits are accepted (false after a disk failure, until restarted, or after close).
     public var isWritable: Bool {
-        journal.failure == nil && !state.withLock { $0.closed }
+        journal.failure == nil && !state.withReadLock { $0.closed }
     }
 
     /// The sequence of the last commit.
-    public var lastSequence: UInt64 { state.withLock { $0.lastSequence } }
+    public var lastSequence: UInt64 { state.withReadLock { $0.lastSequence } }
 
     /// Writes a snapshot of the current state and returns when it is on disk (after any
     /// background snapshot in progress has finished).

@@ -114,6 +114,20 @@ public final class CryptoPool: Sendable {
         }
     }
 
+    /// Runs `body` on a worker of `lane`; the worker then calls `completion` with its result.
+    ///
+    /// For callers that are not tasks (an event loop): no continuation, no suspension, and
+    /// whatever follows the cipher (recording the result) can run on the same worker.
+    ///
+    /// - Throws: `CryptoError` `.overloaded` at once when the lane's queue is full (nothing
+    ///   runs, `completion` is not called), `.shutDown` after `shutdown()`.
+    public func submit(
+        on lane: Lane = .cipher,
+        _ body: @escaping @Sendable (BlockCipher) -> Void
+    ) throws(CryptoError) {
+        try (lane == .cipher ? cipherLane : passwordLane).enqueue(CallbackJob(body))
+    }
+
     /// Jobs waiting for a worker on `lane` (for metrics and tests).
     public func queuedJobs(on lane: Lane) -> Int {
         (lane == .cipher ? cipherLane : passwordLane).queuedJobs

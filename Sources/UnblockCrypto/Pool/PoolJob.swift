@@ -119,3 +119,14 @@ final class ContinuationJob<Output: Sendable>: PoolJob {
         waiter?.resume(throwing: CancellationError())
     }
 }
+
+/// A job that runs a closure and is done: the closure itself hands its result on.
+struct CallbackJob: PoolJob {
+    let body: @Sendable (BlockCipher) -> Void
+
+    init(_ body: @escaping @Sendable (BlockCipher) -> Void) {
+        self.body = body
+    }
+
+    func execute(_ cipher: BlockCipher) { body(cipher) }
+}

@@ -50,7 +50,12 @@ final class SelfServiceHandler: Sendable {
         case SelfService.DisableProcess.name:
             return await run(SelfService.DisableProcess.self, frame, context, disableProcess)
         case SelfService.UnblockPinOffline.name:
-            return await run(SelfService.UnblockPinOffline.self, frame, context, unblockPinOffline)
+            return await withCheckedContinuation { continuation in
+                let refusal = startUnblockPinOffline(frame, connectionID: connectionID) {
+                    continuation.resume(returning: $0)
+                }
+                if let refusal { continuation.resume(returning: refusal) }
+            }
         default:
             return answerNow(frame, context)!
         }
@@ -79,7 +84,7 @@ final class SelfServiceHandler: Sendable {
         }
     }
 
-    private func makeContext(_ frame: RequestFrame, connectionID: UInt64) -> CallContext {
+    func makeContext(_ frame: RequestFrame, connectionID: UInt64) -> CallContext {
         let timeout = frame.timeoutMilliseconds.map { Duration.milliseconds(Int64($0)) } ?? configuration.defaultTimeout
         return CallContext(
             connectionID: connectionID, callID: frame.callID, method: frame.method,
@@ -118,7 +123,7 @@ final class SelfServiceHandler: Sendable {
     }
 
     /// The checks every call passes first, then its request message.
-    private func start<Method: RPCMethod>(_: Method.Type, _ frame: RequestFrame, _ context: CallContext) throws
+    func start<Method: RPCMethod>(_: Method.Type, _ frame: RequestFrame, _ context: CallContext) throws
         -> Method.Request
     {
         if shuttingDown.load(ordering: .relaxed) && Method.self != SelfService.Health.self {
@@ -137,7 +142,7 @@ final class SelfServiceHandler: Sendable {
         return buffer
     }
 
-    private func answer(_ context: CallContext, started: ContinuousClock.Instant, error: any Error) -> ByteBuffer {
+    func answer(_ context: CallContext, started: ContinuousClock.Instant, error: any Error) -> ByteBuffer {
         let status = RPCError.from(error)
         if status.code == .internal {
             logger.error(
@@ -152,7 +157,7 @@ final class SelfServiceHandler: Sendable {
         return buffer
     }
 
-    private func log(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode) {
+    func log(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode) {
         logger.debug("call", metadata: metadata(context, started: started, status: status))
     }
 

@@ -168,7 +168,9 @@ public final class UnblockServer: Service, Sendable {
                 try pipeline.addHandler(
                     ByteToMessageHandler(FrameDecoder(maximumFrameLength: connections.maximumFrameBytes)))
                 try pipeline.addHandler(
-                    CallRouter(connectionID: id, handler: handler, callIDs: callIDs, logger: logger))
+                    CallRouter(
+                        connectionID: id, handler: handler, callIDs: callIDs,
+                        callsInFlight: connections.callsInFlight, activeCalls: activeCalls, logger: logger))
                 return (id, callIDs, try NIOAsyncChannel(wrappingChannelSynchronously: channel))
             }
         }

@@ -1,4 +1,5 @@
 // Reads each request frame on the event loop: answers at once what needs no pool or disk, passes the rest on.
+import DequeModule
 import Logging
 import NIOCore
 import UnblockWire
@@ -8,11 +9,14 @@ import UnblockWire
 /// Checks the envelope (a malformed or oversized frame: a status frame with call id 0, then
 /// close; a call id already in flight: INVALID_ARGUMENT), answers Health, ListCards, Logout
 /// and unknown methods on the event loop (flushed once per read, so pipelined calls share a
-/// system call), and passes the calls that need the crypto pool or the disk on to the
-/// connection's task (`ConnectionHandler`), which caps how many run at once.
+/// system call), and starts UnblockPinOffline calls from here too: checks on the event loop,
+/// the cipher and the record on a crypto worker, the answer back here once it is durable.
+/// Those are the traffic; a task per call and its hops would cost more than the call.
+/// Authenticate, EnableProcess and DisableProcess go on to the connection's task
+/// (`ConnectionHandler`).
 ///
-/// Answers written here are bounded by backpressure: while the socket cannot take more,
-/// the connection stops reading.
+/// Bounded by backpressure: while the socket cannot take more, or `callsInFlight`
+/// UnblockPinOffline calls run and more wait, the connection stops reading.
 final class CallRouter: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = RequestFrame
@@ -22,18 +26,36 @@ final class CallRouter: ChannelDuplexHandler {
     private let connectionID: UInt64
     private let handler: SelfServiceHandler
     private let callIDs: CallIDs
+    private let callsInFlight: Int
+    private let activeCalls: CallCounter
     private let logger: Logger
     private var unflushed = false
     private var closing = false
-    /// A read held back while the socket could not take more writes.
+    private var isOpen = true
+    /// UnblockPinOffline calls started and not yet answered.
+    private var inFlight = 0
+    /// UnblockPinOffline calls that arrived while `callsInFlight` ran (at most one read's worth).
+    private var waiting: Deque<RequestFrame> = []
+    /// A read held back by backpressure.
     private var readHeldBack = false
 
-    init(connectionID: UInt64, handler: SelfServiceHandler, callIDs: CallIDs, logger: Logger) {
+    init(
+        connectionID: UInt64,
+        handler: SelfServiceHandler,
+        callIDs: CallIDs,
+        callsInFlight: Int,
+        activeCalls: CallCounter,
+        logger: Logger
+    ) {
         self.connectionID = connectionID
         self.handler = handler
         self.callIDs = callIDs
+        self.callsInFlight = callsInFlight
+        self.activeCalls = activeCalls
         self.logger = logger
     }
+
+    private var mayRead: Bool { waiting.isEmpty && inFlight < callsInFlight }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
@@ -54,6 +76,9 @@ final class CallRouter: ChannelDuplexHandler {
                     callID: frame.callID, statusCode: .invalidArgument,
                     statusMessage: "call_id \(frame.callID) is already in flight"))
             write(context, buffer)
+        } else if frame.method == SelfService.UnblockPinOffline.name {
+            callIDs.insert(frame.callID)
+            if inFlight < callsInFlight { start(context, frame) } else { waiting.append(frame) }
         } else if let answer = handler.answerImmediately(frame, connectionID: connectionID) {
             write(context, answer)
         } else {
@@ -78,8 +103,15 @@ final class CallRouter: ChannelDuplexHandler {
         }
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        isOpen = false
+        for frame in waiting { callIDs.remove(frame.callID) }
+        waiting.removeAll()
+        context.fireChannelInactive()
+    }
+
     func read(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
+        if context.channel.isWritable && mayRead {
             context.read()
         } else {
             readHeldBack = true
@@ -87,12 +119,49 @@ final class CallRouter: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable && readHeldBack {
-            readHeldBack = false
-            // From the tail, so that the handlers behind this one may hold the read back too.
-            context.channel.read()
-        }
+        resumeReading(context)
         context.fireChannelWritabilityChanged()
+    }
+
+    private func resumeReading(_ context: ChannelHandlerContext) {
+        guard readHeldBack && context.channel.isWritable && mayRead else { return }
+        readHeldBack = false
+        // From the tail, so that the handlers behind this one may hold the read back too.
+        context.channel.read()
+    }
+
+    // MARK: UnblockPinOffline
+
+    private func start(_ context: ChannelHandlerContext, _ frame: RequestFrame) {
+        inFlight += 1
+        activeCalls.increment()
+        let callID = frame.callID
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let refusal = handler.startUnblockPinOffline(frame, connectionID: connectionID) { answer in
+            loop.execute {
+                let (router, context) = bound.value
+                router.finished(context, callID: callID, answer)
+                router.startWaiting(context)
+                if router.unflushed {
+                    router.unflushed = false
+                    context.flush()
+                }
+                router.resumeReading(context)
+            }
+        }
+        if let refusal { finished(context, callID: callID, refusal) }
+    }
+
+    private func finished(_ context: ChannelHandlerContext, callID: UInt64, _ answer: ByteBuffer) {
+        inFlight -= 1
+        activeCalls.decrement()
+        callIDs.remove(callID)
+        if isOpen { write(context, answer) }
+    }
+
+    private func startWaiting(_ context: ChannelHandlerContext) {
+        while isOpen && inFlight < callsInFlight, let frame = waiting.popFirst() { start(context, frame) }
     }
 
     private func write(_ context: ChannelHandlerContext, _ buffer: ByteBuffer) {
