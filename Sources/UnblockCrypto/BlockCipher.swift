@@ -17,6 +17,9 @@ public final class BlockCipher {
     /// Slots per algorithm in the key-schedule cache.
     public static let cachedKeysPerAlgorithm = 256
 
+    /// Admin keys this worker has opened and checked (see `OpenedKeyCache`).
+    public let openedKeys = OpenedKeyCache()
+
     /// Indexed by `AdminKeyAlgorithm.index`.
     private var ciphers: [OpaquePointer] = []
     private var decryptContexts: [OpaquePointer] = []

@@ -73,6 +73,17 @@ enum CryptoBenchmarks {
                 _ = try cipher.response(to: aesChallenge, key: manyAES[index & 4_095])
             }
         )
+        // What the server does per call for a card with a sealed key: open it, check its KCV, answer.
+        let sealer = try KeySealer(masterKey: SecretBytes(randomCount: 32))
+        let sealedKey = try sealer.seal(tripleDESKeys[0], cardID: "c-000001", keyVersion: 1)
+        let checkValue = try cipher.keyCheckValue(of: tripleDESKeys[0])
+        results.append(
+            try measure("crypto: open sealed 3DES key, check KCV, respond", target: "(reference)", operations: 50_000) {
+                let key = try sealer.open(sealedKey, algorithm: .tripleDES, cardID: "c-000001", keyVersion: 1)
+                try cipher.verify(key, keyCheckValue: checkValue)
+                _ = try cipher.response(to: tripleDESChallenge, key: key)
+            }
+        )
 
         let pool = try CryptoPool()
         results.append(

@@ -48,7 +48,7 @@ enum StoreBenchmarks {
                             var updated = card(UInt64(writer * 20 + index % 20 + 1), owner: 1)
                             updated.responses = [
                                 IssuedResponse(
-                                    challengeHash: Array(repeating: 7, count: 32),
+                                    challengeHash: ChallengeHash(Array(repeating: 7, count: 32))!,
                                     at: Timestamp(milliseconds: Int64(index)))
                             ]
                             let event = AuditEvent(

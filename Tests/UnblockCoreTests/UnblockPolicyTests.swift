@@ -6,10 +6,10 @@ import UnblockCore
     let policy = UnblockPolicy.defaults
     let start = Timestamp(milliseconds: 1_800_000_000_000)
 
-    func hash(_ n: UInt8) -> [UInt8] { [UInt8](repeating: n, count: 32) }
+    func hash(_ n: UInt8) -> ChallengeHash { ChallengeHash([UInt8](repeating: n, count: 32))! }
 
     /// Records a response the way the server does: through the directory.
-    func recording(_ hash: [UInt8], on card: SmartCard, now: Timestamp) -> SmartCard {
+    func recording(_ hash: ChallengeHash, on card: SmartCard, now: Timestamp) -> SmartCard {
         var directory = Directory(responseRetention: policy.maxRememberedResponses)
         directory.apply(.card(card))
         directory.apply(policy.recordingMutation(hash, on: card, now: now))

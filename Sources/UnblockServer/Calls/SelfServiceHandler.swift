@@ -49,15 +49,10 @@ final class SelfServiceHandler: Sendable {
             return await run(SelfService.EnableProcess.self, frame, context, enableProcess)
         case SelfService.DisableProcess.name:
             return await run(SelfService.DisableProcess.self, frame, context, disableProcess)
-        case SelfService.UnblockPinOffline.name:
-            return await withCheckedContinuation { continuation in
-                let refusal = startUnblockPinOffline(frame, connectionID: connectionID) {
-                    continuation.resume(returning: $0)
-                }
-                if let refusal { continuation.resume(returning: refusal) }
-            }
         default:
-            return answerNow(frame, context)!
+            // UnblockPinOffline and the calls above are answered by the connection's `CallRouter`.
+            return answerNow(frame, context)
+                ?? answer(context, started: .now, error: RPCError(.internal, "\(frame.method) is not served here"))
         }
     }
 

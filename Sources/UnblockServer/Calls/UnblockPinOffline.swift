@@ -10,31 +10,76 @@ extension SelfServiceHandler {
         let caller: Account
         let card: SmartCard
         let challenge: Challenge
-        let challengeHash: [UInt8]
+        let challengeHash: ChallengeHash
         let context: CallContext
         let started: ContinuousClock.Instant
     }
 
-    /// Starts an UnblockPinOffline call without a task, so that an event loop can run it.
-    ///
-    /// The checks run at once on the caller's thread, and a refusal is returned as the
-    /// answer. Otherwise the result is nil: the response is computed on the crypto pool and
-    /// recorded from there, and `answer` gets the response frame once the record is durable
-    /// (on the journal's thread), or the error frame (on a worker).
-    func startUnblockPinOffline(
-        _ frame: RequestFrame,
-        connectionID: UInt64,
-        answer: @escaping @Sendable (ByteBuffer) -> Void
-    ) -> ByteBuffer? {
+    /// How an UnblockPinOffline call goes on after the checks on the caller's thread.
+    enum UnblockStart {
+        /// Refused: the answer frame.
+        case refused(ByteBuffer)
+        /// Cleared for the cipher: hand it to `finishUnblockPinOffline` on a crypto worker.
+        case planned(UnblockPlan)
+    }
+
+    /// The first half of an UnblockPinOffline call, without a task so that an event loop can
+    /// run it: every check that needs neither the crypto pool nor the disk.
+    func startUnblockPinOffline(_ frame: RequestFrame, connectionID: UInt64) -> UnblockStart {
         let context = makeContext(frame, connectionID: connectionID)
         let started = ContinuousClock.now
         do {
             let request = try start(SelfService.UnblockPinOffline.self, frame, context)
-            let plan = try planUnblock(request, context, started: started)
-            try pool.submit { cipher in self.finishUnblock(plan, cipher: cipher, answer: answer) }
-            return nil
+            return .planned(try planUnblock(request, context, started: started))
         } catch {
-            return self.answer(context, started: started, error: error)
+            return .refused(answer(context, started: started, error: error))
+        }
+    }
+
+    /// The second half, on a crypto worker, for a batch of calls: each response, then one
+    /// commit recording them all (one lock, one journal record, one wait for the disk).
+    /// `completion` gets one answer frame per plan, in order: once the record is durable (on
+    /// the journal's thread), or at once when none is left to record.
+    func finishUnblockPinOffline(
+        _ plans: [UnblockPlan],
+        cipher: BlockCipher,
+        completion: @escaping @Sendable ([ByteBuffer]) -> Void
+    ) {
+        var refused: [Int: ByteBuffer] = [:]
+        var computed: [(index: Int, plan: UnblockPlan, frame: ByteBuffer)] = []
+        for (index, plan) in plans.enumerated() {
+            do {
+                try plan.context.checkDeadline()
+                let response = try adminKeyResponse(to: plan.challenge, card: plan.card, cipher: cipher)
+                var frame = ByteBuffer()
+                frame.writeResponseFrame(callID: plan.context.callID, response: wireResponse(plan.card, response))
+                computed.append((index, plan, frame))
+            } catch {
+                refused[index] = answer(plan.context, started: plan.started, error: error)
+            }
+        }
+        let ready = computed
+        let refusedBeforeCommit = refused
+        @Sendable func answers(_ refusals: [Int: any Error]) -> [ByteBuffer] {
+            var answers = refusedBeforeCommit
+            for (index, plan, frame) in ready {
+                if let refusal = refusals[index] {
+                    answers[index] = answer(plan.context, started: plan.started, error: refusal)
+                } else {
+                    log(plan.context, started: plan.started, status: .ok)
+                    answers[index] = frame
+                }
+            }
+            return plans.indices.map { answers[$0]! }
+        }
+        guard !ready.isEmpty else { return completion(answers([:])) }
+        store.commit({ directory in try self.record(ready.map { ($0.index, $0.plan) }, in: directory) }) { outcome in
+            switch outcome {
+            case .success(let refusals):
+                completion(answers(refusals))
+            case .failure(let error):
+                completion(answers(Dictionary(uniqueKeysWithValues: ready.map { ($0.index, error) })))
+            }
         }
     }
 
@@ -64,59 +109,52 @@ extension SelfServiceHandler {
         } catch {
             throw RPCError(.invalidArgument, error.message)
         }
-        let challengeHash = Digest.sha256(Array(card.id.description.utf8) + challenge.bytes)
+        let challengeHash = ChallengeHash(Digest.sha256(Array(card.id.description.utf8) + challenge.bytes))!
         if let refusal = policy.checkChallenge(challengeHash, card: card, now: .now) { throw refusal.status }
         return UnblockPlan(
             caller: caller, card: card, challenge: challenge, challengeHash: challengeHash, context: context,
             started: started)
     }
 
-    /// On a crypto worker: the response, then its record; the answer once that is durable.
-    private func finishUnblock(
-        _ plan: UnblockPlan,
-        cipher: BlockCipher,
-        answer: @escaping @Sendable (ByteBuffer) -> Void
+    /// The records of issued responses, each re-checked against the latest state and the
+    /// calls before it in the batch: a concurrent call may have used the last response of
+    /// the day or answered the same challenge meanwhile. Refused calls map to their reason.
+    private func record(_ calls: [(index: Int, plan: UnblockPlan)], in directory: Directory) throws -> (
+        mutations: [Mutation], result: [Int: any Error]
     ) {
-        let (context, started) = (plan.context, plan.started)
-        do {
-            try context.checkDeadline()
-            let response = try adminKeyResponse(to: plan.challenge, card: plan.card, cipher: cipher)
-            var encoded = ByteBuffer()
-            encoded.writeResponseFrame(callID: context.callID, response: wireResponse(plan.card, response))
-            let frame = encoded
-            store.commit({ directory in try self.record(plan, in: directory) }) { outcome in
-                switch outcome {
-                case .success:
-                    self.log(context, started: started, status: .ok)
-                    answer(frame)
-                case .failure(let error):
-                    answer(self.answer(context, started: started, error: error))
-                }
+        let (policy, now) = (configuration.unblockPolicy, Timestamp.now)
+        var mutations: [Mutation] = []
+        var refusals: [Int: any Error] = [:]
+        // Cards as this batch leaves them, so that two calls in one batch see each other.
+        var touched: [CardID: SmartCard] = [:]
+        for (index, plan) in calls {
+            let (card, caller) = (plan.card, plan.caller)
+            let current = touched[card.id] ?? directory.card(id: card.id)
+            let owner = directory.account(id: caller.id) ?? caller
+            let currentProfile = current.flatMap { directory.profile(named: $0.profile) }
+            if let refusal = policy.checkAccess(caller: owner, card: current, profile: currentProfile)
+                ?? current.flatMap({ policy.checkChallenge(plan.challengeHash, card: $0, now: now) })
+            {
+                refusals[index] = refusal.status
+                continue
             }
-        } catch {
-            answer(self.answer(context, started: started, error: error))
+            var updated = current!
+            updated.responses.append(IssuedResponse(challengeHash: plan.challengeHash, at: now))
+            if updated.responses.count > directory.responseRetention {
+                updated.responses.removeFirst(updated.responses.count - directory.responseRetention)
+            }
+            touched[card.id] = updated
+            let event = AuditEvent(
+                at: now, actor: caller.username, action: "unblock-pin-offline", target: card.id.description,
+                outcome: "success",
+                detail:
+                    "serial=\(card.serial) keyVersion=\(card.key.version) kcv=\(HexFormat.plain(card.key.checkValue)) "
+                    + "challengeSHA256=\(HexFormat.plain(plan.challengeHash.bytes))"
+            )
+            mutations.append(policy.recordingMutation(plan.challengeHash, on: current!, now: now))
+            mutations.append(.audit(event))
         }
-    }
-
-    /// The record of an issued response, re-checked against the latest state: a concurrent
-    /// call may have used the last response of the day or answered the same challenge meanwhile.
-    private func record(_ plan: UnblockPlan, in directory: Directory) throws -> (mutations: [Mutation], result: Void) {
-        let (card, caller, policy, now) = (plan.card, plan.caller, configuration.unblockPolicy, Timestamp.now)
-        let current = directory.card(id: card.id)
-        let owner = directory.account(id: caller.id) ?? caller
-        let currentProfile = current.flatMap { directory.profile(named: $0.profile) }
-        if let refusal = policy.checkAccess(caller: owner, card: current, profile: currentProfile)
-            ?? current.flatMap({ policy.checkChallenge(plan.challengeHash, card: $0, now: now) })
-        {
-            throw refusal.status
-        }
-        let event = AuditEvent(
-            at: now, actor: caller.username, action: "unblock-pin-offline", target: card.id.description,
-            outcome: "success",
-            detail: "serial=\(card.serial) keyVersion=\(card.key.version) kcv=\(HexFormat.plain(card.key.checkValue)) "
-                + "challengeSHA256=\(HexFormat.plain(plan.challengeHash))"
-        )
-        return ([policy.recordingMutation(plan.challengeHash, on: current!, now: now), .audit(event)], ())
+        return (mutations, refusals)
     }
 
     private func wireResponse(_ card: SmartCard, _ response: UnblockResponse) -> UnblockPinOfflineResponse {
@@ -127,24 +165,32 @@ extension SelfServiceHandler {
         )
     }
 
-    /// Loads the card's admin key (unsealed or derived), checks it against its stored check
-    /// value, and encrypts the challenge. Runs on a crypto worker.
+    /// Loads the card's admin key (unsealed or derived, or already open on this worker),
+    /// checks it against its stored check value, and encrypts the challenge. Runs on a crypto worker.
     private func adminKeyResponse(to challenge: Challenge, card: SmartCard, cipher: BlockCipher) throws
         -> UnblockResponse
     {
+        let derived: Bool
+        let material: [UInt8]
+        switch card.key.source {
+        case .sealed(let sealed): (derived, material) = (false, sealed)
+        case .derived: (derived, material) = (true, Array(card.serial.utf8))
+        }
+        let source = OpenedKeyCache.Source(
+            algorithm: card.key.algorithm, cardID: card.id.description, keyVersion: card.key.version,
+            material: material, derived: derived)
         do {
-            let key: AdminKey
-            switch card.key.source {
-            case .sealed(let sealed):
-                key = try KeySealer(masterKey: store.masterKey).open(
-                    sealed, algorithm: card.key.algorithm, cardID: card.id.description, keyVersion: card.key.version
-                )
-            case .derived:
-                key = try AdminKeyDerivation.adminKey(
-                    masterKey: store.masterKey, serial: card.serial, algorithm: card.key.algorithm)
+            let key = try cipher.openedKeys.key(for: source) { () throws(CryptoError) in
+                let key =
+                    derived
+                    ? try AdminKeyDerivation.adminKey(
+                        masterKey: store.masterKey, serial: card.serial, algorithm: card.key.algorithm)
+                    : try KeySealer(masterKey: store.masterKey).open(
+                        material, algorithm: card.key.algorithm, cardID: source.cardID, keyVersion: card.key.version)
+                // A wrong or corrupted key would burn the card's retry counter: refuse instead.
+                try cipher.verify(key, keyCheckValue: card.key.checkValue)
+                return key
             }
-            // A wrong or corrupted key would burn the card's retry counter: refuse instead.
-            try cipher.verify(key, keyCheckValue: card.key.checkValue)
             return try cipher.response(to: challenge, key: key)
         } catch {
             logger.critical(

@@ -25,6 +25,8 @@ public final class UnblockServer: Service, Sendable {
     private let nextConnectionID = Atomic<UInt64>(1)
     private let openConnections = Atomic<Int>(0)
     private let activeCalls = CallCounter()
+    /// One per event loop of `group`.
+    private let batchers: [ObjectIdentifier: UnblockBatcher]
     private let bound = Mutex<(addresses: [BindAddress]?, waiters: [CheckedContinuation<[BindAddress], any Error>])>(
         (nil, []))
 
@@ -47,6 +49,11 @@ public final class UnblockServer: Service, Sendable {
         self.handler = SelfServiceHandler(
             store: store, pool: pool, sessions: sessions, configuration: configuration, logger: logger,
             decoyPasswordHash: try pool.passwordHasher.hash("decoy password of no account"))
+        var batchers: [ObjectIdentifier: UnblockBatcher] = [:]
+        for loop in group.makeIterator() {
+            batchers[ObjectIdentifier(loop)] = UnblockBatcher(eventLoop: loop, handler: handler)
+        }
+        self.batchers = batchers
         try Self.checkTCPSafety(configuration)
     }
 
@@ -169,7 +176,7 @@ public final class UnblockServer: Service, Sendable {
                     ByteToMessageHandler(FrameDecoder(maximumFrameLength: connections.maximumFrameBytes)))
                 try pipeline.addHandler(
                     CallRouter(
-                        connectionID: id, handler: handler, callIDs: callIDs,
+                        connectionID: id, handler: handler, batcher: batcher(for: channel.eventLoop), callIDs: callIDs,
                         callsInFlight: connections.callsInFlight, activeCalls: activeCalls, logger: logger))
                 return (id, callIDs, try NIOAsyncChannel(wrappingChannelSynchronously: channel))
             }
@@ -184,6 +191,13 @@ public final class UnblockServer: Service, Sendable {
             chmod(path, 0o660)
             return listener
         }
+    }
+
+    private func batcher(for loop: any EventLoop) -> UnblockBatcher {
+        guard let batcher = batchers[ObjectIdentifier(loop)] else {
+            preconditionFailure("a connection on an event loop outside the server's group")
+        }
+        return batcher
     }
 
     /// Removes a socket file left by a server that is gone; refuses to replace a live one.

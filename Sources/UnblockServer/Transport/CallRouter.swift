@@ -25,6 +25,7 @@ final class CallRouter: ChannelDuplexHandler {
 
     private let connectionID: UInt64
     private let handler: SelfServiceHandler
+    private let batcher: UnblockBatcher
     private let callIDs: CallIDs
     private let callsInFlight: Int
     private let activeCalls: CallCounter
@@ -42,13 +43,16 @@ final class CallRouter: ChannelDuplexHandler {
     init(
         connectionID: UInt64,
         handler: SelfServiceHandler,
+        batcher: UnblockBatcher,
         callIDs: CallIDs,
         callsInFlight: Int,
         activeCalls: CallCounter,
         logger: Logger
     ) {
+        precondition(batcher.eventLoop.inEventLoop, "a connection's batcher belongs to its event loop")
         self.connectionID = connectionID
         self.handler = handler
+        self.batcher = batcher
         self.callIDs = callIDs
         self.callsInFlight = callsInFlight
         self.activeCalls = activeCalls
@@ -136,21 +140,20 @@ final class CallRouter: ChannelDuplexHandler {
         inFlight += 1
         activeCalls.increment()
         let callID = frame.callID
-        let loop = context.eventLoop
-        let bound = NIOLoopBound((self, context), eventLoop: loop)
-        let refusal = handler.startUnblockPinOffline(frame, connectionID: connectionID) { answer in
-            loop.execute {
-                let (router, context) = bound.value
-                router.finished(context, callID: callID, answer)
-                router.startWaiting(context)
-                if router.unflushed {
-                    router.unflushed = false
+        switch handler.startUnblockPinOffline(frame, connectionID: connectionID) {
+        case .refused(let answer):
+            finished(context, callID: callID, answer)
+        case .planned(let plan):
+            batcher.add(plan) { answer in
+                self.finished(context, callID: callID, answer)
+                self.startWaiting(context)
+                if self.unflushed {
+                    self.unflushed = false
                     context.flush()
                 }
-                router.resumeReading(context)
+                self.resumeReading(context)
             }
         }
-        if let refusal { finished(context, callID: callID, refusal) }
     }
 
     private func finished(_ context: ChannelHandlerContext, callID: UInt64, _ answer: ByteBuffer) {

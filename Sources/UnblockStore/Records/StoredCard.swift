@@ -62,15 +62,16 @@ struct StoredIssuedResponse: WireMessage {
         unpack: unblock__store__v1__issued_response__unpack,
         free: unblock__store__v1__issued_response__free_unpacked,
         read: { c throws(WireError) in
-            Self(
-                value: IssuedResponse(
-                    challengeHash: try CReader.bytes(c.challenge_hash, field: "IssuedResponse.challenge_hash"),
-                    at: Timestamp(milliseconds: c.at_ms)
-                )
-            )
+            let bytes = try CReader.bytes(c.challenge_hash, field: "IssuedResponse.challenge_hash")
+            guard let hash = ChallengeHash(bytes) else {
+                throw WireError(
+                    code: .malformedMessage,
+                    message: "IssuedResponse.challenge_hash has \(bytes.count) bytes, not \(ChallengeHash.byteCount)")
+            }
+            return Self(value: IssuedResponse(challengeHash: hash, at: Timestamp(milliseconds: c.at_ms)))
         },
         write: { message, c, arena in
-            c.challenge_hash = arena.bytes(message.value.challengeHash)
+            c.challenge_hash = arena.bytes(message.value.challengeHash.bytes)
             c.at_ms = message.value.at.milliseconds
         }
     )
