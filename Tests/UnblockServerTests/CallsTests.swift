@@ -1,5 +1,6 @@
 // Every call's success path and every status it can answer, end to end over both transports.
 import Foundation
+import NIOCore
 import Testing
 import UnblockClient
 import UnblockCrypto
@@ -187,6 +188,30 @@ import UnblockWire
             #expect(await unblock(.serial(Demo.aliceContractor), String(repeating: "B2", count: 16)) == nil)
             #expect(
                 await unblock(.serial(Demo.aliceContractor), String(repeating: "C3", count: 16)) == .resourceExhausted)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func unblocksSentTogetherAreCheckedAgainstEachOther(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.unblockPolicy.maxResponsesPerWindow = 2 }) { server in
+            let token = try await server.login("alice", transport).sessionToken
+            let raw = try await RawConnection.open(server.address(transport))
+            // One write: they are read in one round and recorded in one batch (or two), where each
+            // must see the ones before it: a replay, and one over the limit of two.
+            let challenges = ["A1", "A1", "B2", "C3"].map { String(repeating: $0, count: 16) }
+            var burst = ByteBuffer()
+            for (index, challenge) in challenges.enumerated() {
+                burst.writeRequestFrame(
+                    callID: UInt64(index + 1), method: SelfService.UnblockPinOffline.name, sessionToken: token,
+                    request: UnblockPinOfflineRequest(card: .serial(Demo.aliceContractor), challenge: challenge))
+            }
+            try await raw.send(Array(burst.readableBytesView))
+            let statuses = Dictionary(
+                uniqueKeysWithValues: try await raw.responses(4).map { ($0.callID, $0.statusCode) })
+            #expect(statuses.count == 4)
+            #expect(statuses.values.filter { $0 == .ok }.count == 2)
+            #expect(statuses[1] != .ok || statuses[2] != .ok)  // never both answers to one challenge
+            #expect(statuses.values.allSatisfy { [.ok, .failedPrecondition, .resourceExhausted].contains($0) })
         }
     }
 
