@@ -1,6 +1,7 @@
 // Store figures: durable commit throughput with 50 writers, and a 1,000,000-card store's snapshot, load and memory.
 import Foundation
 import UnblockCore
+import UnblockCrypto
 import UnblockStore
 
 enum StoreBenchmarks {
@@ -48,7 +49,7 @@ enum StoreBenchmarks {
                             var updated = card(UInt64(writer * 20 + index % 20 + 1), owner: 1)
                             updated.responses = [
                                 IssuedResponse(
-                                    challengeHash: ChallengeHash(Array(repeating: 7, count: 32))!,
+                                    challengeHash: SHA256Hash(Array(repeating: 7, count: 32))!,
                                     at: Timestamp(milliseconds: Int64(index)))
                             ]
                             let event = AuditEvent(

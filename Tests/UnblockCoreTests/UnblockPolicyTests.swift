@@ -1,15 +1,16 @@
 // Replay refusal, the per-card rate limit, pruning of remembered responses, and login lockout.
 import Testing
 import UnblockCore
+import UnblockCrypto
 
 @Suite struct UnblockPolicyTests {
     let policy = UnblockPolicy.defaults
     let start = Timestamp(milliseconds: 1_800_000_000_000)
 
-    func hash(_ n: UInt8) -> ChallengeHash { ChallengeHash([UInt8](repeating: n, count: 32))! }
+    func hash(_ n: UInt8) -> SHA256Hash { SHA256Hash([UInt8](repeating: n, count: 32))! }
 
     /// Records a response the way the server does: through the directory.
-    func recording(_ hash: ChallengeHash, on card: SmartCard, now: Timestamp) -> SmartCard {
+    func recording(_ hash: SHA256Hash, on card: SmartCard, now: Timestamp) -> SmartCard {
         var directory = Directory(responseRetention: policy.maxRememberedResponses)
         directory.apply(.card(card))
         directory.apply(policy.recordingMutation(hash, on: card, now: now))

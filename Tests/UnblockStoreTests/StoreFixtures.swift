@@ -44,7 +44,7 @@ enum Sample {
             responses: id % 4 == 0
                 ? [
                     IssuedResponse(
-                        challengeHash: ChallengeHash(Array(repeating: 9, count: 32))!,
+                        challengeHash: SHA256Hash(Array(repeating: 9, count: 32))!,
                         at: Timestamp(milliseconds: 1_800_000_000_000))
                 ] : []
         )

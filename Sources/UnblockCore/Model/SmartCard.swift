@@ -48,10 +48,10 @@ public struct AdminKeyRecord: Equatable, Sendable {
 /// One response issued for a card: a hash of its challenge and when. Never the response.
 public struct IssuedResponse: Equatable, Sendable {
     /// SHA-256 over the card id and the challenge bytes.
-    public var challengeHash: ChallengeHash
+    public var challengeHash: SHA256Hash
     public var at: Timestamp
 
-    public init(challengeHash: ChallengeHash, at: Timestamp) {
+    public init(challengeHash: SHA256Hash, at: Timestamp) {
         self.challengeHash = challengeHash
         self.at = at
     }

@@ -1,4 +1,5 @@
 // Whether a response may be issued for a card now: ownership, state, enabled process, replay and rate limit.
+import UnblockCrypto
 
 /// Why a response is refused, in the order the checks run.
 public enum UnblockRefusal: Equatable, Sendable {
@@ -55,7 +56,7 @@ public struct UnblockPolicy: Sendable, Equatable {
     }
 
     /// Checks replay and the rate limit for a challenge (by its hash) at `now`.
-    public func checkChallenge(_ challengeHash: ChallengeHash, card: SmartCard, now: Timestamp) -> UnblockRefusal? {
+    public func checkChallenge(_ challengeHash: SHA256Hash, card: SmartCard, now: Timestamp) -> UnblockRefusal? {
         // One pass, thresholds computed once: this runs on every call, over every remembered response.
         let replayHorizon = now - replayMemory
         let windowStart = now - window
@@ -77,7 +78,7 @@ public struct UnblockPolicy: Sendable, Equatable {
     /// The mutation that remembers a newly issued response. The directory keeps the newest
     /// `Directory.responseRetention` (set it to `maxRememberedResponses`); older entries
     /// stop counting once past `replayMemory` and `window`.
-    public func recordingMutation(_ challengeHash: ChallengeHash, on card: SmartCard, now: Timestamp) -> Mutation {
+    public func recordingMutation(_ challengeHash: SHA256Hash, on card: SmartCard, now: Timestamp) -> Mutation {
         .responseIssued(card.id, IssuedResponse(challengeHash: challengeHash, at: now))
     }
 

@@ -10,7 +10,7 @@ extension SelfServiceHandler {
         let caller: Account
         let card: SmartCard
         let challenge: Challenge
-        let challengeHash: ChallengeHash
+        let challengeHash: SHA256Hash
         let context: CallContext
         let started: ContinuousClock.Instant
     }
@@ -109,7 +109,7 @@ extension SelfServiceHandler {
         } catch {
             throw RPCError(.invalidArgument, error.message)
         }
-        let challengeHash = ChallengeHash(Digest.sha256(Array(card.id.description.utf8) + challenge.bytes))!
+        let challengeHash = SHA256Hash(digesting: Array(card.id.description.utf8) + challenge.bytes)
         if let refusal = policy.checkChallenge(challengeHash, card: card, now: .now) { throw refusal.status }
         return UnblockPlan(
             caller: caller, card: card, challenge: challenge, challengeHash: challengeHash, context: context,

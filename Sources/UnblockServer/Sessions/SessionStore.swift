@@ -15,7 +15,7 @@ struct Session: Sendable {
 /// no usable token and a lookup compares hashes, not secrets. Sessions do not survive a
 /// restart (users log in again).
 final class SessionStore: Sendable {
-    private let sessions = Mutex<[[UInt8]: Session]>([:])
+    private let sessions = Mutex<[SHA256Hash: Session]>([:])
     let idleTimeout: Duration
     let absoluteTimeout: Duration
     let maximum: Int
@@ -39,7 +39,7 @@ final class SessionStore: Sendable {
             if sessions.count >= maximum, let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
                 sessions[oldest.key] = nil
             }
-            sessions[Digest.sha256(token.utf8)] = session
+            sessions[SHA256Hash(digesting: token.utf8)] = session
         }
         return (token, session)
     }
@@ -47,7 +47,7 @@ final class SessionStore: Sendable {
     /// The live session for `token`, touched; nil (and forgotten) when unknown or expired.
     func session(for token: String, now: Timestamp) -> Session? {
         guard !token.isEmpty else { return nil }
-        let key = Digest.sha256(token.utf8)
+        let key = SHA256Hash(digesting: token.utf8)
         return sessions.withLock { sessions in
             guard var session = sessions[key] else { return nil }
             guard isLive(session, now: now) else {
@@ -63,7 +63,7 @@ final class SessionStore: Sendable {
     /// Ends the session for `token`; returns whether there was one.
     @discardableResult
     func remove(token: String) -> Bool {
-        sessions.withLock { $0.removeValue(forKey: Digest.sha256(token.utf8)) != nil }
+        sessions.withLock { $0.removeValue(forKey: SHA256Hash(digesting: token.utf8)) != nil }
     }
 
     var count: Int { sessions.withLock { $0.count } }

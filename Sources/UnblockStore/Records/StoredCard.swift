@@ -63,10 +63,10 @@ struct StoredIssuedResponse: WireMessage {
         free: unblock__store__v1__issued_response__free_unpacked,
         read: { c throws(WireError) in
             let bytes = try CReader.bytes(c.challenge_hash, field: "IssuedResponse.challenge_hash")
-            guard let hash = ChallengeHash(bytes) else {
+            guard let hash = SHA256Hash(bytes) else {
                 throw WireError(
                     code: .malformedMessage,
-                    message: "IssuedResponse.challenge_hash has \(bytes.count) bytes, not \(ChallengeHash.byteCount)")
+                    message: "IssuedResponse.challenge_hash has \(bytes.count) bytes, not \(SHA256Hash.byteCount)")
             }
             return Self(value: IssuedResponse(challengeHash: hash, at: Timestamp(milliseconds: c.at_ms)))
         },

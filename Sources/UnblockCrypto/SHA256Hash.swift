@@ -1,7 +1,10 @@
-// The SHA-256 of a card's challenge, held inline: cards remember many and compare them on every unblock.
-/// A 32-byte digest as four words: no heap array per remembered response, so copying a
-/// card's history is a memcpy and comparing two hashes is four integer compares.
-public struct ChallengeHash: Hashable, Sendable {
+// A SHA-256 digest held inline: cards remember many challenge hashes, sessions are looked up by one.
+import CLibcrypto
+
+/// A 32-byte digest as four words: no heap array per value, so copying a card's history
+/// of challenge hashes is a memcpy, comparing two is four integer compares, and hashing
+/// one (a session lookup) is four words, not 32 bytes one at a time.
+public struct SHA256Hash: Hashable, Sendable {
     public static let byteCount = 32
 
     private let words: (UInt64, UInt64, UInt64, UInt64)
@@ -13,6 +16,11 @@ public struct ChallengeHash: Hashable, Sendable {
             bytes[index * 8..<index * 8 + 8].reduce(0) { $0 << 8 | UInt64($1) }
         }
         words = (word(0), word(1), word(2), word(3))
+    }
+
+    /// The SHA-256 of `bytes`.
+    public init(digesting bytes: some Collection<UInt8>) {
+        self.init(Digest.sha256(bytes))!
     }
 
     /// The 32 bytes, in order.
