@@ -19,7 +19,7 @@ final class LoadConnection: ChannelInboundHandler {
 
     private var workload: Workload
     private let pacing: Pacing
-    private let recorder: Recorder
+    private let recorder: Recorder.Shard
     private let budget: RequestBudget
     private let stopAt: NIODeadline
     private let finished: EventLoopPromise<Void>
@@ -29,9 +29,12 @@ final class LoadConnection: ChannelInboundHandler {
     private var openSent = 0
     private var ticker: RepeatedTask?
     private var stopped = false
+    /// Calls written since the last flush: flushed once per read, so that the calls sent in
+    /// answer to one read share a system call.
+    private var unflushed = false
 
     init(
-        workload: Workload, pacing: Pacing, recorder: Recorder, budget: RequestBudget, stopAt: NIODeadline,
+        workload: Workload, pacing: Pacing, recorder: Recorder.Shard, budget: RequestBudget, stopAt: NIODeadline,
         finished: EventLoopPromise<Void>
     ) {
         self.workload = workload
@@ -93,12 +96,20 @@ final class LoadConnection: ChannelInboundHandler {
         if case .closed = pacing {
             if NIODeadline.now() < stopAt {
                 send(context, intended: .now())
-                context.flush()
+                unflushed = true
             } else {
                 stop(context)
             }
         }
         if stopped && sentAt.isEmpty { finished.succeed() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if unflushed {
+            unflushed = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

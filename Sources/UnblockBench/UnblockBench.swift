@@ -197,7 +197,8 @@ struct UnblockBench: AsyncParsableCommand {
     /// Opens the connections, drives them, and collects the figures.
     private func drive(target: BindAddress, identities: [BenchIdentity]) async throws -> BenchResult {
         let group = MultiThreadedEventLoopGroup.singleton
-        let recorder = Recorder()
+        let loops = Array(group.makeIterator())
+        let recorder = Recorder(shards: loops.count)
         let budget = RequestBudget(requests)
         let warmup = requests == nil ? self.warmup : 0
         let total = requests == nil ? warmup + duration : 24 * 3_600
@@ -205,8 +206,9 @@ struct UnblockBench: AsyncParsableCommand {
         let pacing: Pacing = rate.map { .open(perSecond: $0 / Double(connections)) } ?? .closed(inFlight: inFlight)
         let weights = try weights()
         var finished: [EventLoopFuture<Void>] = []
-        for identity in identities {
-            let loop = group.next()
+        for (index, identity) in identities.enumerated() {
+            let loop = loops[index % loops.count]
+            let shard = recorder.shards[index % loops.count]
             let promise = loop.makePromise(of: Void.self)
             finished.append(promise.futureResult)
             let bootstrap = ClientBootstrap(group: loop)
@@ -217,7 +219,7 @@ struct UnblockBench: AsyncParsableCommand {
                         try channel.pipeline.syncOperations.addHandler(
                             LoadConnection(
                                 workload: Workload(weights: weights, identity: identity), pacing: pacing,
-                                recorder: recorder, budget: budget, stopAt: stopAt, finished: promise))
+                                recorder: shard, budget: budget, stopAt: stopAt, finished: promise))
                     }
                 }
             switch target {
@@ -251,7 +253,7 @@ struct UnblockBench: AsyncParsableCommand {
             Double((clock.now - started).components.attoseconds) / 1e18
             + Double((clock.now - started).components.seconds)
         _ = try? await allDone.get()
-        let totals = recorder.state.withLock { ($0.histogram, $0.outcomes) }
+        let totals = recorder.totals()
         return BenchResult(
             call: call, transport: "\(target)".hasPrefix("unix") ? "unix" : "tcp", connections: connections,
             inFlight: rate == nil ? inFlight : 0, rate: rate, seconds: seconds, histogram: totals.0, outcomes: totals.1)
