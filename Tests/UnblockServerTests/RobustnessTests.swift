@@ -67,6 +67,34 @@ import UnblockWire
         }
     }
 
+    @Test(.timeLimit(.minutes(1)), arguments: Transport.allCases)
+    func callsOverTheLimitWaitAndAreAllAnswered(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.connections.callsInFlight = 2 }) { server in
+            let token = try await server.login("alice", transport).sessionToken
+            let raw = try await RawConnection.open(server.address(transport))
+            // Twelve calls in one write against a limit of two: password checks (on the
+            // connection's task) and unblocks (on the loop) take turns in the same two slots.
+            var burst = ByteBuffer()
+            for call in 1...12 {
+                if call.isMultiple(of: 2) {
+                    burst.writeRequestFrame(
+                        callID: UInt64(call), method: SelfService.Authenticate.name,
+                        request: AuthenticateRequest(username: "nobody", password: "wrong"))
+                } else {
+                    burst.writeRequestFrame(
+                        callID: UInt64(call), method: SelfService.UnblockPinOffline.name, sessionToken: token,
+                        request: UnblockPinOfflineRequest(
+                            card: .serial(Demo.aliceContractor), challenge: String(format: "%032X", call)))
+                }
+            }
+            try await raw.send(Array(burst.readableBytesView))
+            let frames = try await raw.responses(12)
+            #expect(Set(frames.map(\.callID)) == Set(1...12))
+            #expect(frames.filter { $0.callID.isMultiple(of: 2) }.allSatisfy { $0.statusCode == .unauthenticated })
+            #expect(frames.filter { !$0.callID.isMultiple(of: 2) }.allSatisfy { $0.statusCode != .unauthenticated })
+        }
+    }
+
     static let hostileInputs: [(String, [UInt8])] = [
         ("length 0xFFFFFFFF", [0xFF, 0xFF, 0xFF, 0xFF, 0x00]),
         ("random bytes", (0..<512).map { _ in UInt8.random(in: 0...255) }),

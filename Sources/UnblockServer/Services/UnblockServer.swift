@@ -81,7 +81,7 @@ public final class UnblockServer: Service, Sendable {
         for address in addresses { logger.info("listening", metadata: ["address": "\(address)"]) }
         resolveListening(.success(addresses))
 
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for listener in listeners {
                     group.addTask { await self.accept(on: listener) }
@@ -118,8 +118,7 @@ public final class UnblockServer: Service, Sendable {
                         openConnections.add(1, ordering: .relaxed)
                         connections.add(id, connection.channel)
                         let served = ConnectionHandler(
-                            id: id, handler: handler, callsInFlight: configuration.connections.callsInFlight,
-                            callIDs: callIDs, activeCalls: activeCalls, logger: logger)
+                            id: id, handler: handler, callIDs: callIDs, activeCalls: activeCalls, logger: logger)
                         group.addTask {
                             await served.serve(connection)
                             connections.remove(id)

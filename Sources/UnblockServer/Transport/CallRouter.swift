@@ -10,13 +10,13 @@ import UnblockWire
 /// close; a call id already in flight: INVALID_ARGUMENT), answers Health, ListCards, Logout
 /// and unknown methods on the event loop (flushed once per read, so pipelined calls share a
 /// system call), and starts UnblockPinOffline calls from here too: checks on the event loop,
-/// the cipher and the record on a crypto worker, the answer back here once it is durable.
-/// Those are the traffic; a task per call and its hops would cost more than the call.
-/// Authenticate, EnableProcess and DisableProcess go on to the connection's task
-/// (`ConnectionHandler`).
+/// the cipher and the record on a crypto worker (in batches, `UnblockBatcher`), the answer
+/// back here once it is durable. Those are the traffic; a task per call and its hops would
+/// cost more than the call. Authenticate, EnableProcess and DisableProcess go on to the
+/// connection's task (`ConnectionHandler`).
 ///
-/// Bounded by backpressure: while the socket cannot take more, or `callsInFlight`
-/// UnblockPinOffline calls run and more wait, the connection stops reading.
+/// Bounded by backpressure: while the socket cannot take more, or `callsInFlight` calls
+/// (UnblockPinOffline and the task's together) run and more wait, the connection stops reading.
 final class CallRouter: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = RequestFrame
@@ -33,10 +33,12 @@ final class CallRouter: ChannelDuplexHandler {
     private var unflushed = false
     private var closing = false
     private var isOpen = true
-    /// UnblockPinOffline calls started and not yet answered.
+    /// Calls started (here or on the connection's task) and not yet answered.
     private var inFlight = 0
-    /// UnblockPinOffline calls that arrived while `callsInFlight` ran (at most one read's worth).
+    /// Calls that arrived while `callsInFlight` ran (at most one read's worth: reading stops).
     private var waiting: Deque<RequestFrame> = []
+    /// Set when the task's answer freed a slot, until waiting calls are started.
+    private var slotFreedByTask = false
     /// A read held back by backpressure.
     private var readHeldBack = false
 
@@ -79,24 +81,54 @@ final class CallRouter: ChannelDuplexHandler {
                 ResponseFrame(
                     callID: frame.callID, statusCode: .invalidArgument,
                     statusMessage: "call_id \(frame.callID) is already in flight"))
-            write(context, buffer)
-        } else if frame.method == SelfService.UnblockPinOffline.name {
-            callIDs.insert(frame.callID)
-            if inFlight < callsInFlight { start(context, frame) } else { waiting.append(frame) }
+            answer(context, buffer)
         } else if let answer = handler.answerImmediately(frame, connectionID: connectionID) {
-            write(context, answer)
+            self.answer(context, answer)
         } else {
             callIDs.insert(frame.callID)
+            if inFlight < callsInFlight { dispatch(context, frame) } else { waiting.append(frame) }
+        }
+    }
+
+    /// Starts a call that needs the pool or the disk: UnblockPinOffline from here, the
+    /// others on the connection's task.
+    private func dispatch(_ context: ChannelHandlerContext, _ frame: RequestFrame) {
+        inFlight += 1
+        if frame.method == SelfService.UnblockPinOffline.name {
+            start(context, frame)
+        } else {
             context.fireChannelRead(wrapInboundOut(frame))
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        if unflushed {
-            unflushed = false
-            context.flush()
+    /// Answers from the connection's task pass here: one per call it was given.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        inFlight -= 1
+        slotFreedByTask = true
+        context.write(data, promise: promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        context.flush()
+        guard slotFreedByTask else { return }
+        slotFreedByTask = false
+        // Not from inside the task's write: start waiting calls once it has returned.
+        context.eventLoop.assumeIsolated().execute {
+            self.startWaiting(context)
+            self.flushAnswers(context)
+            self.resumeReading(context)
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushAnswers(context)
         context.fireChannelReadComplete()
+    }
+
+    private func flushAnswers(_ context: ChannelHandlerContext) {
+        guard unflushed else { return }
+        unflushed = false
+        context.flush()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -137,7 +169,6 @@ final class CallRouter: ChannelDuplexHandler {
     // MARK: UnblockPinOffline
 
     private func start(_ context: ChannelHandlerContext, _ frame: RequestFrame) {
-        inFlight += 1
         activeCalls.increment()
         let callID = frame.callID
         switch handler.startUnblockPinOffline(frame, connectionID: connectionID) {
@@ -147,10 +178,7 @@ final class CallRouter: ChannelDuplexHandler {
             batcher.add(plan) { answer in
                 self.finished(context, callID: callID, answer)
                 self.startWaiting(context)
-                if self.unflushed {
-                    self.unflushed = false
-                    context.flush()
-                }
+                self.flushAnswers(context)
                 self.resumeReading(context)
             }
         }
@@ -160,14 +188,21 @@ final class CallRouter: ChannelDuplexHandler {
         inFlight -= 1
         activeCalls.decrement()
         callIDs.remove(callID)
-        if isOpen { write(context, answer) }
+        if isOpen { self.answer(context, answer) }
     }
 
+    /// Starts waiting calls while slots are free. Runs outside a read, so a call passed on
+    /// to the task is followed by a read-complete: the async channel hands reads over only then.
     private func startWaiting(_ context: ChannelHandlerContext) {
-        while isOpen && inFlight < callsInFlight, let frame = waiting.popFirst() { start(context, frame) }
+        var passedOn = false
+        while isOpen && inFlight < callsInFlight, let frame = waiting.popFirst() {
+            dispatch(context, frame)
+            passedOn = passedOn || frame.method != SelfService.UnblockPinOffline.name
+        }
+        if passedOn { context.fireChannelReadComplete() }
     }
 
-    private func write(_ context: ChannelHandlerContext, _ buffer: ByteBuffer) {
+    private func answer(_ context: ChannelHandlerContext, _ buffer: ByteBuffer) {
         context.write(wrapOutboundOut(buffer), promise: nil)
         unflushed = true
     }

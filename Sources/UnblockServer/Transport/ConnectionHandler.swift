@@ -1,18 +1,17 @@
-// One client connection: reads frames, runs up to the limit of calls concurrently, writes each answer when ready.
+// The async half of a connection: runs the calls that need a task and writes each answer when it is ready.
 import Logging
 import NIOCore
 import Synchronization
 import UnblockWire
 
-/// Runs the calls of one connection that need the crypto pool or the disk, up to the limit at
-/// once, and writes each answer when it is ready. (`CallRouter`, in front of it, checks the
-/// frames and answers the other calls itself.)
+/// Runs the calls `CallRouter` passes on (Authenticate, EnableProcess, DisableProcess: a
+/// password check or a commit, written as async code) and writes each answer when it is
+/// ready. The router caps how many are in flight.
 ///
 /// Never throws: whatever one client sends, the server goes on serving the others.
 struct ConnectionHandler: Sendable {
     let id: UInt64
     let handler: SelfServiceHandler
-    let callsInFlight: Int
     let callIDs: CallIDs
     let activeCalls: CallCounter
     let logger: Logger
@@ -33,19 +32,15 @@ struct ConnectionHandler: Sendable {
         inbound: NIOAsyncChannelInboundStream<RequestFrame>,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async throws {
-        let limiter = CallLimiter(limit: callsInFlight)
         await withDiscardingTaskGroup { group in
             do {
                 for try await frame in inbound {
-                    // Do not read on until a slot is free: more frames wait in the socket (backpressure).
-                    await limiter.acquire()
                     activeCalls.increment()
                     group.addTask {
                         let response = await handler.handle(frame, connectionID: id)
                         callIDs.remove(frame.callID)
                         try? await outbound.write(response)
                         activeCalls.decrement()
-                        limiter.release()
                     }
                 }
             } catch {

@@ -51,7 +51,7 @@ package struct CArena: ~Copyable {
     package mutating func string(_ string: String) -> UnsafeMutablePointer<CChar> {
         let pointer = allocate(CChar.self, count: string.utf8.count + 1)
         // Native strings (all of ours) are contiguous UTF-8: one copy, no temporary.
-        let copied = string.utf8.withContiguousStorageIfAvailable { utf8 in
+        let copied: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
             if utf8.count > 0 {
                 UnsafeMutableRawPointer(pointer).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
             }
