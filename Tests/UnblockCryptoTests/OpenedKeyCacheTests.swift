@@ -3,7 +3,11 @@ import Testing
 import UnblockCrypto
 
 @Suite struct OpenedKeyCacheTests {
-    let key = try! AdminKey(algorithm: .aes128, bytes: (1...16).map { UInt8($0) })
+    let key: AdminKey
+
+    init() throws {
+        key = try AdminKey(algorithm: .aes128, bytes: (1...16).map { UInt8($0) })
+    }
 
     func source(card: String = "c-1", version: UInt32 = 1, material: [UInt8] = [1, 2, 3], derived: Bool = false)
         -> OpenedKeyCache.Source
