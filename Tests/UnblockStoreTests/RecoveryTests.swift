@@ -76,6 +76,35 @@ struct CrashImage {
         }
     }
 
+    @Test(arguments: 0..<8)
+    func aJournalCutInsideItsHeaderIsReplacedAndLaterCommitsSurviveACrash(_ cut: Int) async throws {
+        try await withTemporaryDirectory { path in
+            // A crash as the journal was created: only `cut` bytes of its 8-byte header exist.
+            let image = try await CrashImage.make(commits: 0, in: path)
+            try image.restore(into: path) { $0 = $0.prefix(cut) }
+            let store = try DirectoryStore(configuration: configuration(path))
+            try await store.apply(Sample.commit(0))
+            let expected = store.directory
+            // Then a crash with that commit only in the journal: the files as they are now.
+            let folder = path + "/data"
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name != "LOCK" {
+                files[name] = try Data(contentsOf: URL(filePath: folder + "/" + name))
+            }
+            try await store.close()
+            try FileManager.default.removeItem(atPath: folder)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for (name, data) in files {
+                try data.write(to: URL(filePath: folder + "/" + name))
+                chmod(folder + "/" + name, 0o600)
+            }
+            let reopened = try DirectoryStore(configuration: configuration(path))
+            #expect(reopened.directory == expected)
+            #expect(reopened.lastSequence == 1)
+            try await reopened.close()
+        }
+    }
+
     @Test func aFlippedBitInTheLastRecordIsATornTail() async throws {
         try await withTemporaryDirectory { path in
             let image = try await CrashImage.make(commits: 6, in: path)

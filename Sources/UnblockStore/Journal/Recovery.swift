@@ -78,12 +78,17 @@ enum Recovery {
             }
             switch try outcome.get() {
             case .complete:
-                break
+                if isLast { appendPath = path }
+            case .tornAt(let offset, let reason) where offset < JournalFiles.journalMagic.count:
+                // Cut inside its header: no record made it. Removed, so that the journal that
+                // replaces it starts with a header again (appending to it would not).
+                try storage.remove(path)
+                warnings.append("removed \(path), cut inside its header (\(reason)) by a crash as it was created")
             case .tornAt(let offset, let reason):
                 try storage.truncate(path, to: offset)
                 warnings.append("cut a torn tail off \(path) at byte \(offset) (\(reason)), left by a crash mid-write")
+                if isLast { appendPath = path }
             }
-            if isLast { appendPath = path }
         }
         return RecoveredState(
             directory: directory, lastSequence: expected - 1, appendPath: appendPath,
