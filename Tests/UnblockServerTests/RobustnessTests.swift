@@ -178,16 +178,19 @@ import UnblockWire
         }
     }
 
-    @Test(arguments: Transport.allCases)
+    @Test(.timeLimit(.minutes(1)), arguments: Transport.allCases)
     func connectionsOverTheMaximumAreRefused(_ transport: Transport) async throws {
         try await TestServer.with(configure: { $0.connections.maximum = 3 }) { server in
-            var open: [RawConnection] = []
-            for _ in 0..<3 { open.append(try await RawConnection.open(server.address(transport))) }
-            try await Task.sleep(for: .milliseconds(50))
+            // Three connections the server has accepted (each has answered a call)...
+            let open = (0..<3).map { _ in server.client(transport) }
+            for client in open { _ = try await client.health() }
+            // ...so the fourth is over the maximum: one UNAVAILABLE frame, then closed.
             let extra = try await RawConnection.open(server.address(transport))
-            let frames = try await extra.responses(1)
-            #expect(frames.first?.statusCode == .unavailable)
-            for connection in open { await connection.close() }
+            let frames = try await extra.responses(2)
+            #expect(frames.count == 1)
+            #expect(frames.first?.callID == 0 && frames.first?.statusCode == .unavailable)
+            #expect(try await open[0].health().status == .serving)
+            for client in open { await client.close() }
         }
     }
 

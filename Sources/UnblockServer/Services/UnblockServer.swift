@@ -108,14 +108,9 @@ public final class UnblockServer: Service, Sendable {
         await withDiscardingTaskGroup { group in
             do {
                 try await listener.executeThenClose { inbound in
-                    for try await (id, callIDs, connection) in inbound {
-                        guard openConnections.load(ordering: .relaxed) < configuration.connections.maximum else {
-                            logger.warning(
-                                "refusing a connection: at the maximum of \(configuration.connections.maximum)")
-                            refuse(connection)
-                            continue
-                        }
-                        openConnections.add(1, ordering: .relaxed)
+                    for try await accepted in inbound {
+                        // Refused connections were answered and closed when they were accepted.
+                        guard case .serve(let id, let callIDs, let connection) = accepted else { continue }
                         connections.add(id, connection.channel)
                         let served = ConnectionHandler(
                             id: id, handler: handler, callIDs: callIDs, activeCalls: activeCalls, logger: logger)
@@ -144,15 +139,6 @@ public final class UnblockServer: Service, Sendable {
         if left > 0 { logger.warning("closing connections with \(left) calls still in flight") }
     }
 
-    private func refuse(_ connection: NIOAsyncChannel<RequestFrame, ByteBuffer>) {
-        var buffer = ByteBuffer()
-        buffer.writeFrame(
-            ResponseFrame(
-                callID: 0, statusCode: .unavailable,
-                statusMessage: "the server has too many connections; retry later"))
-        connection.channel.writeAndFlush(buffer).whenComplete { _ in connection.channel.close(promise: nil) }
-    }
-
     // MARK: Binding
 
     private func bind(_ address: BindAddress) async throws -> NIOAsyncChannel<
@@ -165,6 +151,14 @@ public final class UnblockServer: Service, Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { [self] channel in
             channel.eventLoop.makeCompletedFuture {
+                // Counted here, as the connection is accepted, so that the limit holds however
+                // far behind the accept loop is.
+                guard openConnections.wrappingAdd(1, ordering: .relaxed).oldValue < connections.maximum else {
+                    openConnections.subtract(1, ordering: .relaxed)
+                    logger.warning("refusing a connection: at the maximum of \(connections.maximum)")
+                    try channel.pipeline.syncOperations.addHandler(ConnectionRefuser())
+                    return .refused
+                }
                 let id = nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
                 let callIDs = CallIDs()
                 let idle = TimeAmount.nanoseconds(Int64(connections.idleTimeout.wholeNanoseconds))
@@ -177,7 +171,8 @@ public final class UnblockServer: Service, Sendable {
                     CallRouter(
                         connectionID: id, handler: handler, batcher: batcher(for: channel.eventLoop), callIDs: callIDs,
                         callsInFlight: connections.callsInFlight, activeCalls: activeCalls, logger: logger))
-                return (id, callIDs, try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                return .serve(
+                    id: id, callIDs: callIDs, channel: try NIOAsyncChannel(wrappingChannelSynchronously: channel))
             }
         }
         switch address {
@@ -236,8 +231,12 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) { self.description = description }
 }
 
-/// An accepted connection: its id, the call ids in flight on it, and its channel.
-typealias Connection = (id: UInt64, callIDs: CallIDs, channel: NIOAsyncChannel<RequestFrame, ByteBuffer>)
+/// An accepted connection: to serve (its id, the call ids in flight on it, its channel), or
+/// refused (over the maximum: answered UNAVAILABLE and closed).
+enum Connection: Sendable {
+    case serve(id: UInt64, callIDs: CallIDs, channel: NIOAsyncChannel<RequestFrame, ByteBuffer>)
+    case refused
+}
 
 /// The connections of one listener, so that shutdown can close them.
 final class ConnectionRegistry: Sendable {
