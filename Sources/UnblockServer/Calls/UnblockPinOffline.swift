@@ -73,7 +73,10 @@ extension SelfServiceHandler {
             return plans.indices.map { answers[$0]! }
         }
         guard !ready.isEmpty else { return completion(answers([:])) }
-        store.commit({ directory in try self.record(ready.map { ($0.index, $0.plan) }, in: directory) }) { outcome in
+        // Everything that does not depend on the latest state is built before taking the store's lock.
+        let now = Timestamp.now
+        let calls = ready.map { call in (call.index, call.plan, auditEvent(call.plan, at: now)) }
+        store.commit({ directory in try self.record(calls, at: now, in: directory) }) { outcome in
             switch outcome {
             case .success(let refusals):
                 completion(answers(refusals))
@@ -119,15 +122,18 @@ extension SelfServiceHandler {
     /// The records of issued responses, each re-checked against the latest state and the
     /// calls before it in the batch: a concurrent call may have used the last response of
     /// the day or answered the same challenge meanwhile. Refused calls map to their reason.
-    private func record(_ calls: [(index: Int, plan: UnblockPlan)], in directory: Directory) throws -> (
-        mutations: [Mutation], result: [Int: any Error]
-    ) {
-        let (policy, now) = (configuration.unblockPolicy, Timestamp.now)
+    private func record(
+        _ calls: [(index: Int, plan: UnblockPlan, event: AuditEvent)],
+        at now: Timestamp,
+        in directory: Directory
+    ) throws -> (mutations: [Mutation], result: [Int: any Error]) {
+        let policy = configuration.unblockPolicy
         var mutations: [Mutation] = []
+        mutations.reserveCapacity(calls.count * 2)
         var refusals: [Int: any Error] = [:]
         // Cards as this batch leaves them, so that two calls in one batch see each other.
         var touched: [CardID: SmartCard] = [:]
-        for (index, plan) in calls {
+        for (index, plan, event) in calls {
             let (card, caller) = (plan.card, plan.caller)
             let current = touched[card.id] ?? directory.card(id: card.id)
             let owner = directory.account(id: caller.id) ?? caller
@@ -144,17 +150,20 @@ extension SelfServiceHandler {
                 updated.responses.removeFirst(updated.responses.count - directory.responseRetention)
             }
             touched[card.id] = updated
-            let event = AuditEvent(
-                at: now, actor: caller.username, action: "unblock-pin-offline", target: card.id.description,
-                outcome: "success",
-                detail:
-                    "serial=\(card.serial) keyVersion=\(card.key.version) kcv=\(HexFormat.plain(card.key.checkValue)) "
-                    + "challengeSHA256=\(HexFormat.plain(plan.challengeHash.bytes))"
-            )
             mutations.append(policy.recordingMutation(plan.challengeHash, on: current!, now: now))
             mutations.append(.audit(event))
         }
         return (mutations, refusals)
+    }
+
+    private func auditEvent(_ plan: UnblockPlan, at now: Timestamp) -> AuditEvent {
+        let card = plan.card
+        return AuditEvent(
+            at: now, actor: plan.caller.username, action: "unblock-pin-offline", target: card.id.description,
+            outcome: "success",
+            detail: "serial=\(card.serial) keyVersion=\(card.key.version) kcv=\(HexFormat.plain(card.key.checkValue)) "
+                + "challengeSHA256=\(HexFormat.plain(plan.challengeHash.bytes))"
+        )
     }
 
     private func wireResponse(_ card: SmartCard, _ response: UnblockResponse) -> UnblockPinOfflineResponse {
