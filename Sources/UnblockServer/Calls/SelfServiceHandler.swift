@@ -39,7 +39,8 @@ final class SelfServiceHandler: Sendable {
         self.decoyPasswordHash = decoyPasswordHash
     }
 
-    /// Answers one call: a complete response frame, length prefix included.
+    /// Answers one call that needs a task (Authenticate, EnableProcess, DisableProcess): a
+    /// complete response frame, length prefix included.
     func handle(_ frame: RequestFrame, connectionID: UInt64) async -> ByteBuffer {
         let context = makeContext(frame, connectionID: connectionID)
         switch frame.method {
@@ -50,7 +51,8 @@ final class SelfServiceHandler: Sendable {
         case SelfService.DisableProcess.name:
             return await run(SelfService.DisableProcess.self, frame, context, disableProcess)
         default:
-            // UnblockPinOffline and the calls above are answered by the connection's `CallRouter`.
+            // The calls answered at once, and UnblockPinOffline, normally never get here: the
+            // connection's `CallRouter` serves them on the event loop.
             return answerNow(frame, context)
                 ?? answer(context, started: .now, error: RPCError(.internal, "\(frame.method) is not served here"))
         }
