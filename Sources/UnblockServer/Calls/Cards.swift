@@ -4,8 +4,7 @@ import UnblockWire
 
 extension SelfServiceHandler {
     func listCards(_ request: ListCardsRequest, _ context: CallContext) throws -> ListCardsResponse {
-        let caller = try authenticatedCaller(context).account
-        return try store.read { directory in
+        try withAuthenticatedCaller(context) { caller, directory in
             let owner: Account
             if request.username.isEmpty || request.username == caller.username {
                 owner = caller

@@ -182,6 +182,26 @@ final class SelfServiceHandler: Sendable {
         return (session, account)
     }
 
+    /// Runs `body` with the caller's current account and the directory, in one read of the
+    /// store; UNAUTHENTICATED as for `authenticatedCaller`.
+    func withAuthenticatedCaller<Result: Sendable>(
+        _ context: CallContext,
+        _ body: (Account, Directory) throws -> Result
+    ) throws -> Result {
+        guard let session = sessions.session(for: context.sessionToken, now: .now) else {
+            throw RPCError.unauthenticated
+        }
+        let result: Result? = try store.read { directory in
+            guard let account = directory.account(id: session.accountID), account.isActive else { return nil }
+            return try body(account, directory)
+        }
+        guard let result else {
+            sessions.remove(token: context.sessionToken)
+            throw RPCError.unauthenticated
+        }
+        return result
+    }
+
     func health(_ request: HealthRequest, _ context: CallContext) throws -> HealthResponse {
         let serving = store.isWritable && !shuttingDown.load(ordering: .relaxed)
         return HealthResponse(status: serving ? .serving : .notServing, version: configuration.version)

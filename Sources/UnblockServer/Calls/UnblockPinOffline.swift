@@ -93,9 +93,8 @@ extension SelfServiceHandler {
         _ context: CallContext,
         started: ContinuousClock.Instant
     ) throws -> UnblockPlan {
-        let caller = try authenticatedCaller(context).account
         let policy = configuration.unblockPolicy
-        let card = try store.read { directory -> SmartCard in
+        let (caller, card) = try withAuthenticatedCaller(context) { caller, directory -> (Account, SmartCard) in
             let card: SmartCard? =
                 switch request.card {
                 case .cardID(let text): CardID(text).flatMap { directory.card(id: $0) }
@@ -104,7 +103,7 @@ extension SelfServiceHandler {
                 }
             let profile = card.flatMap { directory.profile(named: $0.profile) }
             if let refusal = policy.checkAccess(caller: caller, card: card, profile: profile) { throw refusal.status }
-            return card!
+            return (caller, card!)
         }
         let challenge: Challenge
         do {
