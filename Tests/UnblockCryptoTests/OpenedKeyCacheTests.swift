@@ -9,11 +9,13 @@ import UnblockCrypto
         key = try AdminKey(algorithm: .aes128, bytes: (1...16).map { UInt8($0) })
     }
 
-    func source(card: String = "c-1", version: UInt32 = 1, material: [UInt8] = [1, 2, 3], derived: Bool = false)
-        -> OpenedKeyCache.Source
-    {
+    func source(
+        card: String = "c-1", version: UInt32 = 1, material: [UInt8] = [1, 2, 3], derived: Bool = false,
+        checkValue: [UInt8] = [9, 9, 9]
+    ) -> OpenedKeyCache.Source {
         OpenedKeyCache.Source(
-            algorithm: .aes128, cardID: card, keyVersion: version, material: material, derived: derived)
+            algorithm: .aes128, cardID: card, keyVersion: version, material: material, derived: derived,
+            checkValue: checkValue)
     }
 
     @Test func opensOncePerSource() throws {
@@ -33,6 +35,7 @@ import UnblockCrypto
         var opened = 0
         let sources = [
             source(), source(card: "c-2"), source(version: 2), source(material: [1, 2, 4]), source(derived: true),
+            source(checkValue: [9, 9, 8]),
         ]
         for source in sources {
             _ = cache.key(for: source) {

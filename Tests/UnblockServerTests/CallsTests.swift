@@ -216,6 +216,29 @@ import UnblockWire
     }
 
     @Test(arguments: Transport.allCases)
+    func aKeyThatFailsItsCheckValueGivesNoResponse(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let alice = try await server.login("alice", transport)
+            // Answered once: the card's key is now open on a crypto worker.
+            _ = try await alice.unblockPinOffline(
+                card: .serial(Demo.aliceContractor), challenge: String(repeating: "A1", count: 16))
+            // The stored check value no longer matches the key (a damaged or tampered record).
+            try await server.store.commit { directory in
+                guard var card = directory.card(serial: Demo.aliceContractor) else { return ([], ()) }
+                card.key.checkValue = card.key.checkValue.map { $0 ^ 0xFF }
+                return ([.card(card)], ())
+            }
+            let second = await status {
+                try await alice.unblockPinOffline(
+                    card: .serial(Demo.aliceContractor), challenge: String(repeating: "B2", count: 16))
+            }
+            #expect(second == .internal)
+            let issued = server.store.read { $0.card(serial: Demo.aliceContractor)?.responses.count }
+            #expect(issued == 1)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
     func invalidChallengeMessagesSayWhatIsWrong(_ transport: Transport) async throws {
         try await TestServer.with { server in
             let alice = try await server.login("alice", transport)

@@ -4,9 +4,10 @@
 ///
 /// Opening a sealed 3DES key, checking it and answering costs about 3 us; answering with a
 /// key already open, about 0.4 us (its schedule stays in the worker's `BlockCipher` too).
-/// The source names everything the opening depended on (algorithm, card, key version and
-/// the sealed bytes or the derivation input), so a changed key, or sealed bytes copied to
-/// another card, is never answered from the cache. Bounded: the oldest key leaves first,
+/// The source names everything the opening and its check depended on (algorithm, card,
+/// key version, the sealed bytes or the derivation input, the stored check value), so a
+/// changed key or check value, or sealed bytes copied to another card, is never answered
+/// from the cache. Bounded: the oldest key leaves first,
 /// and a key that leaves is wiped when its last user lets go of it (`SecretBytes`).
 /// Not thread-safe: one worker, one cache.
 public final class OpenedKeyCache {
@@ -18,14 +19,23 @@ public final class OpenedKeyCache {
         /// The sealed key, or for a derived key the input of the derivation (the serial).
         public var material: [UInt8]
         public var derived: Bool
+        /// The check value the key was verified against.
+        public var checkValue: [UInt8]
 
-        public init(algorithm: AdminKeyAlgorithm, cardID: String, keyVersion: UInt32, material: [UInt8], derived: Bool)
-        {
+        public init(
+            algorithm: AdminKeyAlgorithm,
+            cardID: String,
+            keyVersion: UInt32,
+            material: [UInt8],
+            derived: Bool,
+            checkValue: [UInt8]
+        ) {
             self.algorithm = algorithm
             self.cardID = cardID
             self.keyVersion = keyVersion
             self.material = material
             self.derived = derived
+            self.checkValue = checkValue
         }
     }
 

@@ -186,7 +186,7 @@ extension SelfServiceHandler {
         }
         let source = OpenedKeyCache.Source(
             algorithm: card.key.algorithm, cardID: card.id.description, keyVersion: card.key.version,
-            material: material, derived: derived)
+            material: material, derived: derived, checkValue: card.key.checkValue)
         do {
             let key = try cipher.openedKeys.key(for: source) { () throws(CryptoError) in
                 let key =
