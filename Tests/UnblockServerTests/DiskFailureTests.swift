@@ -1,4 +1,5 @@
 // A disk that fails under the server: writes answer UNAVAILABLE, reads go on, Health says NOT_SERVING.
+import Glibc
 import Synchronization
 import Testing
 import UnblockClient
@@ -8,6 +9,8 @@ import UnblockStore
 struct FailingSyncStorage: Storage {
     final class Switch: Sendable {
         let failing = Atomic(false)
+        /// While set, a sync waits: commits stay in flight, waiting for the disk.
+        let holding = Atomic(false)
     }
 
     let base = PosixStorage()
@@ -22,6 +25,7 @@ struct FailingSyncStorage: Storage {
         }
         func append(_ bytes: UnsafeRawBufferPointer) throws(StoreError) { try inner.append(bytes) }
         func sync() throws(StoreError) {
+            while fail.holding.load(ordering: .relaxed) { usleep(1_000) }
             if fail.failing.load(ordering: .relaxed) { throw StoreError(code: .io, message: "injected: EIO on fsync") }
             try inner.sync()
         }

@@ -20,6 +20,8 @@ struct TestServer: Sendable {
     let addresses: [BindAddress]
     let dataDirectory: String
     let store: DirectoryStore
+    /// Starts the graceful shutdown a SIGTERM would (returns without waiting for it).
+    let shutDown: @Sendable () async -> Void
 
     static let demo = URL(filePath: #filePath).deletingLastPathComponent()
         .appending(path: "../../Examples/demo-directory.json").standardized
@@ -86,7 +88,9 @@ struct TestServer: Sendable {
             let addresses = try await server.listeningAddresses()
             do {
                 let result = try await body(
-                    TestServer(addresses: addresses, dataDirectory: root + "/data", store: store))
+                    TestServer(
+                        addresses: addresses, dataDirectory: root + "/data", store: store,
+                        shutDown: { await group.triggerGracefulShutdown() }))
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return result

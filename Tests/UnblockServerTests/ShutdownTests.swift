@@ -1,0 +1,41 @@
+// Graceful shutdown: new calls are refused UNAVAILABLE and Health says NOT_SERVING while a call in flight finishes.
+import Testing
+import UnblockClient
+import UnblockWire
+
+@Suite struct ShutdownTests {
+    @Test(.timeLimit(.minutes(1)), arguments: Transport.allCases)
+    func newCallsAreUnavailableWhileACallInFlightFinishes(_ transport: Transport) async throws {
+        let storage = FailingSyncStorage()
+        try await TestServer.with(storage: storage) { server in
+            let alice = try await server.login("alice", transport)
+            let bob = try await server.login("bob", transport)
+            // An unblock held at the disk: recorded in memory, not yet durable, so in flight.
+            storage.fail.holding.store(true, ordering: .relaxed)
+            let inFlight = Task {
+                try await alice.unblockPinOffline(
+                    card: .serial(Demo.aliceContractor), challenge: String(repeating: "A1", count: 16))
+            }
+            while server.store.read({ $0.card(serial: Demo.aliceContractor)?.responses.count }) != 1 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            await server.shutDown()
+            // Once Health says NOT_SERVING the server is shutting down (the disk itself is fine)...
+            while try await bob.health().status == .serving {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            // ...and a new call on a connection that is still open is refused by the server.
+            do {
+                _ = try await bob.listCards()
+                Issue.record("ListCards was answered during shutdown")
+            } catch let error as UnblockClientError {
+                #expect(error.code == .unavailable)
+                #expect(error.message.contains("shutting down"), "\(error.message)")
+            }
+            // The call in flight is still answered, once its record is durable.
+            storage.fail.holding.store(false, ordering: .relaxed)
+            let answer = try await inFlight.value
+            #expect(answer.responseBytes.count == 16)
+        }
+    }
+}
