@@ -144,11 +144,14 @@ let package = Package(
         ),
         .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
-        .testTarget(name: "UnblockStoreTests", dependencies: ["UnblockStore", "UnblockCore", "UnblockCrypto"]),
+        .testTarget(
+            name: "UnblockStoreTests", dependencies: ["UnblockStore", "UnblockCore", "UnblockCrypto", "StorageFaults"]
+        ),
         .testTarget(
             name: "UnblockServerTests",
             dependencies: [
                 "UnblockServer", "UnblockClient", "UnblockStore", "UnblockCore", "UnblockCrypto", "UnblockWire",
+                "StorageFaults",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -159,6 +162,8 @@ let package = Package(
         .testTarget(name: "unblockctlTests", dependencies: ["unblockctl", "unblockd"]),
         // unblock-bench in short runs: runs the built unblock-bench and unblockd as processes.
         .testTarget(name: "UnblockBenchTests", dependencies: ["unblock-bench", "unblockd"]),
+        // Disk faults for the store's and the server's tests: one file layer for both.
+        .target(name: "StorageFaults", dependencies: ["UnblockStore"], path: "Tests/StorageFaults"),
         // A child process for the store's crash test (SIGKILLed at random moments).
         .executableTarget(
             name: "store-crash-writer",

@@ -1,4 +1,5 @@
 // Graceful shutdown: new calls are refused UNAVAILABLE and Health says NOT_SERVING while a call in flight finishes.
+import StorageFaults
 import Testing
 import UnblockClient
 import UnblockWire
@@ -6,12 +7,12 @@ import UnblockWire
 @Suite struct ShutdownTests {
     @Test(.timeLimit(.minutes(1)), arguments: Transport.allCases)
     func newCallsAreUnavailableWhileACallInFlightFinishes(_ transport: Transport) async throws {
-        let storage = FailingSyncStorage()
-        try await TestServer.with(storage: storage) { server in
+        let faults = Faults()
+        try await TestServer.with(storage: FaultyStorage(faults: faults)) { server in
             let alice = try await server.login("alice", transport)
             let bob = try await server.login("bob", transport)
             // An unblock held at the disk: recorded in memory, not yet durable, so in flight.
-            storage.fail.holding.store(true, ordering: .relaxed)
+            faults.holdSyncs(true)
             let inFlight = Task {
                 try await alice.unblockPinOffline(
                     card: .serial(Demo.aliceContractor), challenge: String(repeating: "A1", count: 16))
@@ -33,7 +34,7 @@ import UnblockWire
                 #expect(error.message.contains("shutting down"), "\(error.message)")
             }
             // The call in flight is still answered, once its record is durable.
-            storage.fail.holding.store(false, ordering: .relaxed)
+            faults.holdSyncs(false)
             let answer = try await inFlight.value
             #expect(answer.responseBytes.count == 16)
         }

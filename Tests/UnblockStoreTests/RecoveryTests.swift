@@ -1,5 +1,6 @@
 // Crash recovery: torn tails at every byte, flipped bits, damaged snapshots, failing disks.
 import Foundation
+import StorageFaults
 import Testing
 import UnblockCore
 import UnblockStore

@@ -1,6 +1,5 @@
-// Temporary data directories, sample mutations, and a file layer that injects disk faults.
+// Temporary data directories and sample mutations.
 import Foundation
-import Synchronization
 import UnblockCore
 import UnblockCrypto
 import UnblockStore
@@ -74,69 +73,4 @@ extension DirectoryStore {
     }
 
     var directory: Directory { read { $0 } }
-}
-
-/// Disk faults to inject: a failing sync, or a disk that fills up after some bytes.
-final class Faults: Sendable {
-    private struct State {
-        var failSync = false
-        var bytesUntilFull: Int?
-    }
-    private let state = Mutex(State())
-
-    func failNextSyncs() { state.withLock { $0.failSync = true } }
-    func fillDisk(after bytes: Int) { state.withLock { $0.bytesUntilFull = bytes } }
-
-    /// How many of `count` bytes may be written now (fewer when the disk fills up).
-    func allow(_ count: Int) -> Int {
-        state.withLock { state in
-            guard let left = state.bytesUntilFull else { return count }
-            state.bytesUntilFull = max(0, left - count)
-            return min(left, count)
-        }
-    }
-
-    var syncFails: Bool { state.withLock { $0.failSync } }
-}
-
-/// `PosixStorage` with `Faults` applied to every file it opens.
-struct FaultyStorage: Storage {
-    let faults: Faults
-    let base = PosixStorage()
-
-    final class File: StorageFile {
-        let inner: any StorageFile
-        let faults: Faults
-        init(_ inner: any StorageFile, _ faults: Faults) {
-            self.inner = inner
-            self.faults = faults
-        }
-        func append(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
-            let allowed = faults.allow(bytes.count)
-            try inner.append(UnsafeRawBufferPointer(rebasing: bytes[0..<allowed]))
-            if allowed < bytes.count { throw StoreError(code: .io, message: "injected: no space left on device") }
-        }
-        func sync() throws(StoreError) {
-            if faults.syncFails { throw StoreError(code: .io, message: "injected: fsync failed") }
-            try inner.sync()
-        }
-        func close() { inner.close() }
-    }
-
-    func openForAppend(_ path: String) throws(StoreError) -> any StorageFile {
-        File(try base.openForAppend(path), faults)
-    }
-    func create(_ path: String) throws(StoreError) -> any StorageFile { File(try base.create(path), faults) }
-    func read(_ path: String) throws(StoreError) -> [UInt8] { try base.read(path) }
-    func truncate(_ path: String, to length: Int) throws(StoreError) { try base.truncate(path, to: length) }
-    func rename(_ source: String, to destination: String) throws(StoreError) {
-        try base.rename(source, to: destination)
-    }
-    func remove(_ path: String) throws(StoreError) { try base.remove(path) }
-    func list(_ directory: String) throws(StoreError) -> [String] { try base.list(directory) }
-    func syncDirectory(_ directory: String) throws(StoreError) {
-        if faults.syncFails { throw StoreError(code: .io, message: "injected: fsync failed") }
-        try base.syncDirectory(directory)
-    }
-    func fileExists(_ path: String) -> Bool { base.fileExists(path) }
 }
