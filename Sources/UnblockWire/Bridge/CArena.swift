@@ -49,18 +49,15 @@ package struct CArena: ~Copyable {
 
     /// A NUL-terminated copy of `string`.
     package mutating func string(_ string: String) -> UnsafeMutablePointer<CChar> {
-        let pointer = allocate(CChar.self, count: string.utf8.count + 1)
-        // Native strings (all of ours) are contiguous UTF-8: one copy, no temporary.
-        let copied: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+        var string = string
+        return string.withUTF8 { utf8 in
+            let pointer = allocate(CChar.self, count: utf8.count + 1)
             if utf8.count > 0 {
                 UnsafeMutableRawPointer(pointer).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
             }
+            pointer[utf8.count] = 0
+            return pointer
         }
-        if copied == nil {
-            for (index, byte) in string.utf8.enumerated() { pointer[index] = CChar(bitPattern: byte) }
-        }
-        pointer[string.utf8.count] = 0
-        return pointer
     }
 
     /// A protobuf-c bytes field holding a copy of `bytes`.
