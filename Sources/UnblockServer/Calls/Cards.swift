@@ -45,7 +45,7 @@ extension SelfServiceHandler {
         state wireState: CardState,
         _ context: CallContext
     ) async throws -> (changed: Bool, enabled: [CardProcess]) {
-        let caller = try authenticatedCaller(context).account
+        let caller = try authenticatedCaller(context)
         guard CardRules.mayAdminister(caller) else {
             throw RPCError(.permissionDenied, "only administrators may enable or disable processes")
         }

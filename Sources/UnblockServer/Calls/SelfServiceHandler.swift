@@ -169,17 +169,10 @@ final class SelfServiceHandler: Sendable {
 
     // MARK: Shared steps
 
-    /// The caller's session and current account; UNAUTHENTICATED when there is none or the
-    /// account was deactivated since login (the session then ends).
-    func authenticatedCaller(_ context: CallContext) throws -> (session: Session, account: Account) {
-        guard let session = sessions.session(for: context.sessionToken, now: .now) else {
-            throw RPCError.unauthenticated
-        }
-        guard let account = store.read({ $0.account(id: session.accountID) }), account.isActive else {
-            sessions.remove(token: context.sessionToken)
-            throw RPCError.unauthenticated
-        }
-        return (session, account)
+    /// The caller's current account; UNAUTHENTICATED when there is no session or the account
+    /// was deactivated since login (the session then ends).
+    func authenticatedCaller(_ context: CallContext) throws -> Account {
+        try withAuthenticatedCaller(context) { account, _ in account }
     }
 
     /// Runs `body` with the caller's current account and the directory, in one read of the
