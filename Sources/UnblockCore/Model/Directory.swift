@@ -113,10 +113,7 @@ public struct Directory: Sendable {
         case .responseIssued(let id, let response):
             guard var card = cards[id] else { return }
             cards[id] = nil  // unshare the card's storage so that the append does not copy it
-            card.responses.append(response)
-            if card.responses.count > responseRetention {
-                card.responses.removeFirst(card.responses.count - responseRetention)
-            }
+            card.remember(response, retention: responseRetention)
             cards[id] = card
         case .audit(var event):
             if event.sequence == 0 { event.sequence = nextAuditSequence }

@@ -96,3 +96,12 @@ public struct SmartCard: Equatable, Sendable {
         self.responses = responses
     }
 }
+
+extension SmartCard {
+    /// Remembers an issued response, keeping the newest `retention` (the directory's rule,
+    /// also used to see a batch's earlier responses before they are applied).
+    public mutating func remember(_ response: IssuedResponse, retention: Int) {
+        responses.append(response)
+        if responses.count > retention { responses.removeFirst(responses.count - retention) }
+    }
+}

@@ -143,13 +143,13 @@ extension SelfServiceHandler {
                 refusals[index] = refusal.status
                 continue
             }
-            var updated = current!
-            updated.responses.append(IssuedResponse(challengeHash: plan.challengeHash, at: now))
-            if updated.responses.count > directory.responseRetention {
-                updated.responses.removeFirst(updated.responses.count - directory.responseRetention)
+            let recording = policy.recordingMutation(plan.challengeHash, on: current!, now: now)
+            if case .responseIssued(_, let response) = recording {
+                var updated = current!
+                updated.remember(response, retention: directory.responseRetention)
+                touched[card.id] = updated
             }
-            touched[card.id] = updated
-            mutations.append(policy.recordingMutation(plan.challengeHash, on: current!, now: now))
+            mutations.append(recording)
             mutations.append(.audit(event))
         }
         return (mutations, refusals)
