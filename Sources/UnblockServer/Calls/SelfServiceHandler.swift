@@ -64,17 +64,28 @@ final class SelfServiceHandler: Sendable {
     /// The connection's event loop answers these without a task per call: they are most of
     /// the traffic, and a hop to a task and back costs more than the call itself.
     func answerImmediately(_ frame: RequestFrame, connectionID: UInt64) -> ByteBuffer? {
-        answerNow(frame, makeContext(frame, connectionID: connectionID))
+        // Checked first: the calls that go on are not worth a context built here too.
+        guard !Self.needsPoolOrDisk(frame.method) else { return nil }
+        return answerNow(frame, makeContext(frame, connectionID: connectionID))
+    }
+
+    /// Whether a method needs the crypto pool or the disk, and so is not answered at once.
+    static func needsPoolOrDisk(_ method: String) -> Bool {
+        switch method {
+        case SelfService.Authenticate.name, SelfService.EnableProcess.name, SelfService.DisableProcess.name,
+            SelfService.UnblockPinOffline.name:
+            true
+        default:
+            false
+        }
     }
 
     private func answerNow(_ frame: RequestFrame, _ context: CallContext) -> ByteBuffer? {
+        if Self.needsPoolOrDisk(frame.method) { return nil }
         switch frame.method {
         case SelfService.Health.name: return runNow(SelfService.Health.self, frame, context, health)
         case SelfService.ListCards.name: return runNow(SelfService.ListCards.self, frame, context, listCards)
         case SelfService.Logout.name: return runNow(SelfService.Logout.self, frame, context, logout)
-        case SelfService.Authenticate.name, SelfService.EnableProcess.name, SelfService.DisableProcess.name,
-            SelfService.UnblockPinOffline.name:
-            return nil
         default:
             let method = String(frame.method.prefix(200))
             return answer(context, started: .now, error: RPCError(.unimplemented, "unknown method \"\(method)\""))
