@@ -31,6 +31,7 @@ final class CallRouter: ChannelDuplexHandler {
     private let activeCalls: CallCounter
     private let logger: Logger
     private var unflushed = false
+    private var flushScheduled = false
     private var closing = false
     private var isOpen = true
     /// Calls started (here or on the connection's task) and not yet answered.
@@ -178,9 +179,20 @@ final class CallRouter: ChannelDuplexHandler {
             batcher.add(plan) { answer in
                 self.finished(context, callID: callID, answer)
                 self.startWaiting(context)
-                self.flushAnswers(context)
-                self.resumeReading(context)
+                self.flushAfterDelivery(context)
             }
+        }
+    }
+
+    /// A batch delivers its answers one after the other: the connection flushes once after
+    /// all of them, not once per answer.
+    private func flushAfterDelivery(_ context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            self.flushAnswers(context)
+            self.resumeReading(context)
         }
     }
 
