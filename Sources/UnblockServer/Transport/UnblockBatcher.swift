@@ -15,6 +15,9 @@ final class UnblockBatcher: Sendable {
         var plans: [SelfServiceHandler.UnblockPlan] = []
         var answers: [Answer] = []
         var submitScheduled = false
+        /// Pool jobs of this loop not yet answered: while there are any, new calls wait and
+        /// go together when they are answered (they would wait for the next sync anyway).
+        var outstanding = 0
         var nextBatch: UInt64 = 0
         /// Answers of the batches handed to the pool, by batch.
         var waiting: [UInt64: [Answer]] = [:]
@@ -37,7 +40,7 @@ final class UnblockBatcher: Sendable {
     func add(_ plan: SelfServiceHandler.UnblockPlan, answer: @escaping Answer) {
         state.value.plans.append(plan)
         state.value.answers.append(answer)
-        guard !state.value.submitScheduled else { return }
+        guard !state.value.submitScheduled, state.value.outstanding == 0 else { return }
         state.value.submitScheduled = true
         // Runs after the loop has handled the sockets that are ready now.
         eventLoop.execute { self.submit() }
@@ -60,6 +63,7 @@ final class UnblockBatcher: Sendable {
         let batch = state.value.nextBatch
         state.value.nextBatch &+= 1
         state.value.waiting[batch] = answers
+        state.value.outstanding += 1
         let (handler, loop) = (handler, eventLoop)
         do {
             try handler.pool.submit { cipher in
@@ -75,6 +79,8 @@ final class UnblockBatcher: Sendable {
 
     private func deliver(_ batch: UInt64, _ frames: [ByteBuffer]) {
         guard let answers = state.value.waiting.removeValue(forKey: batch) else { return }
+        state.value.outstanding -= 1
+        if state.value.outstanding == 0 && !state.value.plans.isEmpty { submit() }
         for (answer, frame) in zip(answers, frames) { answer(frame) }
     }
 }
