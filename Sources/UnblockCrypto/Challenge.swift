@@ -93,6 +93,12 @@ public enum HexFormat {
 
     /// Plain uppercase hex with no separators.
     public static func plain(_ bytes: [UInt8]) -> String {
-        String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
+        String(unsafeUninitializedCapacity: bytes.count * 2) { utf8 in
+            for (index, byte) in bytes.enumerated() {
+                utf8[2 * index] = digits[Int(byte >> 4)]
+                utf8[2 * index + 1] = digits[Int(byte & 0x0F)]
+            }
+            return bytes.count * 2
+        }
     }
 }

@@ -61,7 +61,10 @@ public struct Directory: Sendable {
     public func card(id: CardID) -> SmartCard? { cards[id] }
 
     public func card(serial: String) -> SmartCard? {
-        cardIDsBySerial[serial.uppercased()].flatMap { cards[$0] }
+        // Serials are kept uppercase; most callers already send them so, and need no copy.
+        let lowercase = UInt8(ascii: "a")...UInt8(ascii: "z")
+        let key = serial.utf8.contains(where: lowercase.contains) ? serial.uppercased() : serial
+        return cardIDsBySerial[key].flatMap { cards[$0] }
     }
 
     /// The cards of `owner`, by id.
@@ -111,10 +114,8 @@ public struct Directory: Sendable {
         case .profile(let profile):
             profiles[profile.name] = profile
         case .responseIssued(let id, let response):
-            guard var card = cards[id] else { return }
-            cards[id] = nil  // unshare the card's storage so that the append does not copy it
-            card.remember(response, retention: responseRetention)
-            cards[id] = card
+            // In place: the card's history is not copied when nothing else holds it.
+            cards[id]?.remember(response, retention: responseRetention)
         case .audit(var event):
             if event.sequence == 0 { event.sequence = nextAuditSequence }
             nextAuditSequence = max(nextAuditSequence, event.sequence + 1)

@@ -37,6 +37,16 @@ public final class OpenedKeyCache {
             self.derived = derived
             self.checkValue = checkValue
         }
+
+        /// The byte arrays as blocks: hashing them element by element cost more than the cipher.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(algorithm)
+            hasher.combine(cardID)
+            hasher.combine(keyVersion)
+            hasher.combine(derived)
+            material.withUnsafeBytes { hasher.combine(bytes: $0) }
+            checkValue.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     public let capacity: Int

@@ -5,14 +5,36 @@ import UnblockCrypto
 import UnblockWire
 
 extension SelfServiceHandler {
-    /// What the checks before the cipher established for one call.
-    struct UnblockPlan: Sendable {
+    /// What the checks before the cipher established for one call. A class: a plan passes
+    /// through a batch, a pool job and a commit, and is copied at each step.
+    final class UnblockPlan: Sendable {
         let caller: Account
-        let card: SmartCard
+        /// The card as checked, without its history of responses: holding that would make the
+        /// commit that appends to it copy it.
+        let card: IssuingCard
         let challenge: Challenge
         let challengeHash: SHA256Hash
         let context: CallContext
         let started: ContinuousClock.Instant
+
+        init(
+            caller: Account, card: SmartCard, challenge: Challenge, challengeHash: SHA256Hash, context: CallContext,
+            started: ContinuousClock.Instant
+        ) {
+            self.caller = caller
+            self.card = IssuingCard(id: card.id, serial: card.serial, key: card.key)
+            self.challenge = challenge
+            self.challengeHash = challengeHash
+            self.context = context
+            self.started = started
+        }
+    }
+
+    /// What answering and recording a response needs of its card.
+    struct IssuingCard: Sendable {
+        let id: CardID
+        let serial: String
+        let key: AdminKeyRecord
     }
 
     /// How an UnblockPinOffline call goes on after the checks on the caller's thread.
@@ -130,7 +152,10 @@ extension SelfServiceHandler {
         var mutations: [Mutation] = []
         mutations.reserveCapacity(calls.count * 2)
         var refusals: [Int: any Error] = [:]
-        // Cards as this batch leaves them, so that two calls in one batch see each other.
+        // A card named by several calls of the batch is kept as the batch leaves it, so that
+        // its later calls see the earlier ones: copied once, then updated in place.
+        var callsPerCard: [CardID: Int] = [:]
+        for call in calls { callsPerCard[call.plan.card.id, default: 0] += 1 }
         var touched: [CardID: SmartCard] = [:]
         for (index, plan, event) in calls {
             let (card, caller) = (plan.card, plan.caller)
@@ -144,8 +169,8 @@ extension SelfServiceHandler {
                 continue
             }
             let recording = policy.recordingMutation(plan.challengeHash, on: current!, now: now)
-            if case .responseIssued(_, let response) = recording {
-                var updated = current!
+            if callsPerCard[card.id]! > 1, case .responseIssued(_, let response) = recording {
+                var updated = touched.removeValue(forKey: card.id) ?? current!
                 updated.remember(response, retention: directory.responseRetention)
                 touched[card.id] = updated
             }
@@ -165,7 +190,7 @@ extension SelfServiceHandler {
         )
     }
 
-    private func wireResponse(_ card: SmartCard, _ response: UnblockResponse) -> UnblockPinOfflineResponse {
+    private func wireResponse(_ card: IssuingCard, _ response: UnblockResponse) -> UnblockPinOfflineResponse {
         UnblockPinOfflineResponse(
             response: response.formatted, responseBytes: response.bytes, keyVersion: card.key.version,
             keyCheckValue: card.key.checkValue, cardID: card.id.description, serial: card.serial,
@@ -175,7 +200,7 @@ extension SelfServiceHandler {
 
     /// Loads the card's admin key (unsealed or derived, or already open on this worker),
     /// checks it against its stored check value, and encrypts the challenge. Runs on a crypto worker.
-    private func adminKeyResponse(to challenge: Challenge, card: SmartCard, cipher: BlockCipher) throws
+    private func adminKeyResponse(to challenge: Challenge, card: IssuingCard, cipher: BlockCipher) throws
         -> UnblockResponse
     {
         let derived: Bool
