@@ -12,21 +12,26 @@ public struct SHA256Hash: Hashable, Sendable {
     /// Nil unless `bytes` holds exactly 32 bytes.
     public init?(_ bytes: [UInt8]) {
         guard bytes.count == Self.byteCount else { return nil }
+        self = bytes.withUnsafeBytes(Self.init(raw:))
+    }
+
+    /// The first 32 bytes at `raw`, the first byte the most significant of the first word.
+    init(raw: UnsafeRawBufferPointer) {
         func word(_ index: Int) -> UInt64 {
-            bytes[index * 8..<index * 8 + 8].reduce(0) { $0 << 8 | UInt64($1) }
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
         }
         words = (word(0), word(1), word(2), word(3))
     }
 
     /// The SHA-256 of `bytes`.
     public init(digesting bytes: some Collection<UInt8>) {
-        self.init(Digest.sha256(bytes))!
+        self = Digest.sha256Hash(bytes)
     }
 
     /// The 32 bytes, in order.
     public var bytes: [UInt8] {
-        [words.0, words.1, words.2, words.3].flatMap { word in
-            (0..<8).reversed().map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) }
+        withUnsafeBytes(of: (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)) {
+            Array($0)
         }
     }
 

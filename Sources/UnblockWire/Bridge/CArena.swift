@@ -98,8 +98,8 @@ package struct CArena: ~Copyable {
     ) -> UnsafeMutablePointer<CValue>? {
         guard !values.isEmpty else { return nil }
         let pointer = allocate(CValue.self, count: values.count)
-        for (index, value) in values.enumerated() {
-            (pointer + index).initialize(to: CValue(rawValue: value.rawValue)!)
+        for index in values.indices {
+            (pointer + index).initialize(to: CValue(rawValue: values[index].rawValue)!)
         }
         return pointer
     }
@@ -131,8 +131,10 @@ package struct CArena: ~Copyable {
     ) -> UnsafeMutablePointer<UnsafeMutablePointer<CMessage>?>? {
         guard !messages.isEmpty else { return nil }
         let pointers = allocate(UnsafeMutablePointer<CMessage>?.self, count: messages.count)
-        for (index, element) in messages.enumerated() {
-            (pointers + index).initialize(to: message(element, as: type))
+        // Indices, not enumerated(): generic code like this runs unspecialized from other
+        // modules, where the enumerated iterator cost a metadata lookup per element.
+        for index in messages.indices {
+            (pointers + index).initialize(to: message(messages[index], as: type))
         }
         return pointers
     }
