@@ -24,7 +24,7 @@ struct BenchIdentity: Sendable {
 struct Workload {
     let weights: [(BenchCall, Int)]
     let identity: BenchIdentity
-    private var generator = SystemRandomNumberGenerator()
+    private var generator = FastRandom()
     private let total: Int
 
     init(weights: [(BenchCall, Int)], identity: BenchIdentity) {
@@ -35,7 +35,7 @@ struct Workload {
 
     /// The next request frame (length prefix included) with `callID`.
     mutating func nextRequest(callID: UInt64, into buffer: inout ByteBuffer) {
-        var pick = Int.random(in: 0..<total, using: &generator)
+        var pick = total == 1 ? 0 : Int.random(in: 0..<total, using: &generator)
         var call = weights[0].0
         for (candidate, weight) in weights {
             if pick < weight {
@@ -57,7 +57,7 @@ struct Workload {
                 request: AuthenticateRequest(username: identity.username, password: identity.password))
         case .unblockPinOffline:
             // A fresh random challenge each time, as a card would show: no replay refusals.
-            let challenge = (0..<identity.challengeBytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let challenge = generator.bytes(identity.challengeBytes)
             buffer.writeRequestFrame(
                 callID: callID, method: SelfService.UnblockPinOffline.name, sessionToken: identity.token,
                 request: UnblockPinOfflineRequest(

@@ -50,6 +50,17 @@ func bench(_ arguments: [String]) throws -> [String: Any] {
         #expect(abs(Double(throughput) - Double(requests) / seconds) <= Double(throughput) * 0.002 + 1)
     }
 
+    @Test func everyUnblockSendsAFreshChallenge() throws {
+        // The harness's own server has no per-card limit; a repeated challenge is refused as
+        // already answered. 20 cards: about 100 challenges each (8 or 16 bytes).
+        let result = try bench([
+            "--call", "unblock-pin-offline", "--connections", "20", "--in-flight", "4", "--requests", "2000",
+        ])
+        let successes = try #require(result["successes"] as? Int)
+        #expect(successes >= 1_900 && successes == result["requests"] as? Int)
+        #expect((result["errors"] as? [String: Int])?.isEmpty == true, "\(result["errors"] ?? "")")
+    }
+
     @Test func openLoopReachesItsRateOnALightCall() throws {
         let result = try bench([
             "--call", "health", "--rate", "400", "--connections", "2", "--duration", "2",
