@@ -47,6 +47,9 @@ final class ManagedServer {
         throw BenchError("the server did not start (\(binary))")
     }
 
+    /// The server's process id, to read its CPU time.
+    var processIdentifier: Int32 { process.processIdentifier }
+
     /// Stops the server (SIGTERM, graceful) and removes the folder.
     func stop() {
         if process.isRunning {

@@ -13,6 +13,10 @@ struct BenchResult {
     var seconds: Double
     var histogram: Histogram<UInt64>
     var outcomes: [StatusCode: Int]
+    /// CPU time used while measuring: by the harness's own server (nil for an existing
+    /// server) and by the harness.
+    var serverCPUSeconds: Double?
+    var harnessCPUSeconds: Double?
 
     var requests: Int { outcomes.values.reduce(0, +) }
     var successes: Int { outcomes[.ok] ?? 0 }
@@ -20,6 +24,12 @@ struct BenchResult {
     var throughput: Double { seconds > 0 ? Double(requests) / seconds : 0 }
 
     func percentile(_ value: Double) -> UInt64 { requests == 0 ? 0 : histogram.valueAtPercentile(value) }
+
+    /// Microseconds of CPU per call answered, to one decimal.
+    func cpuMicrosPerCall(_ cpuSeconds: Double?) -> Double? {
+        guard let cpuSeconds, requests > 0 else { return nil }
+        return (cpuSeconds * 1e7 / Double(requests)).rounded() / 10
+    }
 
     var json: [String: Any] {
         var object: [String: Any] = [
@@ -33,16 +43,21 @@ struct BenchResult {
             ],
         ]
         if let rate { object["ratePerSecond"] = rate }
+        var cpu: [String: Double] = [:]
+        cpu["server"] = cpuMicrosPerCall(serverCPUSeconds)
+        cpu["harness"] = cpuMicrosPerCall(harnessCPUSeconds)
+        if !cpu.isEmpty { object["cpuMicrosPerCall"] = cpu }
         return object
     }
 
-    /// `| call | transport | load | throughput/s | p50 | p90 | p99 | p99.9 | max | errors |`
+    /// `| call | transport | load | throughput/s | p50 | p90 | p99 | p99.9 | max | errors | server CPU | harness CPU |`
     var markdownRow: String {
         let load = rate.map { "open \(Int($0))/s, \(connections) conn" } ?? "\(connections)x\(inFlight)"
         let errorText = errors.isEmpty ? "0" : errors.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
         let cells =
             [call, transport, load, "\(Int(throughput.rounded()))"]
             + [50, 90, 99, 99.9].map { "\(percentile($0))" } + ["\(requests == 0 ? 0 : histogram.max)", errorText]
+            + [serverCPUSeconds, harnessCPUSeconds].map { cpuMicrosPerCall($0).map { "\($0)" } ?? "-" }
         return "| " + cells.joined(separator: " | ") + " |"
     }
 
@@ -61,6 +76,7 @@ struct BenchResult {
             throughput    \(Int(throughput.rounded())) per second
             errors        \(errorText)
             latency (us)  p50 \(percentile(50))  p90 \(percentile(90))  p99 \(percentile(99))  p99.9 \(percentile(99.9))  max \(requests == 0 ? 0 : histogram.max)
+            cpu (us/call) server \(cpuMicrosPerCall(serverCPUSeconds).map { "\($0)" } ?? "-")  harness \(cpuMicrosPerCall(harnessCPUSeconds).map { "\($0)" } ?? "-")
             """
     }
 }

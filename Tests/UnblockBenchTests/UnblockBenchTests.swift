@@ -48,6 +48,12 @@ func bench(_ arguments: [String]) throws -> [String: Any] {
         let seconds = try #require(result["seconds"] as? Double)
         // The JSON rounds seconds to the millisecond; throughput was computed before rounding.
         #expect(abs(Double(throughput) - Double(requests) / seconds) <= Double(throughput) * 0.002 + 1)
+        // CPU per call, of the harness's own server and of the harness (from /proc, in clock ticks).
+        let cpu = try #require(result["cpuMicrosPerCall"] as? [String: Double])
+        #expect((cpu["server"] ?? 0) > 0 && (cpu["harness"] ?? 0) > 0, "\(cpu)")
+        // At most every processor for the whole window (plus a clock tick's error).
+        let ceiling = 1e6 / Double(throughput) * Double(ProcessInfo.processInfo.activeProcessorCount) * 1.05
+        #expect((cpu["server"] ?? .infinity) <= ceiling, "\(cpu) at \(throughput)/s")
     }
 
     @Test func everyUnblockSendsAFreshChallenge() throws {
@@ -103,6 +109,8 @@ func bench(_ arguments: [String]) throws -> [String: Any] {
         ])
         let errors = try #require(result["errors"] as? [String: Int])
         #expect((errors["resourceExhausted"] ?? 0) > 0, "\(errors)")
+        // An existing server's CPU is not the harness's to read.
+        #expect((result["cpuMicrosPerCall"] as? [String: Double])?["server"] == nil)
         #expect((result["successes"] as? Int ?? 0) <= 5)
     }
 }
