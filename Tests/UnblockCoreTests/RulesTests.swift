@@ -104,6 +104,11 @@ struct RuleCase: Sendable, CustomStringConvertible {
     @Test func cardIDsPrintAndParse() {
         #expect(CardID(42).description == "c-000042")
         #expect(CardID(1_234_567).description == "c-1234567")
+        #expect(CardID(1).description == "c-000001" && CardID(999_999).description == "c-999999")
+        #expect(CardID(UInt64.max).description == "c-\(UInt64.max)")
+        for value in [0, 7, 10, 100_000, 1_000_000, 31_415_926] as [UInt64] {
+            #expect(CardID(CardID(value).description) == (value == 0 ? nil : CardID(value)))
+        }
         #expect(CardID("c-000042") == CardID(42))
         #expect(CardID("42") == nil && CardID("c-0") == nil && CardID("c-x") == nil)
     }

@@ -155,7 +155,14 @@ import UnblockWire
             #expect(aes.responseBytes.count == 16 && aes.serial == Demo.aliceContractor)
 
             let event = server.store.read { $0.recentAudit.last { $0.action == "unblock-pin-offline" } }
-            #expect(event?.actor == "alice" && event?.detail.contains("challengeSHA256=") == true)
+            #expect(event?.actor == "alice" && event?.target == cardID)
+            // What the audit keeps: the card, its key's version and check value, the challenge's hash.
+            let challengeHash = SHA256Hash(digesting: Array(cardID.utf8) + [UInt8](repeating: 0x0F, count: 16))
+            #expect(
+                event?.detail
+                    == "serial=\(Demo.aliceContractor) keyVersion=\(aes.keyVersion) "
+                    + "kcv=\(HexFormat.plain(aes.keyCheckValue)) challengeSHA256=\(HexFormat.plain(challengeHash.bytes))"
+            )
             #expect(event?.detail.contains(aes.response.replacingOccurrences(of: " ", with: "")) == false)
         }
     }

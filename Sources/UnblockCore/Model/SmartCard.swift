@@ -14,9 +14,22 @@ public struct CardID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: CardID, rhs: CardID) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// Written digit by digit: an unblock prints its card's id three times, a card list once per card.
     public var description: String {
-        let digits = String(rawValue)
-        return "c-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        var digitCount = 1
+        var rest = rawValue / 10
+        while rest > 0 { (digitCount, rest) = (digitCount + 1, rest / 10) }
+        let width = max(6, digitCount)
+        return String(unsafeUninitializedCapacity: 2 + width) { utf8 in
+            utf8[0] = UInt8(ascii: "c")
+            utf8[1] = UInt8(ascii: "-")
+            var value = rawValue
+            for index in stride(from: 1 + width, through: 2, by: -1) {
+                utf8[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            return 2 + width
+        }
     }
 }
 

@@ -182,12 +182,19 @@ extension SelfServiceHandler {
 
     private func auditEvent(_ plan: UnblockPlan, at now: Timestamp) -> AuditEvent {
         let card = plan.card
+        // Appended into one reserved string: interpolation grew it several times per call.
+        var detail = "serial="
+        detail.reserveCapacity(150)
+        detail += card.serial
+        detail += " keyVersion="
+        detail += String(card.key.version)
+        detail += " kcv="
+        detail += HexFormat.plain(card.key.checkValue)
+        detail += " challengeSHA256="
+        detail += HexFormat.plain(plan.challengeHash.bytes)
         return AuditEvent(
             at: now, actor: plan.caller.username, action: "unblock-pin-offline", target: card.id.description,
-            outcome: "success",
-            detail: "serial=\(card.serial) keyVersion=\(card.key.version) kcv=\(HexFormat.plain(card.key.checkValue)) "
-                + "challengeSHA256=\(HexFormat.plain(plan.challengeHash.bytes))"
-        )
+            outcome: "success", detail: detail)
     }
 
     private func wireResponse(_ card: IssuingCard, _ response: UnblockResponse) -> UnblockPinOfflineResponse {
