@@ -9,6 +9,40 @@ public struct Challenge: Sendable, Equatable {
     /// - Throws: `CryptoError` with `.invalidChallengeCharacter` (naming the character and its
     ///   position) or `.wrongChallengeLength` (saying how many hex digits are expected).
     public init(text: String, algorithm: AdminKeyAlgorithm) throws(CryptoError) {
+        if let bytes = Self.plainHex(text, blockLength: algorithm.blockLength) {
+            self.bytes = bytes
+        } else {
+            self.bytes = try Self.parse(text, algorithm: algorithm)
+        }
+    }
+
+    /// The usual case in one pass over the UTF-8 bytes: nil for anything else, which `parse`
+    /// then reads character by character to say exactly what is wrong.
+    private static func plainHex(_ text: String, blockLength: Int) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(blockLength)
+        var high: UInt8?
+        for byte in text.utf8 {
+            let nibble: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "\t"): continue
+            default: return nil
+            }
+            if let first = high {
+                guard bytes.count < blockLength else { return nil }
+                bytes.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        return high == nil && bytes.count == blockLength ? bytes : nil
+    }
+
+    private static func parse(_ text: String, algorithm: AdminKeyAlgorithm) throws(CryptoError) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(algorithm.blockLength)
         var high: UInt8?
@@ -46,7 +80,7 @@ public struct Challenge: Sendable, Equatable {
                     + "shows \(expected) (\(algorithm.blockLength) bytes)"
             )
         }
-        self.bytes = bytes
+        return bytes
     }
 
     /// The challenge in the form Windows shows it.

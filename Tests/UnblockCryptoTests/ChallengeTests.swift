@@ -52,6 +52,23 @@ import UnblockCrypto
         }
     }
 
+    /// Random texts over hex digits, separators and a few other characters: accepted exactly
+    /// when the hex digits alone make one block, and then decoded to those digits.
+    @Test func randomTextsAgreeWithTheRule() {
+        let alphabet = Array("0123456789abcdefABCDEF -:\t") + ["g", ".", "é", "\n"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let algorithm: AdminKeyAlgorithm = Bool.random(using: &generator) ? .tripleDES : .aes128
+            let length = Int.random(in: 0...40, using: &generator)
+            let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            let digits = text.filter(\.isHexDigit)
+            let onlyAllowed = text.allSatisfy { $0.isHexDigit || " -:\t".contains($0) }
+            let expected =
+                onlyAllowed && digits.count == algorithm.blockLength * 2 ? HexFormat.bytes(String(digits)) : nil
+            #expect((try? Challenge(text: text, algorithm: algorithm))?.bytes == expected, "\(text)")
+        }
+    }
+
     @Test func groupedHexMatchesWindows() {
         #expect(HexFormat.grouped([0x16, 0x03, 0xEB, 0xDF, 0x1C]) == "1603 EBDF 1C")
         #expect(HexFormat.grouped([]) == "")
