@@ -14,7 +14,7 @@ public struct CardID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: CardID, rhs: CardID) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// Written digit by digit: an unblock prints its card's id three times, a card list once per card.
+    /// Written digit by digit: an unblock prints its card's id several times, a card list once per card.
     public var description: String {
         var digitCount = 1
         var rest = rawValue / 10
