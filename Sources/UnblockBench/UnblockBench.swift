@@ -42,7 +42,7 @@ struct UnblockBench: AsyncParsableCommand {
     @Option(help: "Seconds to measure.")
     var duration: Double = 10
 
-    @Option(help: "Stop after this many requests instead (no warm-up).")
+    @Option(help: "Stop after this many requests instead (no warm-up: every request is measured).")
     var requests: Int?
 
     @Option(help: "Seconds of warm-up before measuring.")
@@ -210,6 +210,13 @@ struct UnblockBench: AsyncParsableCommand {
         let stopAt = NIODeadline.now() + .nanoseconds(Int64(total * 1e9))
         let pacing: Pacing = rate.map { .open(perSecond: $0 / Double(connections)) } ?? .closed(inFlight: inFlight)
         let weights = try weights()
+        let clock = ContinuousClock()
+        func beginMeasuring() -> (started: ContinuousClock.Instant, cpu: (server: Double?, harness: Double?)) {
+            recorder.startRecording()
+            return (clock.now, (serverPID.flatMap { ProcessCPU.seconds(pid: $0) }, ProcessCPU.seconds()))
+        }
+        // With --requests every request counts, so measuring starts before the first one is sent.
+        var measuring = requests == nil ? nil : beginMeasuring()
         var finished: [EventLoopFuture<Void>] = []
         for (index, identity) in identities.enumerated() {
             let loop = loops[index % loops.count]
@@ -232,11 +239,11 @@ struct UnblockBench: AsyncParsableCommand {
             case .hostname(let host, let port): _ = try await bootstrap.connect(host: host, port: port).get()
             }
         }
-        let clock = ContinuousClock()
-        try await Task.sleep(for: .seconds(warmup))
-        recorder.startRecording()
-        let started = clock.now
-        let cpuAtStart = (server: serverPID.flatMap { ProcessCPU.seconds(pid: $0) }, harness: ProcessCPU.seconds())
+        if measuring == nil {
+            try await Task.sleep(for: .seconds(warmup))
+            measuring = beginMeasuring()
+        }
+        let (started, cpuAtStart) = measuring!
         let progress = isatty(STDOUT_FILENO) == 1
         let allDone = EventLoopFuture.andAllComplete(finished, on: group.next())
         let done = DoneFlag()
