@@ -140,12 +140,11 @@ public final class DirectoryStore: Sendable {
             guard !mutations.isEmpty else { return (UInt64?.none, result, Snapshot?.none) }
             let sequence = state.lastSequence + 1
             var framed: [UInt8] = []
-            // A batch's record outgrows the small stack scratch: one block instead of a malloc per field.
-            let record = JournalRecord(sequence: sequence, mutations: mutations)
-            let encoded =
-                mutations.count > 2
-                ? record.serializedBytes(scratchBytes: mutations.count * 512) : record.serializedBytes()
-            RecordFraming.append(encoded, to: &framed)
+            // A batch's record outgrows the stack scratch: one block instead of a malloc per field.
+            RecordFraming.append(
+                JournalRecord(sequence: sequence, mutations: mutations)
+                    .serializedBytes(scratchBytes: mutations.count * 512),
+                to: &framed)
             try journal.enqueue(framed, sequence: sequence)
             state.directory.apply(mutations)
             state.lastSequence = sequence

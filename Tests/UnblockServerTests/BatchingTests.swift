@@ -10,15 +10,8 @@ import UnblockWire
         let faults = Faults()
         try await TestServer.with(storage: FaultyStorage(faults: faults)) { server in
             let alice = try await server.login("alice", transport)
-            faults.holdSyncs(true)
-            let first = Task {
-                try await alice.unblockPinOffline(
-                    card: .serial(Demo.aliceContractor), challenge: String(repeating: "A1", count: 16))
-            }
             // Recorded in memory, not yet durable: the loop's batch is out.
-            while server.store.read({ $0.card(serial: Demo.aliceContractor)?.responses.count }) != 1 {
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            let first = try await server.unblockHeldAtTheDisk(by: alice, faults: faults)
             // Same connection, same loop: these wait for the batch above instead of being lost.
             let later = (0..<3).map { index in
                 Task {

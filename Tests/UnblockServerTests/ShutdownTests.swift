@@ -11,15 +11,7 @@ import UnblockWire
         try await TestServer.with(storage: FaultyStorage(faults: faults)) { server in
             let alice = try await server.login("alice", transport)
             let bob = try await server.login("bob", transport)
-            // An unblock held at the disk: recorded in memory, not yet durable, so in flight.
-            faults.holdSyncs(true)
-            let inFlight = Task {
-                try await alice.unblockPinOffline(
-                    card: .serial(Demo.aliceContractor), challenge: String(repeating: "A1", count: 16))
-            }
-            while server.store.read({ $0.card(serial: Demo.aliceContractor)?.responses.count }) != 1 {
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            let inFlight = try await server.unblockHeldAtTheDisk(by: alice, faults: faults)
             await server.shutDown()
             // Once Health says NOT_SERVING the server is shutting down (the disk itself is fine)...
             while try await bob.health().status == .serving {
@@ -38,5 +30,25 @@ import UnblockWire
             let answer = try await inFlight.value
             #expect(answer.responseBytes.count == 16)
         }
+    }
+}
+
+extension TestServer {
+    /// An unblock of Alice's contractor card by `client`, held at the disk: when this returns
+    /// it is recorded in memory but not durable, so still in flight, until
+    /// `faults.holdSyncs(false)`.
+    func unblockHeldAtTheDisk(
+        by client: UnblockClient,
+        faults: Faults
+    ) async throws -> Task<UnblockPinOfflineResponse, any Error> {
+        faults.holdSyncs(true)
+        let inFlight = Task {
+            try await client.unblockPinOffline(
+                card: .serial(Demo.aliceContractor), challenge: String(repeating: "A1", count: 16))
+        }
+        while store.read({ $0.card(serial: Demo.aliceContractor)?.responses.count }) != 1 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return inFlight
     }
 }

@@ -50,11 +50,12 @@ final class SelfServiceHandler: Sendable {
             return await run(SelfService.EnableProcess.self, frame, context, enableProcess)
         case SelfService.DisableProcess.name:
             return await run(SelfService.DisableProcess.self, frame, context, disableProcess)
+        case SelfService.UnblockPinOffline.name:
+            // Served from the connection's `CallRouter` on the event loop, never from a task.
+            return answer(context, started: .now, error: RPCError(.internal, "\(frame.method) is not served here"))
         default:
-            // The calls answered at once, and UnblockPinOffline, normally never get here: the
-            // connection's `CallRouter` serves them on the event loop.
+            // Normally answered at once by the `CallRouter`; here only if passed on anyway.
             return answerNow(frame, context)
-                ?? answer(context, started: .now, error: RPCError(.internal, "\(frame.method) is not served here"))
         }
     }
 
@@ -80,8 +81,8 @@ final class SelfServiceHandler: Sendable {
         }
     }
 
-    private func answerNow(_ frame: RequestFrame, _ context: CallContext) -> ByteBuffer? {
-        if Self.needsPoolOrDisk(frame.method) { return nil }
+    /// Answers a call that needs neither the pool nor the disk.
+    private func answerNow(_ frame: RequestFrame, _ context: CallContext) -> ByteBuffer {
         switch frame.method {
         case SelfService.Health.name: return runNow(SelfService.Health.self, frame, context, health)
         case SelfService.ListCards.name: return runNow(SelfService.ListCards.self, frame, context, listCards)

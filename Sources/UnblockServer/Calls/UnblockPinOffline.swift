@@ -98,7 +98,11 @@ extension SelfServiceHandler {
         // Everything that does not depend on the latest state is built before taking the store's lock.
         let now = Timestamp.now
         let calls = ready.map { call in (call.index, call.plan, auditEvent(call.plan, at: now)) }
-        store.commit({ directory in try self.record(calls, at: now, in: directory) }) { outcome in
+        var callsPerCard: [CardID: Int] = [:]
+        for call in ready { callsPerCard[call.plan.card.id, default: 0] += 1 }
+        let namedAgain = Set(callsPerCard.filter { $0.value > 1 }.keys)
+        store.commit({ directory in try self.record(calls, namedAgain: namedAgain, at: now, in: directory) }) {
+            outcome in
             switch outcome {
             case .success(let refusals):
                 completion(answers(refusals))
@@ -143,8 +147,10 @@ extension SelfServiceHandler {
     /// The records of issued responses, each re-checked against the latest state and the
     /// calls before it in the batch: a concurrent call may have used the last response of
     /// the day or answered the same challenge meanwhile. Refused calls map to their reason.
+    /// `namedAgain`: the cards more than one call of the batch names.
     private func record(
         _ calls: [(index: Int, plan: UnblockPlan, event: AuditEvent)],
+        namedAgain: Set<CardID>,
         at now: Timestamp,
         in directory: Directory
     ) throws -> (mutations: [Mutation], result: [Int: any Error]) {
@@ -154,8 +160,6 @@ extension SelfServiceHandler {
         var refusals: [Int: any Error] = [:]
         // A card named by several calls of the batch is kept as the batch leaves it, so that
         // its later calls see the earlier ones: copied once, then updated in place.
-        var callsPerCard: [CardID: Int] = [:]
-        for call in calls { callsPerCard[call.plan.card.id, default: 0] += 1 }
         var touched: [CardID: SmartCard] = [:]
         for (index, plan, event) in calls {
             let (card, caller) = (plan.card, plan.caller)
@@ -169,7 +173,7 @@ extension SelfServiceHandler {
                 continue
             }
             let recording = policy.recordingMutation(plan.challengeHash, on: current!, now: now)
-            if callsPerCard[card.id]! > 1, case .responseIssued(_, let response) = recording {
+            if namedAgain.contains(card.id), case .responseIssued(_, let response) = recording {
                 var updated = touched.removeValue(forKey: card.id) ?? current!
                 updated.remember(response, retention: directory.responseRetention)
                 touched[card.id] = updated

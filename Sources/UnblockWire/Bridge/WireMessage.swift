@@ -161,10 +161,10 @@ extension WireMessage {
         Self.wireType.serializeToArray(self, 1_024)  // CArena.stackBytes; small messages stay on the stack
     }
 
-    /// The encoding of a large message (a snapshot chunk), built in one scratch block of
-    /// `scratchBytes` instead of many small allocations.
+    /// The encoding of a large message (a snapshot chunk, a batch's journal record), built in
+    /// one scratch block of `scratchBytes` (at least the stack's) instead of many small allocations.
     package func serializedBytes(scratchBytes: Int) -> [UInt8] {
-        Self.wireType.serializeToArray(self, scratchBytes)
+        Self.wireType.serializeToArray(self, max(scratchBytes, CArena.stackBytes))
     }
 
     /// Parses a large message with one scratch block of `scratchBytes` for protobuf-c's allocations.
