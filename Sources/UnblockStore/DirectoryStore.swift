@@ -22,6 +22,10 @@ public final class DirectoryStore: Sendable {
         public var snapshotEveryCommits: Int = 100_000
         /// ...or after this long with any commit.
         public var snapshotInterval: Duration = .seconds(300)
+        /// Bytes of zeros each journal file is made with, in the background, before it is
+        /// used: records then overwrite blocks the file system holds, and a sync does not
+        /// have to write the file's size too. 0: journal files grow as they are written.
+        public var journalPreallocation: Int = 32 << 20
         /// Audit events kept in memory and in snapshots (older ones are dropped).
         public var auditRetention: Int = 100_000
         /// The file layer (tests inject faults through it).
@@ -63,22 +67,13 @@ public final class DirectoryStore: Sendable {
         )
         for warning in recovered.warnings { configuration.logger.warning("\(warning)") }
 
-        let file: any StorageFile
-        if let path = recovered.appendPath {
-            file = try storage.openForAppend(path)
-        } else {
-            let path = "\(folder.path)/\(JournalFiles.journalName(firstSequence: recovered.lastSequence + 1))"
-            file = try storage.create(path)
-            try file.append(JournalFiles.journalMagic)
-            try file.sync()
-            try storage.syncDirectory(folder.path)
-        }
         self.configuration = configuration
         self.folder = folder
         self.masterKey = try folder.masterKey()
-        self.journal = JournalWriter(
-            storage: storage, directory: folder.path, file: file, policy: configuration.fsync,
-            durableSequence: recovered.lastSequence
+        self.journal = try JournalWriter(
+            storage: storage, directory: folder.path, continuing: recovered.append, policy: configuration.fsync,
+            durableSequence: recovered.lastSequence, preallocation: configuration.journalPreallocation,
+            logger: configuration.logger
         )
         self.state = ReadWriteLock(State(directory: recovered.directory, lastSequence: recovered.lastSequence))
         startSnapshotTimer()
@@ -196,6 +191,8 @@ public final class DirectoryStore: Sendable {
             folder.unlock()
         }
         snapshotTimer.withLock { $0?.cancel() }
+        // The final snapshot's rotation starts a plain file: no zeros left behind unused.
+        journal.stopPreparingFiles()
         await journal.flush()
         // After the flush every durable-notification has been handed to the snapshot queue:
         // once it drains, no background snapshot is running. Then write the final one.

@@ -38,6 +38,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "When the journal syncs: always, everysec or none. [env: UNBLOCK_FSYNC]")
     var fsync: FsyncPolicy = env("UNBLOCK_FSYNC").flatMap(FsyncPolicy.init) ?? .always
 
+    @Option(
+        help: """
+            MiB of zeros each journal file is written with ahead of use, so that a sync writes only \
+            the records, not the file's size; 0 lets journal files grow. [env: UNBLOCK_JOURNAL_PREALLOCATE]
+            """)
+    var journalPreallocate: Int = env("UNBLOCK_JOURNAL_PREALLOCATE").flatMap { Int($0) } ?? 32
+
     @Option(help: "Responses allowed per card per 24 hours. [env: UNBLOCK_RESPONSES_PER_DAY]")
     var responsesPerDay: Int = env("UNBLOCK_RESPONSES_PER_DAY").flatMap { Int($0) } ?? 5
 
@@ -71,9 +78,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard responsesPerDay >= 1, maxLoginFailures >= 1, passwordIterations >= 1_000, maxConnections >= 1,
-            callsInFlight >= 1, idleTimeout >= 1, sessionIdleTimeout >= 1, sessionLifetime >= 1
+            callsInFlight >= 1, idleTimeout >= 1, sessionIdleTimeout >= 1, sessionLifetime >= 1,
+            (0...4_096).contains(journalPreallocate)
         else {
-            throw ValidationError("limits must be at least 1 (and --password-iterations at least 1000)")
+            throw ValidationError(
+                "limits must be at least 1 (--password-iterations at least 1000, --journal-preallocate 0 to 4096)")
         }
         if tcp != "none" && BindAddress(parsing: tcp) == nil {
             throw ValidationError("--tcp takes HOST:PORT (for example 127.0.0.1:\(BindAddress.defaultPort)) or none")
@@ -91,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         var storeConfiguration = DirectoryStore.Configuration(dataDirectory: dataDir)
         storeConfiguration.fsync = fsync
+        storeConfiguration.journalPreallocation = journalPreallocate << 20
         storeConfiguration.logger = Logger(label: "unblockd.store")
         let store = try DirectoryStore(configuration: storeConfiguration)
         if !self.import.isEmpty { try await importIfEmpty(self.import, into: store, logger: logger) }

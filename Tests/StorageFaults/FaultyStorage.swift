@@ -9,6 +9,7 @@ public final class Faults: Sendable {
         var failSync = false
         var holdSync = false
         var bytesUntilFull: Int?
+        var refuseCreating: (@Sendable (String) -> Bool)?
     }
     private let state = Mutex(State())
 
@@ -18,6 +19,10 @@ public final class Faults: Sendable {
     public func failNextSyncs() { state.withLock { $0.failSync = true } }
     /// Writes stop after `bytes` more, as on a full disk.
     public func fillDisk(after bytes: Int) { state.withLock { $0.bytesUntilFull = bytes } }
+    /// Creating a file whose path matches fails, as on a full disk.
+    public func refuseCreating(where matches: @escaping @Sendable (String) -> Bool) {
+        state.withLock { $0.refuseCreating = matches }
+    }
     /// While held, a file sync waits: commits stay in flight, waiting for the disk.
     public func holdSyncs(_ held: Bool) { state.withLock { $0.holdSync = held } }
 
@@ -31,6 +36,7 @@ public final class Faults: Sendable {
     }
 
     var syncFails: Bool { state.withLock { $0.failSync } }
+    func refusesCreating(_ path: String) -> Bool { state.withLock { $0.refuseCreating?(path) ?? false } }
     var syncHeld: Bool { state.withLock { $0.holdSync } }
 }
 
@@ -63,10 +69,13 @@ public struct FaultyStorage: Storage {
         func close() { inner.close() }
     }
 
-    public func openForAppend(_ path: String) throws(StoreError) -> any StorageFile {
-        File(try base.openForAppend(path), faults)
+    public func openForWriting(_ path: String, at offset: Int) throws(StoreError) -> any StorageFile {
+        File(try base.openForWriting(path, at: offset), faults)
     }
-    public func create(_ path: String) throws(StoreError) -> any StorageFile { File(try base.create(path), faults) }
+    public func create(_ path: String) throws(StoreError) -> any StorageFile {
+        if faults.refusesCreating(path) { throw StoreError(code: .io, message: "injected: no space left on device") }
+        return File(try base.create(path), faults)
+    }
     public func read(_ path: String) throws(StoreError) -> [UInt8] { try base.read(path) }
     public func truncate(_ path: String, to length: Int) throws(StoreError) { try base.truncate(path, to: length) }
     public func rename(_ source: String, to destination: String) throws(StoreError) {

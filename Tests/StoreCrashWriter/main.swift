@@ -11,6 +11,7 @@ guard arguments.count == 3, let count = Int(arguments[2]) else {
 }
 var configuration = DirectoryStore.Configuration(dataDirectory: arguments[1])
 configuration.snapshotEveryCommits = 40  // snapshots and rotations happen mid-run too
+configuration.journalPreallocation = 16 << 10  // and journal files made ahead of use run out
 configuration.logger.logLevel = .critical
 let store = try DirectoryStore(configuration: configuration)
 let first = store.read { $0.nextAccountID }

@@ -59,6 +59,7 @@ struct TestServer: Sendable {
         defer { if folder == nil { try? FileManager.default.removeItem(atPath: root) } }
         var storeConfiguration = DirectoryStore.Configuration(dataDirectory: root + "/data")
         storeConfiguration.logger.logLevel = .critical
+        storeConfiguration.journalPreallocation = 64 << 10
         if let storage { storeConfiguration.storage = storage }
         let store = try DirectoryStore(configuration: storeConfiguration)
         if store.read({ $0.accounts.isEmpty }) {

@@ -11,9 +11,11 @@ struct CrashImage {
     /// The directory after each commit (index 0: empty).
     let states: [Directory]
     let journalName: String
+    /// Bytes of zeros the journal was made with (0: it grew as it was written).
+    let preallocation: Int
 
-    static func make(commits: Int, in path: String) async throws -> CrashImage {
-        let store = try DirectoryStore(configuration: configuration(path))
+    static func make(commits: Int, in path: String, preallocation: Int = 0) async throws -> CrashImage {
+        let store = try DirectoryStore(configuration: configuration(path, preallocation: preallocation))
         var states = [store.directory]
         for index in 0..<commits {
             try await store.apply(Sample.commit(index))
@@ -25,7 +27,9 @@ struct CrashImage {
             files[name] = try Data(contentsOf: URL(filePath: folder + "/" + name))
         }
         try await store.close()
-        return CrashImage(files: files, states: states, journalName: files.keys.first { $0.hasPrefix("journal-") }!)
+        let journals = files.keys.filter { $0.hasPrefix("journal-") && $0.hasSuffix(".log") }
+        #expect(journals.count == 1)
+        return CrashImage(files: files, states: states, journalName: journals[0], preallocation: preallocation)
     }
 
     /// Lays the image out in a new data directory, with the journal changed by `edit`.
@@ -41,36 +45,53 @@ struct CrashImage {
         }
     }
 
-    /// Start offsets of every record in the journal, and its end.
+    /// Start offsets of every record in the journal, and where the records end.
     var recordOffsets: [Int] {
         let data = files[journalName]!
         var offsets: [Int] = []
         var offset = 8
-        while offset < data.count {
-            offsets.append(offset)
-            let length = data[offset..<offset + 4].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-            offset += 8 + length
+        func length(at offset: Int) -> Int {
+            data[offset..<offset + 4].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         }
-        return offsets + [data.count]
+        // A journal made ahead of use holds zeros after its records.
+        while offset < data.count && length(at: offset) > 0 {
+            offsets.append(offset)
+            offset += 8 + length(at: offset)
+        }
+        return offsets + [offset]
+    }
+
+    /// What a crash leaves of the journal when only its first `count` bytes were written:
+    /// a shorter file, or the zeros it was made with from there on.
+    func writtenUpTo(_ count: Int) -> (inout Data) -> Void {
+        let end = recordOffsets.last!
+        return { data in
+            if preallocation == 0 { data = data.prefix(count) } else { data.resetBytes(in: count..<end) }
+        }
     }
 }
 
+/// Journals that grow as they are written, and journals made ahead of use (64 KiB of zeros).
+let journalKinds = [0, 64 << 10]
+
 @Suite struct RecoveryTests {
-    @Test func journalCutAtEveryByteOfItsLastRecordsRecoversTheCompleteOnes() async throws {
+    @Test(arguments: journalKinds)
+    func journalCutAtEveryByteOfItsLastRecordsRecoversTheCompleteOnes(_ preallocation: Int) async throws {
         try await withTemporaryDirectory { path in
-            let image = try await CrashImage.make(commits: 12, in: path)
+            let image = try await CrashImage.make(commits: 12, in: path, preallocation: preallocation)
             let offsets = image.recordOffsets
             #expect(offsets.count == 13)
+            #expect(image.files[image.journalName]!.count == max(offsets.last!, preallocation))
             for cut in offsets[offsets.count - 4]..<offsets.last! {
-                try image.restore(into: path) { $0 = $0.prefix(cut) }
+                try image.restore(into: path, editJournal: image.writtenUpTo(cut))
                 let complete = offsets.filter { $0 <= cut }.count - 1
-                let store = try DirectoryStore(configuration: configuration(path))
+                let store = try DirectoryStore(configuration: configuration(path, preallocation: preallocation))
                 #expect(store.directory == image.states[complete], "cut at \(cut)")
                 #expect(store.lastSequence == UInt64(complete))
                 // The store keeps working after the repair.
                 try await store.apply(Sample.commit(100))
                 try await store.close()
-                let reopened = try DirectoryStore(configuration: configuration(path))
+                let reopened = try DirectoryStore(configuration: configuration(path, preallocation: preallocation))
                 #expect(reopened.lastSequence == UInt64(complete + 1), "cut at \(cut)")
                 try await reopened.close()
             }
@@ -80,10 +101,11 @@ struct CrashImage {
     @Test(arguments: 0..<8)
     func aJournalCutInsideItsHeaderIsReplacedAndLaterCommitsSurviveACrash(_ cut: Int) async throws {
         try await withTemporaryDirectory { path in
-            // A crash as the journal was created: only `cut` bytes of its 8-byte header exist.
+            // A crash as a growing journal was created: only `cut` bytes of its 8-byte header
+            // exist. (A journal made ahead of use gets its name once its header is on disk.)
             let image = try await CrashImage.make(commits: 0, in: path)
             try image.restore(into: path) { $0 = $0.prefix(cut) }
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try DirectoryStore(configuration: configuration(path, preallocation: 0))
             try await store.apply(Sample.commit(0))
             let expected = store.directory
             // Then a crash with that commit only in the journal: the files as they are now.
@@ -99,28 +121,31 @@ struct CrashImage {
                 try data.write(to: URL(filePath: folder + "/" + name))
                 chmod(folder + "/" + name, 0o600)
             }
-            let reopened = try DirectoryStore(configuration: configuration(path))
+            let reopened = try DirectoryStore(configuration: configuration(path, preallocation: 0))
             #expect(reopened.directory == expected)
             #expect(reopened.lastSequence == 1)
             try await reopened.close()
         }
     }
 
-    @Test func aFlippedBitInTheLastRecordIsATornTail() async throws {
+    @Test(arguments: journalKinds)
+    func aFlippedBitInTheLastRecordIsATornTail(_ preallocation: Int) async throws {
         try await withTemporaryDirectory { path in
-            let image = try await CrashImage.make(commits: 6, in: path)
+            let image = try await CrashImage.make(commits: 6, in: path, preallocation: preallocation)
             let offsets = image.recordOffsets
             try image.restore(into: path) { $0[offsets[5] + 12] ^= 0x10 }
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try DirectoryStore(configuration: configuration(path, preallocation: preallocation))
             #expect(store.directory == image.states[5])
             try await store.close()
         }
     }
 
-    @Test(arguments: [0, 2, 4])
-    func aFlippedBitInAnEarlierRecordStopsTheStartNamingFileAndOffset(_ record: Int) async throws {
+    @Test(arguments: [0, 2, 4], journalKinds)
+    func aFlippedBitInAnEarlierRecordStopsTheStartNamingFileAndOffset(_ record: Int, _ preallocation: Int)
+        async throws
+    {
         try await withTemporaryDirectory { path in
-            let image = try await CrashImage.make(commits: 6, in: path)
+            let image = try await CrashImage.make(commits: 6, in: path, preallocation: preallocation)
             let offsets = image.recordOffsets
             try image.restore(into: path) { $0[offsets[record] + 9] ^= 0x01 }
             do {

@@ -35,6 +35,7 @@ final class CLIHarness {
             [
                 "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--tcp", "none",
                 "--import", Self.demo.path, "--password-iterations", "1000", "--log-level", "error",
+                "--journal-preallocate", "1",
             ] + extra
         try server.run()
         for _ in 0..<500 {

@@ -10,6 +10,11 @@ import Testing
         #expect(health.status == 0 && health.output.contains("serving"))
         let json = cli.run(["health", "--json"]).json
         #expect(json["status"] as? String == "serving" && json["version"] != nil)
+        // --journal-preallocate 1: the journal in use was made as 1 MiB of zeros ahead of use.
+        let data = cli.folder + "/data/"
+        let journals = try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.hasSuffix(".log") }
+        let sizes = try journals.map { try FileManager.default.attributesOfItem(atPath: data + $0)[.size] as? Int }
+        #expect(sizes == [1 << 20])
 
         let down = cli.run(["health"], socket: cli.folder + "/nothing.sock")
         #expect(down.status == 69)

@@ -48,14 +48,18 @@ public struct PosixStorage: Storage {
         }
     }
 
-    private func open(_ path: String, flags: Int32) throws(StoreError) -> any StorageFile {
+    private func open(_ path: String, flags: Int32) throws(StoreError) -> File {
         let descriptor = Glibc.open(path, flags | O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StoreError.io("cannot open \(path)") }
         return File(descriptor: descriptor, path: path)
     }
 
-    public func openForAppend(_ path: String) throws(StoreError) -> any StorageFile {
-        try open(path, flags: O_APPEND)
+    public func openForWriting(_ path: String, at offset: Int) throws(StoreError) -> any StorageFile {
+        let file = try open(path, flags: 0)
+        guard lseek(file.descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw StoreError.io("cannot seek in \(path)")
+        }
+        return file
     }
 
     public func create(_ path: String) throws(StoreError) -> any StorageFile {

@@ -1,8 +1,8 @@
 // The file operations the store needs, behind a protocol so that tests can inject disk faults.
 
-/// An open file the store appends to.
+/// An open file the store writes in order.
 public protocol StorageFile: AnyObject {
-    /// Writes all of `bytes` at the end of the file, or throws (a partial write may remain).
+    /// Writes all of `bytes` where the last write ended, or throws (a partial write may remain).
     func append(_ bytes: UnsafeRawBufferPointer) throws(StoreError)
     /// Makes everything written so far durable (fdatasync).
     func sync() throws(StoreError)
@@ -14,8 +14,9 @@ public protocol StorageFile: AnyObject {
 
 /// The file system under the data directory.
 public protocol Storage: Sendable {
-    /// Opens `path` for appending, creating it (mode 0600) if needed.
-    func openForAppend(_ path: String) throws(StoreError) -> any StorageFile
+    /// Opens `path` for writing from byte `offset` on: over what is there (a journal's
+    /// zeros, made ahead of use) and on past its end.
+    func openForWriting(_ path: String, at offset: Int) throws(StoreError) -> any StorageFile
     /// Creates `path` empty (mode 0600), replacing any file there.
     func create(_ path: String) throws(StoreError) -> any StorageFile
     /// The whole content of `path`.
@@ -30,6 +31,26 @@ public protocol Storage: Sendable {
     /// Makes renames and creations in `directory` durable.
     func syncDirectory(_ directory: String) throws(StoreError)
     func fileExists(_ path: String) -> Bool
+}
+
+extension Storage {
+    /// Creates `path` durably holding `header` and then zeros up to `length` bytes: a journal
+    /// file made ahead of use. Records written over its zeros reuse blocks the file system
+    /// already holds, so syncing them does not also have to write the file's new size.
+    func createZeroFilled(_ path: String, header: [UInt8], length: Int) throws(StoreError) {
+        let file = try create(path)
+        defer { file.close() }
+        try file.append(header)
+        let chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var left = length - header.count
+        while left > 0 {
+            try file.append(left >= chunk.count ? chunk : Array(chunk[0..<left]))
+            // One chunk at a time: the journal's own syncs queue behind one chunk at most.
+            try file.sync()
+            left -= chunk.count
+        }
+        try file.sync()
+    }
 }
 
 extension StorageFile {

@@ -6,6 +6,8 @@ enum JournalFiles {
     static let snapshotMagic: [UInt8] = Array("UBSNAP01".utf8)
 
     static func journalName(firstSequence: UInt64) -> String { "journal-\(padded(firstSequence)).log" }
+    /// The next journal file, zero-filled ahead of use (a leftover one is removed at start).
+    static let spareName = "journal-next.spare"
     static func snapshotName(lastSequence: UInt64) -> String { "snapshot-\(padded(lastSequence)).snap" }
 
     /// The first sequence of a journal file name, or nil for other files.

@@ -1,5 +1,6 @@
 // Appends journal records off the event loops, with group commit: one fdatasync for every commit waiting.
 import Dispatch
+import Logging
 import Synchronization
 
 /// The single writer of the journal.
@@ -30,6 +31,10 @@ final class JournalWriter: Sendable {
     /// uncontended; it exists so that the compiler can see the confinement.
     private struct Output {
         var file: any StorageFile
+        /// Zeros left after the records in the current file (it was made as a spare).
+        var room: Int
+        /// The last sequence written to the journal.
+        var lastWritten: UInt64
         var dirty = false
         var timer: (any DispatchSourceTimer)?
     }
@@ -40,22 +45,40 @@ final class JournalWriter: Sendable {
     private let queue = DispatchQueue(label: "unblock.store.journal", qos: .userInitiated)
     private let state: Mutex<State>
     private let output: Mutex<Output>
+    private let spare: JournalSpare
 
-    /// Opens `file` (already positioned at its end) for records after `durableSequence`.
+    /// Goes on writing the journal where `end` says its records end, or starts a new file
+    /// when there is none; each new file starts as a spare of `preallocation` bytes when one
+    /// is ready (0: files grow as they are written).
     init(
         storage: any Storage,
         directory: String,
-        file: sending any StorageFile,
+        continuing end: JournalEnd?,
         policy: FsyncPolicy,
-        durableSequence: UInt64
-    ) {
+        durableSequence: UInt64,
+        preallocation: Int,
+        logger: Logger
+    ) throws(StoreError) {
         self.storage = storage
         self.directory = directory
         self.policy = policy
-        self.output = Mutex(Output(file: file))
+        self.spare = JournalSpare(directory: directory, length: preallocation, storage: storage, logger: logger)
+        let output: Output
+        if let end {
+            let file = try storage.openForWriting(end.path, at: end.offset)
+            output = Output(file: file, room: end.size - end.offset, lastWritten: durableSequence)
+        } else {
+            spare.prepareNow()
+            let (file, room) = try Self.newFile(
+                firstSequence: durableSequence + 1, storage: storage, directory: directory, policy: policy,
+                spare: spare)
+            output = Output(file: file, room: room, lastWritten: durableSequence)
+        }
+        self.output = Mutex(output)
         self.state = Mutex(State(durableSequence: durableSequence))
+        spare.prepare()
         if policy == .everysec {
-            output.withLock { output in
+            self.output.withLock { output in
                 let timer = DispatchSource.makeTimerSource(queue: queue)
                 timer.schedule(deadline: .now() + 1, repeating: 1)
                 timer.setEventHandler { [weak self] in self?.periodicSync() }
@@ -135,8 +158,12 @@ final class JournalWriter: Sendable {
     /// The failure that stopped the journal, if any.
     var failure: StoreError? { state.withLock { $0.failure } }
 
+    /// Makes no more spare files (before the last rotation at close), and removes the one there is.
+    func stopPreparingFiles() { spare.stop() }
+
     /// Closes the file (after `flush()`).
     func close() {
+        spare.stop()
         queue.sync {
             output.withLock { output in
                 output.timer?.cancel()
@@ -181,8 +208,14 @@ final class JournalWriter: Sendable {
         for segment in batch {
             switch segment {
             case .records(let bytes, let lastSequence):
+                // Out of zeros: on into the next spare if one is ready, else the file grows.
+                if output.room < bytes.count && spare.isReady {
+                    try startFile(firstSequence: output.lastWritten + 1, output: &output)
+                }
                 output.dirty = true
                 try output.file.append(bytes)
+                output.room = max(0, output.room - bytes.count)
+                output.lastWritten = lastSequence
                 last = lastSequence
             case .rotate(let firstSequence):
                 try startFile(firstSequence: firstSequence, output: &output)
@@ -196,15 +229,30 @@ final class JournalWriter: Sendable {
     }
 
     private func startFile(firstSequence: UInt64, output: inout Output) throws(StoreError) {
-        if policy != .none { try output.file.sync() }
+        if policy != .none && output.dirty { try output.file.sync() }
         output.file.close()
+        (output.file, output.room) = try Self.newFile(
+            firstSequence: firstSequence, storage: storage, directory: directory, policy: policy, spare: spare)
+        output.lastWritten = firstSequence - 1
+        output.dirty = false
+    }
+
+    /// Opens a new journal file, durably named, after its header: the spare if one is
+    /// ready (with its zeros as room), else an empty file that grows.
+    private static func newFile(
+        firstSequence: UInt64, storage: any Storage, directory: String, policy: FsyncPolicy, spare: JournalSpare
+    ) throws(StoreError) -> (file: any StorageFile, room: Int) {
         let path = directory + "/" + JournalFiles.journalName(firstSequence: firstSequence)
+        let header = JournalFiles.journalMagic.count
+        if try spare.take(as: path) {
+            return (try storage.openForWriting(path, at: header), spare.length - header)
+        }
+        spare.prepare()
         let file = try storage.create(path)
         try file.append(JournalFiles.journalMagic)
         if policy != .none { try file.sync() }
         try storage.syncDirectory(directory)
-        output.file = file
-        output.dirty = false
+        return (file, 0)
     }
 
     private func periodicSync() {

@@ -2,12 +2,20 @@
 import UnblockCore
 import UnblockWire
 
+/// Where the records of the last journal file end: the writer goes on from there.
+struct JournalEnd {
+    var path: String
+    var offset: Int
+    /// The file's size: beyond `offset` it holds zeros made ahead of use.
+    var size: Int
+}
+
 /// What recovery found: the state, where the journal continues, and what it repaired.
 struct RecoveredState {
     var directory: Directory
     var lastSequence: UInt64
-    /// The journal file to keep appending to (nil: start a new one).
-    var appendPath: String?
+    /// The journal file to go on writing (nil: start a new one).
+    var append: JournalEnd?
     /// Repairs made (a cut torn tail, a skipped damaged snapshot), for the log.
     var warnings: [String]
 }
@@ -19,6 +27,8 @@ enum Recovery {
         let snapshots = names.compactMap(JournalFiles.snapshotSequence).sorted(by: >)
         let journals = names.compactMap(JournalFiles.journalSequence).sorted()
         var warnings: [String] = []
+        // A journal file being made ahead of use when the server stopped: made again later.
+        if names.contains(JournalFiles.spareName) { try storage.remove("\(folder)/\(JournalFiles.spareName)") }
         for name in names where name.hasSuffix(".tmp") {
             try storage.remove("\(folder)/\(name)")
             warnings.append("removed \(name), a snapshot that was being written when the server stopped")
@@ -64,7 +74,7 @@ enum Recovery {
         var directory = directory
         var expected = snapshotSequence + 1
         var warnings: [String] = []
-        var appendPath: String?
+        var append: JournalEnd?
         for (index, first) in journals.enumerated() {
             let isLast = index == journals.count - 1
             // A journal whose records all precede the snapshot is not needed.
@@ -77,8 +87,8 @@ enum Recovery {
                 }
             }
             switch try outcome.get() {
-            case .complete:
-                if isLast { appendPath = path }
+            case .complete(let end):
+                if isLast { append = JournalEnd(path: path, offset: end, size: bytes.count) }
             case .tornAt(let offset, let reason) where offset < JournalFiles.journalMagic.count:
                 // Cut inside its header: no record made it. Removed, so that the journal that
                 // replaces it starts with a header again (appending to it would not).
@@ -87,16 +97,17 @@ enum Recovery {
             case .tornAt(let offset, let reason):
                 try storage.truncate(path, to: offset)
                 warnings.append("cut a torn tail off \(path) at byte \(offset) (\(reason)), left by a crash mid-write")
-                if isLast { appendPath = path }
+                if isLast { append = JournalEnd(path: path, offset: offset, size: offset) }
             }
         }
         return RecoveredState(
-            directory: directory, lastSequence: expected - 1, appendPath: appendPath,
+            directory: directory, lastSequence: expected - 1, append: append,
             warnings: warnings)
     }
 
     private enum FileOutcome {
-        case complete
+        /// Every record is whole; they end at this offset (zeros made ahead of use may follow).
+        case complete(end: Int)
         case tornAt(Int, String)
     }
 
@@ -118,15 +129,24 @@ enum Recovery {
         guard Array(bytes[0..<magic.count]) == magic else { throw corrupt(0, "not an Unblock journal (wrong magic)") }
         var offset = magic.count
         while offset < bytes.count {
+            // A file made ahead of use: its records end where its zeros begin (no record
+            // starts with a zero length). Anything but zeros after that is damage.
+            if isZero(bytes, offset..<min(offset + RecordFraming.headerSize, bytes.count)) {
+                guard isZero(bytes, offset..<bytes.count) else {
+                    throw corrupt(offset, "a record is missing here (zeros), and data follows")
+                }
+                return .complete(end: offset)
+            }
             switch RecordFraming.read(bytes, at: offset) {
             case .truncated:
                 guard isLast else { throw corrupt(offset, "the file ends inside a record") }
                 return .tornAt(offset, "incomplete last record")
             case .corrupt(let reason):
-                // A bad record that ends exactly at the end of the last file is a write cut short;
-                // anything after it means the damage is in the middle.
+                // A bad record followed by nothing but the last file's end or its zeros is a write
+                // cut short; anything else after it means the damage is in the middle.
                 let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-                guard isLast, offset + RecordFraming.headerSize + length == bytes.count else {
+                let end = offset + RecordFraming.headerSize + length
+                guard isLast, end <= bytes.count, isZero(bytes, end..<bytes.count) else {
                     throw corrupt(offset, reason)
                 }
                 return .tornAt(offset, reason)
@@ -147,6 +167,20 @@ enum Recovery {
                 offset = next
             }
         }
-        return .complete
+        return .complete(end: bytes.count)
+    }
+
+    /// Whether every byte in `range` is zero.
+    private static func isZero(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        var index = range.lowerBound
+        while index + 8 <= range.upperBound {
+            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) != 0 { return false }
+            index += 8
+        }
+        while index < range.upperBound {
+            if bytes[index] != 0 { return false }
+            index += 1
+        }
+        return true
     }
 }
