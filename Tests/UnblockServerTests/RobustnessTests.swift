@@ -203,6 +203,21 @@ import UnblockWire
     }
 
     @Test(arguments: Transport.allCases)
+    func aConnectionInUseIsNotClosedAsIdle(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.connections.idleTimeout = .milliseconds(300) }) { server in
+            let raw = try await RawConnection.open(server.address(transport))
+            // A call every 100 ms for 1.2 s: four idle timeouts long, never idle for one.
+            for call in 1...12 {
+                try await raw.send(callID: UInt64(call), method: SelfService.Health.name, message: [])
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let frames = try await raw.responses(12)
+            #expect(frames.count == 12)
+            #expect(frames.allSatisfy { $0.statusCode == .ok })
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
     func aClientThatNeverReadsDoesNotStopOthers(_ transport: Transport) async throws {
         try await TestServer.with(configure: { $0.connections.callsInFlight = 8 }) { server in
             let raw = try await RawConnection.open(server.address(transport))

@@ -163,8 +163,7 @@ public final class UnblockServer: Service, Sendable {
                 let callIDs = CallIDs()
                 let idle = TimeAmount.nanoseconds(Int64(connections.idleTimeout.wholeNanoseconds))
                 let pipeline = channel.pipeline.syncOperations
-                try pipeline.addHandler(IdleStateHandler(allTimeout: idle))
-                try pipeline.addHandler(IdleCloser())
+                try pipeline.addHandler(IdleCloser(timeout: idle))
                 try pipeline.addHandler(
                     ByteToMessageHandler(FrameDecoder(maximumFrameLength: connections.maximumFrameBytes)))
                 try pipeline.addHandler(
