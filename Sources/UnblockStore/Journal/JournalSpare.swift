@@ -61,10 +61,15 @@ final class JournalSpare: Sendable {
     /// Renames the ready spare to `destination`, durably, and starts the next one.
     /// - Returns: false when no spare is ready.
     func take(as destination: String) throws(StoreError) -> Bool {
-        guard isReady else { return false }
-        try storage.rename(path, to: destination)
+        // Renamed under the lock, so that `stop()` cannot remove the spare in between.
+        let taken = try phase.withLock { (phase) throws(StoreError) -> Bool in
+            guard phase == .ready else { return false }
+            try storage.rename(path, to: destination)
+            phase = .none
+            return true
+        }
+        guard taken else { return false }
         try storage.syncDirectory(directory)
-        phase.withLock { if $0 == .ready { $0 = .none } }
         prepare()
         return true
     }

@@ -10,6 +10,8 @@ import Synchronization
 /// everything queued, writes it in one call, syncs once, and wakes every waiter it
 /// covered; whatever arrives meanwhile forms the next batch. A failed write or sync is
 /// final: every waiter and every later commit fails, and nothing is retried as if safe.
+/// Records go over the zeros of a file made ahead of use (`JournalSpare`) while it has room;
+/// then into the next such file, or, without one ready, on past the end of the current one.
 final class JournalWriter: Sendable {
     private enum Segment {
         case records([UInt8], lastSequence: UInt64)
