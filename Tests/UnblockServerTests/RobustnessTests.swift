@@ -132,6 +132,21 @@ import UnblockWire
     }
 
     @Test(arguments: Transport.allCases)
+    func callsBeforeAMalformedFrameAreAnsweredBeforeTheClose(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let raw = try await RawConnection.open(server.address(transport))
+            // Two calls and a frame with the reserved call id 0, in one write: one read.
+            var bytes = ByteBuffer()
+            for call in 1...2 { bytes.writeFrame(RequestFrame(callID: UInt64(call), method: SelfService.Health.name)) }
+            bytes.writeFrame(RequestFrame(callID: 0, method: SelfService.Health.name))
+            try await raw.send(Array(bytes.readableBytesView))
+            let frames = try await raw.responses(4)
+            #expect(frames.map(\.callID) == [1, 2, 0])
+            #expect(frames.map(\.statusCode) == [.ok, .ok, .invalidArgument])
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
     func anOversizedFrameIsAnsweredThenClosed(_ transport: Transport) async throws {
         try await TestServer.with(configure: { $0.connections.maximumFrameBytes = 1_024 }) { server in
             let raw = try await RawConnection.open(server.address(transport))
@@ -204,15 +219,16 @@ import UnblockWire
 
     @Test(arguments: Transport.allCases)
     func aConnectionInUseIsNotClosedAsIdle(_ transport: Transport) async throws {
-        try await TestServer.with(configure: { $0.connections.idleTimeout = .milliseconds(300) }) { server in
+        try await TestServer.with(configure: { $0.connections.idleTimeout = .seconds(1) }) { server in
             let raw = try await RawConnection.open(server.address(transport))
-            // A call every 100 ms for 1.2 s: four idle timeouts long, never idle for one.
-            for call in 1...12 {
+            // A call every 100 ms for 2.5 s: longer than the idle timeout, never idle for one
+            // (with margin: the other tests share the machine's cores).
+            for call in 1...25 {
                 try await raw.send(callID: UInt64(call), method: SelfService.Health.name, message: [])
                 try await Task.sleep(for: .milliseconds(100))
             }
-            let frames = try await raw.responses(12)
-            #expect(frames.count == 12)
+            let frames = try await raw.responses(25)
+            #expect(frames.count == 25)
             #expect(frames.allSatisfy { $0.statusCode == .ok })
         }
     }

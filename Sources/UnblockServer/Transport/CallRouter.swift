@@ -30,6 +30,9 @@ final class CallRouter: ChannelDuplexHandler {
     private let callsInFlight: Int
     private let activeCalls: CallCounter
     private let logger: Logger
+    /// Answers since the last flush, in one buffer: one write per flush, not one per answer
+    /// (each write through the pipeline costs more than copying a small answer).
+    private var output: ByteBuffer?
     private var unflushed = false
     private var flushScheduled = false
     private var closing = false
@@ -129,7 +132,14 @@ final class CallRouter: ChannelDuplexHandler {
     private func flushAnswers(_ context: ChannelHandlerContext) {
         guard unflushed else { return }
         unflushed = false
+        writeAnswers(context)
         context.flush()
+    }
+
+    private func writeAnswers(_ context: ChannelHandlerContext) {
+        guard let answers = output else { return }
+        output = nil
+        context.write(wrapOutboundOut(answers), promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -215,7 +225,12 @@ final class CallRouter: ChannelDuplexHandler {
     }
 
     private func answer(_ context: ChannelHandlerContext, _ buffer: ByteBuffer) {
-        context.write(wrapOutboundOut(buffer), promise: nil)
+        if output == nil {
+            output = buffer
+        } else {
+            var answer = buffer
+            output!.writeBuffer(&answer)
+        }
         unflushed = true
     }
 
@@ -229,6 +244,7 @@ final class CallRouter: ChannelDuplexHandler {
         var buffer = ByteBuffer()
         buffer.writeFrame(ResponseFrame(callID: 0, statusCode: code, statusMessage: message))
         unflushed = false
+        writeAnswers(context)
         context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
