@@ -55,19 +55,29 @@ final class SelfServiceHandler: Sendable {
             return answer(context, started: .now, error: RPCError(.internal, "\(frame.method) is not served here"))
         default:
             // Normally answered at once by the `CallRouter`; here only if passed on anyway.
-            return answerNow(frame, context)
+            var buffer = ByteBuffer()
+            answerNow(frame, connectionID: connectionID, into: &buffer)
+            return buffer
         }
     }
 
     /// Answers at once, on the caller's thread, a call that needs neither the crypto pool nor
-    /// the disk (Health, ListCards, Logout, an unknown method); nil for the others.
+    /// the disk (Health, ListCards, Logout, an unknown method: `needsPoolOrDisk` is false),
+    /// appending its answer frame to `output`.
     ///
     /// The connection's event loop answers these without a task per call: they are most of
     /// the traffic, and a hop to a task and back costs more than the call itself.
-    func answerImmediately(_ frame: RequestFrame, connectionID: UInt64) -> ByteBuffer? {
-        // Checked first: the calls that go on are not worth a context built here too.
-        guard !Self.needsPoolOrDisk(frame.method) else { return nil }
-        return answerNow(frame, makeContext(frame, connectionID: connectionID))
+    func answerNow(_ frame: RequestFrame, connectionID: UInt64, into output: inout ByteBuffer) {
+        let context = makeContext(frame, connectionID: connectionID)
+        switch frame.method {
+        case SelfService.Health.name: runNow(SelfService.Health.self, frame, context, health, into: &output)
+        case SelfService.ListCards.name: runNow(SelfService.ListCards.self, frame, context, listCards, into: &output)
+        case SelfService.Logout.name: runNow(SelfService.Logout.self, frame, context, logout, into: &output)
+        default:
+            let method = String(frame.method.prefix(200))
+            let error = RPCError(.unimplemented, "unknown method \"\(method)\"")
+            answer(context, started: .now, error: error, into: &output)
+        }
     }
 
     /// Whether a method needs the crypto pool or the disk, and so is not answered at once.
@@ -78,18 +88,6 @@ final class SelfServiceHandler: Sendable {
             true
         default:
             false
-        }
-    }
-
-    /// Answers a call that needs neither the pool nor the disk.
-    private func answerNow(_ frame: RequestFrame, _ context: CallContext) -> ByteBuffer {
-        switch frame.method {
-        case SelfService.Health.name: return runNow(SelfService.Health.self, frame, context, health)
-        case SelfService.ListCards.name: return runNow(SelfService.ListCards.self, frame, context, listCards)
-        case SelfService.Logout.name: return runNow(SelfService.Logout.self, frame, context, logout)
-        default:
-            let method = String(frame.method.prefix(200))
-            return answer(context, started: .now, error: RPCError(.unimplemented, "unknown method \"\(method)\""))
         }
     }
 
@@ -120,14 +118,15 @@ final class SelfServiceHandler: Sendable {
         _: Method.Type,
         _ frame: RequestFrame,
         _ context: CallContext,
-        _ body: (Method.Request, CallContext) throws -> Method.Response
-    ) -> ByteBuffer {
+        _ body: (Method.Request, CallContext) throws -> Method.Response,
+        into output: inout ByteBuffer
+    ) {
         let started = ContinuousClock.now
         do {
             let request = try start(Method.self, frame, context)
-            return finish(context, started: started, try body(request, context))
+            finish(context, started: started, try body(request, context), into: &output)
         } catch {
-            return answer(context, started: started, error: error)
+            answer(context, started: started, error: error, into: &output)
         }
     }
 
@@ -146,12 +145,28 @@ final class SelfServiceHandler: Sendable {
         -> ByteBuffer
     {
         var buffer = ByteBuffer()
-        buffer.writeResponseFrame(callID: context.callID, response: response)
-        log(context, started: started, status: .ok)
+        finish(context, started: started, response, into: &buffer)
         return buffer
     }
 
+    private func finish(
+        _ context: CallContext, started: ContinuousClock.Instant, _ response: some WireMessage,
+        into output: inout ByteBuffer
+    ) {
+        output.writeResponseFrame(callID: context.callID, response: response)
+        log(context, started: started, status: .ok)
+    }
+
     func answer(_ context: CallContext, started: ContinuousClock.Instant, error: any Error) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        answer(context, started: started, error: error, into: &buffer)
+        return buffer
+    }
+
+    /// Appends the status frame that answers a failed call to `output`, and logs it.
+    func answer(
+        _ context: CallContext, started: ContinuousClock.Instant, error: any Error, into output: inout ByteBuffer
+    ) {
         let status = RPCError.from(error)
         if status.code == .internal {
             logger.error(
@@ -161,9 +176,7 @@ final class SelfServiceHandler: Sendable {
         } else {
             log(context, started: started, status: status.code)
         }
-        var buffer = ByteBuffer()
-        buffer.writeFrame(ResponseFrame(callID: context.callID, statusCode: status.code, statusMessage: status.message))
-        return buffer
+        output.writeFrame(ResponseFrame(callID: context.callID, statusCode: status.code, statusMessage: status.message))
     }
 
     func log(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode) {

@@ -86,8 +86,13 @@ final class CallRouter: ChannelDuplexHandler {
                     callID: frame.callID, statusCode: .invalidArgument,
                     statusMessage: "call_id \(frame.callID) is already in flight"))
             answer(context, buffer)
-        } else if let answer = handler.answerImmediately(frame, connectionID: connectionID) {
-            self.answer(context, answer)
+        } else if !SelfServiceHandler.needsPoolOrDisk(frame.method) {
+            // Written straight into the flush's buffer.
+            var answers = output ?? context.channel.allocator.buffer(capacity: 2_048)
+            output = nil  // so that `answers` is the buffer's only reference while it grows
+            handler.answerNow(frame, connectionID: connectionID, into: &answers)
+            output = answers
+            unflushed = true
         } else {
             callIDs.insert(frame.callID)
             if inFlight < callsInFlight { dispatch(context, frame) } else { waiting.append(frame) }
