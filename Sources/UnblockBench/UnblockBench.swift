@@ -227,7 +227,7 @@ struct UnblockBench: AsyncParsableCommand {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(FrameReader())
                         try channel.pipeline.syncOperations.addHandler(
                             LoadConnection(
                                 workload: Workload(weights: weights, identity: identity), pacing: pacing,

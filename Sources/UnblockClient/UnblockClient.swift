@@ -124,7 +124,7 @@ public final class UnblockClient: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(FrameReader())
                     try channel.pipeline.syncOperations.addHandler(CallMultiplexer())
                 }
             }

@@ -164,8 +164,7 @@ public final class UnblockServer: Service, Sendable {
                 let idle = TimeAmount.nanoseconds(Int64(connections.idleTimeout.wholeNanoseconds))
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(IdleCloser(timeout: idle))
-                try pipeline.addHandler(
-                    ByteToMessageHandler(FrameDecoder(maximumFrameLength: connections.maximumFrameBytes)))
+                try pipeline.addHandler(FrameReader(maximumFrameLength: connections.maximumFrameBytes))
                 try pipeline.addHandler(
                     CallRouter(
                         connectionID: id, handler: handler, batcher: batcher(for: channel.eventLoop), callIDs: callIDs,
