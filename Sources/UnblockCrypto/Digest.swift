@@ -9,10 +9,6 @@ public enum Digest {
             ?? Array(bytes).withUnsafeBufferPointer(sha256(contiguous:))
     }
 
-    /// Fetched once: `EVP_sha256()` makes OpenSSL 3 look the implementation up on every digest.
-    /// A fetched algorithm is immutable and may be used from any number of threads at once.
-    nonisolated(unsafe) private static let sha256Algorithm = EVP_MD_fetch(nil, "SHA256", nil)
-
     private static func sha256(contiguous bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         sha256Hash(contiguous: bytes).bytes
     }
@@ -26,9 +22,8 @@ public enum Digest {
     private static func sha256Hash(contiguous bytes: UnsafeBufferPointer<UInt8>) -> SHA256Hash {
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &digest) { output in
-            var size: UInt32 = 0
-            let ok = EVP_Digest(bytes.baseAddress, bytes.count, output.baseAddress, &size, sha256Algorithm, nil) == 1
-            precondition(ok && size == 32, "SHA-256 cannot fail on valid input")
+            // The short inputs hashed per call: on a stack context (see the shim), not EVP's.
+            unblock_sha256(bytes.baseAddress, bytes.count, output.baseAddress!.assumingMemoryBound(to: UInt8.self))
             return SHA256Hash(raw: UnsafeRawBufferPointer(output))
         }
     }
