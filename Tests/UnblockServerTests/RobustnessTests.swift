@@ -219,17 +219,25 @@ import UnblockWire
 
     @Test(arguments: Transport.allCases)
     func aConnectionInUseIsNotClosedAsIdle(_ transport: Transport) async throws {
-        try await TestServer.with(configure: { $0.connections.idleTimeout = .seconds(1) }) { server in
+        try await TestServer.with(configure: { $0.connections.idleTimeout = .seconds(2) }) { server in
             let raw = try await RawConnection.open(server.address(transport))
-            // A call every 100 ms for 2.5 s: longer than the idle timeout, never idle for one
-            // (with margin: the other tests share the machine's cores).
-            for call in 1...25 {
-                try await raw.send(callID: UInt64(call), method: SelfService.Health.name, message: [])
-                try await Task.sleep(for: .milliseconds(100))
+            // One call after another, each answer awaited, for more than twice the idle timeout:
+            // never idle for one (no sleeps, whose length a loaded machine stretches).
+            let closedByServerAfter: UInt64? = try await raw.channel.executeThenClose { inbound, outbound in
+                var answers = inbound.makeAsyncIterator()
+                let end = ContinuousClock.now + .milliseconds(4_500)
+                var call: UInt64 = 0
+                while ContinuousClock.now < end {
+                    call += 1
+                    var frame = ByteBuffer()
+                    frame.writeFrame(RequestFrame(callID: call, method: SelfService.Health.name))
+                    try await outbound.write(frame)
+                    guard let answer = try await answers.next() else { return call - 1 }
+                    #expect(try ResponseFrame(buffer: answer).callID == call)
+                }
+                return nil
             }
-            let frames = try await raw.responses(25)
-            #expect(frames.count == 25)
-            #expect(frames.allSatisfy { $0.statusCode == .ok })
+            #expect(closedByServerAfter == nil, "closed as idle after \(closedByServerAfter ?? 0) answers")
         }
     }
 

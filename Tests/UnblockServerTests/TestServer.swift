@@ -53,6 +53,7 @@ struct TestServer: Sendable {
         storage: (any Storage)? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         pool: CryptoPool.Configuration? = nil,
+        logger serverLogger: Logger? = nil,
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
         let root = folder ?? "/tmp/ub-\(UInt32.random(in: 0...UInt32.max))"
@@ -76,7 +77,8 @@ struct TestServer: Sendable {
         configure(&configuration)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
-        let server = try UnblockServer(configuration: configuration, store: store, pool: cryptoPool, logger: logger)
+        let server = try UnblockServer(
+            configuration: configuration, store: store, pool: cryptoPool, logger: serverLogger ?? logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [

@@ -34,6 +34,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 extension Duration {
     /// The duration in whole milliseconds (rounded towards zero).
     public var wholeMilliseconds: Int64 {
-        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
+        // `components` divides a 128-bit count each time: read it once.
+        let (seconds, attoseconds) = components
+        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
     }
 }

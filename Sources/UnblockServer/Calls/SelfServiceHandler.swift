@@ -17,6 +17,8 @@ final class SelfServiceHandler: Sendable {
     let sessions: SessionStore
     let configuration: ServerConfiguration
     let logger: Logger
+    /// Whether each call is logged (debug): checked per call without copying the logger.
+    private let logsEachCall: Bool
     /// A hash of no one's password, verified for unknown, inactive and locked accounts so that
     /// they take as long to refuse as a wrong password.
     let decoyPasswordHash: String
@@ -36,6 +38,7 @@ final class SelfServiceHandler: Sendable {
         self.sessions = sessions
         self.configuration = configuration
         self.logger = logger
+        self.logsEachCall = logger.logLevel <= .debug
         self.decoyPasswordHash = decoyPasswordHash
     }
 
@@ -180,6 +183,7 @@ final class SelfServiceHandler: Sendable {
     }
 
     func log(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode) {
+        guard logsEachCall else { return }
         logger.debug("call", metadata: metadata(context, started: started, status: status))
     }
 
