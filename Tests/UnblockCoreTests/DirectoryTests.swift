@@ -29,6 +29,21 @@ import UnblockCore
         #expect(directory.makeCardID() == CardID(3))
     }
 
+    @Test func anOwnersCardsAreAllListedInOrderOfAdditionFromOneToMany() {
+        var directory = Directory()
+        directory.apply(.account(Fixtures.account(1, "alice")))
+        for id in 1...5 {
+            directory.apply(.card(Fixtures.card(UInt64(id), owner: 1)))
+            #expect(directory.cards(ownedBy: AccountID(1)).map(\.id) == (1...id).map { CardID(UInt64($0)) })
+        }
+        var moved = Fixtures.card(3, owner: 2)
+        moved.serial = "MOVED"
+        directory.apply([.account(Fixtures.account(2, "bob")), .card(moved)])
+        #expect(directory.cards(ownedBy: AccountID(1)).map(\.id) == [1, 2, 4, 5].map { CardID(UInt64($0)) })
+        #expect(directory.cards(ownedBy: AccountID(2)).map(\.id) == [CardID(3)])
+        #expect(directory.cards(ownedBy: AccountID(9)).isEmpty)
+    }
+
     @Test func auditTrailKeepsOnlyTheNewest() {
         var directory = Directory(auditRetention: 10)
         for index in 0..<25 {

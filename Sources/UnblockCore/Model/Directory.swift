@@ -69,7 +69,13 @@ public struct Directory: Sendable {
 
     /// The cards of `owner`, by id.
     public func cards(ownedBy owner: AccountID) -> [SmartCard] {
-        (cardIDsByOwner[owner]?.ids ?? []).compactMap { cards[$0] }
+        guard let owned = cardIDsByOwner[owner] else { return [] }
+        var result: [SmartCard] = []
+        result.reserveCapacity(owned.count)
+        owned.forEach { id in
+            if let card = cards[id] { result.append(card) }
+        }
+        return result
     }
 
     public func profile(named name: String) -> CardProfile? { profiles[name] }

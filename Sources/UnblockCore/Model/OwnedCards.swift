@@ -23,6 +23,25 @@ struct OwnedCards: Sendable {
         }
     }
 
+    var count: Int {
+        switch storage {
+        case .one: 1
+        case .two: 2
+        case .many(let ids): ids.count
+        }
+    }
+
+    /// Calls `body` with each id, in order, without building an array for one or two.
+    func forEach(_ body: (CardID) -> Void) {
+        switch storage {
+        case .one(let first): body(first)
+        case .two(let first, let second):
+            body(first)
+            body(second)
+        case .many(let ids): ids.forEach(body)
+        }
+    }
+
     mutating func append(_ id: CardID) {
         switch storage {
         case .one(let first): storage = .two(first, id)

@@ -17,7 +17,8 @@ extension SelfServiceHandler {
                 }
                 owner = named
             }
-            let cards = directory.cards(ownedBy: owner.id).sorted { $0.id < $1.id }
+            var cards = directory.cards(ownedBy: owner.id)
+            if cards.count > 1 { cards.sort { $0.id < $1.id } }
             return ListCardsResponse(
                 cards: cards.map { Card($0, owner: owner, profile: directory.profile(named: $0.profile)) })
         }
