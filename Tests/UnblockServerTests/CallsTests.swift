@@ -17,6 +17,24 @@ import UnblockWire
     }
 
     @Test(arguments: Transport.allCases)
+    func aSessionInUseStaysAliveAndAnIdleOneExpires(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.sessions.idleTimeout = .seconds(2) }) { server in
+            let alice = try await server.login("alice", transport)
+            // Calls one after another for more than twice the idle timeout: each use counts.
+            // (Under the full suite a call can take a few hundred milliseconds: hence 2 s.)
+            let end = ContinuousClock.now + .seconds(5)
+            var calls = 0
+            while ContinuousClock.now < end {
+                _ = try await alice.listCards()
+                calls += 1
+            }
+            #expect(calls > 1)
+            try await Task.sleep(for: .seconds(3))
+            #expect(await status { try await alice.listCards() } == .unauthenticated)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
     func authenticateAndLogout(_ transport: Transport) async throws {
         try await TestServer.with { server in
             let client = server.client(transport)

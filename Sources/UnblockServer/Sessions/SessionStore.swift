@@ -20,10 +20,17 @@ final class SessionStore: Sendable {
     let absoluteTimeout: Duration
     let maximum: Int
 
+    /// Milliseconds of use that may go unrecorded: 1/64 of the idle timeout, at most one
+    /// second, so that a session in use never looks idle.
+    private let touchGranularity: Int64
+    private let idleMilliseconds: Int64
+
     init(idleTimeout: Duration, absoluteTimeout: Duration, maximum: Int) {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.maximum = maximum
+        self.idleMilliseconds = idleTimeout.wholeMilliseconds
+        self.touchGranularity = min(1_000, idleMilliseconds / 64)
     }
 
     /// A new session for `account`; when full, expired sessions go first, then the least recently used.
@@ -49,13 +56,18 @@ final class SessionStore: Sendable {
         guard !token.isEmpty else { return nil }
         let key = SHA256Hash(digesting: token.utf8)
         return sessions.withLock { sessions in
-            guard var session = sessions[key] else { return nil }
+            // One lookup; the session is touched in place, and only when its last use is
+            // older than `touchGranularity` (the calls of one read share a millisecond).
+            guard let index = sessions.index(forKey: key) else { return nil }
+            var session = sessions.values[index]
             guard isLive(session, now: now) else {
-                sessions[key] = nil
+                sessions.remove(at: index)
                 return nil
             }
+            if now.milliseconds - session.lastUsed.milliseconds >= touchGranularity {
+                sessions.values[index].lastUsed = now
+            }
             session.lastUsed = now
-            sessions[key] = session
             return session
         }
     }
@@ -69,6 +81,6 @@ final class SessionStore: Sendable {
     var count: Int { sessions.withLock { $0.count } }
 
     private func isLive(_ session: Session, now: Timestamp) -> Bool {
-        now < session.expiresAt && now < session.lastUsed + idleTimeout
+        now < session.expiresAt && now.milliseconds < session.lastUsed.milliseconds + idleMilliseconds
     }
 }
