@@ -78,11 +78,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard responsesPerDay >= 1, maxLoginFailures >= 1, passwordIterations >= 1_000, maxConnections >= 1,
-            callsInFlight >= 1, idleTimeout >= 1, sessionIdleTimeout >= 1, sessionLifetime >= 1,
-            (0...4_096).contains(journalPreallocate)
+            callsInFlight >= 1, idleTimeout >= 1, sessionIdleTimeout >= 1, sessionLifetime >= 1
         else {
-            throw ValidationError(
-                "limits must be at least 1 (--password-iterations at least 1000, --journal-preallocate 0 to 4096)")
+            throw ValidationError("limits must be at least 1 (and --password-iterations at least 1000)")
+        }
+        guard (0...4_096).contains(journalPreallocate) else {
+            throw ValidationError("--journal-preallocate takes 0 to 4096 (MiB; 0 lets journal files grow)")
         }
         if tcp != "none" && BindAddress(parsing: tcp) == nil {
             throw ValidationError("--tcp takes HOST:PORT (for example 127.0.0.1:\(BindAddress.defaultPort)) or none")
