@@ -26,8 +26,11 @@ final class UnblockBatcher: Sendable {
         var waiting: [UInt64: [Answer]] = [:]
     }
 
-    /// Calls per pool job: beyond it a round is split, so that every worker can take a share.
-    static let maximumBatch = 64
+    /// Calls per pool job: beyond it a round is split, which bounds how long one commit holds
+    /// the store's write lock (the loops' reads wait behind it). Each loop's round already
+    /// gives the workers a job each; at 64 the rounds of 50x16 were split into many small
+    /// commits, ~10 % slower than at 256 (server CPU per call 18-21 us against 16-18 us).
+    static let maximumBatch = 256
 
     let eventLoop: any EventLoop
     private let handler: SelfServiceHandler
