@@ -1,6 +1,7 @@
 // The in-memory directory: upserts keep indexes right; the audit trail is bounded.
 import Testing
 import UnblockCore
+import UnblockCrypto
 
 @Suite struct DirectoryTests {
     @Test func upsertsKeepIndexesConsistent() {
@@ -42,6 +43,29 @@ import UnblockCore
         #expect(directory.cards(ownedBy: AccountID(1)).map(\.id) == [1, 2, 4, 5].map { CardID(UInt64($0)) })
         #expect(directory.cards(ownedBy: AccountID(2)).map(\.id) == [CardID(3)])
         #expect(directory.cards(ownedBy: AccountID(9)).isEmpty)
+    }
+
+    @Test func aCopyIsAValueLaterChangesToEitherSideDoNotReachTheOther() {
+        var original = Directory()
+        original.apply([.account(Fixtures.account(1, "alice")), .card(Fixtures.card(1, owner: 1))])
+        let copy = original
+        let response = IssuedResponse(
+            challengeHash: SHA256Hash(digesting: [1, 2, 3]), at: Timestamp(milliseconds: 5))
+        original.apply([
+            .account(Fixtures.account(2, "bob")), .card(Fixtures.card(2, owner: 2)),
+            .responseIssued(CardID(1), response),
+            .audit(AuditEvent(at: Timestamp(milliseconds: 1), actor: "a", action: "x", target: "t", outcome: "ok")),
+        ])
+        #expect(copy.accounts.count == 1 && copy.cards.count == 1 && copy.recentAudit.isEmpty)
+        #expect(copy.card(id: CardID(1))?.responses.isEmpty == true)
+        #expect(copy.account(username: "bob") == nil && copy.cards(ownedBy: AccountID(2)).isEmpty)
+        #expect(original.card(id: CardID(1))?.responses == [response])
+        #expect(original.account(username: "bob")?.id == AccountID(2))
+
+        var second = copy
+        second.apply(.account(Fixtures.account(3, "carol")))
+        #expect(copy.account(username: "carol") == nil && original.account(username: "carol") == nil)
+        #expect(second.account(username: "carol")?.id == AccountID(3) && second.accounts.count == 2)
     }
 
     @Test func auditTrailKeepsOnlyTheNewest() {

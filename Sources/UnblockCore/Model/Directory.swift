@@ -7,15 +7,47 @@ import DequeModule
 /// sequence while the live directory keeps changing. Only `apply` changes it, so that
 /// replaying a journal rebuilds exactly the same state.
 public struct Directory: Sendable {
-    public private(set) var accounts: [AccountID: Account] = [:]
-    public private(set) var cards: [CardID: SmartCard] = [:]
-    public private(set) var profiles: [String: CardProfile] = [:]
-    /// The most recent audit events, oldest first, at most `auditRetention`.
-    public private(set) var recentAudit: Deque<AuditEvent> = []
+    /// The tables, in one copy-on-write box: a copy of the directory (every read of the
+    /// store makes one) retains one object instead of each of the seven tables.
+    private final class Tables: @unchecked Sendable {
+        // @unchecked: changed only through the directory's mutating methods, and only while
+        // no other directory shares the box (`writable` copies it first).
+        var accounts: [AccountID: Account] = [:]
+        var cards: [CardID: SmartCard] = [:]
+        var profiles: [String: CardProfile] = [:]
+        var recentAudit: Deque<AuditEvent> = []
+        var accountIDsByUsername: [String: AccountID] = [:]
+        var cardIDsBySerial: [String: CardID] = [:]
+        var cardIDsByOwner: [AccountID: OwnedCards] = [:]
 
-    private var accountIDsByUsername: [String: AccountID] = [:]
-    private var cardIDsBySerial: [String: CardID] = [:]
-    private var cardIDsByOwner: [AccountID: OwnedCards] = [:]
+        init() {}
+
+        init(copying other: Tables) {
+            accounts = other.accounts
+            cards = other.cards
+            profiles = other.profiles
+            recentAudit = other.recentAudit
+            accountIDsByUsername = other.accountIDsByUsername
+            cardIDsBySerial = other.cardIDsBySerial
+            cardIDsByOwner = other.cardIDsByOwner
+        }
+    }
+
+    private var tables = Tables()
+
+    /// The tables, ready to change: copied first when another directory shares them.
+    private var writable: Tables {
+        mutating get {
+            if !isKnownUniquelyReferenced(&tables) { tables = Tables(copying: tables) }
+            return tables
+        }
+    }
+
+    public var accounts: [AccountID: Account] { tables.accounts }
+    public var cards: [CardID: SmartCard] { tables.cards }
+    public var profiles: [String: CardProfile] { tables.profiles }
+    /// The most recent audit events, oldest first, at most `auditRetention`.
+    public var recentAudit: Deque<AuditEvent> { tables.recentAudit }
 
     /// Next free identities, persisted in snapshots so that ids are never reused.
     public private(set) var nextAccountID: UInt32 = 1
@@ -43,42 +75,43 @@ public struct Directory: Sendable {
 
     /// Sizes the tables for this many entries, so that loading them never rehashes.
     public mutating func reserveCapacity(accounts accountCount: Int, cards cardCount: Int) {
-        accounts.reserveCapacity(accountCount)
-        accountIDsByUsername.reserveCapacity(accountCount)
-        cardIDsByOwner.reserveCapacity(accountCount)
-        cards.reserveCapacity(cardCount)
-        cardIDsBySerial.reserveCapacity(cardCount)
+        let tables = writable
+        tables.accounts.reserveCapacity(accountCount)
+        tables.accountIDsByUsername.reserveCapacity(accountCount)
+        tables.cardIDsByOwner.reserveCapacity(accountCount)
+        tables.cards.reserveCapacity(cardCount)
+        tables.cardIDsBySerial.reserveCapacity(cardCount)
     }
 
     // MARK: Lookups
 
-    public func account(id: AccountID) -> Account? { accounts[id] }
+    public func account(id: AccountID) -> Account? { tables.accounts[id] }
 
     public func account(username: String) -> Account? {
-        accountIDsByUsername[username].flatMap { accounts[$0] }
+        tables.accountIDsByUsername[username].flatMap { tables.accounts[$0] }
     }
 
-    public func card(id: CardID) -> SmartCard? { cards[id] }
+    public func card(id: CardID) -> SmartCard? { tables.cards[id] }
 
     public func card(serial: String) -> SmartCard? {
         // Serials are kept uppercase; most callers already send them so, and need no copy.
         let lowercase = UInt8(ascii: "a")...UInt8(ascii: "z")
         let key = serial.utf8.contains(where: lowercase.contains) ? serial.uppercased() : serial
-        return cardIDsBySerial[key].flatMap { cards[$0] }
+        return tables.cardIDsBySerial[key].flatMap { tables.cards[$0] }
     }
 
     /// The cards of `owner`, by id.
     public func cards(ownedBy owner: AccountID) -> [SmartCard] {
-        guard let owned = cardIDsByOwner[owner] else { return [] }
+        guard let owned = tables.cardIDsByOwner[owner] else { return [] }
         var result: [SmartCard] = []
         result.reserveCapacity(owned.count)
         owned.forEach { id in
-            if let card = cards[id] { result.append(card) }
+            if let card = tables.cards[id] { result.append(card) }
         }
         return result
     }
 
-    public func profile(named name: String) -> CardProfile? { profiles[name] }
+    public func profile(named name: String) -> CardProfile? { tables.profiles[name] }
 
     // MARK: Identities
 
@@ -99,53 +132,60 @@ public struct Directory: Sendable {
     /// Applies one mutation. Upserts keep every index consistent; an audit event gets the
     /// next sequence (unless it carries one, as on replay) and may push out the oldest.
     public mutating func apply(_ mutation: Mutation) {
+        let tables = writable
         switch mutation {
         case .account(let account):
-            if let old = accounts[account.id], old.username != account.username {
-                accountIDsByUsername[old.username] = nil
+            if let old = tables.accounts[account.id], old.username != account.username {
+                tables.accountIDsByUsername[old.username] = nil
             }
-            accounts[account.id] = account
-            accountIDsByUsername[account.username] = account.id
+            tables.accounts[account.id] = account
+            tables.accountIDsByUsername[account.username] = account.id
             nextAccountID = max(nextAccountID, account.id.rawValue + 1)
         case .card(let card):
-            if let old = cards[card.id] {
-                if old.serial != card.serial { cardIDsBySerial[old.serial] = nil }
-                if old.owner != card.owner, cardIDsByOwner[old.owner]?.remove(card.id) == false {
-                    cardIDsByOwner[old.owner] = nil
+            if let old = tables.cards[card.id] {
+                if old.serial != card.serial { tables.cardIDsBySerial[old.serial] = nil }
+                if old.owner != card.owner, tables.cardIDsByOwner[old.owner]?.remove(card.id) == false {
+                    tables.cardIDsByOwner[old.owner] = nil
                 }
             }
-            if cards.updateValue(card, forKey: card.id)?.owner != card.owner { index(card.id, owner: card.owner) }
-            cardIDsBySerial[card.serial] = card.id
+            if tables.cards.updateValue(card, forKey: card.id)?.owner != card.owner {
+                Self.index(card.id, owner: card.owner, in: tables)
+            }
+            tables.cardIDsBySerial[card.serial] = card.id
             nextCardID = max(nextCardID, card.id.rawValue + 1)
         case .profile(let profile):
-            profiles[profile.name] = profile
+            tables.profiles[profile.name] = profile
         case .responseIssued(let id, let response):
             // In place: the card's history is not copied when nothing else holds it.
-            cards[id]?.remember(response, retention: responseRetention)
+            tables.cards[id]?.remember(response, retention: responseRetention)
         case .audit(var event):
             if event.sequence == 0 { event.sequence = nextAuditSequence }
             nextAuditSequence = max(nextAuditSequence, event.sequence + 1)
-            recentAudit.append(event)
-            if recentAudit.count > auditRetention { recentAudit.removeFirst(recentAudit.count - auditRetention) }
+            tables.recentAudit.append(event)
+            if tables.recentAudit.count > auditRetention {
+                tables.recentAudit.removeFirst(tables.recentAudit.count - auditRetention)
+            }
         }
     }
 
-    private mutating func index(_ id: CardID, owner: AccountID) {
-        if cardIDsByOwner[owner]?.append(id) == nil { cardIDsByOwner[owner] = OwnedCards(id) }
+    private static func index(_ id: CardID, owner: AccountID, in tables: Tables) {
+        if tables.cardIDsByOwner[owner]?.append(id) == nil { tables.cardIDsByOwner[owner] = OwnedCards(id) }
     }
 
     /// Adds an account known to be new (loading a snapshot): the upsert's lookups are skipped.
     public mutating func insertNew(_ account: Account) {
-        accounts[account.id] = account
-        accountIDsByUsername[account.username] = account.id
+        let tables = writable
+        tables.accounts[account.id] = account
+        tables.accountIDsByUsername[account.username] = account.id
         nextAccountID = max(nextAccountID, account.id.rawValue + 1)
     }
 
     /// Adds a card known to be new (loading a snapshot): the upsert's lookups are skipped.
     public mutating func insertNew(_ card: SmartCard) {
-        cards[card.id] = card
-        index(card.id, owner: card.owner)
-        cardIDsBySerial[card.serial] = card.id
+        let tables = writable
+        tables.cards[card.id] = card
+        Self.index(card.id, owner: card.owner, in: tables)
+        tables.cardIDsBySerial[card.serial] = card.id
         nextCardID = max(nextCardID, card.id.rawValue + 1)
     }
 
@@ -156,7 +196,7 @@ public struct Directory: Sendable {
 
     /// How many of each the directory holds.
     public var counts: (profiles: Int, accounts: Int, cards: Int, audit: Int) {
-        (profiles.count, accounts.count, cards.count, recentAudit.count)
+        (tables.profiles.count, tables.accounts.count, tables.cards.count, tables.recentAudit.count)
     }
 }
 
