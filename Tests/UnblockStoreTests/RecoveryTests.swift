@@ -46,8 +46,10 @@ struct CrashImage {
     }
 
     /// Start offsets of every record in the journal, and where the records end.
-    var recordOffsets: [Int] {
-        let data = files[journalName]!
+    var recordOffsets: [Int] { Self.recordOffsets(in: files[journalName]!) }
+
+    /// Start offsets of every record in a journal file's bytes, and where the records end.
+    static func recordOffsets(in data: Data) -> [Int] {
         var offsets: [Int] = []
         var offset = 8
         func length(at offset: Int) -> Int {

@@ -80,19 +80,14 @@ final class CallRouter: ChannelDuplexHandler {
             return
         }
         if callIDs.contains(frame.callID) {
-            var buffer = ByteBuffer()
-            buffer.writeFrame(
-                ResponseFrame(
-                    callID: frame.callID, statusCode: .invalidArgument,
-                    statusMessage: "call_id \(frame.callID) is already in flight"))
-            answer(context, buffer)
+            appendAnswer(context) { answers in
+                answers.writeFrame(
+                    ResponseFrame(
+                        callID: frame.callID, statusCode: .invalidArgument,
+                        statusMessage: "call_id \(frame.callID) is already in flight"))
+            }
         } else if !SelfServiceHandler.needsPoolOrDisk(frame.method) {
-            // Written straight into the flush's buffer.
-            var answers = output ?? context.channel.allocator.buffer(capacity: 2_048)
-            output = nil  // so that `answers` is the buffer's only reference while it grows
-            handler.answerNow(frame, connectionID: connectionID, into: &answers)
-            output = answers
-            unflushed = true
+            appendAnswer(context) { handler.answerNow(frame, connectionID: connectionID, into: &$0) }
         } else {
             callIDs.insert(frame.callID)
             if inFlight < callsInFlight { dispatch(context, frame) } else { waiting.append(frame) }
@@ -215,7 +210,12 @@ final class CallRouter: ChannelDuplexHandler {
         inFlight -= 1
         activeCalls.decrement()
         callIDs.remove(callID)
-        if isOpen { self.answer(context, answer) }
+        if isOpen {
+            appendAnswer(context) { answers in
+                var answer = answer
+                answers.writeBuffer(&answer)
+            }
+        }
     }
 
     /// Starts waiting calls while slots are free. Runs outside a read, so a call passed on
@@ -229,13 +229,13 @@ final class CallRouter: ChannelDuplexHandler {
         if passedOn { context.fireChannelReadComplete() }
     }
 
-    private func answer(_ context: ChannelHandlerContext, _ buffer: ByteBuffer) {
-        if output == nil {
-            output = buffer
-        } else {
-            var answer = buffer
-            output!.writeBuffer(&answer)
-        }
+    /// Lets `write` add an answer to the flush's buffer (made with the first answer since the
+    /// last write), where the next flush sends it.
+    private func appendAnswer(_ context: ChannelHandlerContext, _ write: (inout ByteBuffer) -> Void) {
+        var answers = output ?? context.channel.allocator.buffer(capacity: 2_048)
+        output = nil  // so that `answers` is the buffer's only reference while it grows
+        write(&answers)
+        output = answers
         unflushed = true
     }
 

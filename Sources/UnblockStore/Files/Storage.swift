@@ -45,9 +45,9 @@ extension Storage {
         var left = length - header.count
         while left > 0 {
             try file.append(left >= chunk.count ? chunk : Array(chunk[0..<left]))
-            // One chunk at a time: the journal's own syncs queue behind one chunk at most.
-            try file.sync()
             left -= chunk.count
+            // One chunk at a time: the journal's own syncs queue behind one chunk at most.
+            if left > 0 { try file.sync() }
         }
         try file.sync()
     }
