@@ -124,29 +124,36 @@ public final class DirectoryStore: Sendable {
 
     /// Applies the transaction's mutations in memory and queues them for the journal; the
     /// sequence to wait for (nil when there was nothing to write) and the transaction's result.
+    /// The transaction runs and its record is encoded alongside the readers; they wait only
+    /// while the mutations are applied.
     private func stage<Result: Sendable>(
         _ transaction: (Directory) throws -> (mutations: [Mutation], result: Result)
     ) throws -> (sequence: UInt64?, result: Result) {
-        let (sequence, result, snapshot) = try state.withLock { state in
-            guard !state.closed else {
-                throw StoreError(code: .failed, message: "the store is closed")
-            }
-            let (mutations, result) = try transaction(state.directory)
-            guard !mutations.isEmpty else { return (UInt64?.none, result, Snapshot?.none) }
-            let sequence = state.lastSequence + 1
-            var framed: [UInt8] = []
-            // A batch's record outgrows the stack scratch: one block instead of a malloc per field.
-            RecordFraming.append(
-                JournalRecord(sequence: sequence, mutations: mutations)
-                    .serializedBytes(scratchBytes: mutations.count * 512),
-                to: &framed)
-            try journal.enqueue(framed, sequence: sequence)
-            state.directory.apply(mutations)
-            state.lastSequence = sequence
-            state.commitsSinceSnapshot += 1
-            let due = state.commitsSinceSnapshot >= configuration.snapshotEveryCommits
-            return (sequence, result, due ? try beginSnapshot(&state) : nil)
-        }
+        let (sequence, result, snapshot) = try state.update(
+            prepare: { (state) throws -> (mutations: [Mutation], sequence: UInt64, result: Result) in
+                guard !state.closed else {
+                    throw StoreError(code: .failed, message: "the store is closed")
+                }
+                let (mutations, result) = try transaction(state.directory)
+                guard !mutations.isEmpty else { return ([], state.lastSequence, result) }
+                let sequence = state.lastSequence + 1
+                var framed: [UInt8] = []
+                // A batch's record outgrows the stack scratch: one block instead of a malloc per field.
+                RecordFraming.append(
+                    JournalRecord(sequence: sequence, mutations: mutations)
+                        .serializedBytes(scratchBytes: mutations.count * 512),
+                    to: &framed)
+                try journal.enqueue(framed, sequence: sequence)
+                return (mutations, sequence, result)
+            },
+            apply: { (state, change) throws -> (UInt64?, Result, Snapshot?) in
+                guard !change.mutations.isEmpty else { return (nil, change.result, nil) }
+                state.directory.apply(change.mutations)
+                state.lastSequence = change.sequence
+                state.commitsSinceSnapshot += 1
+                let due = state.commitsSinceSnapshot >= configuration.snapshotEveryCommits
+                return (change.sequence, change.result, due ? try beginSnapshot(&state) : nil)
+            })
         if let snapshot { write(snapshot, completion: nil) }
         return (sequence, result)
     }

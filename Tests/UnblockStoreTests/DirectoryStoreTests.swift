@@ -1,5 +1,6 @@
 // The store end to end on real files: reopen, snapshots and rotation, every fsync policy, the lock.
 import Foundation
+import Synchronization
 import Testing
 import UnblockCore
 import UnblockStore
@@ -39,6 +40,48 @@ import UnblockStore
             let reopened = try DirectoryStore(configuration: configuration(path))
             #expect(reopened.directory == before)
             try await reopened.close()
+        }
+    }
+
+    /// Readers wait only while a commit applies its mutations, not while it decides them;
+    /// a second commit still waits for the first and sees its mutations.
+    @Test func readsGoOnWhileACommitDecides() async throws {
+        try await withTemporaryDirectory { path in
+            let store = try DirectoryStore(configuration: configuration(path, fsync: .none))
+            let deciding = DispatchSemaphore(value: 0)
+            let decide = DispatchSemaphore(value: 0)
+            let secondSaw = Mutex<Int?>(nil)
+            let committed = DispatchGroup()
+            committed.enter()
+            DispatchQueue.global().async {
+                store.commit({ _ in
+                    deciding.signal()
+                    decide.wait()
+                    return (Sample.commit(1), ())
+                }) { _ in committed.leave() }
+            }
+            deciding.wait()
+            committed.enter()
+            DispatchQueue.global().async {
+                store.commit({ directory in
+                    secondSaw.withLock { $0 = directory.accounts.count }
+                    return (Sample.commit(2), ())
+                }) { _ in committed.leave() }
+            }
+            // Blocked behind the deciding commit, this read would never finish.
+            let read = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                _ = store.read { $0.accounts.count }
+                read.signal()
+            }
+            let readWhileDeciding = read.wait(timeout: .now() + 10) == .success
+            #expect(secondSaw.withLock { $0 } == nil)
+            decide.signal()
+            #expect(committed.wait(timeout: .now() + 10) == .success)
+            #expect(readWhileDeciding)
+            #expect(secondSaw.withLock { $0 } == 1)
+            #expect(store.directory.accounts.count == 2)
+            try await store.close()
         }
     }
 
