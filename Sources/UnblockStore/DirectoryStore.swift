@@ -8,9 +8,10 @@ import UnblockCrypto
 /// The service's state, in memory and durable on disk.
 ///
 /// Reads run against the in-memory directory under a lock. A commit computes its
-/// mutations from the current directory (under the same lock, so that decisions such as a
-/// rate limit see every earlier commit), applies them, queues the journal record, and
-/// returns only once the record is durable under the fsync policy. Snapshots are written
+/// mutations from the current directory as the only writer (so that decisions such as a
+/// rate limit see every earlier commit; readers go on meanwhile), queues the journal
+/// record, applies the mutations with readers excluded, and returns only once the record
+/// is durable under the fsync policy. Snapshots are written
 /// in the background every `snapshotEveryCommits` commits or `snapshotInterval`, and at
 /// `close()`; each rotates the journal, and the previous snapshot is kept.
 public final class DirectoryStore: Sendable {
