@@ -67,49 +67,59 @@ extension SelfServiceHandler {
         cipher: BlockCipher,
         completion: @escaping @Sendable ([ByteBuffer]) -> Void
     ) {
-        var refused: [Int: ByteBuffer] = [:]
-        var computed: [(index: Int, plan: UnblockPlan, frame: ByteBuffer)] = []
+        let now = Timestamp.now
+        var answers = [ByteBuffer?](repeating: nil, count: plans.count)
+        var issued: [IssuedCall] = []
+        issued.reserveCapacity(plans.count)
+        var cards = Set<CardID>(minimumCapacity: plans.count)
+        var namedAgain = Set<CardID>()
         for (index, plan) in plans.enumerated() {
             do {
                 try plan.context.checkDeadline()
                 let response = try adminKeyResponse(to: plan.challenge, card: plan.card, cipher: cipher)
                 var frame = ByteBuffer()
                 frame.writeResponseFrame(callID: plan.context.callID, response: wireResponse(plan.card, response))
-                computed.append((index, plan, frame))
+                // Everything that does not depend on the latest state is built before the commit.
+                issued.append(IssuedCall(index: index, plan: plan, frame: frame, event: auditEvent(plan, at: now)))
+                if !cards.insert(plan.card.id).inserted { namedAgain.insert(plan.card.id) }
             } catch {
-                refused[index] = answer(plan.context, started: plan.started, error: error)
+                answers[index] = answer(plan.context, started: plan.started, error: error)
             }
         }
-        let ready = computed
-        let refusedBeforeCommit = refused
-        @Sendable func answers(_ refusals: [Int: any Error]) -> [ByteBuffer] {
+        guard !issued.isEmpty else { return completion(answers.map { $0! }) }
+        let ready = issued
+        let refusedBeforeCommit = answers
+        store.commit({ [namedAgain] directory in
+            try self.record(ready, namedAgain: namedAgain, at: now, in: directory)
+        }) { outcome in
             var answers = refusedBeforeCommit
-            for (index, plan, frame) in ready {
-                if let refusal = refusals[index] {
-                    answers[index] = answer(plan.context, started: plan.started, error: refusal)
-                } else {
-                    log(plan.context, started: plan.started, status: .ok)
-                    answers[index] = frame
+            for call in ready {
+                let plan = call.plan
+                switch outcome {
+                case .success(let refusals):
+                    if let refusal = refusals[call.index] {
+                        answers[call.index] = self.answer(plan.context, started: plan.started, error: refusal)
+                    } else {
+                        self.log(plan.context, started: plan.started, status: .ok)
+                        answers[call.index] = call.frame
+                    }
+                case .failure(let error):
+                    answers[call.index] = self.answer(plan.context, started: plan.started, error: error)
                 }
             }
-            return plans.indices.map { answers[$0]! }
+            completion(answers.map { $0! })
         }
-        guard !ready.isEmpty else { return completion(answers([:])) }
-        // Everything that does not depend on the latest state is built before taking the store's lock.
-        let now = Timestamp.now
-        let calls = ready.map { call in (call.index, call.plan, auditEvent(call.plan, at: now)) }
-        var callsPerCard: [CardID: Int] = [:]
-        for call in ready { callsPerCard[call.plan.card.id, default: 0] += 1 }
-        let namedAgain = Set(callsPerCard.filter { $0.value > 1 }.keys)
-        store.commit({ directory in try self.record(calls, namedAgain: namedAgain, at: now, in: directory) }) {
-            outcome in
-            switch outcome {
-            case .success(let refusals):
-                completion(answers(refusals))
-            case .failure(let error):
-                completion(answers(Dictionary(uniqueKeysWithValues: ready.map { ($0.index, error) })))
-            }
-        }
+    }
+
+    /// A call whose response is ready, on its way to be recorded. A struct rather than a
+    /// tuple: arrays of tuples are copied and destroyed through generic value witnesses.
+    struct IssuedCall: Sendable {
+        /// Its place in the batch.
+        let index: Int
+        let plan: UnblockPlan
+        /// The answer frame, returned once the record is durable.
+        let frame: ByteBuffer
+        let event: AuditEvent
     }
 
     /// The checks that need neither the pool nor the disk, in the order that reveals nothing:
@@ -149,7 +159,7 @@ extension SelfServiceHandler {
     /// the day or answered the same challenge meanwhile. Refused calls map to their reason.
     /// `namedAgain`: the cards more than one call of the batch names.
     private func record(
-        _ calls: [(index: Int, plan: UnblockPlan, event: AuditEvent)],
+        _ calls: [IssuedCall],
         namedAgain: Set<CardID>,
         at now: Timestamp,
         in directory: Directory
@@ -161,15 +171,15 @@ extension SelfServiceHandler {
         // A card named by several calls of the batch is kept as the batch leaves it, so that
         // its later calls see the earlier ones: copied once, then updated in place.
         var touched: [CardID: SmartCard] = [:]
-        for (index, plan, event) in calls {
-            let (card, caller) = (plan.card, plan.caller)
+        for call in calls {
+            let (plan, card, caller) = (call.plan, call.plan.card, call.plan.caller)
             let current = touched[card.id] ?? directory.card(id: card.id)
             let owner = directory.account(id: caller.id) ?? caller
             let currentProfile = current.flatMap { directory.profile(named: $0.profile) }
             if let refusal = policy.checkAccess(caller: owner, card: current, profile: currentProfile)
                 ?? current.flatMap({ policy.checkChallenge(plan.challengeHash, card: $0, now: now) })
             {
-                refusals[index] = refusal.status
+                refusals[call.index] = refusal.status
                 continue
             }
             let recording = policy.recordingMutation(plan.challengeHash, on: current!, now: now)
@@ -179,7 +189,7 @@ extension SelfServiceHandler {
                 touched[card.id] = updated
             }
             mutations.append(recording)
-            mutations.append(.audit(event))
+            mutations.append(.audit(call.event))
         }
         return (mutations, refusals)
     }
