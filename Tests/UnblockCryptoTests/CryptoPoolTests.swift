@@ -174,4 +174,29 @@ final class Shared<Value: Sendable>: Sendable {
         await pool.shutdown()
         #expect(ran.value == false)
     }
+
+    /// A password hash can outlast its caller's deadline: the caller resumes when cancelled,
+    /// and the job's result, when it comes, goes unheard.
+    @Test func cancelledCallerOfARunningJobIsResumedAtOnce() async throws {
+        let pool = try Self.pool(cipherWorkers: 1)
+        let (gate, caller) = try await Self.occupyWorker(of: pool)
+        let outcome = Shared<String?>(nil)
+        let watcher = Task {
+            let result: String
+            do {
+                try await caller.value
+                result = "returned"
+            } catch {
+                result = error is CancellationError ? "cancelled" : "\(error)"
+            }
+            outcome.update { $0 = result }
+        }
+        caller.cancel()
+        // Bounded: before the change this waited for the gate, which opens only below.
+        try await Self.eventually { outcome.value != nil }
+        gate.open(1)
+        await watcher.value
+        await pool.shutdown()
+        #expect(outcome.value == "cancelled")
+    }
 }

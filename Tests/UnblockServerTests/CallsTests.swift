@@ -309,4 +309,41 @@ import UnblockWire
             #expect(codes.contains(nil))
         }
     }
+
+    /// Logins whose deadline passes while they wait for the password lane are answered
+    /// DEADLINE_EXCEEDED then, and their passwords are never hashed: a client that has
+    /// given up costs no hash, and the calls behind it do not wait for one.
+    @Test(arguments: Transport.allCases)
+    func aLoginPastItsDeadlineInThePoolQueueIsNeverHashed(_ transport: Transport) async throws {
+        var pool = CryptoPool.Configuration.defaults
+        pool.passwordWorkers = 1
+        try await TestServer.with(pool: pool) { server in
+            // Alice's stored hash takes about a second to verify (3,000,000 iterations; the
+            // digest is arbitrary, so nothing is computed here): it holds the only worker.
+            let slowHash = "$pbkdf2-sha256$i=3000000$c2FsdHNhbHRzYWx0c2FsdA$" + String(repeating: "A", count: 43)
+            try await server.store.commit { directory in
+                guard var alice = directory.account(username: "alice") else { return ([], ()) }
+                alice.passwordHash = slowHash
+                return ([.account(alice)], ())
+            }
+            let raw = try await RawConnection.open(server.address(transport))
+            var burst = ByteBuffer()
+            for (callID, username) in [(1, "alice"), (2, "bob"), (3, "bob"), (4, "bob")] {
+                burst.writeRequestFrame(
+                    callID: UInt64(callID), method: SelfService.Authenticate.name, timeoutMilliseconds: 200,
+                    request: AuthenticateRequest(username: username, password: "\(username)-demo-password"))
+            }
+            try await raw.send(Array(burst.readableBytesView))
+            let statuses = try await raw.responses(4).map(\.statusCode)
+            #expect(statuses == [.deadlineExceeded, .deadlineExceeded, .deadlineExceeded, .deadlineExceeded])
+
+            // Bob's queued logins were dropped, not hashed late: no outcome of theirs was audited.
+            let bob = server.client(transport)
+            try await bob.authenticate(username: "bob", password: "bob-demo-password")
+            let bobsLogins = server.store.read { directory in
+                directory.recentAudit.filter { $0.action == "authenticate" && $0.actor == "bob" }
+            }
+            #expect(bobsLogins.map(\.outcome) == ["success"])
+        }
+    }
 }

@@ -94,7 +94,8 @@ public final class CryptoPool: Sendable {
     ///
     /// - Throws: `CryptoError` `.overloaded` at once when the lane's queue is full,
     ///   `.shutDown` after `shutdown()`, `CancellationError` when the calling task is
-    ///   cancelled before a worker starts the job, or whatever `body` throws.
+    ///   cancelled before the result is there (a job not started then never runs; a running
+    ///   one finishes unheard), or whatever `body` throws.
     public func run<Output: Sendable>(
         on lane: Lane = .cipher,
         _ body: @escaping @Sendable (BlockCipher) throws -> Output

@@ -51,12 +51,17 @@ final class ContinuationJob<Output: Sendable>: PoolJob {
         guard proceed else { return }
         let result = Result { try body(cipher) }
         let waiter: CheckedContinuation<Output, any Error>? = state.withLock { state in
-            if case .runningWithWaiter(let continuation) = state {
+            switch state {
+            case .runningWithWaiter(let continuation):
                 state = .delivered
                 return continuation
+            case .delivered:
+                // Its caller gave up while it ran (`cancel`): the result goes unheard.
+                return nil
+            default:
+                state = .finished(result)
+                return nil
             }
-            state = .finished(result)
-            return nil
         }
         if let waiter {
             waiter.resume(with: result)
@@ -101,15 +106,16 @@ final class ContinuationJob<Output: Sendable>: PoolJob {
         if let ready { continuation.resume(with: ready) }
     }
 
-    /// The caller's task was cancelled: a job not yet started never runs, and its caller
-    /// resumes now with `CancellationError`. A running job finishes (it takes microseconds).
+    /// The caller's task was cancelled: its caller resumes now with `CancellationError`. A
+    /// job not yet started never runs; a running one finishes unheard (a password hash can
+    /// take a second, and its caller's deadline may be long past).
     func cancel() {
         let waiter: CheckedContinuation<Output, any Error>? = state.withLock { state in
             switch state {
             case .queued:
                 state = .cancelled
                 return nil
-            case .queuedWithWaiter(let continuation):
+            case .queuedWithWaiter(let continuation), .runningWithWaiter(let continuation):
                 state = .delivered
                 return continuation
             default:
