@@ -114,12 +114,55 @@ enum StoreBenchmarks {
         return (measurement, residentBytes())
     }
 
+    /// Times one commit (a card's issued response and its audit event) on a loaded store,
+    /// first alone, then while a snapshot of the same store is being written: the snapshot
+    /// holds the directory as it was, so the commit's change copies what it touches.
+    static func commitDuringSnapshot(in folder: String) async throws -> [Measurement] {
+        var configuration = DirectoryStore.Configuration(dataDirectory: folder + "/data")
+        configuration.logger.logLevel = .warning
+        configuration.snapshotEveryCommits = .max
+        configuration.snapshotInterval = .zero
+        let store = try DirectoryStore(configuration: configuration)
+        func commit(_ sequence: UInt8) async throws {
+            let hash = SHA256Hash(digesting: [sequence])
+            let now = Timestamp.now
+            try await store.commit { _ in
+                let event = AuditEvent(
+                    at: now, actor: "bench", action: "unblock-pin-offline", target: "c-000001", outcome: "success")
+                return ([.responseIssued(CardID(1), IssuedResponse(challengeHash: hash, at: now)), .audit(event)], ())
+            }
+        }
+        let clock = ContinuousClock()
+        func timed(_ name: String, _ body: () async throws -> Void) async rethrows -> Measurement {
+            let start = clock.now
+            try await body()
+            let elapsed = nanoseconds(clock.now - start)
+            return Measurement(
+                name: name, samples: 1, operationsPerSample: 1, medianNanoseconds: elapsed,
+                minNanoseconds: elapsed, maxNanoseconds: elapsed, target: "(reference)")
+        }
+        let alone = try await timed("store: one commit, 1M cards") { try await commit(1) }
+        let snapshot = Task { try await store.snapshot() }
+        try await Task.sleep(for: .milliseconds(20))
+        let during = try await timed("store: one commit during a snapshot, 1M cards") { try await commit(2) }
+        try await snapshot.value
+        let after = try await timed("store: the next commit after it") { try await commit(3) }
+        try await store.close()
+        print("store: peak resident memory: \(peakResidentBytes() / 1_048_576) MiB")
+        return [alone, during, after]
+    }
+
+    /// VmHWM of this process, from /proc.
+    static func peakResidentBytes() -> Int { statusKilobytes("VmHWM:") * 1_024 }
+
     /// VmRSS of this process, from /proc.
-    static func residentBytes() -> Int {
+    static func residentBytes() -> Int { statusKilobytes("VmRSS:") * 1_024 }
+
+    private static func statusKilobytes(_ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
             let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
         else { return 0 }
-        return kilobytes * 1_024
+        return kilobytes
     }
 }

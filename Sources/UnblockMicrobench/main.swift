@@ -24,6 +24,9 @@ if let index = arguments.firstIndex(of: "store-load"), arguments.count > index +
     results.append(measurement)
     print("store: resident memory after load: \(resident / 1_048_576) MiB (target <= 1536 MiB)")
 }
+if let index = arguments.firstIndex(of: "store-commit"), arguments.count > index + 1 {
+    results += try await StoreBenchmarks.commitDuringSnapshot(in: arguments[index + 1])
+}
 for result in results {
     print(result.line)
     if result.name.hasPrefix("pool: 3DES") || result.name.hasPrefix("store: durable") {

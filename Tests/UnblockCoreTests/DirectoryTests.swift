@@ -68,6 +68,48 @@ import UnblockCrypto
         #expect(second.account(username: "carol")?.id == AccountID(3) && second.accounts.count == 2)
     }
 
+    /// The large tables are sharded: every entry is found, counted and listed once, in every
+    /// shard, and a copy taken halfway (as a snapshot takes one) keeps what it saw.
+    @Test func manyCardsAreFoundCountedAndListedAcrossTheShards() {
+        var directory = Directory()
+        directory.apply((1...200).map { .account(Fixtures.account(UInt32($0), "user\($0)")) })
+        directory.apply((1...2_000).map { .card(Fixtures.card(UInt64($0), owner: UInt32(($0 - 1) % 200 + 1))) })
+        let halfway = directory
+        var moved = Fixtures.card(7, owner: 9)
+        moved.serial = "MOVED"
+        directory.apply([.card(moved), .account(Fixtures.account(201, "late"))])
+
+        #expect(directory.cards.count == 2_000 && directory.accounts.count == 201)
+        #expect(Set(directory.cards.map(\.key)).count == 2_000)
+        #expect(directory.cards.values.reduce(0) { $0 + Int($1.id.rawValue) } == 2_000 * 2_001 / 2)
+        for id in 1...2_000 {
+            let card = directory.card(id: CardID(UInt64(id)))
+            #expect(card.flatMap { directory.card(serial: $0.serial) }?.id == CardID(UInt64(id)))
+        }
+        #expect((1...200).allSatisfy { directory.account(username: "user\($0)")?.id == AccountID(UInt32($0)) })
+        #expect(directory.account(username: "late")?.id == AccountID(201))
+        #expect(directory.cards(ownedBy: AccountID(9)).map(\.id).contains(CardID(7)))
+
+        #expect(halfway.cards.count == 2_000 && halfway.accounts.count == 200)
+        #expect(halfway.card(serial: "MOVED") == nil && halfway.account(username: "late") == nil)
+        #expect(halfway.card(id: CardID(7)) == Fixtures.card(7, owner: 7))
+        #expect(halfway != directory)
+        var caughtUp = halfway
+        caughtUp.apply([.card(moved), .account(Fixtures.account(201, "late"))])
+        #expect(caughtUp == directory)
+    }
+
+    @Test func shardHashesSpreadSerialsAndNamesOverEveryShard() {
+        let serials = (0..<4_096).map { String($0 * 7_919, radix: 16, uppercase: true) }
+        let names = (0..<4_096).map { "user\($0)" }
+        for keys in [serials, names] {
+            var perShard = [Int](repeating: 0, count: 64)
+            for key in keys { perShard[key.shardHash & 63] += 1 }
+            // 64 per shard on average: none empty, none more than twice that.
+            #expect(perShard.min()! > 0 && perShard.max()! <= 128, "\(perShard)")
+        }
+    }
+
     @Test func auditTrailKeepsOnlyTheNewest() {
         var directory = Directory(auditRetention: 10)
         for index in 0..<25 {

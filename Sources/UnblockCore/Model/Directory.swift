@@ -12,13 +12,14 @@ public struct Directory: Sendable {
     private final class Tables: @unchecked Sendable {
         // @unchecked: changed only through the directory's mutating methods, and only while
         // no other directory shares the box (`writable` copies it first).
-        var accounts: [AccountID: Account] = [:]
-        var cards: [CardID: SmartCard] = [:]
+        // The large tables are sharded: a change while a snapshot shares them copies one shard.
+        var accounts = ShardedDictionary<AccountID, Account>()
+        var cards = ShardedDictionary<CardID, SmartCard>()
         var profiles: [String: CardProfile] = [:]
         var recentAudit: Deque<AuditEvent> = []
-        var accountIDsByUsername: [String: AccountID] = [:]
-        var cardIDsBySerial: [String: CardID] = [:]
-        var cardIDsByOwner: [AccountID: OwnedCards] = [:]
+        var accountIDsByUsername = ShardedDictionary<String, AccountID>()
+        var cardIDsBySerial = ShardedDictionary<String, CardID>()
+        var cardIDsByOwner = ShardedDictionary<AccountID, OwnedCards>()
 
         init() {}
 
@@ -43,8 +44,8 @@ public struct Directory: Sendable {
         }
     }
 
-    public var accounts: [AccountID: Account] { tables.accounts }
-    public var cards: [CardID: SmartCard] { tables.cards }
+    public var accounts: ShardedDictionary<AccountID, Account> { tables.accounts }
+    public var cards: ShardedDictionary<CardID, SmartCard> { tables.cards }
     public var profiles: [String: CardProfile] { tables.profiles }
     /// The most recent audit events, oldest first, at most `auditRetention`.
     public var recentAudit: Deque<AuditEvent> { tables.recentAudit }
