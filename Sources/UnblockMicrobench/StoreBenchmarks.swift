@@ -132,6 +132,20 @@ enum StoreBenchmarks {
                 return ([.responseIssued(CardID(1), IssuedResponse(challengeHash: hash, at: now)), .audit(event)], ())
             }
         }
+        // A full audit trail, as a server that has run a while keeps (the default retention).
+        let auditMissing = configuration.auditRetention - store.read { $0.recentAudit.count }
+        for start in stride(from: 0, to: auditMissing, by: 5_000) {
+            let now = Timestamp.now
+            try await store.commit { _ in
+                let events = (start..<min(start + 5_000, auditMissing)).map { index in
+                    Mutation.audit(
+                        AuditEvent(
+                            at: now, actor: "user\(index)", action: "list-cards", target: "u-\(index)",
+                            outcome: "success"))
+                }
+                return (events, ())
+            }
+        }
         let clock = ContinuousClock()
         func timed(_ name: String, _ body: () async throws -> Void) async rethrows -> Measurement {
             let start = clock.now

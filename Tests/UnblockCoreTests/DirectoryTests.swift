@@ -110,6 +110,34 @@ import UnblockCrypto
         }
     }
 
+    /// The trail is kept in chunks: across their boundaries it holds the newest events in
+    /// order, a copy keeps what it saw, and the same events compare equal however chunked.
+    @Test func theAuditTrailAcrossItsChunks() {
+        func event(_ sequence: Int) -> AuditEvent {
+            var event = AuditEvent(
+                at: Timestamp(milliseconds: Int64(sequence)), actor: "a", action: "x", target: "t\(sequence)",
+                outcome: "success")
+            event.sequence = UInt64(sequence)
+            return event
+        }
+        var directory = Directory(auditRetention: 2_500)
+        var copies: [(Directory, ClosedRange<Int>)] = []
+        for sequence in 1...6_000 {
+            directory.apply(.audit(event(sequence)))
+            if sequence % 1_000 == 0 { copies.append((directory, max(1, sequence - 2_499)...sequence)) }
+        }
+        #expect(directory.recentAudit.map(\.sequence) == (3_501...6_000).map(UInt64.init))
+        for (copy, kept) in copies {
+            #expect(copy.recentAudit.map(\.sequence) == kept.map(UInt64.init))
+            #expect(copy.recentAudit[copy.recentAudit.count - 1].target == "t\(kept.upperBound)")
+        }
+        var replayed = Directory(auditRetention: 2_500)
+        for sequence in 3_501...6_000 { replayed.apply(.audit(event(sequence))) }
+        #expect(replayed == directory)
+        replayed.apply(.audit(event(6_001)))
+        #expect(replayed != directory)
+    }
+
     @Test func auditTrailKeepsOnlyTheNewest() {
         var directory = Directory(auditRetention: 10)
         for index in 0..<25 {

@@ -1,5 +1,4 @@
 // The whole state of the service in memory: accounts, cards, profiles, and the recent audit trail.
-import DequeModule
 
 /// Everything the store holds, with the indexes the calls need.
 ///
@@ -12,11 +11,12 @@ public struct Directory: Sendable {
     private final class Tables: @unchecked Sendable {
         // @unchecked: changed only through the directory's mutating methods, and only while
         // no other directory shares the box (`writable` copies it first).
-        // The large tables are sharded: a change while a snapshot shares them copies one shard.
+        // The large tables are sharded and the audit trail chunked: a change while a snapshot
+        // shares them copies one shard or chunk.
         var accounts = ShardedDictionary<AccountID, Account>()
         var cards = ShardedDictionary<CardID, SmartCard>()
         var profiles: [String: CardProfile] = [:]
-        var recentAudit: Deque<AuditEvent> = []
+        var recentAudit = AuditTrail()
         var accountIDsByUsername = ShardedDictionary<String, AccountID>()
         var cardIDsBySerial = ShardedDictionary<String, CardID>()
         var cardIDsByOwner = ShardedDictionary<AccountID, OwnedCards>()
@@ -48,7 +48,7 @@ public struct Directory: Sendable {
     public var cards: ShardedDictionary<CardID, SmartCard> { tables.cards }
     public var profiles: [String: CardProfile] { tables.profiles }
     /// The most recent audit events, oldest first, at most `auditRetention`.
-    public var recentAudit: Deque<AuditEvent> { tables.recentAudit }
+    public var recentAudit: AuditTrail { tables.recentAudit }
 
     /// Next free identities, persisted in snapshots so that ids are never reused.
     public private(set) var nextAccountID: UInt32 = 1
@@ -205,6 +205,6 @@ extension Directory: Equatable {
     /// Same content (indexes follow from content).
     public static func == (lhs: Directory, rhs: Directory) -> Bool {
         lhs.accounts == rhs.accounts && lhs.cards == rhs.cards && lhs.profiles == rhs.profiles
-            && Array(lhs.recentAudit) == Array(rhs.recentAudit)
+            && lhs.recentAudit == rhs.recentAudit
     }
 }
