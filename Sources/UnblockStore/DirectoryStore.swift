@@ -29,6 +29,9 @@ public final class DirectoryStore: Sendable {
         public var journalPreallocation: Int = 32 << 20
         /// Audit events kept in memory and in snapshots (older ones are dropped).
         public var auditRetention: Int = 100_000
+        /// The largest journal record a commit may write (at most 1 GiB, the largest that
+        /// recovery reads back); a larger commit is refused with `.tooLarge`, applying nothing.
+        public var maximumRecordBytes: Int = RecordFraming.maximumPayload
         /// The file layer (tests inject faults through it).
         public var storage: any Storage = PosixStorage()
         public var logger = Logger(label: "unblock.store")
@@ -138,12 +141,20 @@ public final class DirectoryStore: Sendable {
                 let (mutations, result) = try transaction(state.directory)
                 guard !mutations.isEmpty else { return ([], state.lastSequence, result) }
                 let sequence = state.lastSequence + 1
-                var framed: [UInt8] = []
                 // A batch's record outgrows the stack scratch: one block instead of a malloc per field.
-                RecordFraming.append(
-                    JournalRecord(sequence: sequence, mutations: mutations)
-                        .serializedBytes(scratchBytes: mutations.count * 512),
-                    to: &framed)
+                let record = JournalRecord(sequence: sequence, mutations: mutations)
+                    .serializedBytes(scratchBytes: mutations.count * 512)
+                // Recovery would take a longer record for a corrupt length: refuse it now, not then.
+                let limit = min(configuration.maximumRecordBytes, RecordFraming.maximumPayload)
+                guard record.count <= limit else {
+                    throw StoreError(
+                        code: .tooLarge,
+                        message: "a change of \(mutations.count) records takes \(record.count) bytes, more than "
+                            + "the \(limit) one journal record may hold; nothing was changed (import a large "
+                            + "directory in parts)")
+                }
+                var framed: [UInt8] = []
+                RecordFraming.append(record, to: &framed)
                 try journal.enqueue(framed, sequence: sequence)
                 return (mutations, sequence, result)
             },

@@ -7,7 +7,7 @@
 public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: Hashable, Sendable {
-            case locked, corrupt, io, failed, invalidImport, conflict, notFound
+            case locked, corrupt, io, failed, invalidImport, conflict, notFound, tooLarge
         }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
@@ -26,6 +26,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let conflict = Code(.conflict)
         /// A named thing does not exist.
         public static let notFound = Code(.notFound)
+        /// A change too large to journal as one record (nothing was applied).
+        public static let tooLarge = Code(.tooLarge)
 
         public var description: String { "\(wrapped)" }
     }

@@ -85,6 +85,30 @@ import UnblockStore
         }
     }
 
+    /// A change larger than one journal record may be is refused whole, not written for
+    /// recovery to reject as a corrupt length; the store goes on.
+    @Test func aChangeTooLargeForOneRecordIsRefusedAndChangesNothing() async throws {
+        try await withTemporaryDirectory { path in
+            var settings = configuration(path)
+            settings.maximumRecordBytes = 4_096
+            let store = try DirectoryStore(configuration: settings)
+            try await store.apply(Sample.commit(0))
+            do {
+                try await store.apply((1...100).flatMap(Sample.commit))
+                Issue.record("a change of ~30 KB went into a 4 KiB record")
+            } catch let error as StoreError {
+                #expect(error.code == .tooLarge && error.message.contains("4096"), "\(error.message)")
+            }
+            #expect(store.directory.accounts.count == 1 && store.lastSequence == 1)
+            try await store.apply(Sample.commit(101))
+            let before = store.directory
+            try await store.close()
+            let reopened = try DirectoryStore(configuration: settings)
+            #expect(reopened.directory == before && reopened.lastSequence == 2)
+            try await reopened.close()
+        }
+    }
+
     @Test func snapshotsRotateTheJournalAndKeepThePreviousOne() async throws {
         try await withTemporaryDirectory { path in
             let store = try DirectoryStore(configuration: configuration(path, snapshotEvery: 25))
