@@ -9,7 +9,7 @@ public struct CryptoError: Error, Hashable, Sendable, CustomStringConvertible {
             case invalidChallengeCharacter, wrongChallengeLength
             case malformedSealedKey, sealedKeyAuthenticationFailed
             case malformedPasswordHash, masterKeyFile
-            case overloaded, shutDown, openSSL
+            case overloaded, deadlinePassed, shutDown, openSSL
         }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
@@ -38,6 +38,8 @@ public struct CryptoError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let masterKeyFile = Code(.masterKeyFile)
         /// The worker pool's queue is full; try again later (RESOURCE_EXHAUSTED).
         public static let overloaded = Code(.overloaded)
+        /// The caller's deadline passed before the job's result was there (DEADLINE_EXCEEDED).
+        public static let deadlinePassed = Code(.deadlinePassed)
         /// The worker pool is shutting down and takes no new work (UNAVAILABLE).
         public static let shutDown = Code(.shutDown)
         /// OpenSSL reported a failure.

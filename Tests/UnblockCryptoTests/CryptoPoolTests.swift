@@ -175,6 +175,22 @@ final class Shared<Value: Sendable>: Sendable {
         #expect(ran.value == false)
     }
 
+    @Test func aJobStillQueuedAtItsDeadlineNeverRuns() async throws {
+        let pool = try Self.pool(cipherWorkers: 1)
+        let (gate, blocker) = try await Self.occupyWorker(of: pool)
+        let ran = Shared(false)
+        do {
+            try await pool.run(deadline: .now + .milliseconds(50)) { _ in ran.update { $0 = true } }
+            Issue.record("the job ran while the only worker was held")
+        } catch let error as CryptoError {
+            #expect(error.code == .deadlinePassed)
+        }
+        gate.open(1)
+        try await blocker.value
+        await pool.shutdown()
+        #expect(ran.value == false)
+    }
+
     /// A password hash can outlast its caller's deadline: the caller resumes when cancelled,
     /// and the job's result, when it comes, goes unheard.
     @Test func cancelledCallerOfARunningJobIsResumedAtOnce() async throws {

@@ -1,4 +1,5 @@
 // The crypto worker pool: a cipher lane for unblock responses and a capped lane for password hashing.
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -92,12 +93,17 @@ public final class CryptoPool: Sendable {
     /// suspending and being woken costs tens of microseconds on a virtual machine. With a
     /// backlog the caller suspends at once.
     ///
+    /// With a `deadline`, the caller stops waiting when it passes: a job still queued never
+    /// runs (its caller has given up; running it would only delay the jobs behind it), and a
+    /// running one finishes unheard. The timer is set only once the job is queued, so a
+    /// refusal stays as cheap as it must be under overload.
+    ///
     /// - Throws: `CryptoError` `.overloaded` at once when the lane's queue is full,
-    ///   `.shutDown` after `shutdown()`, `CancellationError` when the calling task is
-    ///   cancelled before the result is there (a job not started then never runs; a running
-    ///   one finishes unheard), or whatever `body` throws.
+    ///   `.shutDown` after `shutdown()`, `.deadlinePassed` when the deadline passes first,
+    ///   `CancellationError` when the calling task is cancelled first, or whatever `body` throws.
     public func run<Output: Sendable>(
         on lane: Lane = .cipher,
+        deadline: ContinuousClock.Instant? = nil,
         _ body: @escaping @Sendable (BlockCipher) throws -> Output
     ) async throws -> Output {
         try Task.checkCancellation()
@@ -108,6 +114,16 @@ public final class CryptoPool: Sendable {
         {
             return try result.get()
         }
+        let timer = deadline.map { deadline in
+            let expire = DispatchWorkItem {
+                job.cancel(with: CryptoError(code: .deadlinePassed, message: "the deadline passed"))
+            }
+            let (seconds, attoseconds) = max(.zero, deadline - .now).components
+            let wait = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+            DispatchQueue.global().asyncAfter(deadline: .now() + wait, execute: expire)
+            return expire
+        }
+        defer { timer?.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in job.attach(continuation) }
         } onCancel: {
@@ -162,9 +178,12 @@ extension CryptoPool {
         return try await run(on: .password) { _ in try hasher.hash(password) }
     }
 
-    /// Verifies `password` against a stored hash on the password lane.
-    public func verifyPassword(_ password: String, against encoded: String) async throws -> Bool {
+    /// Verifies `password` against a stored hash on the password lane, waiting at most until
+    /// `deadline` (see `run`).
+    public func verifyPassword(
+        _ password: String, against encoded: String, deadline: ContinuousClock.Instant? = nil
+    ) async throws -> Bool {
         let hasher = passwordHasher
-        return try await run(on: .password) { _ in try hasher.verify(password, against: encoded) }
+        return try await run(on: .password, deadline: deadline) { _ in try hasher.verify(password, against: encoded) }
     }
 }

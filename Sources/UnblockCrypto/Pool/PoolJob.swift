@@ -20,8 +20,8 @@ final class ContinuationJob<Output: Sendable>: PoolJob {
         case runningWithWaiter(CheckedContinuation<Output, any Error>)
         /// Finished before the caller suspended.
         case finished(Result<Output, any Error>)
-        /// The caller was cancelled before a worker started the job.
-        case cancelled
+        /// The caller gave up before a worker started the job, with this error.
+        case cancelled(any Error)
         /// The result was handed over.
         case delivered
     }
@@ -96,9 +96,9 @@ final class ContinuationJob<Output: Sendable>: PoolJob {
             case .finished(let result):
                 state = .delivered
                 return result
-            case .cancelled:
+            case .cancelled(let error):
                 state = .delivered
-                return .failure(CancellationError())
+                return .failure(error)
             case .queuedWithWaiter, .runningWithWaiter, .delivered:
                 preconditionFailure("a pool job has one caller")
             }
@@ -106,14 +106,14 @@ final class ContinuationJob<Output: Sendable>: PoolJob {
         if let ready { continuation.resume(with: ready) }
     }
 
-    /// The caller's task was cancelled: its caller resumes now with `CancellationError`. A
-    /// job not yet started never runs; a running one finishes unheard (a password hash can
-    /// take a second, and its caller's deadline may be long past).
-    func cancel() {
+    /// The caller gave up (its task was cancelled, or its deadline passed): it resumes now
+    /// with `error`. A job not yet started never runs; a running one finishes unheard (a
+    /// password hash can take a second, and its caller's deadline may be long past).
+    func cancel(with error: any Error = CancellationError()) {
         let waiter: CheckedContinuation<Output, any Error>? = state.withLock { state in
             switch state {
             case .queued:
-                state = .cancelled
+                state = .cancelled(error)
                 return nil
             case .queuedWithWaiter(let continuation), .runningWithWaiter(let continuation):
                 state = .delivered
@@ -122,7 +122,7 @@ final class ContinuationJob<Output: Sendable>: PoolJob {
                 return nil
             }
         }
-        waiter?.resume(throwing: CancellationError())
+        waiter?.resume(throwing: error)
     }
 }
 

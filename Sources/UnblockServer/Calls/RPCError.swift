@@ -27,6 +27,8 @@ struct RPCError: Error, Sendable {
             return RPCError(.invalidArgument, error.message)
         case let error as CryptoError where error.code == .overloaded:
             return RPCError(.resourceExhausted, "the server is busy; retry in a moment")
+        case let error as CryptoError where error.code == .deadlinePassed:
+            return RPCError(.deadlineExceeded, "the call's deadline passed while it waited for the crypto pool")
         case let error as CryptoError where error.code == .shutDown:
             return RPCError(.unavailable, "the server is shutting down")
         case let error as StoreError where error.code == .failed:
