@@ -12,6 +12,7 @@ public struct AuditTrail: Sendable {
     /// Every chunk is full but the last; the first starts `head` events in.
     private var chunks: Deque<[AuditEvent]> = []
     private var head = 0
+    /// Events in the trail.
     public private(set) var count = 0
 
     init() {}
@@ -43,9 +44,11 @@ public struct AuditTrail: Sendable {
 }
 
 extension AuditTrail: RandomAccessCollection {
+    /// Positions run from 0 (the oldest event kept) to `count`.
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
+    /// The event at `position`, 0 being the oldest kept.
     public subscript(position: Int) -> AuditEvent {
         precondition(position >= 0 && position < count, "audit event \(position) of \(count)")
         let absolute = head + position

@@ -48,6 +48,7 @@ public struct ShardedDictionary<Key: Hashable & ShardKey & Sendable, Value: Send
 }
 
 extension ShardedDictionary: Sequence {
+    /// Every entry, shard by shard.
     public func makeIterator() -> FlattenSequence<[[Key: Value]]>.Iterator {
         shards.joined().makeIterator()
     }
@@ -60,6 +61,7 @@ extension ShardedDictionary: Equatable where Value: Equatable {
 
 /// A cheap hash that picks a key's shard; it must spread the keys evenly over the low bits.
 public protocol ShardKey {
+    /// Any value whose low bits differ from key to key (not a secure hash).
     var shardHash: Int { get }
 }
 
