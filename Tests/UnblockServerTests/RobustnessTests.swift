@@ -219,13 +219,14 @@ import UnblockWire
 
     @Test(arguments: Transport.allCases)
     func aConnectionInUseIsNotClosedAsIdle(_ transport: Transport) async throws {
-        try await TestServer.with(configure: { $0.connections.idleTimeout = .seconds(2) }) { server in
+        try await TestServer.with(configure: { $0.connections.idleTimeout = .seconds(3) }) { server in
             let raw = try await RawConnection.open(server.address(transport))
-            // One call after another, each answer awaited, for more than twice the idle timeout:
-            // never idle for one (no sleeps, whose length a loaded machine stretches).
+            // One call after another, each answer awaited, for longer than the idle timeout:
+            // never idle for one (no sleeps, whose length a loaded machine stretches). 3 s: with
+            // the full suite and two busy processes on two cores, a round trip once took 2 s.
             let closedByServerAfter: UInt64? = try await raw.channel.executeThenClose { inbound, outbound in
                 var answers = inbound.makeAsyncIterator()
-                let end = ContinuousClock.now + .milliseconds(4_500)
+                let end = ContinuousClock.now + .seconds(4)
                 var call: UInt64 = 0
                 while ContinuousClock.now < end {
                     call += 1

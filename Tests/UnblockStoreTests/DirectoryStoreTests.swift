@@ -48,41 +48,55 @@ import UnblockStore
     @Test func readsGoOnWhileACommitDecides() async throws {
         try await withTemporaryDirectory { path in
             let store = try DirectoryStore(configuration: configuration(path, fsync: .none))
-            let deciding = DispatchSemaphore(value: 0)
-            let decide = DispatchSemaphore(value: 0)
-            let secondSaw = Mutex<Int?>(nil)
-            let committed = DispatchGroup()
-            committed.enter()
-            DispatchQueue.global().async {
-                store.commit({ _ in
-                    deciding.signal()
-                    decide.wait()
-                    return (Sample.commit(1), ())
-                }) { _ in committed.leave() }
+            // Threads that block on purpose: not Swift's few cooperative ones, nor the global
+            // queue's (as wide as the cores: blocked, it adds a thread only after a while).
+            let (readWhileDeciding, secondSaw) = await withCheckedContinuation { continuation in
+                DispatchQueue(label: "test").async {
+                    continuation.resume(returning: Self.readWhileACommitDecides(store))
+                }
             }
-            deciding.wait()
-            committed.enter()
-            DispatchQueue.global().async {
-                store.commit({ directory in
-                    secondSaw.withLock { $0 = directory.accounts.count }
-                    return (Sample.commit(2), ())
-                }) { _ in committed.leave() }
-            }
-            // Blocked behind the deciding commit, this read would never finish.
-            let read = DispatchSemaphore(value: 0)
-            DispatchQueue.global().async {
-                _ = store.read { $0.accounts.count }
-                read.signal()
-            }
-            let readWhileDeciding = read.wait(timeout: .now() + 10) == .success
-            #expect(secondSaw.withLock { $0 } == nil)
-            decide.signal()
-            #expect(committed.wait(timeout: .now() + 10) == .success)
             #expect(readWhileDeciding)
-            #expect(secondSaw.withLock { $0 } == 1)
+            #expect(secondSaw == 1)
             #expect(store.directory.accounts.count == 2)
             try await store.close()
         }
+    }
+
+    /// Holds one commit in its transaction, starts a second commit and a read meanwhile, then
+    /// lets the first go on. Whether the read finished while the first decided, and how many
+    /// accounts the second commit's transaction saw (nil: it ran before the first finished).
+    private static func readWhileACommitDecides(_ store: DirectoryStore) -> (Bool, Int?) {
+        let deciding = DispatchSemaphore(value: 0)
+        let decide = DispatchSemaphore(value: 0)
+        let secondSaw = Mutex<Int?>(nil)
+        let committed = DispatchGroup()
+        committed.enter()
+        DispatchQueue(label: "first commit").async {
+            store.commit({ _ in
+                deciding.signal()
+                decide.wait()
+                return (Sample.commit(1), ())
+            }) { _ in committed.leave() }
+        }
+        deciding.wait()
+        committed.enter()
+        DispatchQueue(label: "second commit").async {
+            store.commit({ directory in
+                secondSaw.withLock { $0 = directory.accounts.count }
+                return (Sample.commit(2), ())
+            }) { _ in committed.leave() }
+        }
+        // Blocked behind the deciding commit, this read would never finish.
+        let read = DispatchSemaphore(value: 0)
+        DispatchQueue(label: "read").async {
+            _ = store.read { $0.accounts.count }
+            read.signal()
+        }
+        let readWhileDeciding = read.wait(timeout: .now() + 10) == .success
+        let sawEarly = secondSaw.withLock { $0 }
+        decide.signal()
+        _ = committed.wait(timeout: .now() + 10)
+        return (readWhileDeciding, sawEarly == nil ? secondSaw.withLock { $0 } : nil)
     }
 
     /// A change larger than one journal record may be is refused whole, not written for
