@@ -67,6 +67,9 @@ public final class CryptoPool: Sendable {
     }
 
     private let callerSpin: Duration
+    /// Where callers' deadlines expire: a queue of its own, so that a busy global queue (a
+    /// snapshot encodes on it) cannot hold them up.
+    private let deadlines = DispatchQueue(label: "unblock.crypto.deadlines")
     private let cipherLane: WorkerLane
     private let passwordLane: WorkerLane
     /// Hashes new passwords with the configured cost.
@@ -120,7 +123,7 @@ public final class CryptoPool: Sendable {
             }
             let (seconds, attoseconds) = max(.zero, deadline - .now).components
             let wait = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-            DispatchQueue.global().asyncAfter(deadline: .now() + wait, execute: expire)
+            deadlines.asyncAfter(deadline: .now() + wait, execute: expire)
             return expire
         }
         defer { timer?.cancel() }
