@@ -161,29 +161,29 @@ final class Shared<Value: Sendable>: Sendable {
         await pool.shutdown()
     }
 
-    @Test func cancelledCallerIsResumedWithoutWaitingForAWorker() async throws {
-        let pool = try Self.pool(cipherWorkers: 1)
-        let (gate, blocker) = try await Self.occupyWorker(of: pool)
-        let ran = Shared(false)
-        let waiting = Task { try await pool.run { _ in ran.update { $0 = true } } }
-        try await Self.eventually { pool.queuedJobs(on: .cipher) == 1 }
-        waiting.cancel()
-        await #expect(throws: CancellationError.self) { try await waiting.value }
-        gate.open(1)
-        try await blocker.value
-        await pool.shutdown()
-        #expect(ran.value == false)
+    /// How a caller stops waiting for its job.
+    enum GivingUp: CaseIterable, Sendable {
+        case cancelled, deadlinePassed
     }
 
-    @Test func aJobStillQueuedAtItsDeadlineNeverRuns() async throws {
+    @Test(arguments: GivingUp.allCases)
+    func aQueuedJobWhoseCallerGivesUpNeverRuns(_ way: GivingUp) async throws {
         let pool = try Self.pool(cipherWorkers: 1)
         let (gate, blocker) = try await Self.occupyWorker(of: pool)
         let ran = Shared(false)
+        let deadline = way == .deadlinePassed ? ContinuousClock.now + .milliseconds(50) : nil
+        let waiting = Task { try await pool.run(deadline: deadline) { _ in ran.update { $0 = true } } }
+        try await Self.eventually { pool.queuedJobs(on: .cipher) == 1 }
+        if way == .cancelled { waiting.cancel() }
+        // Resumed without waiting for a worker: the only one is held until after this.
         do {
-            try await pool.run(deadline: .now + .milliseconds(50)) { _ in ran.update { $0 = true } }
+            try await waiting.value
             Issue.record("the job ran while the only worker was held")
-        } catch let error as CryptoError {
-            #expect(error.code == .deadlinePassed)
+        } catch {
+            switch way {
+            case .cancelled: #expect(error is CancellationError)
+            case .deadlinePassed: #expect((error as? CryptoError)?.code == .deadlinePassed)
+            }
         }
         gate.open(1)
         try await blocker.value
