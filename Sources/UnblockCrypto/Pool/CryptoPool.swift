@@ -117,14 +117,18 @@ public final class CryptoPool: Sendable {
         {
             return try result.get()
         }
+        // A timer source, not `asyncAfter`: cancelled, it is gone at once, whereas a cancelled
+        // work item stays queued until its time (and a client may ask for a deadline weeks away).
         let timer = deadline.map { deadline in
-            let expire = DispatchWorkItem {
+            let timer = DispatchSource.makeTimerSource(queue: deadlines)
+            let (seconds, attoseconds) = max(.zero, deadline - .now).components
+            timer.schedule(
+                deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
+            timer.setEventHandler {
                 job.cancel(with: CryptoError(code: .deadlinePassed, message: "the deadline passed"))
             }
-            let (seconds, attoseconds) = max(.zero, deadline - .now).components
-            let wait = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-            deadlines.asyncAfter(deadline: .now() + wait, execute: expire)
-            return expire
+            timer.resume()
+            return timer
         }
         defer { timer?.cancel() }
         return try await withTaskCancellationHandler {
