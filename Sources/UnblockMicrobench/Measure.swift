@@ -22,6 +22,15 @@ struct Measurement: Encodable {
     }
 }
 
+extension Measurement {
+    /// A figure measured once (a snapshot, a load, one commit): median, min and max alike.
+    init(once name: String, nanoseconds: Double, target: String) {
+        self.init(
+            name: name, samples: 1, operationsPerSample: 1, medianNanoseconds: nanoseconds,
+            minNanoseconds: nanoseconds, maxNanoseconds: nanoseconds, target: target)
+    }
+}
+
 func nanoseconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9
 }

@@ -107,10 +107,7 @@ enum StoreBenchmarks {
         let store = try DirectoryStore(configuration: configuration)
         let elapsed = nanoseconds(clock.now - start)
         let cards = store.read { $0.cards.count }
-        let measurement = Measurement(
-            name: "store: load \(cards) cards", samples: 1, operationsPerSample: 1, medianNanoseconds: elapsed,
-            minNanoseconds: elapsed, maxNanoseconds: elapsed, target: "<= 3 s"
-        )
+        let measurement = Measurement(once: "store: load \(cards) cards", nanoseconds: elapsed, target: "<= 3 s")
         return (measurement, residentBytes())
     }
 
@@ -150,10 +147,7 @@ enum StoreBenchmarks {
         func timed(_ name: String, _ body: () async throws -> Void) async rethrows -> Measurement {
             let start = clock.now
             try await body()
-            let elapsed = nanoseconds(clock.now - start)
-            return Measurement(
-                name: name, samples: 1, operationsPerSample: 1, medianNanoseconds: elapsed,
-                minNanoseconds: elapsed, maxNanoseconds: elapsed, target: "(reference)")
+            return Measurement(once: name, nanoseconds: nanoseconds(clock.now - start), target: "(reference)")
         }
         let alone = try await timed("store: one commit, 1M cards") { try await commit(1) }
         let snapshot = Task { try await store.snapshot() }
