@@ -70,6 +70,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds after login that end a session. [env: UNBLOCK_SESSION_LIFETIME]")
     var sessionLifetime: Int = env("UNBLOCK_SESSION_LIFETIME").flatMap { Int($0) } ?? 28_800
 
+    @Option(
+        help:
+            "Sessions kept at once; when full, the least recently used end first. [env: UNBLOCK_MAX_SESSIONS]")
+    var maxSessions: Int = env("UNBLOCK_MAX_SESSIONS").flatMap { Int($0) } ?? 100_000
+
     @Flag(help: "Let crypto callers and idle workers spin briefly (lower latency at low load, more CPU).")
     var poolSpin = env("UNBLOCK_POOL_SPIN") == "1"
 
@@ -78,7 +83,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard responsesPerDay >= 1, maxLoginFailures >= 1, passwordIterations >= 1_000, maxConnections >= 1,
-            callsInFlight >= 1, idleTimeout >= 1, sessionIdleTimeout >= 1, sessionLifetime >= 1
+            callsInFlight >= 1, idleTimeout >= 1, sessionIdleTimeout >= 1, sessionLifetime >= 1,
+            maxSessions >= 1
         else {
             throw ValidationError("limits must be at least 1 (and --password-iterations at least 1000)")
         }
@@ -144,6 +150,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.connections.idleTimeout = .seconds(idleTimeout)
         configuration.sessions.idleTimeout = .seconds(sessionIdleTimeout)
         configuration.sessions.absoluteTimeout = .seconds(sessionLifetime)
+        configuration.sessions.maximum = maxSessions
         configuration.unblockPolicy.maxResponsesPerWindow = responsesPerDay
         configuration.loginPolicy.maxConsecutiveFailures = maxLoginFailures
         return configuration

@@ -27,10 +27,25 @@ import Testing
         #expect(preallocate.status == 64)
         #expect(preallocate.errors.contains("--journal-preallocate takes 0 to 4096"), "\(preallocate.errors)")
 
-        let limits = try unblockd(common + ["--max-connections", "0"])
-        #expect(limits.status == 64)
-        #expect(limits.errors.contains("limits must be at least 1"), "\(limits.errors)")
+        for limit in ["--max-connections", "--max-sessions"] {
+            let limits = try unblockd(common + [limit, "0"])
+            #expect(limits.status == 64)
+            #expect(limits.errors.contains("limits must be at least 1"), "\(limit): \(limits.errors)")
+        }
         // Refused before the data directory was touched.
         #expect(!FileManager.default.fileExists(atPath: folder))
+    }
+
+    @Test func maxSessionsBoundsTheSessionsTheServerKeeps() async throws {
+        let cli = try await CLIHarness(extra: ["--max-sessions", "1"])
+        defer { cli.stop() }
+        cli.login("alice")
+        let file = URL(filePath: cli.configHome + "/unblock/session.json")
+        let alices = try Data(contentsOf: file)
+        cli.login("bob")  // the server keeps one session: alice's ends
+        #expect(cli.run(["cards"]).status == 0)
+        try alices.write(to: file)
+        let ended = cli.run(["cards"])
+        #expect(ended.status == 65, "\(ended.errors)")
     }
 }

@@ -49,7 +49,12 @@ extension SelfServiceHandler {
             }
             return (mutations, ())
         }
-        let (token, session) = try sessions.create(for: account, now: now)
+        let (token, session, evicted) = try sessions.create(for: account, now: now)
+        if evicted > 0 {
+            logger.warning(
+                "the session table is full: the least recently used sessions were ended",
+                metadata: ["ended": "\(evicted)", "maximum": "\(sessions.maximum)"])
+        }
         return AuthenticateResponse(
             sessionToken: token, expiresAtUnixMilliseconds: UInt64(session.expiresAt.milliseconds),
             idleTimeoutSeconds: UInt32(sessions.idleTimeout.components.seconds), user: User(account)

@@ -19,6 +19,8 @@ final class SessionStore: Sendable {
     let idleTimeout: Duration
     let absoluteTimeout: Duration
     let maximum: Int
+    /// Places freed at once when the table is full: 1/64 of it (at least one).
+    let evictionBatch: Int
 
     /// Milliseconds of use that may go unrecorded: 1/64 of the idle timeout, at most one
     /// second, so that a session in use never looks idle.
@@ -29,26 +31,55 @@ final class SessionStore: Sendable {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.maximum = maximum
+        self.evictionBatch = max(1, maximum / 64)
         self.idleMilliseconds = idleTimeout.wholeMilliseconds
         self.touchGranularity = min(1_000, idleMilliseconds / 64)
     }
 
-    /// A new session for `account`; when full, expired sessions go first, then the least recently used.
-    func create(for account: Account, now: Timestamp) throws -> (token: String, session: Session) {
+    /// A new session for `account`. When the table is full, expired sessions go first, then
+    /// the least recently used; `evicted` counts the live sessions that had to go.
+    func create(for account: Account, now: Timestamp) throws -> (token: String, session: Session, evicted: Int) {
         let token = try SecureRandom.sessionToken()
         let session = Session(
             accountID: account.id, username: account.username, expiresAt: now + absoluteTimeout,
             lastUsed: now)
-        sessions.withLock { sessions in
-            if sessions.count >= maximum {
-                sessions = sessions.filter { isLive($0.value, now: now) }
-            }
-            if sessions.count >= maximum, let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
-                sessions[oldest.key] = nil
-            }
+        let evicted = sessions.withLock { sessions in
+            let evicted = sessions.count >= maximum ? makeRoom(&sessions, now: now) : 0
             sessions[SHA256Hash(digesting: token.utf8)] = session
+            return evicted
         }
-        return (token, session)
+        return (token, session, evicted)
+    }
+
+    /// Frees `evictionBatch` places: the expired sessions go, then, if that is not enough, the
+    /// least recently used. Freeing a batch rather than one place makes a full table cost a
+    /// sweep once per batch of logins instead of on every login, under the mutex every call
+    /// takes; the sweep removes entries in place (rebuilding the table would hash every key).
+    private func makeRoom(_ sessions: inout [SHA256Hash: Session], now: Timestamp) -> Int {
+        var expired: [SHA256Hash] = []
+        var lastUses: [Int64] = []
+        lastUses.reserveCapacity(sessions.count)
+        for (key, session) in sessions {
+            if isLive(session, now: now) { lastUses.append(session.lastUsed.milliseconds) } else { expired.append(key) }
+        }
+        for key in expired { sessions.removeValue(forKey: key) }
+        let excess = sessions.count - (maximum - evictionBatch)
+        guard excess > 0 else { return 0 }
+        // The excess-th oldest last use: every session used before it goes, then enough of its ties.
+        lastUses.sort()
+        let threshold = lastUses[excess - 1]
+        var ties = excess - lastUses.prefix(excess).lazy.filter { $0 < threshold }.count
+        var leastRecentlyUsed: [SHA256Hash] = []
+        leastRecentlyUsed.reserveCapacity(excess)
+        for (key, session) in sessions where session.lastUsed.milliseconds <= threshold {
+            if session.lastUsed.milliseconds == threshold {
+                guard ties > 0 else { continue }
+                ties -= 1
+            }
+            leastRecentlyUsed.append(key)
+        }
+        for key in leastRecentlyUsed { sessions.removeValue(forKey: key) }
+        return excess
     }
 
     /// The live session for `token`, touched; nil (and forgotten) when unknown or expired.

@@ -1,0 +1,59 @@
+// The session table's bound, end to end: when every session is live, a login ends the least recently used.
+import Testing
+import UnblockClient
+import UnblockWire
+
+@Suite struct SessionLimitTests {
+    /// Logs alice in `count` times, each login a few milliseconds after the one before (sessions
+    /// are ordered by millisecond timestamps); one client per session.
+    func logins(_ count: Int, _ server: TestServer, _ transport: Transport) async throws -> [UnblockClient] {
+        var clients: [UnblockClient] = []
+        for _ in 0..<count {
+            clients.append(try await server.login("alice", transport))
+            try await Task.sleep(for: .milliseconds(3))
+        }
+        return clients
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aLoginIntoAFullTableEndsTheLeastRecentlyUsedSessionNotTheOldest(_ transport: Transport) async throws {
+        let capture = LogCapture()
+        // 6.4 s idle timeout: a use is recorded when 100 ms have passed since the last one.
+        try await TestServer.with(
+            configure: {
+                $0.sessions.maximum = 3
+                $0.sessions.idleTimeout = .milliseconds(6_400)
+            },
+            logger: capture.logger(level: .info)
+        ) { server in
+            let first = try await logins(3, server, transport)
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await first[0].listCards()  // now the most recently used
+            let fourth = try await server.login("alice", transport)
+
+            #expect(await status { try await first[1].listCards() } == .unauthenticated)
+            for client in [first[0], first[2], fourth] { _ = try await client.listCards() }
+            let warning = try #require(capture.all.first { $0.message.contains("session table is full") })
+            #expect(warning.level == .warning && warning.metadata["ended"] == "1")
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aFullTableFreesABatchAtOnceSoThatTheNextLoginsEndNoSession(_ transport: Transport) async throws {
+        // 128 sessions: a full table frees 128 / 64 = 2 places at once.
+        try await TestServer.with(configure: { $0.sessions.maximum = 128 }) { server in
+            let clients = try await logins(130, server, transport)
+            // The 129th login ended the two oldest; the 130th found a free place. (Checked before
+            // any call touches a session, which would change which are the least recently used.)
+            #expect(await status { try await clients[0].listCards() } == .unauthenticated)
+            #expect(await status { try await clients[1].listCards() } == .unauthenticated)
+            // The next login fills the table again and ends the next two.
+            _ = try await server.login("alice", transport)
+            #expect(await status { try await clients[2].listCards() } == .unauthenticated)
+            #expect(await status { try await clients[3].listCards() } == .unauthenticated)
+            for (index, client) in clients.enumerated().dropFirst(4) {
+                #expect(await status { try await client.listCards() } == nil, "session \(index + 1)")
+            }
+        }
+    }
+}
