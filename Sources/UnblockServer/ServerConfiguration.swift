@@ -1,4 +1,5 @@
 // Everything unblockd can be told: where to listen, connection limits, session lifetimes, policies.
+import CoreMetrics
 import UnblockCore
 import UnblockWire
 
@@ -16,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var defaultTimeout: Duration = .seconds(30)
     /// How long graceful shutdown waits for calls in flight.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Where the server's metrics go (calls by method and status, durations, connections,
+    /// sessions); nil keeps none, and costs nothing per call.
+    public var metrics: (any MetricsFactory)?
     /// Reported by Health.
     public var version = "0.1.0"
 

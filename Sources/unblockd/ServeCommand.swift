@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Prometheus
 import ServiceLifecycle
 import UnblockCore
 import UnblockCrypto
@@ -31,6 +32,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "Allow TCP on a non-loopback address (no TLS yet: only on an otherwise protected network).")
     var allowInsecureTcp = env("UNBLOCK_ALLOW_INSECURE_TCP") == "1"
+
+    @Option(
+        help: """
+            Serve metrics for Prometheus over HTTP at HOST:PORT (GET /metrics), or none. \
+            [env: UNBLOCK_METRICS]
+            """)
+    var metrics: String = env("UNBLOCK_METRICS") ?? "none"
 
     @Option(help: "Import this directory file when the data directory is empty. [env: UNBLOCK_IMPORT]")
     var `import`: String = env("UNBLOCK_IMPORT") ?? ""
@@ -91,6 +99,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...4_096).contains(journalPreallocate) else {
             throw ValidationError("--journal-preallocate takes 0 to 4096 (MiB; 0 lets journal files grow)")
         }
+        if metrics != "none" {
+            guard case .hostname? = BindAddress(parsing: metrics) else {
+                throw ValidationError("--metrics takes HOST:PORT (for example 127.0.0.1:9625) or none")
+            }
+        }
         if tcp != "none" && BindAddress(parsing: tcp) == nil {
             throw ValidationError("--tcp takes HOST:PORT (for example 127.0.0.1:\(BindAddress.defaultPort)) or none")
         }
@@ -121,15 +134,33 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let cryptoPool = try CryptoPool(configuration: pool)
 
-        let server = try UnblockServer(
-            configuration: serverConfiguration(), store: store, pool: cryptoPool, logger: logger)
+        var configuration = serverConfiguration()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: CryptoPoolService(pool: cryptoPool)),
+            .init(service: StoreService(store: store)),
+        ]
+        if metrics != "none", let address = BindAddress(parsing: metrics) {
+            let registry = PrometheusCollectorRegistry()
+            var factory = PrometheusMetricsFactory(registry: registry)
+            // Calls take microseconds to milliseconds, not the default's 5 ms to 10 s.
+            factory.defaultDurationHistogramBuckets = [
+                .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+                .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(250),
+                .seconds(1), .seconds(5),
+            ]
+            configuration.metrics = factory
+            let endpoint = MetricsEndpoint(address: address, logger: logger) {
+                var text: [UInt8] = []
+                registry.emit(into: &text)
+                return text
+            }
+            services.append(.init(service: endpoint))
+        }
+        let server = try UnblockServer(configuration: configuration, store: store, pool: cryptoPool, logger: logger)
+        services.append(.init(service: server))
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: CryptoPoolService(pool: cryptoPool)),
-                    .init(service: StoreService(store: store)),
-                    .init(service: server),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

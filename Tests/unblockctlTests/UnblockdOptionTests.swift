@@ -2,6 +2,10 @@
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// unblockd's own option checks, through the built binary.
 @Suite struct UnblockdOptionTests {
     /// Runs `unblockd ARGUMENTS` and returns its exit status and standard error.
@@ -47,5 +51,42 @@ import Testing
         try alices.write(to: file)
         let ended = cli.run(["cards"])
         #expect(ended.status == 65, "\(ended.errors)")
+    }
+
+    @Test func metricsAreServedForPrometheusWhenAsked() async throws {
+        let port = try freeTCPPort()
+        let cli = try await CLIHarness(extra: ["--metrics", "127.0.0.1:\(port)"])
+        defer { cli.stop() }
+        cli.login("alice")
+        #expect(cli.run(["cards"]).status == 0)
+
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(
+            text.contains(#"unblock_calls_total{method="/unblock.v1.SelfService/ListCards",status="ok"} 1"#), "\(text)")
+        #expect(text.contains(#"unblock_sessions 1"#))
+        let (_, other) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/")!)
+        #expect((other as? HTTPURLResponse)?.statusCode == 404)
+
+        let bad = try unblockd(["serve", "--data-dir", cli.folder + "/other", "--metrics", "/tmp/x.sock"])
+        #expect(bad.status == 64 && bad.errors.contains("--metrics takes HOST:PORT"), "\(bad.errors)")
+    }
+
+    /// A TCP port on the loopback that nothing listens on now (the system's choice for port 0).
+    func freeTCPPort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -16,6 +16,7 @@ final class SelfServiceHandler: Sendable {
     let pool: CryptoPool
     let sessions: SessionStore
     let configuration: ServerConfiguration
+    let metrics: ServerMetrics?
     let logger: Logger
     /// Whether each call is logged (debug): checked per call without copying the logger.
     private let logsEachCall: Bool
@@ -30,6 +31,7 @@ final class SelfServiceHandler: Sendable {
         pool: CryptoPool,
         sessions: SessionStore,
         configuration: ServerConfiguration,
+        metrics: ServerMetrics?,
         logger: Logger,
         decoyPasswordHash: String
     ) {
@@ -37,6 +39,7 @@ final class SelfServiceHandler: Sendable {
         self.pool = pool
         self.sessions = sessions
         self.configuration = configuration
+        self.metrics = metrics
         self.logger = logger
         self.logsEachCall = logger.logLevel <= .debug
         self.decoyPasswordHash = decoyPasswordHash
@@ -172,6 +175,7 @@ final class SelfServiceHandler: Sendable {
     ) {
         let status = RPCError.from(error)
         if status.code == .internal {
+            metrics?.record(method: context.method, status: status.code, duration: .now - started)
             logger.error(
                 "call failed",
                 metadata: metadata(context, started: started, status: status.code)
@@ -182,7 +186,9 @@ final class SelfServiceHandler: Sendable {
         output.writeFrame(ResponseFrame(callID: context.callID, statusCode: status.code, statusMessage: status.message))
     }
 
+    /// Counts and logs (at debug) one answered call.
     func log(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode) {
+        metrics?.record(method: context.method, status: status, duration: .now - started)
         guard logsEachCall else { return }
         logger.debug("call", metadata: metadata(context, started: started, status: status))
     }

@@ -24,6 +24,7 @@ public final class UnblockServer: Service, Sendable {
     private let logger: Logger
     private let nextConnectionID = Atomic<UInt64>(1)
     private let openConnections = Atomic<Int>(0)
+    private let metrics: ServerMetrics?
     private let activeCalls = CallCounter()
     /// One per event loop of `group`.
     private let batchers: [ObjectIdentifier: UnblockBatcher]
@@ -43,12 +44,14 @@ public final class UnblockServer: Service, Sendable {
         self.configuration = configuration
         self.group = group
         self.logger = logger
+        let metrics = configuration.metrics.map { ServerMetrics(factory: $0) }
+        self.metrics = metrics
         let sessions = SessionStore(
             idleTimeout: configuration.sessions.idleTimeout, absoluteTimeout: configuration.sessions.absoluteTimeout,
-            maximum: configuration.sessions.maximum)
+            maximum: configuration.sessions.maximum, counter: metrics?.sessions)
         self.handler = SelfServiceHandler(
-            store: store, pool: pool, sessions: sessions, configuration: configuration, logger: logger,
-            decoyPasswordHash: try pool.passwordHasher.hash("decoy password of no account"))
+            store: store, pool: pool, sessions: sessions, configuration: configuration, metrics: metrics,
+            logger: logger, decoyPasswordHash: try pool.passwordHasher.hash("decoy password of no account"))
         var batchers: [ObjectIdentifier: UnblockBatcher] = [:]
         for loop in group.makeIterator() {
             batchers[ObjectIdentifier(loop)] = UnblockBatcher(eventLoop: loop, handler: handler)
@@ -118,6 +121,7 @@ public final class UnblockServer: Service, Sendable {
                             await served.serve(connection)
                             connections.remove(id)
                             self.openConnections.subtract(1, ordering: .relaxed)
+                            self.metrics?.connections.decrement()
                         }
                     }
                 }
@@ -159,6 +163,7 @@ public final class UnblockServer: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(ConnectionRefuser())
                     return .refused
                 }
+                metrics?.connections.increment()
                 let id = nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
                 let callIDs = CallIDs()
                 let idle = TimeAmount.nanoseconds(Int64(connections.idleTimeout.wholeNanoseconds))

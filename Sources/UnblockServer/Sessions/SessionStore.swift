@@ -1,4 +1,5 @@
 // Login sessions in memory: looked up by the token's hash, with idle and absolute expiry, bounded in number.
+import CoreMetrics
 import Synchronization
 import UnblockCore
 import UnblockCrypto
@@ -26,12 +27,15 @@ final class SessionStore: Sendable {
     /// second, so that a session in use never looks idle.
     private let touchGranularity: Int64
     private let idleMilliseconds: Int64
+    /// Set to the number of sessions whenever it changes (metrics).
+    private let counter: Meter?
 
-    init(idleTimeout: Duration, absoluteTimeout: Duration, maximum: Int) {
+    init(idleTimeout: Duration, absoluteTimeout: Duration, maximum: Int, counter: Meter? = nil) {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.maximum = maximum
         self.evictionBatch = max(1, maximum / 64)
+        self.counter = counter
         self.idleMilliseconds = idleTimeout.wholeMilliseconds
         self.touchGranularity = min(1_000, idleMilliseconds / 64)
     }
@@ -46,6 +50,7 @@ final class SessionStore: Sendable {
         let evicted = sessions.withLock { sessions in
             let evicted = sessions.count >= maximum ? makeRoom(&sessions, now: now) : 0
             sessions[SHA256Hash(digesting: token.utf8)] = session
+            counter?.set(sessions.count)
             return evicted
         }
         return (token, session, evicted)
@@ -93,6 +98,7 @@ final class SessionStore: Sendable {
             var session = sessions.values[index]
             guard isLive(session, now: now) else {
                 sessions.remove(at: index)
+                counter?.set(sessions.count)
                 return nil
             }
             if now.milliseconds - session.lastUsed.milliseconds >= touchGranularity {
@@ -106,7 +112,11 @@ final class SessionStore: Sendable {
     /// Ends the session for `token`; returns whether there was one.
     @discardableResult
     func remove(token: String) -> Bool {
-        sessions.withLock { $0.removeValue(forKey: SHA256Hash(digesting: token.utf8)) != nil }
+        sessions.withLock { sessions in
+            guard sessions.removeValue(forKey: SHA256Hash(digesting: token.utf8)) != nil else { return false }
+            counter?.set(sessions.count)
+            return true
+        }
     }
 
     var count: Int { sessions.withLock { $0.count } }

@@ -1,0 +1,53 @@
+// What the server counts for operators: calls by method and status, their durations, connections and sessions.
+import CoreMetrics
+import UnblockWire
+
+/// The server's metrics, made once through one factory (a backend such as Prometheus).
+///
+/// Every metric object is made ahead: making one by label on each call would take the
+/// factory's lock. Methods are the contract's; any other name counts as `unknown`, so that
+/// a client sending made-up names cannot grow the set of labels.
+final class ServerMetrics: Sendable {
+    private struct MethodMetrics: Sendable {
+        /// By `StatusCode.rawValue`.
+        let calls: [Counter]
+        let duration: Timer
+    }
+
+    private let methods: [String: MethodMetrics]
+    private let unknownMethod: MethodMetrics
+    /// Open connections, over every listener.
+    let connections: Meter
+    /// Live sessions (expired ones count until a call or a login finds them).
+    let sessions: Meter
+
+    static let knownMethods = [
+        SelfService.Authenticate.name, SelfService.Logout.name, SelfService.ListCards.name,
+        SelfService.EnableProcess.name, SelfService.DisableProcess.name, SelfService.UnblockPinOffline.name,
+        SelfService.Health.name,
+    ]
+
+    init(factory: any MetricsFactory) {
+        func metrics(_ method: String) -> MethodMetrics {
+            MethodMetrics(
+                calls: StatusCode.allCases.map { status in
+                    Counter(
+                        label: "unblock_calls_total", dimensions: [("method", method), ("status", "\(status)")],
+                        factory: factory)
+                },
+                duration: Timer(
+                    label: "unblock_call_duration_seconds", dimensions: [("method", method)], factory: factory))
+        }
+        methods = Dictionary(uniqueKeysWithValues: Self.knownMethods.map { ($0, metrics($0)) })
+        unknownMethod = metrics("unknown")
+        connections = Meter(label: "unblock_open_connections", factory: factory)
+        sessions = Meter(label: "unblock_sessions", factory: factory)
+    }
+
+    /// Counts one answered call.
+    func record(method: String, status: StatusCode, duration: Duration) {
+        let metrics = methods[method] ?? unknownMethod
+        metrics.calls[Int(status.rawValue)].increment()
+        metrics.duration.recordNanoseconds(duration.wholeNanoseconds)
+    }
+}
