@@ -137,6 +137,13 @@ let package = Package(
             path: "Sources/UnblockMicrobench"
         ),
 
+        // Fuzzing of every parser of client and server bytes (Scripts/fuzz); without the fuzzer, a replay of saved inputs.
+        .executableTarget(
+            name: "unblock-fuzz",
+            dependencies: ["UnblockWire", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/UnblockFuzz"
+        ),
+
         .testTarget(
             name: "UnblockWireTests",
             dependencies: [
@@ -166,6 +173,11 @@ let package = Package(
         ),
         // unblockctl end to end: runs the built unblockd and unblockctl as processes.
         .testTarget(name: "unblockctlTests", dependencies: ["unblockctl", "unblockd"]),
+        // unblock-fuzz's checks replayed on saved inputs, through the built binary.
+        .testTarget(
+            name: "UnblockFuzzTests",
+            dependencies: ["unblock-fuzz", "UnblockWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // unblock-bench in short runs: runs the built unblock-bench and unblockd as processes.
         .testTarget(name: "UnblockBenchTests", dependencies: ["unblock-bench", "unblockd"]),
         // Disk faults for the store's and the server's tests: one file layer for both.
