@@ -1,5 +1,6 @@
 // `unblockd serve` (the default): opens the store, starts the crypto pool and the listeners, runs until SIGTERM.
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import Logging
 import Prometheus
@@ -140,20 +141,8 @@ struct ServeCommand: AsyncParsableCommand {
             .init(service: StoreService(store: store)),
         ]
         if metrics != "none", let address = BindAddress(parsing: metrics) {
-            let registry = PrometheusCollectorRegistry()
-            var factory = PrometheusMetricsFactory(registry: registry)
-            // Calls take microseconds to milliseconds, not the default's 5 ms to 10 s.
-            factory.defaultDurationHistogramBuckets = [
-                .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
-                .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(250),
-                .seconds(1), .seconds(5),
-            ]
+            let (factory, endpoint) = prometheus(at: address, logger: logger)
             configuration.metrics = factory
-            let endpoint = MetricsEndpoint(address: address, logger: logger) {
-                var text: [UInt8] = []
-                registry.emit(into: &text)
-                return text
-            }
             services.append(.init(service: endpoint))
         }
         let server = try UnblockServer(configuration: configuration, store: store, pool: cryptoPool, logger: logger)
@@ -167,6 +156,24 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try await group.run()
         logger.info("stopped")
+    }
+
+    /// A Prometheus registry for the server's metrics, and the endpoint that serves it.
+    private func prometheus(at address: BindAddress, logger: Logger) -> (any MetricsFactory, MetricsEndpoint) {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Calls take microseconds to milliseconds, not the default's 5 ms to 10 s.
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(250),
+            .seconds(1), .seconds(5),
+        ]
+        let endpoint = MetricsEndpoint(address: address, logger: logger) {
+            var text: [UInt8] = []
+            registry.emit(into: &text)
+            return text
+        }
+        return (factory, endpoint)
     }
 
     private func serverConfiguration() -> ServerConfiguration {
