@@ -1,5 +1,5 @@
 // Everything unblockd can be told: where to listen, connection limits, session lifetimes, policies.
-import CoreMetrics
+import Metrics
 import UnblockCore
 import UnblockWire
 

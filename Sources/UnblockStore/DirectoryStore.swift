@@ -1,6 +1,7 @@
-// The embedded store: the directory in memory, every commit journaled before it is acknowledged.
 import Dispatch
 import Logging
+// The embedded store: the directory in memory, every commit journaled before it is acknowledged.
+import Metrics
 import Synchronization
 import UnblockCore
 import UnblockCrypto
@@ -32,6 +33,9 @@ public final class DirectoryStore: Sendable {
         /// The largest journal record a commit may write (at most 1 GiB, the largest that
         /// recovery reads back); a larger commit is refused with `.tooLarge`, applying nothing.
         public var maximumRecordBytes: Int = RecordFraming.maximumPayload
+        /// Where the store's metrics go: how long each journal sync and each snapshot takes
+        /// (`unblock_journal_sync_duration_seconds`, `unblock_snapshot_duration_seconds`); nil keeps none.
+        public var metrics: (any MetricsFactory)?
         /// The file layer (tests inject faults through it).
         public var storage: any Storage = PosixStorage()
         public var logger = Logger(label: "unblock.store")
@@ -53,6 +57,7 @@ public final class DirectoryStore: Sendable {
     private let folder: DataDirectory
     private let state: ReadWriteLock<State>
     private let journal: JournalWriter
+    private let snapshotDuration: Timer?
     private let snapshotQueue = DispatchQueue(label: "unblock.store.snapshot", qos: .utility)
     private let snapshotTimer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)
     /// Seals and derives admin keys; loaded from (or created in) the data directory.
@@ -77,8 +82,14 @@ public final class DirectoryStore: Sendable {
         self.journal = try JournalWriter(
             storage: storage, directory: folder.path, continuing: recovered.append, policy: configuration.fsync,
             durableSequence: recovered.lastSequence, preallocation: configuration.journalPreallocation,
+            syncDuration: configuration.metrics.map {
+                Timer(label: "unblock_journal_sync_duration_seconds", factory: $0)
+            },
             logger: configuration.logger
         )
+        self.snapshotDuration = configuration.metrics.map {
+            Timer(label: "unblock_snapshot_duration_seconds", factory: $0)
+        }
         self.state = ReadWriteLock(State(directory: recovered.directory, lastSequence: recovered.lastSequence))
         startSnapshotTimer()
         configuration.logger.info(
@@ -250,6 +261,7 @@ public final class DirectoryStore: Sendable {
                             storage: self.configuration.storage
                         )
                         try self.pruneFiles()
+                        self.snapshotDuration?.record(duration: started.duration(to: .now))
                         self.configuration.logger.info(
                             "snapshot written",
                             metadata: ["file": "\(name)", "duration": "\(ContinuousClock.now - started)"]

@@ -1,8 +1,8 @@
 // `unblockd serve` (the default): opens the store, starts the crypto pool and the listeners, runs until SIGTERM.
 import ArgumentParser
-import CoreMetrics
 import Foundation
 import Logging
+import Metrics
 import Prometheus
 import ServiceLifecycle
 import UnblockCore
@@ -119,7 +119,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "unblockd")
 
+        let prometheus = BindAddress(parsing: metrics).map { makePrometheus(at: $0, logger: logger) }
         var storeConfiguration = DirectoryStore.Configuration(dataDirectory: dataDir)
+        storeConfiguration.metrics = prometheus?.factory
         storeConfiguration.fsync = fsync
         storeConfiguration.journalPreallocation = journalPreallocate << 20
         storeConfiguration.logger = Logger(label: "unblockd.store")
@@ -140,10 +142,9 @@ struct ServeCommand: AsyncParsableCommand {
             .init(service: CryptoPoolService(pool: cryptoPool)),
             .init(service: StoreService(store: store)),
         ]
-        if metrics != "none", let address = BindAddress(parsing: metrics) {
-            let (factory, endpoint) = prometheus(at: address, logger: logger)
-            configuration.metrics = factory
-            services.append(.init(service: endpoint))
+        if let prometheus {
+            configuration.metrics = prometheus.factory
+            services.append(.init(service: prometheus.endpoint))
         }
         let server = try UnblockServer(configuration: configuration, store: store, pool: cryptoPool, logger: logger)
         services.append(.init(service: server))
@@ -159,7 +160,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// A Prometheus registry for the server's metrics, and the endpoint that serves it.
-    private func prometheus(at address: BindAddress, logger: Logger) -> (any MetricsFactory, MetricsEndpoint) {
+    private func makePrometheus(at address: BindAddress, logger: Logger) -> (
+        factory: any MetricsFactory, endpoint: MetricsEndpoint
+    ) {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         // Calls take microseconds to milliseconds, not the default's 5 ms to 10 s.

@@ -22,7 +22,7 @@ import UnblockWire
     @Test(arguments: Transport.allCases)
     func callsAreCountedByMethodAndStatusAndUnknownMethodsShareOneLabel(_ transport: Transport) async throws {
         let registry = PrometheusCollectorRegistry()
-        try await TestServer.with(configure: { $0.metrics = PrometheusMetricsFactory(registry: registry) }) { server in
+        try await TestServer.with(metrics: PrometheusMetricsFactory(registry: registry)) { server in
             let alice = try await server.login("alice", transport)
             _ = try await alice.listCards()
             _ = try await alice.listCards()
@@ -51,6 +51,11 @@ import UnblockWire
             let durations = "unblock_call_duration_seconds_count"
             #expect(value(lines, durations, #"method="\#(SelfService.ListCards.name)""#) == 3)
             #expect(value(lines, "unblock_sessions") == 1)
+            // The logins' audit records were synced; no snapshot yet.
+            #expect((value(lines, "unblock_journal_sync_duration_seconds_count") ?? 0) >= 1)
+            #expect(value(lines, "unblock_snapshot_duration_seconds_count") == 0)
+            try await server.store.snapshot()
+            #expect(value(samples(registry), "unblock_snapshot_duration_seconds_count") == 1)
 
         }
     }

@@ -1,6 +1,7 @@
 // A real server for end-to-end tests: demo directory, both transports, graceful shutdown.
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import UnblockClient
 import UnblockCore
@@ -53,6 +54,7 @@ struct TestServer: Sendable {
         storage: (any Storage)? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         pool: CryptoPool.Configuration? = nil,
+        metrics: (any MetricsFactory)? = nil,
         logger serverLogger: Logger? = nil,
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
@@ -62,6 +64,7 @@ struct TestServer: Sendable {
         storeConfiguration.logger.logLevel = .critical
         storeConfiguration.journalPreallocation = 64 << 10
         if let storage { storeConfiguration.storage = storage }
+        storeConfiguration.metrics = metrics
         let store = try DirectoryStore(configuration: storeConfiguration)
         if store.read({ $0.accounts.isEmpty }) {
             _ = try await store.importDirectory(
@@ -74,6 +77,7 @@ struct TestServer: Sendable {
         var configuration = ServerConfiguration(listeners: [
             .unixDomainSocket(path: root + "/s.sock"), .hostname("127.0.0.1", port: 0),
         ])
+        configuration.metrics = metrics
         configure(&configuration)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning

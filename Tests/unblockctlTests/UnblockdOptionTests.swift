@@ -66,6 +66,7 @@ import Testing
         #expect(
             text.contains(#"unblock_calls_total{method="/unblock.v1.SelfService/ListCards",status="ok"} 1"#), "\(text)")
         #expect(text.contains(#"unblock_sessions 1"#))
+        #expect(text.contains("unblock_journal_sync_duration_seconds_count"))
         let (_, other) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/")!)
         #expect((other as? HTTPURLResponse)?.statusCode == 404)
 

@@ -1,5 +1,5 @@
 // What the server counts for operators: calls by method and status, their durations, connections and sessions.
-import CoreMetrics
+import Metrics
 import UnblockWire
 
 /// The server's metrics, made once through one factory (a backend such as Prometheus).
@@ -48,6 +48,6 @@ final class ServerMetrics: Sendable {
     func record(method: String, status: StatusCode, duration: Duration) {
         let metrics = methods[method] ?? unknownMethod
         metrics.calls[Int(status.rawValue)].increment()
-        metrics.duration.recordNanoseconds(duration.wholeNanoseconds)
+        metrics.duration.record(duration: duration)
     }
 }

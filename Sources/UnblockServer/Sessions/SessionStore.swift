@@ -1,5 +1,5 @@
 // Login sessions in memory: looked up by the token's hash, with idle and absolute expiry, bounded in number.
-import CoreMetrics
+import Metrics
 import Synchronization
 import UnblockCore
 import UnblockCrypto

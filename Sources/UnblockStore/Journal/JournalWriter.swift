@@ -1,6 +1,7 @@
-// Appends journal records off the event loops, with group commit: one fdatasync for every commit waiting.
 import Dispatch
 import Logging
+// Appends journal records off the event loops, with group commit: one fdatasync for every commit waiting.
+import Metrics
 import Synchronization
 
 /// The single writer of the journal.
@@ -48,6 +49,8 @@ final class JournalWriter: Sendable {
     private let state: Mutex<State>
     private let output: Mutex<Output>
     private let spare: JournalSpare
+    /// How long each sync takes (metrics), if kept.
+    private let syncDuration: Timer?
 
     /// Goes on writing the journal where `end` says its records end, or starts a new file
     /// when there is none; each new file starts as a spare of `preallocation` bytes when one
@@ -59,9 +62,11 @@ final class JournalWriter: Sendable {
         policy: FsyncPolicy,
         durableSequence: UInt64,
         preallocation: Int,
+        syncDuration: Timer? = nil,
         logger: Logger
     ) throws(StoreError) {
         self.storage = storage
+        self.syncDuration = syncDuration
         self.directory = directory
         self.policy = policy
         self.spare = JournalSpare(directory: directory, length: preallocation, storage: storage, logger: logger)
@@ -224,7 +229,7 @@ final class JournalWriter: Sendable {
             }
         }
         if policy == .always && output.dirty {
-            try output.file.sync()
+            try sync(output.file)
             output.dirty = false
         }
         return last
@@ -262,11 +267,19 @@ final class JournalWriter: Sendable {
         let synced = output.withLock { output in
             Result { () throws(StoreError) in
                 guard output.dirty else { return }
-                try output.file.sync()
+                try sync(output.file)
                 output.dirty = false
             }
         }
         if case .failure(let error) = synced { fail(error) }
+    }
+
+    /// Syncs `file`, timing it when metrics are kept.
+    private func sync(_ file: any StorageFile) throws(StoreError) {
+        guard let syncDuration else { return try file.sync() }
+        let started = ContinuousClock.now
+        try file.sync()
+        syncDuration.record(duration: started.duration(to: .now))
     }
 
     private func acknowledge(through sequence: UInt64) {
