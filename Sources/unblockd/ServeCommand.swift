@@ -105,6 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--metrics takes HOST:PORT (for example 127.0.0.1:9625) or none")
             }
         }
+        if tcp == "none" && unixSocket == "none" {
+            throw ValidationError("--unix-socket and --tcp are both none: the server would have nothing to listen on")
+        }
         if tcp != "none" && BindAddress(parsing: tcp) == nil {
             throw ValidationError("--tcp takes HOST:PORT (for example 127.0.0.1:\(BindAddress.defaultPort)) or none")
         }

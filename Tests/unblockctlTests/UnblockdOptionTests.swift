@@ -25,7 +25,7 @@ import Testing
     @Test func outOfRangeOptionsAreRefusedWithWhatTheyTakeBeforeAnythingStarts() throws {
         let folder = "/tmp/ubopt-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let common = ["serve", "--data-dir", folder, "--unix-socket", "none", "--tcp", "none"]
+        let common = ["serve", "--data-dir", folder, "--unix-socket", "none", "--tcp", "127.0.0.1:0"]
 
         let preallocate = try unblockd(common + ["--journal-preallocate", "5000"])
         #expect(preallocate.status == 64)
@@ -36,6 +36,8 @@ import Testing
             #expect(limits.status == 64)
             #expect(limits.errors.contains("limits must be at least 1"), "\(limit): \(limits.errors)")
         }
+        let nowhere = try unblockd(["serve", "--data-dir", folder, "--unix-socket", "none", "--tcp", "none"])
+        #expect(nowhere.status == 64 && nowhere.errors.contains("nothing to listen on"), "\(nowhere.errors)")
         // Refused before the data directory was touched.
         #expect(!FileManager.default.fileExists(atPath: folder))
     }
@@ -72,6 +74,21 @@ import Testing
 
         let bad = try unblockd(["serve", "--data-dir", cli.folder + "/other", "--metrics", "/tmp/x.sock"])
         #expect(bad.status == 64 && bad.errors.contains("--metrics takes HOST:PORT"), "\(bad.errors)")
+
+        // A port in use, for metrics or for calls: the error names the address, the reason and the option.
+        let taken = "127.0.0.1:\(port)"
+        let common = ["serve", "--data-dir", cli.folder + "/second", "--unix-socket", "none"]
+        let metricsTaken = try unblockd(common + ["--tcp", "127.0.0.1:0", "--metrics", taken])
+        #expect(metricsTaken.status != 0)
+        #expect(
+            metricsTaken.errors.contains("cannot listen on \(taken): Address already in use")
+                && metricsTaken.errors.contains("--metrics"), "\(metricsTaken.errors)")
+        #expect(!metricsTaken.errors.contains("CancellationError"), "\(metricsTaken.errors)")
+        let callsTaken = try unblockd(common + ["--tcp", taken])
+        #expect(callsTaken.status != 0)
+        #expect(
+            callsTaken.errors.contains("cannot listen on \(taken): Address already in use")
+                && callsTaken.errors.contains("--tcp"), "\(callsTaken.errors)")
     }
 
     /// A TCP port on the loopback that nothing listens on now (the system's choice for port 0).

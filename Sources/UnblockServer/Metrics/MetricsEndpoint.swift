@@ -38,7 +38,23 @@ public final class MetricsEndpoint: Service, Sendable {
         guard case .hostname(let host, let port) = address else {
             throw ServerError("--metrics takes HOST:PORT, not a socket path")
         }
-        let channel = try await ServerBootstrap(group: group)
+        let channel: any Channel
+        do {
+            channel = try await bootstrap().bind(host: host, port: port).get()
+        } catch let error as IOError {
+            throw ServerError(listeningOn: address, error, option: "--metrics")
+        }
+        let bound = channel.localAddress?.port ?? port
+        logger.info("metrics", metadata: ["url": "http://\(BindAddress.hostname(host, port: bound))/metrics"])
+        try await withGracefulShutdownHandler {
+            try await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
+        }
+    }
+
+    private func bootstrap() -> ServerBootstrap {
+        ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 64)
             .childChannelInitializer { [self] channel in
@@ -56,14 +72,6 @@ public final class MetricsEndpoint: Service, Sendable {
                     try pipeline.addHandler(MetricsRequestHandler(exposition: exposition))
                 }
             }
-            .bind(host: host, port: port).get()
-        let bound = channel.localAddress?.port ?? port
-        logger.info("metrics", metadata: ["url": "http://\(BindAddress.hostname(host, port: bound))/metrics"])
-        try await withGracefulShutdownHandler {
-            try await channel.closeFuture.get()
-        } onGracefulShutdown: {
-            channel.close(promise: nil)
-        }
     }
 }
 

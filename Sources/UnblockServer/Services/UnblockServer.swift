@@ -75,7 +75,13 @@ public final class UnblockServer: Service, Sendable {
     public func run() async throws {
         let listeners: [NIOAsyncChannel<Connection, Never>]
         do {
-            listeners = try await configuration.listeners.asyncMap { try await bind($0) }
+            listeners = try await configuration.listeners.asyncMap { address in
+                do {
+                    return try await bind(address)
+                } catch let error as IOError {
+                    throw ServerError(listeningOn: address, error, option: "--unix-socket or --tcp")
+                }
+            }
         } catch {
             resolveListening(.failure(error))
             throw error
@@ -125,6 +131,8 @@ public final class UnblockServer: Service, Sendable {
                         }
                     }
                 }
+            } catch is CancellationError {
+                // The service group stops (another service failed): as at shutdown.
             } catch {
                 logger.error("listener failed", metadata: ["error": "\(error)"])
             }
@@ -232,6 +240,16 @@ public final class UnblockServer: Service, Sendable {
 public struct ServerError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
+
+    /// A listener that could not be opened: where, why, and what to change.
+    init(listeningOn address: BindAddress, _ error: IOError, option: String) {
+        let reason = String(cString: strerror(error.errnoCode))
+        let hint =
+            error.errnoCode == EADDRINUSE
+            ? "is another server running there? stop it or choose another address with \(option)"
+            : "choose another address with \(option)"
+        self.init("cannot listen on \(address): \(reason); \(hint)")
+    }
 }
 
 /// An accepted connection: to serve (its id, the call ids in flight on it, its channel), or
