@@ -42,6 +42,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder))
     }
 
+    @Test func aSocketPathTooLongIsNamedWithTheLimit() throws {
+        let folder = "/tmp/ubopt-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/" + String(repeating: "s", count: 120) + ".sock"
+        let result = try unblockd(["serve", "--data-dir", folder + "/data", "--unix-socket", path, "--tcp", "none"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("cannot listen on unix:\(path): the path is longer"), "\(result.errors)")
+    }
+
     @Test func maxSessionsBoundsTheSessionsTheServerKeeps() async throws {
         let cli = try await CLIHarness(extra: ["--max-sessions", "1"])
         defer { cli.stop() }

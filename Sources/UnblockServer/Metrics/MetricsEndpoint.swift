@@ -41,7 +41,7 @@ public final class MetricsEndpoint: Service, Sendable {
         let channel: any Channel
         do {
             channel = try await bootstrap().bind(host: host, port: port).get()
-        } catch let error as IOError {
+        } catch {
             throw ServerError(listeningOn: address, error, option: "--metrics")
         }
         let bound = channel.localAddress?.port ?? port

@@ -78,7 +78,9 @@ public final class UnblockServer: Service, Sendable {
             listeners = try await configuration.listeners.asyncMap { address in
                 do {
                     return try await bind(address)
-                } catch let error as IOError {
+                } catch let error as ServerError {
+                    throw error
+                } catch {
                     throw ServerError(listeningOn: address, error, option: "--unix-socket or --tcp")
                 }
             }
@@ -242,12 +244,20 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) { self.description = description }
 
     /// A listener that could not be opened: where, why, and what to change.
-    init(listeningOn address: BindAddress, _ error: IOError, option: String) {
-        let reason = String(cString: strerror(error.errnoCode))
-        let hint =
-            error.errnoCode == EADDRINUSE
-            ? "is another server running there? stop it or choose another address with \(option)"
-            : "choose another address with \(option)"
+    init(listeningOn address: BindAddress, _ error: any Error, option: String) {
+        let reason: String
+        var hint = "choose another address with \(option)"
+        switch error {
+        case let error as IOError:
+            reason = String(cString: strerror(error.errnoCode))
+            if error.errnoCode == EADDRINUSE { hint = "is another server running there? stop it or " + hint }
+        case SocketAddressError.unixDomainSocketPathTooLong:
+            reason = "the path is longer than a Unix socket address holds (107 bytes)"
+        case let error as SocketAddressError.UnknownHost:
+            reason = "\(error.host) does not resolve to an address"
+        default:
+            reason = "\(error)"
+        }
         self.init("cannot listen on \(address): \(reason); \(hint)")
     }
 }
