@@ -160,7 +160,7 @@ final class SelfServiceHandler: Sendable {
         into output: inout ByteBuffer
     ) {
         output.writeResponseFrame(callID: context.callID, response: response)
-        log(context, started: started, status: .ok)
+        callEnded(context, started: started, status: .ok)
     }
 
     func answer(_ context: CallContext, started: ContinuousClock.Instant, error: any Error) -> ByteBuffer {
@@ -181,13 +181,13 @@ final class SelfServiceHandler: Sendable {
                 metadata: metadata(context, started: started, status: status.code)
                     .merging(["error": "\(error)"]) { $1 })
         } else {
-            log(context, started: started, status: status.code)
+            callEnded(context, started: started, status: status.code)
         }
         output.writeFrame(ResponseFrame(callID: context.callID, statusCode: status.code, statusMessage: status.message))
     }
 
     /// Counts and logs (at debug) one answered call.
-    func log(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode) {
+    func callEnded(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode) {
         metrics?.record(method: context.method, status: status, duration: .now - started)
         guard logsEachCall else { return }
         logger.debug("call", metadata: metadata(context, started: started, status: status))

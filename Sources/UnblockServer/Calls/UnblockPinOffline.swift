@@ -100,7 +100,7 @@ extension SelfServiceHandler {
                     if let refusal = refusals[call.index] {
                         answers[call.index] = self.answer(plan.context, started: plan.started, error: refusal)
                     } else {
-                        self.log(plan.context, started: plan.started, status: .ok)
+                        self.callEnded(plan.context, started: plan.started, status: .ok)
                         answers[call.index] = call.frame
                     }
                 case .failure(let error):
