@@ -238,30 +238,6 @@ public final class UnblockServer: Service, Sendable {
     }
 }
 
-/// A configuration or start-up problem, with a message for the operator.
-public struct ServerError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    init(_ description: String) { self.description = description }
-
-    /// A listener that could not be opened: where, why, and what to change.
-    init(listeningOn address: BindAddress, _ error: any Error, option: String) {
-        let reason: String
-        var hint = "choose another address with \(option)"
-        switch error {
-        case let error as IOError:
-            reason = String(cString: strerror(error.errnoCode))
-            if error.errnoCode == EADDRINUSE { hint = "is another server running there? stop it or " + hint }
-        case SocketAddressError.unixDomainSocketPathTooLong:
-            reason = "the path is longer than a Unix socket address holds (107 bytes)"
-        case let error as SocketAddressError.UnknownHost:
-            reason = "\(error.host) does not resolve to an address"
-        default:
-            reason = "\(error)"
-        }
-        self.init("cannot listen on \(address): \(reason); \(hint)")
-    }
-}
-
 /// An accepted connection: to serve (its id, the call ids in flight on it, its channel), or
 /// refused (over the maximum: answered UNAVAILABLE and closed).
 enum Connection: Sendable {
