@@ -142,7 +142,7 @@ let package = Package(
         // Fuzzing of every parser of client and server bytes (Scripts/fuzz); without the fuzzer, a replay of saved inputs.
         .executableTarget(
             name: "unblock-fuzz",
-            dependencies: ["UnblockWire", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["UnblockWire", "UnblockStore", .product(name: "NIOCore", package: "swift-nio")],
             path: "Sources/UnblockFuzz"
         ),
 

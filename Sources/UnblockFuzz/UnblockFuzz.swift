@@ -1,4 +1,4 @@
-// Runs libFuzzer over the wire checks when built for fuzzing (Scripts/fuzz), else replays saved inputs.
+// Runs libFuzzer over the wire and recovery checks when built for fuzzing (Scripts/fuzz), else replays saved inputs.
 import Foundation
 
 #if FUZZING
@@ -11,6 +11,13 @@ import Foundation
     ) -> Int32
 #endif
 
+/// Every check on one input: the wire parsers, and the store's recovery. (A global function:
+/// libFuzzer's C callback cannot capture, and calling a static method from it crashed swiftc 6.3.1.)
+func checkInput(_ bytes: UnsafeRawBufferPointer) {
+    WireFuzzing.check(bytes)
+    StoreFuzzing.check(bytes)
+}
+
 /// Built with `-sanitize=fuzzer -DFUZZING`: libFuzzer with its usual options (`Scripts/fuzz`).
 /// Otherwise `unblock-fuzz FILE...` runs the fuzzer's checks on saved inputs (a crash's
 /// reproducer, a corpus) and exits 0 when every input passes (a failed check stops it).
@@ -21,7 +28,7 @@ import Foundation
             var argv = CommandLine.unsafeArgv
             exit(
                 runFuzzerDriver(&argc, &argv) { data, count in
-                    WireFuzzing.check(UnsafeRawBufferPointer(start: data, count: count))
+                    checkInput(UnsafeRawBufferPointer(start: data, count: count))
                     return 0
                 })
         #else
@@ -33,7 +40,7 @@ import Foundation
             }
             for path in paths {
                 let bytes = try [UInt8](Data(contentsOf: URL(filePath: path)))
-                bytes.withUnsafeBytes(WireFuzzing.check)
+                bytes.withUnsafeBytes(checkInput)
             }
             print("\(paths.count) inputs checked")
         #endif

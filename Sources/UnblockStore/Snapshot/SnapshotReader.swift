@@ -24,8 +24,15 @@ enum SnapshotReader {
         let layout = try bytes.withUnsafeBytes { raw in
             Result { () throws(StoreError) in try scan(raw, path: path) }
         }.get()
+        guard layout.header.accounts == layout.trailer.accounts, layout.header.cards == layout.trailer.cards else {
+            throw corrupt(path, 0, "the header's counts do not match the trailer's")
+        }
         var directory = Directory(auditRetention: auditRetention)
-        directory.reserveCapacity(accounts: Int(layout.header.accounts), cards: Int(layout.header.cards))
+        // The header's counts size the tables once; a damaged file must not ask for more than
+        // it could hold (it then fails the count checks instead of the allocator).
+        let most = UInt64(bytes.count / 8)
+        directory.reserveCapacity(
+            accounts: Int(min(layout.header.accounts, most)), cards: Int(min(layout.header.cards, most)))
         let read = try insertChunks(of: bytes, layout.chunks, into: &directory, path: path)
         let trailer = layout.trailer
         guard trailer.profiles == read.profiles, trailer.accounts == read.accounts, trailer.cards == read.cards,
