@@ -47,6 +47,51 @@ import UnblockStore
         #expect(error.message.contains("the header's counts do not match the trailer's"), "\(error.message)")
     }
 
+    /// A protobuf field: a varint, or length-delimited bytes.
+    func field(_ number: UInt64, varint value: UInt64) -> [UInt8] { varint(number << 3) + varint(value) }
+    func field(_ number: UInt64, bytes: [UInt8]) -> [UInt8] {
+        varint(number << 3 | 2) + varint(UInt64(bytes.count)) + bytes
+    }
+
+    /// A journal record (sequence 1) holding one mutation, change field `change`.
+    func journalRecord(change: UInt64, _ message: [UInt8]) -> [UInt8] {
+        field(1, varint: 1) + field(2, bytes: field(change, bytes: message))
+    }
+
+    // Found by `Scripts/fuzz`: replaying an audit event numbered UInt64.max trapped computing the
+    // next number, on every start. Numbers and times outside what the store writes are damage.
+    @Test func outOfRangeNumbersInAJournalAreDamageNamingTheField() throws {
+        let hash = [UInt8](repeating: 7, count: 32)
+        let damaged: [(record: [UInt8], field: String)] = [
+            (journalRecord(change: 4, field(1, varint: .max)), "AuditEvent.sequence"),
+            (
+                journalRecord(change: 4, field(1, varint: 1) + field(2, varint: UInt64(bitPattern: .max))),
+                "AuditEvent.at_ms"
+            ),
+            (
+                journalRecord(
+                    change: 5,
+                    field(1, varint: 1)
+                        + field(2, bytes: field(1, bytes: hash) + field(2, varint: UInt64(bitPattern: -5)))),
+                "IssuedResponse.at_ms"
+            ),
+            (journalRecord(change: 1, field(1, varint: UInt64(UInt32.max)) + field(4, varint: 1)), "Account.id"),
+            (field(1, varint: .max), "JournalRecord.sequence"),
+        ]
+        for (record, name) in damaged {
+            let result = RecoveryFuzzing.recoverJournal(records: [record])
+            guard case .failure(let error) = result else {
+                Issue.record("recovered a journal with \(name) out of range")
+                continue
+            }
+            #expect(
+                error.message.contains("\(name)") && error.message.contains("outside the range"), "\(error.message)")
+        }
+        // The same records within range recover.
+        let good = journalRecord(change: 4, field(1, varint: 41) + field(2, varint: 1_700_000_000_000))
+        #expect(try RecoveryFuzzing.recoverJournal(records: [good]).get() == 1)
+    }
+
     @Test func anEmptySnapshotRecovers() throws {
         let empty = RecoveryFuzzing.recoverSnapshot(records: [header(accounts: 0, cards: 0), []])
         #expect(try empty.get() == 0)

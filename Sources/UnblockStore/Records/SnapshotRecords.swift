@@ -19,12 +19,16 @@ struct SnapshotHeader: WireMessage {
         initialize: unblock__store__v1__snapshot_header__init,
         unpack: unblock__store__v1__snapshot_header__unpack,
         free: unblock__store__v1__snapshot_header__free_unpacked,
-        read: { c in
+        read: { c throws(WireError) in
             Self(
-                formatVersion: c.format_version, lastSequence: c.last_sequence,
-                createdAt: Timestamp(milliseconds: c.created_at_ms), nextAccountID: c.next_account_id,
-                nextCardID: c.next_card_id, nextAuditSequence: c.next_audit_sequence, accounts: c.accounts,
-                cards: c.cards
+                formatVersion: c.format_version,
+                lastSequence: try StoredRange.identifier(c.last_sequence, field: "SnapshotHeader.last_sequence"),
+                createdAt: Timestamp(milliseconds: c.created_at_ms),
+                nextAccountID: try StoredRange.identifier(c.next_account_id, field: "SnapshotHeader.next_account_id"),
+                nextCardID: try StoredRange.identifier(c.next_card_id, field: "SnapshotHeader.next_card_id"),
+                nextAuditSequence: try StoredRange.identifier(
+                    c.next_audit_sequence, field: "SnapshotHeader.next_audit_sequence"),
+                accounts: c.accounts, cards: c.cards
             )
         },
         write: { message, c, _ in

@@ -24,15 +24,16 @@ struct StoredAccount: WireMessage {
             }
             return Self(
                 value: Account(
-                    id: AccountID(c.id),
+                    id: AccountID(try StoredRange.identifier(c.id, field: "Account.id")),
                     username: try CReader.string(c.username, field: "Account.username"),
                     displayName: try CReader.string(c.display_name, field: "Account.display_name"),
                     state: try CReader.enumeration(c.state, field: "Account.state"),
                     roles: roles,
                     passwordHash: try CReader.string(c.password_hash, field: "Account.password_hash"),
-                    failedLogins: c.failed_logins,
-                    lockedUntil: c.locked_until_ms == 0 ? nil : Timestamp(milliseconds: c.locked_until_ms),
-                    lockouts: c.lockouts
+                    failedLogins: try StoredRange.counter(c.failed_logins, field: "Account.failed_logins"),
+                    lockedUntil: c.locked_until_ms == 0
+                        ? nil : try StoredRange.timestamp(c.locked_until_ms, field: "Account.locked_until_ms"),
+                    lockouts: try StoredRange.counter(c.lockouts, field: "Account.lockouts")
                 )
             )
         },

@@ -68,7 +68,9 @@ struct StoredIssuedResponse: WireMessage {
                     code: .malformedMessage,
                     message: "IssuedResponse.challenge_hash has \(bytes.count) bytes, not \(SHA256Hash.byteCount)")
             }
-            return Self(value: IssuedResponse(challengeHash: hash, at: Timestamp(milliseconds: c.at_ms)))
+            return Self(
+                value: IssuedResponse(
+                    challengeHash: hash, at: try StoredRange.timestamp(c.at_ms, field: "IssuedResponse.at_ms")))
         },
         write: { message, c, arena in
             c.challenge_hash = arena.bytes(message.value.challengeHash.bytes)
@@ -91,7 +93,7 @@ struct StoredCard: WireMessage {
             let responses: [StoredIssuedResponse] = try CReader.messages(c.n_responses, c.responses)
             return Self(
                 value: SmartCard(
-                    id: CardID(c.id),
+                    id: CardID(try StoredRange.identifier(c.id, field: "Card.id")),
                     serial: try CReader.string(c.serial, field: "Card.serial"),
                     owner: AccountID(c.owner),
                     profile: try CReader.string(c.profile, field: "Card.profile"),

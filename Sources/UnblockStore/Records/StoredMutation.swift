@@ -88,7 +88,9 @@ struct JournalRecord: WireMessage {
         free: unblock__store__v1__journal_record__free_unpacked,
         read: { c throws(WireError) in
             let mutations: [StoredMutation] = try CReader.messages(c.n_mutations, c.mutations)
-            return Self(sequence: c.sequence, mutations: mutations.map(\.value))
+            return Self(
+                sequence: try StoredRange.identifier(c.sequence, field: "JournalRecord.sequence"),
+                mutations: mutations.map(\.value))
         },
         write: { message, c, arena in
             c.sequence = message.sequence

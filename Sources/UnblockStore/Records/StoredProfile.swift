@@ -58,8 +58,8 @@ struct StoredAuditEvent: WireMessage {
         read: { c throws(WireError) in
             Self(
                 value: AuditEvent(
-                    sequence: c.sequence,
-                    at: Timestamp(milliseconds: c.at_ms),
+                    sequence: try StoredRange.identifier(c.sequence, field: "AuditEvent.sequence"),
+                    at: try StoredRange.timestamp(c.at_ms, field: "AuditEvent.at_ms"),
                     actor: try CReader.string(c.actor, field: "AuditEvent.actor"),
                     action: try CReader.string(c.action, field: "AuditEvent.action"),
                     target: try CReader.string(c.target, field: "AuditEvent.target"),
