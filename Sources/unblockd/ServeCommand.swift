@@ -91,14 +91,23 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = env("UNBLOCK_LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
 
     func validate() throws {
-        guard responsesPerDay >= 1, maxLoginFailures >= 1, passwordIterations >= 1_000, maxConnections >= 1,
-            callsInFlight >= 1, idleTimeout >= 1, sessionIdleTimeout >= 1, sessionLifetime >= 1,
-            maxSessions >= 1
-        else {
-            throw ValidationError("limits must be at least 1 (and --password-iterations at least 1000)")
-        }
-        guard (0...4_096).contains(journalPreallocate) else {
-            throw ValidationError("--journal-preallocate takes 0 to 4096 (MiB; 0 lets journal files grow)")
+        // Upper bounds too: a time far beyond a year, or a count beyond any machine, is a typo,
+        // and would overflow where the server adds it to a clock.
+        let year = 365 * 86_400
+        let ranges: [(option: String, value: Int, range: ClosedRange<Int>)] = [
+            ("--responses-per-day", responsesPerDay, 1...1_000_000),
+            ("--max-login-failures", Int(maxLoginFailures), 1...1_000_000),
+            ("--password-iterations", passwordIterations, 1_000...100_000_000),
+            ("--max-connections", maxConnections, 1...1_000_000),
+            ("--calls-in-flight", callsInFlight, 1...65_536),
+            ("--idle-timeout", idleTimeout, 1...year),
+            ("--session-idle-timeout", sessionIdleTimeout, 1...year),
+            ("--session-lifetime", sessionLifetime, 1...year),
+            ("--max-sessions", maxSessions, 1...100_000_000),
+            ("--journal-preallocate", journalPreallocate, 0...4_096),
+        ]
+        for (option, value, range) in ranges where !range.contains(value) {
+            throw ValidationError("\(option) takes \(range.lowerBound) to \(range.upperBound), not \(value)")
         }
         if metrics != "none" {
             guard case .hostname? = BindAddress(parsing: metrics) else {

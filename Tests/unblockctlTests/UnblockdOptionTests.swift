@@ -31,10 +31,17 @@ import Testing
         #expect(preallocate.status == 64)
         #expect(preallocate.errors.contains("--journal-preallocate takes 0 to 4096"), "\(preallocate.errors)")
 
-        for limit in ["--max-connections", "--max-sessions"] {
-            let limits = try unblockd(common + [limit, "0"])
-            #expect(limits.status == 64)
-            #expect(limits.errors.contains("limits must be at least 1"), "\(limit): \(limits.errors)")
+        let outOfRange: [(option: String, value: String, expected: String)] = [
+            ("--max-connections", "0", "--max-connections takes 1 to 1000000, not 0"),
+            ("--max-sessions", "0", "--max-sessions takes 1 to 100000000, not 0"),
+            // A lifetime of ~292 billion years overflowed the expiry time at the first login.
+            ("--session-lifetime", "9223372036854775807", "--session-lifetime takes 1 to 31536000"),
+            ("--password-iterations", "999", "--password-iterations takes 1000 to 100000000, not 999"),
+        ]
+        for (option, value, expected) in outOfRange {
+            let refused = try unblockd(common + [option, value])
+            #expect(refused.status == 64)
+            #expect(refused.errors.contains(expected), "\(option): \(refused.errors)")
         }
         let nowhere = try unblockd(["serve", "--data-dir", folder, "--unix-socket", "none", "--tcp", "none"])
         #expect(nowhere.status == 64 && nowhere.errors.contains("nothing to listen on"), "\(nowhere.errors)")
