@@ -92,6 +92,29 @@ import UnblockStore
         #expect(try RecoveryFuzzing.recoverJournal(records: [good]).get() == 1)
     }
 
+    // Found by `Scripts/fuzz`: when a chunk of a large snapshot did not decode, the loader
+    // stopped while its producer, four batches ahead, waited for room; the semaphore was then
+    // freed below its initial count, which libdispatch traps on. A damaged snapshot must fail
+    // its load (and recovery fall back to the previous one), never crash.
+    @Test func aDamagedChunkFailsTheLoadWhileTheDecoderIsAhead() {
+        // The first batch (16 chunks) is slow to insert, so that the decoder runs ahead over
+        // empty chunks and waits; the second batch holds the damaged chunk.
+        let events = (1...1_000).flatMap { sequence in
+            field(4, bytes: field(1, varint: UInt64(sequence)) + field(2, varint: 1))
+        }
+        for _ in 0..<40 {
+            var records = [header(accounts: 0, cards: 0)]
+            records += (0..<16).map { _ in events }
+            records += (0..<(16 * 7)).map { $0 == 0 ? [0xFF] : [] }
+            records.append([])
+            guard case .failure(let error) = RecoveryFuzzing.recoverSnapshot(records: records) else {
+                Issue.record("recovered a snapshot with a damaged chunk")
+                return
+            }
+            #expect(error.message.contains("is damaged at byte"), "\(error.message)")
+        }
+    }
+
     @Test func anEmptySnapshotRecovers() throws {
         let empty = RecoveryFuzzing.recoverSnapshot(records: [header(accounts: 0, cards: 0), []])
         #expect(try empty.get() == 0)

@@ -108,7 +108,11 @@ enum SnapshotReader {
         let batches = stride(from: 0, to: chunks.count, by: batchSize).map { $0..<min($0 + batchSize, chunks.count) }
         let decoded = Mutex<[Int: Result<[SnapshotChunk], StoreError>]>([:])
         let ready = batches.map { _ in DispatchSemaphore(value: 0) }
-        let room = DispatchSemaphore(value: batchesAhead)
+        // Made at 0 and signalled up to its room: libdispatch traps when a semaphore is freed
+        // below the count it was made with, which a load stopped by a damaged chunk, with the
+        // producer waiting ahead, would otherwise leave.
+        let room = DispatchSemaphore(value: 0)
+        for _ in 0..<batchesAhead { room.signal() }
         let stop = Atomic(false)
         DispatchQueue.global(qos: .userInitiated).async {
             for (number, batch) in batches.enumerated() {
