@@ -14,6 +14,7 @@ import UnblockWire
 /// asks every few seconds, nothing else needs more. The text comes from `exposition` (for
 /// instance a Prometheus registry's), made on the event loop when asked.
 public final class MetricsEndpoint: Service, Sendable {
+    /// Scrape connections open at once; more are closed as they arrive.
     public static let maximumConnections = 16
     let address: BindAddress
     let exposition: @Sendable () -> [UInt8]
@@ -34,6 +35,8 @@ public final class MetricsEndpoint: Service, Sendable {
         self.group = group
     }
 
+    /// Listens until graceful shutdown.
+    /// - Throws: `ServerError` when the address cannot be listened on (named, with the reason).
     public func run() async throws {
         guard case .hostname(let host, let port) = address else {
             throw ServerError("--metrics takes HOST:PORT, not a socket path")
