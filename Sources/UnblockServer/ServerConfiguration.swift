@@ -37,6 +37,8 @@ public struct ServerConfiguration: Sendable {
         public var idleTimeout: Duration = .seconds(15 * 60)
         public var absoluteTimeout: Duration = .seconds(8 * 3_600)
         public var maximum = 100_000
+        /// Per account: one more login ends that account's least recently used session.
+        public var maximumPerAccount = 32
         public init() {}
     }
 

@@ -84,6 +84,13 @@ struct ServeCommand: AsyncParsableCommand {
             "Sessions kept at once; when full, the least recently used end first. [env: UNBLOCK_MAX_SESSIONS]")
     var maxSessions: Int = env("UNBLOCK_MAX_SESSIONS").flatMap { Int($0) } ?? 100_000
 
+    @Option(
+        help: """
+            Sessions one user may hold; one more login ends that user's least recently used. \
+            [env: UNBLOCK_MAX_SESSIONS_PER_USER]
+            """)
+    var maxSessionsPerUser: Int = env("UNBLOCK_MAX_SESSIONS_PER_USER").flatMap { Int($0) } ?? 32
+
     @Flag(help: "Let crypto callers and idle workers spin briefly (lower latency at low load, more CPU).")
     var poolSpin = env("UNBLOCK_POOL_SPIN") == "1"
 
@@ -104,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("--session-idle-timeout", sessionIdleTimeout, 1...year),
             ("--session-lifetime", sessionLifetime, 1...year),
             ("--max-sessions", maxSessions, 1...100_000_000),
+            ("--max-sessions-per-user", maxSessionsPerUser, 1...10_000),
             ("--journal-preallocate", journalPreallocate, 0...4_096),
         ]
         for (option, value, range) in ranges where !range.contains(value) {
@@ -204,6 +212,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.sessions.idleTimeout = .seconds(sessionIdleTimeout)
         configuration.sessions.absoluteTimeout = .seconds(sessionLifetime)
         configuration.sessions.maximum = maxSessions
+        configuration.sessions.maximumPerAccount = maxSessionsPerUser
         configuration.unblockPolicy.maxResponsesPerWindow = responsesPerDay
         configuration.loginPolicy.maxConsecutiveFailures = maxLoginFailures
         return configuration

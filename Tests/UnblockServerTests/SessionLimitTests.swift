@@ -40,8 +40,12 @@ import UnblockWire
 
     @Test(arguments: Transport.allCases)
     func aFullTableFreesABatchAtOnceSoThatTheNextLoginsEndNoSession(_ transport: Transport) async throws {
-        // 128 sessions: a full table frees 128 / 64 = 2 places at once.
-        try await TestServer.with(configure: { $0.sessions.maximum = 128 }) { server in
+        // 128 sessions: a full table frees 128 / 64 = 2 places at once. (One user holds them
+        // all here: the limit per user is lifted.)
+        try await TestServer.with(configure: {
+            $0.sessions.maximum = 128
+            $0.sessions.maximumPerAccount = 1_000
+        }) { server in
             let clients = try await logins(130, server, transport)
             // The 129th login ended the two oldest; the 130th found a free place. (Checked before
             // any call touches a session, which would change which are the least recently used.)
@@ -54,6 +58,24 @@ import UnblockWire
             for (index, client) in clients.enumerated().dropFirst(4) {
                 #expect(await status { try await client.listCards() } == nil, "session \(index + 1)")
             }
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aUserAtTheLimitPerUserEndsTheirOwnLeastRecentlyUsedSessionNotOthers(_ transport: Transport) async throws {
+        // 6.4 s idle timeout: a use is recorded when 100 ms have passed since the last one.
+        try await TestServer.with(configure: {
+            $0.sessions.maximumPerAccount = 2
+            $0.sessions.idleTimeout = .milliseconds(6_400)
+        }) { server in
+            let bob = try await server.login("bob", transport)
+            let alice = try await logins(2, server, transport)
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await alice[0].listCards()  // alice's most recently used
+            let third = try await server.login("alice", transport)
+
+            #expect(await status { try await alice[1].listCards() } == .unauthenticated)
+            for client in [alice[0], third, bob] { _ = try await client.listCards() }
         }
     }
 }

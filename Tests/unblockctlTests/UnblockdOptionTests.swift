@@ -34,6 +34,7 @@ import Testing
         let outOfRange: [(option: String, value: String, expected: String)] = [
             ("--max-connections", "0", "--max-connections takes 1 to 1000000, not 0"),
             ("--max-sessions", "0", "--max-sessions takes 1 to 100000000, not 0"),
+            ("--max-sessions-per-user", "0", "--max-sessions-per-user takes 1 to 10000, not 0"),
             // A lifetime of ~292 billion years overflowed the expiry time at the first login.
             ("--session-lifetime", "9223372036854775807", "--session-lifetime takes 1 to 31536000"),
             ("--password-iterations", "999", "--password-iterations takes 1000 to 100000000, not 999"),
@@ -58,13 +59,15 @@ import Testing
         #expect(result.errors.contains("cannot listen on unix:\(path): the path is longer"), "\(result.errors)")
     }
 
-    @Test func maxSessionsBoundsTheSessionsTheServerKeeps() async throws {
-        let cli = try await CLIHarness(extra: ["--max-sessions", "1"])
+    /// With `option` at 1, alice's session ends when `second` logs in.
+    @Test(arguments: [("--max-sessions", "bob"), ("--max-sessions-per-user", "alice")])
+    func sessionLimitsBoundTheSessionsTheServerKeeps(_ option: String, _ second: String) async throws {
+        let cli = try await CLIHarness(extra: [option, "1"])
         defer { cli.stop() }
         cli.login("alice")
         let file = URL(filePath: cli.configHome + "/unblock/session.json")
         let alices = try Data(contentsOf: file)
-        cli.login("bob")  // the server keeps one session: alice's ends
+        cli.login(second)  // the server keeps one session (in all, or per user): alice's first ends
         #expect(cli.run(["cards"]).status == 0)
         try alices.write(to: file)
         let ended = cli.run(["cards"])

@@ -48,7 +48,8 @@ public final class UnblockServer: Service, Sendable {
         self.metrics = metrics
         let sessions = SessionStore(
             idleTimeout: configuration.sessions.idleTimeout, absoluteTimeout: configuration.sessions.absoluteTimeout,
-            maximum: configuration.sessions.maximum, counter: metrics?.sessions)
+            maximum: configuration.sessions.maximum, maximumPerAccount: configuration.sessions.maximumPerAccount,
+            counter: metrics?.sessions)
         self.handler = SelfServiceHandler(
             store: store, pool: pool, sessions: sessions, configuration: configuration, metrics: metrics,
             logger: logger, decoyPasswordHash: try pool.passwordHasher.hash("decoy password of no account"))

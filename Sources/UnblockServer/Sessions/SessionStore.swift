@@ -15,11 +15,32 @@ struct Session: Sendable {
 /// The live sessions. Tokens are never stored: only their SHA-256, so a memory dump yields
 /// no usable token and a lookup compares hashes, not secrets. Sessions do not survive a
 /// restart (users log in again).
+///
+/// Bounded twice: in all (`maximum`), and per account (`maximumPerAccount`), so that one
+/// account logging in again and again ends its own oldest sessions, not everyone else's.
 final class SessionStore: Sendable {
-    private let sessions = Mutex<[SHA256Hash: Session]>([:])
+    /// The sessions by token hash, and each account's token hashes (a few each).
+    private struct Table {
+        var sessions: [SHA256Hash: Session] = [:]
+        var byAccount: [AccountID: [SHA256Hash]] = [:]
+
+        mutating func insert(_ session: Session, key: SHA256Hash) {
+            sessions[key] = session
+            byAccount[session.accountID, default: []].append(key)
+        }
+
+        mutating func remove(_ key: SHA256Hash) {
+            guard let session = sessions.removeValue(forKey: key) else { return }
+            byAccount[session.accountID]?.removeAll { $0 == key }
+            if byAccount[session.accountID]?.isEmpty == true { byAccount[session.accountID] = nil }
+        }
+    }
+
+    private let table = Mutex(Table())
     let idleTimeout: Duration
     let absoluteTimeout: Duration
     let maximum: Int
+    let maximumPerAccount: Int
     /// Places freed at once when the table is full: 1/64 of it (at least one).
     let evictionBatch: Int
 
@@ -30,27 +51,37 @@ final class SessionStore: Sendable {
     /// Set to the number of sessions whenever it changes (metrics).
     private let counter: Meter?
 
-    init(idleTimeout: Duration, absoluteTimeout: Duration, maximum: Int, counter: Meter? = nil) {
+    init(
+        idleTimeout: Duration, absoluteTimeout: Duration, maximum: Int, maximumPerAccount: Int,
+        counter: Meter? = nil
+    ) {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.maximum = maximum
+        self.maximumPerAccount = maximumPerAccount
         self.evictionBatch = max(1, maximum / 64)
         self.counter = counter
         self.idleMilliseconds = idleTimeout.wholeMilliseconds
         self.touchGranularity = min(1_000, idleMilliseconds / 64)
     }
 
-    /// A new session for `account`. When the table is full, expired sessions go first, then
-    /// the least recently used; `evicted` counts the live sessions that had to go.
+    /// A new session for `account`. An account at its own limit loses its least recently used
+    /// session. When the whole table is full, expired sessions go first, then the least
+    /// recently used; `evicted` counts the live sessions of other accounts that had to go.
     func create(for account: Account, now: Timestamp) throws -> (token: String, session: Session, evicted: Int) {
         let token = try SecureRandom.sessionToken()
         let session = Session(
             accountID: account.id, username: account.username, expiresAt: now + absoluteTimeout,
             lastUsed: now)
-        let evicted = sessions.withLock { sessions in
-            let evicted = sessions.count >= maximum ? makeRoom(&sessions, now: now) : 0
-            sessions[SHA256Hash(digesting: token.utf8)] = session
-            counter?.set(sessions.count)
+        let evicted = table.withLock { table in
+            if let own = table.byAccount[account.id], own.count >= maximumPerAccount,
+                let oldest = own.min(by: { lastUse(of: $0, in: table) < lastUse(of: $1, in: table) })
+            {
+                table.remove(oldest)
+            }
+            let evicted = table.sessions.count >= maximum ? makeRoom(&table, now: now) : 0
+            table.insert(session, key: SHA256Hash(digesting: token.utf8))
+            counter?.set(table.sessions.count)
             return evicted
         }
         return (token, session, evicted)
@@ -60,15 +91,15 @@ final class SessionStore: Sendable {
     /// least recently used. Freeing a batch rather than one place makes a full table cost a
     /// sweep once per batch of logins instead of on every login, under the mutex every call
     /// takes; the sweep removes entries in place (rebuilding the table would hash every key).
-    private func makeRoom(_ sessions: inout [SHA256Hash: Session], now: Timestamp) -> Int {
+    private func makeRoom(_ table: inout Table, now: Timestamp) -> Int {
         var expired: [SHA256Hash] = []
         var lastUses: [Int64] = []
-        lastUses.reserveCapacity(sessions.count)
-        for (key, session) in sessions {
+        lastUses.reserveCapacity(table.sessions.count)
+        for (key, session) in table.sessions {
             if isLive(session, now: now) { lastUses.append(session.lastUsed.milliseconds) } else { expired.append(key) }
         }
-        for key in expired { sessions.removeValue(forKey: key) }
-        let excess = sessions.count - (maximum - evictionBatch)
+        for key in expired { table.remove(key) }
+        let excess = table.sessions.count - (maximum - evictionBatch)
         guard excess > 0 else { return 0 }
         // The excess-th oldest last use: every session used before it goes, then enough of its ties.
         lastUses.sort()
@@ -76,14 +107,14 @@ final class SessionStore: Sendable {
         var ties = excess - lastUses.prefix(excess).lazy.filter { $0 < threshold }.count
         var leastRecentlyUsed: [SHA256Hash] = []
         leastRecentlyUsed.reserveCapacity(excess)
-        for (key, session) in sessions where session.lastUsed.milliseconds <= threshold {
+        for (key, session) in table.sessions where session.lastUsed.milliseconds <= threshold {
             if session.lastUsed.milliseconds == threshold {
                 guard ties > 0 else { continue }
                 ties -= 1
             }
             leastRecentlyUsed.append(key)
         }
-        for key in leastRecentlyUsed { sessions.removeValue(forKey: key) }
+        for key in leastRecentlyUsed { table.remove(key) }
         return excess
     }
 
@@ -91,18 +122,18 @@ final class SessionStore: Sendable {
     func session(for token: String, now: Timestamp) -> Session? {
         guard !token.isEmpty else { return nil }
         let key = SHA256Hash(digesting: token.utf8)
-        return sessions.withLock { sessions in
+        return table.withLock { table in
             // One lookup; the session is touched in place, and only when its last use is
             // older than `touchGranularity` (the calls of one read share a millisecond).
-            guard let index = sessions.index(forKey: key) else { return nil }
-            var session = sessions.values[index]
+            guard let index = table.sessions.index(forKey: key) else { return nil }
+            var session = table.sessions.values[index]
             guard isLive(session, now: now) else {
-                sessions.remove(at: index)
-                counter?.set(sessions.count)
+                table.remove(key)
+                counter?.set(table.sessions.count)
                 return nil
             }
             if now.milliseconds - session.lastUsed.milliseconds >= touchGranularity {
-                sessions.values[index].lastUsed = now
+                table.sessions.values[index].lastUsed = now
             }
             session.lastUsed = now
             return session
@@ -112,14 +143,20 @@ final class SessionStore: Sendable {
     /// Ends the session for `token`; returns whether there was one.
     @discardableResult
     func remove(token: String) -> Bool {
-        sessions.withLock { sessions in
-            guard sessions.removeValue(forKey: SHA256Hash(digesting: token.utf8)) != nil else { return false }
-            counter?.set(sessions.count)
+        let key = SHA256Hash(digesting: token.utf8)
+        return table.withLock { table in
+            guard table.sessions[key] != nil else { return false }
+            table.remove(key)
+            counter?.set(table.sessions.count)
             return true
         }
     }
 
-    var count: Int { sessions.withLock { $0.count } }
+    var count: Int { table.withLock { $0.sessions.count } }
+
+    private func lastUse(of key: SHA256Hash, in table: Table) -> Int64 {
+        table.sessions[key]?.lastUsed.milliseconds ?? .min
+    }
 
     private func isLive(_ session: Session, now: Timestamp) -> Bool {
         now < session.expiresAt && now.milliseconds < session.lastUsed.milliseconds + idleMilliseconds
