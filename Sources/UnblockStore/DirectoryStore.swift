@@ -1,6 +1,6 @@
+// The embedded store: the directory in memory, every commit journaled before it is acknowledged.
 import Dispatch
 import Logging
-// The embedded store: the directory in memory, every commit journaled before it is acknowledged.
 import Metrics
 import Synchronization
 import UnblockCore

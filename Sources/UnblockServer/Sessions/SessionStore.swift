@@ -29,10 +29,13 @@ final class SessionStore: Sendable {
             byAccount[session.accountID, default: []].append(key)
         }
 
-        mutating func remove(_ key: SHA256Hash) {
-            guard let session = sessions.removeValue(forKey: key) else { return }
+        /// Whether there was a session for `key`.
+        @discardableResult
+        mutating func remove(_ key: SHA256Hash) -> Bool {
+            guard let session = sessions.removeValue(forKey: key) else { return false }
             byAccount[session.accountID]?.removeAll { $0 == key }
             if byAccount[session.accountID]?.isEmpty == true { byAccount[session.accountID] = nil }
+            return true
         }
     }
 
@@ -145,8 +148,7 @@ final class SessionStore: Sendable {
     func remove(token: String) -> Bool {
         let key = SHA256Hash(digesting: token.utf8)
         return table.withLock { table in
-            guard table.sessions[key] != nil else { return false }
-            table.remove(key)
+            guard table.remove(key) else { return false }
             counter?.set(table.sessions.count)
             return true
         }

@@ -1,6 +1,6 @@
+// Appends journal records off the event loops, with group commit: one fdatasync for every commit waiting.
 import Dispatch
 import Logging
-// Appends journal records off the event loops, with group commit: one fdatasync for every commit waiting.
 import Metrics
 import Synchronization
 
