@@ -23,6 +23,21 @@ public enum AdminKeyAlgorithm: String, Sendable, CaseIterable, Codable {
         self == .tripleDES ? 8 : 16
     }
 
+    /// The name people know: "3DES", "AES-128".
+    public var displayName: String {
+        switch self {
+        case .tripleDES: "3DES"
+        case .aes128: "AES-128"
+        case .aes192: "AES-192"
+        case .aes256: "AES-256"
+        }
+    }
+
+    /// "a 3DES key", "an AES-128 key".
+    public var keyPhrase: String {
+        "\(self == .tripleDES ? "a" : "an") \(displayName) key"
+    }
+
     /// Position in `allCases`, for per-algorithm tables.
     var index: Int {
         switch self {

@@ -65,7 +65,7 @@ public final class BlockCipher {
         let ok = key.material.withUnsafeBytes { material in
             EVP_CipherInit_ex2(context, nil, material.baseAddress!.assumingMemoryBound(to: UInt8.self), nil, -1, nil)
         }
-        guard ok == 1 else { throw CryptoError(code: .openSSL, message: "cannot set a \(key.algorithm.rawValue) key") }
+        guard ok == 1 else { throw CryptoError(code: .openSSL, message: "cannot set \(key.algorithm.keyPhrase)") }
     }
 
     private static func makeContext(_ cipher: OpaquePointer, encrypt: Bool) throws(CryptoError) -> OpaquePointer {

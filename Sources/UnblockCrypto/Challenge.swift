@@ -1,6 +1,6 @@
 // The challenge a card shows, as people type it, and the response in the form Windows reads.
 
-/// A challenge normalised to bytes: hex in either case; spaces, dashes and colons ignored.
+/// A challenge normalised to bytes: hex in either case; spaces, tabs, dashes and colons ignored.
 public struct Challenge: Sendable, Equatable {
     /// The challenge bytes, exactly one block of the key's algorithm.
     public let bytes: [UInt8]
@@ -61,7 +61,7 @@ public struct Challenge: Sendable, Equatable {
                 throw CryptoError(
                     code: .invalidChallengeCharacter,
                     message: "the challenge has \(shown) at position \(position + 1); "
-                        + "only hex digits 0-9 and A-F, spaces and dashes are allowed"
+                        + "only hex digits 0-9 and A-F are allowed (spaces, tabs, dashes and colons are ignored)"
                 )
             }
             digits += 1
@@ -76,7 +76,7 @@ public struct Challenge: Sendable, Equatable {
         guard digits == expected else {
             throw CryptoError(
                 code: .wrongChallengeLength,
-                message: "the challenge has \(digits) hex digits; a card with a \(algorithm.rawValue) key "
+                message: "the challenge has \(digits) hex digits; a card with \(algorithm.keyPhrase) "
                     + "shows \(expected) (\(algorithm.blockLength) bytes)"
             )
         }

@@ -18,7 +18,7 @@ extension BlockCipher {
         guard challenge.bytes.count == key.algorithm.blockLength else {
             throw CryptoError(
                 code: .wrongChallengeLength,
-                message: "a \(key.algorithm.rawValue) key answers \(key.algorithm.blockLength)-byte challenges"
+                message: "\(key.algorithm.keyPhrase) answers \(key.algorithm.blockLength)-byte challenges"
             )
         }
         return UnblockResponse(bytes: try encryptBlock(challenge.bytes, key: key))
@@ -35,7 +35,7 @@ extension BlockCipher {
         guard try keyCheckValue(of: key) == expected else {
             throw CryptoError(
                 code: .keyCheckValueMismatch,
-                message: "the \(key.algorithm.rawValue) key does not match its stored key check value"
+                message: "the \(key.algorithm.displayName) key does not match its stored key check value"
             )
         }
     }

@@ -26,9 +26,7 @@ struct ImportCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationError("cannot read \(file)")
-        }
+        let data = try DirectoryFileInput.read(file)
         var configuration = DirectoryStore.Configuration(dataDirectory: dataDir)
         configuration.logger.logLevel = .warning
         let store = try DirectoryStore(configuration: configuration)
@@ -39,9 +37,33 @@ struct ImportCommand: AsyncParsableCommand {
             print(
                 "imported \(summary.profiles) profiles, \(summary.users) users and \(summary.cards) cards into \(dataDir)"
             )
+        } catch let error as ImportError {
+            try await store.close()
+            throw DirectoryFileInput.report(error, file: file)
         } catch {
             try await store.close()
             throw error
         }
+    }
+}
+
+/// Reading a directory file and reporting its problems, for `import` and `serve --import`.
+enum DirectoryFileInput {
+    /// The file's bytes; a file that cannot be read is reported in words and exits 66 (EX_NOINPUT).
+    static func read(_ file: String) throws -> Data {
+        do {
+            return try Data(contentsOf: URL(filePath: file))
+        } catch {
+            let posix = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code
+            let why = posix.map { String(cString: strerror(Int32($0))).lowercased() } ?? error.localizedDescription
+            FileHandle.standardError.write(Data("unblockd: cannot read the directory file \(file): \(why)\n".utf8))
+            throw ExitCode(66)
+        }
+    }
+
+    /// Every problem of the file on standard error; exits 65 (EX_DATAERR).
+    static func report(_ error: ImportError, file: String) -> ExitCode {
+        FileHandle.standardError.write(Data("unblockd: \(file): \(error)\n".utf8))
+        return ExitCode(65)
     }
 }

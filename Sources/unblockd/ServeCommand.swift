@@ -223,11 +223,14 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("the data directory already holds a directory; --import ignored", metadata: ["file": "\(file)"])
             return
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationError("cannot read \(file)")
+        let data = try DirectoryFileInput.read(file)
+        let summary: ImportSummary
+        do {
+            summary = try await store.importDirectory(
+                data, passwordHasher: PasswordHasher(iterations: passwordIterations))
+        } catch let error as ImportError {
+            throw DirectoryFileInput.report(error, file: file)
         }
-        let summary = try await store.importDirectory(
-            data, passwordHasher: PasswordHasher(iterations: passwordIterations))
         logger.info(
             "imported",
             metadata: [

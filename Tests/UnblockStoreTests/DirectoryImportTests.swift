@@ -131,7 +131,79 @@ import UnblockStore
             "bad card state", card(#""adminKey": {"algorithm": "aes128", "derive": true}, "state": "lost""#),
             "$.cards[0].state"
         ),
+        (
+            "DES weak key as K2",
+            card(#""adminKey": {"algorithm": "3des", "hex": "0123456789ABCDEFFEFEFEFEFEFEFEFE89ABCDEF01234567"}"#),
+            "$.cards[0].adminKey.hex"
+        ),
+        ("short password", #"{"users": [{"username": "dave", "password": "elevenchars"}]}"#, "$.users[0].password"),
+        (
+            "demo password outside the demo file",
+            #"{"users": [{"username": "dave", "password": "alice-demo-password"}]}"#, "$.users[0].password"
+        ),
+        ("demo flag not a boolean", #"{"demo": "yes"}"#, "$.demo"),
     ]
+
+    @Test func invalidJSONIsPlacedByLineAndColumn() async throws {
+        try await withTemporaryDirectory { folder in
+            let store = try DirectoryStore(configuration: configuration(folder))
+            let json = "{\n  \"users\": [\n    {\"username\": \"dave\" \"password\": \"x\"}\n  ]\n}"
+            do {
+                _ = try await store.importDirectory(Data(json.utf8), passwordHasher: Self.hasher)
+                Issue.record("imported")
+            } catch let error as ImportError {
+                #expect(error.problems.count == 1)
+                #expect(error.description.contains("line 3, column 25"), "\(error)")
+                #expect(!error.description.contains("not in the correct format"))
+            }
+            for (truncated, words) in [("{\"users\": [", "ends before"), ("  \n", "empty")] {
+                do {
+                    _ = try await store.importDirectory(Data(truncated.utf8), passwordHasher: Self.hasher)
+                } catch let error as ImportError {
+                    #expect(error.description.contains(words), "\(error)")
+                }
+            }
+            try await store.close()
+        }
+    }
+
+    @Test func problemsInTheFileAndAgainstTheStoreComeInOneReport() async throws {
+        try await withTemporaryDirectory { folder in
+            let store = try DirectoryStore(configuration: configuration(folder))
+            _ = try await store.importDirectory(try Data(contentsOf: Self.demo), passwordHasher: Self.hasher)
+            // A key of the wrong length (found reading the file) beside an unknown owner, an unknown
+            // profile, an existing serial and an existing user (found against the store).
+            let json = #"""
+                {"users": [{"username": "bob", "password": "a-long-enough-password"}],
+                 "cards": [
+                   {"serial": "04AA", "owner": "mallory", "profile": "Nope",
+                    "adminKey": {"algorithm": "aes128", "hex": "0123456789ABCDEF"}},
+                   {"serial": "04782E21801D80", "owner": "alice", "profile": "Employee Card",
+                    "adminKey": {"algorithm": "aes128", "derive": true}}]}
+                """#
+            do {
+                _ = try await store.importDirectory(Data(json.utf8), passwordHasher: Self.hasher)
+                Issue.record("imported")
+            } catch let error as ImportError {
+                #expect(
+                    Set(error.problems.map(\.path)) == [
+                        "$.users[0].username", "$.cards[0].adminKey.hex", "$.cards[0].owner", "$.cards[0].profile",
+                        "$.cards[1].serial",
+                    ], "\(error)")
+            }
+            try await store.close()
+        }
+    }
+
+    @Test func theDemoPasswordsAreAcceptedInAFileThatSaysItIsDemoData() async throws {
+        try await withTemporaryDirectory { folder in
+            let store = try DirectoryStore(configuration: configuration(folder))
+            let json = #"{"demo": true, "users": [{"username": "dave", "password": "alice-demo-password"}]}"#
+            let summary = try await store.importDirectory(Data(json.utf8), passwordHasher: Self.hasher)
+            #expect(summary.users == 1)
+            try await store.close()
+        }
+    }
 
     static func card(
         _ key: String, owner: String = "alice", profile: String = "Employee Card", serial: String = "04FFFF"

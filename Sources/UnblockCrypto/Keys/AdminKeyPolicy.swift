@@ -20,12 +20,12 @@ public enum AdminKeyPolicy {
     public static func check(_ key: [UInt8], algorithm: AdminKeyAlgorithm) throws(CryptoError) {
         guard key.count == algorithm.keyLength else { throw wrongLength(key.count, algorithm) }
         guard key.contains(where: { $0 != 0 }) else {
-            throw CryptoError(code: .allZeroKey, message: "the \(algorithm.rawValue) key is all zero bytes")
+            throw CryptoError(code: .allZeroKey, message: "the \(algorithm.displayName) key is all zero bytes")
         }
         guard !knownDefaults.contains(key) else {
             throw CryptoError(
                 code: .knownDefaultKey,
-                message: "the \(algorithm.rawValue) key is a published default key"
+                message: "the \(algorithm.displayName) key is a published default key"
             )
         }
         if algorithm == .tripleDES {
@@ -34,16 +34,31 @@ public enum AdminKeyPolicy {
             if parts[0] == parts[1] || parts[1] == parts[2] {
                 throw CryptoError(
                     code: .degenerateTripleDESKey,
-                    message: "the 3des key has K1 = K2 or K2 = K3, which reduces it to single DES"
+                    message: "the 3DES key has K1 = K2 or K2 = K3, which reduces it to single DES"
+                )
+            }
+            if let weak = parts.firstIndex(where: { weakDESKeys.contains($0) }) {
+                throw CryptoError(
+                    code: .degenerateTripleDESKey,
+                    message: "the 3DES key's part K\(weak + 1) is a DES weak or semi-weak key"
                 )
             }
         }
     }
 
+    /// The 4 weak and 12 semi-weak DES keys (FIPS 74), parity bits cleared.
+    static let weakDESKeys: Set<[UInt8]> = Set(
+        [
+            "0101010101010101", "FEFEFEFEFEFEFEFE", "E0E0E0E0F1F1F1F1", "1F1F1F1F0E0E0E0E",
+            "011F011F010E010E", "1F011F010E010E01", "01E001E001F101F1", "E001E001F101F101",
+            "01FE01FE01FE01FE", "FE01FE01FE01FE01", "1FE01FE00EF10EF1", "E01FE01FF10EF10E",
+            "1FFE1FFE0EFE0EFE", "FE1FFE1FFE0EFE0E", "E0FEE0FEF1FEF1FE", "FEE0FEE0FEF1FEF1",
+        ].map { HexFormat.bytes($0)!.map { $0 & 0xFE } })
+
     static func wrongLength(_ count: Int, _ algorithm: AdminKeyAlgorithm) -> CryptoError {
         CryptoError(
             code: .wrongKeyLength,
-            message: "a \(algorithm.rawValue) key has \(algorithm.keyLength) bytes, not \(count)"
+            message: "\(algorithm.keyPhrase) has \(algorithm.keyLength) bytes, not \(count)"
         )
     }
 }

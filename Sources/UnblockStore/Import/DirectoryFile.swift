@@ -21,7 +21,8 @@ struct DirectoryFile {
             case password(String)
             case hash(String)
         }
-        var secret: Secret
+        /// Nil when the file's entry has a problem (reported); the user still counts as an owner.
+        var secret: Secret?
     }
 
     struct Card {
@@ -30,18 +31,26 @@ struct DirectoryFile {
         var owner: String
         var profile: String
         var state: SmartCard.State
-        var algorithm: AdminKeyAlgorithm
         enum Key {
-            case bytes([UInt8])
-            case derived
+            case bytes(AdminKeyAlgorithm, [UInt8])
+            case derived(AdminKeyAlgorithm)
+
+            var algorithm: AdminKeyAlgorithm {
+                switch self {
+                case .bytes(let algorithm, _), .derived(let algorithm): algorithm
+                }
+            }
         }
-        var key: Key
+        /// Nil when the file's key has a problem (reported); owner and profile are still checked.
+        var key: Key?
         var keyVersion: UInt32
     }
 
     var profiles: [Profile] = []
     var users: [User] = []
     var cards: [Card] = []
+    /// The file says it holds demo data (`"demo": true`): only then are the demo passwords accepted.
+    var isDemo = false
 }
 
 /// Reads JSON into a `DirectoryFile`, collecting problems instead of stopping at the first.
@@ -54,22 +63,36 @@ struct DirectoryFileParser {
     static let userStates: [String: Account.State] = ["active": .active, "inactive": .inactive]
     static let roles: [String: Roles] = ["selfservice": .selfService, "admin": .admin]
 
+    /// The shortest password an import accepts (NIST SP 800-63B asks for 8; an unblock service asks more).
+    static let minimumPasswordLength = 12
+    /// The passwords of `Examples/demo-directory.json`, published in the README.
+    static let demoPasswords: Set = [
+        "alice-demo-password", "bob-demo-password", "carol-demo-password", "admin-demo-password",
+    ]
+
     mutating func parse(_ data: Data) -> DirectoryFile {
         let root: Any
         do {
             root = try JSONSerialization.jsonObject(with: data)
         } catch {
-            problem("$", "not valid JSON: \(error.localizedDescription)")
+            problem("$", JSONSyntax.describe(error, in: data))
             return DirectoryFile()
         }
-        guard let object = object(root, "$", allowed: ["comment", "profiles", "users", "cards"]) else {
+        guard let object = object(root, "$", allowed: ["comment", "demo", "profiles", "users", "cards"]) else {
             return DirectoryFile()
         }
         var file = DirectoryFile()
+        if let demo = object["demo"] {
+            if !(demo is String), let flag = demo as? Bool {
+                file.isDemo = flag
+            } else {
+                problem("$.demo", "must be true or false")
+            }
+        }
         let profiles = entries(object["profiles"], "$.profiles")
         file.profiles = profiles.compactMap { profile($0.value, $0.path) }
         let users = entries(object["users"], "$.users")
-        file.users = users.compactMap { user($0.value, $0.path) }
+        file.users = users.compactMap { user($0.value, $0.path, isDemo: file.isDemo) }
         let cards = entries(object["cards"], "$.cards")
         file.cards = cards.compactMap { card($0.value, $0.path) }
         return file
@@ -117,7 +140,7 @@ struct DirectoryFileParser {
         return DirectoryFile.Profile(path: path, name: name, enabled: enabled)
     }
 
-    private mutating func user(_ value: Any, _ path: String) -> DirectoryFile.User? {
+    private mutating func user(_ value: Any, _ path: String, isDemo: Bool) -> DirectoryFile.User? {
         let fields: Set = ["username", "displayName", "state", "roles", "password", "passwordHash"]
         guard let object = object(value, path, allowed: fields) else { return nil }
         let username = string(object["username"], "\(path).username", required: true)
@@ -142,7 +165,14 @@ struct DirectoryFileParser {
         let hash = string(object["passwordHash"], "\(path).passwordHash", required: false)
         var secret: DirectoryFile.User.Secret?
         switch (password, hash) {
-        case (let password?, nil) where !password.isEmpty: secret = .password(password)
+        case (let password?, nil) where !password.isEmpty:
+            if password.count < Self.minimumPasswordLength {
+                problem("\(path).password", "shorter than \(Self.minimumPasswordLength) characters")
+            } else if Self.demoPasswords.contains(password) && !isDemo {
+                problem("\(path).password", "a published demo password; choose another")
+            } else {
+                secret = .password(password)
+            }
         case (nil, let hash?):
             if !PasswordHasher.isWellFormed(hash) {
                 problem("\(path).passwordHash", "not a password hash of the form $pbkdf2-sha256$i=ITERATIONS$SALT$HASH")
@@ -152,7 +182,7 @@ struct DirectoryFileParser {
         case (_?, _?): problem(path, "give either password or passwordHash, not both")
         default: problem(path, "a user needs a non-empty password or a passwordHash")
         }
-        guard let username, let secret else { return nil }
+        guard let username else { return nil }
         return DirectoryFile.User(
             path: path, username: username, displayName: displayName, state: state, roles: roles,
             secret: secret)
@@ -176,45 +206,46 @@ struct DirectoryFileParser {
                 problem("\(path).keyVersion", "must be a whole number from 1")
             }
         }
-        let keyPath = "\(path).adminKey"
-        guard
-            let keyObject = object["adminKey"].flatMap({
-                self.object($0, keyPath, allowed: ["algorithm", "hex", "derive"])
-            })
-        else {
-            if object["adminKey"] == nil { problem(keyPath, "missing") }
+        let key = adminKey(object["adminKey"], "\(path).adminKey")
+        guard let serial, let owner, let profile else { return nil }
+        return DirectoryFile.Card(
+            path: path, serial: serial, owner: owner, profile: profile, state: state, key: key,
+            keyVersion: keyVersion)
+    }
+
+    private mutating func adminKey(_ value: Any?, _ path: String) -> DirectoryFile.Card.Key? {
+        guard let value else {
+            problem(path, "missing")
             return nil
         }
+        guard let object = object(value, path, allowed: ["algorithm", "hex", "derive"]) else { return nil }
         let algorithms = Dictionary(uniqueKeysWithValues: AdminKeyAlgorithm.allCases.map { ($0.rawValue, $0) })
-        guard let algorithm = choice(keyObject["algorithm"], "\(keyPath).algorithm", algorithms) else {
-            if keyObject["algorithm"] == nil { problem("\(keyPath).algorithm", "missing") }
+        guard let algorithm = choice(object["algorithm"], "\(path).algorithm", algorithms) else {
+            if object["algorithm"] == nil { problem("\(path).algorithm", "missing") }
             return nil
         }
-        var key: DirectoryFile.Card.Key?
-        let derive = (keyObject["derive"] as? Bool) ?? false
-        switch (keyObject["hex"], derive) {
+        let derive = (object["derive"] as? Bool) ?? false
+        switch (object["hex"], derive) {
         case (nil, true):
-            key = .derived
+            return .derived(algorithm)
         case (let hex?, false):
-            if let text = hex as? String, let bytes = HexFormat.bytes(text) {
-                do throws(CryptoError) {
-                    try AdminKeyPolicy.check(bytes, algorithm: algorithm)
-                    key = .bytes(bytes)
-                } catch {
-                    problem("\(keyPath).hex", error.message)
-                }
-            } else {
-                problem("\(keyPath).hex", "must be the key in hex")
+            guard let text = hex as? String, let bytes = HexFormat.bytes(text) else {
+                problem("\(path).hex", "must be the key in hex")
+                return nil
+            }
+            do throws(CryptoError) {
+                try AdminKeyPolicy.check(bytes, algorithm: algorithm)
+                return .bytes(algorithm, bytes)
+            } catch {
+                problem("\(path).hex", error.message)
+                return nil
             }
         case (_?, true):
-            problem(keyPath, "give either hex or derive: true, not both")
+            problem(path, "give either hex or derive: true, not both")
         case (nil, false):
-            problem(keyPath, "give the key as hex, or derive: true to derive it from the master key")
+            problem(path, "give the key as hex, or derive: true to derive it from the master key")
         }
-        guard let serial, let owner, let profile, let key else { return nil }
-        return DirectoryFile.Card(
-            path: path, serial: serial, owner: owner, profile: profile, state: state,
-            algorithm: algorithm, key: key, keyVersion: keyVersion)
+        return nil
     }
 
     // MARK: Values

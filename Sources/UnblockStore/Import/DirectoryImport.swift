@@ -32,7 +32,16 @@ extension DirectoryStore {
     ) async throws -> ImportSummary {
         var parser = DirectoryFileParser()
         let file = parser.parse(data)
-        guard parser.problems.isEmpty else { throw ImportError(problems: parser.problems) }
+        let masterKey = self.masterKey
+        // Against the store as well, before anything slow: one run reports every problem.
+        let problems =
+            parser.problems
+            + (try read { directory in
+                var planner = ImportPlanner(directory: directory, masterKey: masterKey)
+                _ = try planner.plan(file, hashes: [:], actor: actor, now: now, checkOnly: true)
+                return planner.problems
+            })
+        guard problems.isEmpty else { throw ImportError(problems: problems) }
 
         // Hashing is slow by design: do it before taking the store's lock.
         var hashes: [String: String] = [:]
@@ -40,12 +49,13 @@ extension DirectoryStore {
             switch user.secret {
             case .hash(let hash): hashes[user.username] = hash
             case .password(let password): hashes[user.username] = try passwordHasher.hash(password)
+            case nil: break
             }
         }
-        let masterKey = self.masterKey
         return try await commit { directory in
             var planner = ImportPlanner(directory: directory, masterKey: masterKey)
             let mutations = try planner.plan(file, hashes: hashes, actor: actor, now: now)
+            guard planner.problems.isEmpty else { throw ImportError(problems: planner.problems) }
             return (
                 mutations,
                 ImportSummary(
@@ -67,9 +77,11 @@ private struct ImportPlanner {
         self.masterKey = masterKey
     }
 
-    mutating func plan(_ file: DirectoryFile, hashes: [String: String], actor: String, now: Timestamp) throws
-        -> [Mutation]
-    {
+    /// The mutations that import `file`; its problems against the directory are collected in
+    /// `problems`. With `checkOnly`, nothing is sealed or derived (no mutations for cards).
+    mutating func plan(
+        _ file: DirectoryFile, hashes: [String: String], actor: String, now: Timestamp, checkOnly: Bool = false
+    ) throws -> [Mutation] {
         var mutations: [Mutation] = []
         var profileNames = Set(directory.profiles.keys)
         for profile in file.profiles {
@@ -111,25 +123,24 @@ private struct ImportPlanner {
             if !profileNames.contains(card.profile) {
                 problem("\(card.path).profile", "no profile named \"\(card.profile)\"")
             }
-            guard let owner else { continue }
+            guard let owner, let key = card.key, !checkOnly else { continue }
             let id = CardID(nextCard)
             nextCard += 1
             do throws(CryptoError) {
-                let key: AdminKey
+                let adminKey: AdminKey
                 let source: AdminKeyRecord.Source
-                switch card.key {
-                case .bytes(let bytes):
-                    key = try AdminKey(algorithm: card.algorithm, bytes: bytes)
-                    source = .sealed(try sealer.seal(key, cardID: id.description, keyVersion: card.keyVersion))
-                case .derived:
-                    key = try AdminKeyDerivation.adminKey(
-                        masterKey: masterKey, serial: card.serial,
-                        algorithm: card.algorithm)
+                switch key {
+                case .bytes(let algorithm, let bytes):
+                    adminKey = try AdminKey(algorithm: algorithm, bytes: bytes)
+                    source = .sealed(try sealer.seal(adminKey, cardID: id.description, keyVersion: card.keyVersion))
+                case .derived(let algorithm):
+                    adminKey = try AdminKeyDerivation.adminKey(
+                        masterKey: masterKey, serial: card.serial, algorithm: algorithm)
                     source = .derived
                 }
                 let record = AdminKeyRecord(
-                    algorithm: card.algorithm, source: source, version: card.keyVersion,
-                    checkValue: try cipher.keyCheckValue(of: key))
+                    algorithm: key.algorithm, source: source, version: card.keyVersion,
+                    checkValue: try cipher.keyCheckValue(of: adminKey))
                 mutations.append(
                     .card(
                         SmartCard(
@@ -139,7 +150,6 @@ private struct ImportPlanner {
                 problem("\(card.path).adminKey", error.message)
             }
         }
-        guard problems.isEmpty else { throw ImportError(problems: problems) }
         mutations.append(
             .audit(
                 AuditEvent(
