@@ -175,7 +175,7 @@ let package = Package(
             ]
         ),
         // unblockctl end to end: runs the built unblockd and unblockctl as processes.
-        .testTarget(name: "unblockctlTests", dependencies: ["unblockctl", "unblockd"]),
+        .testTarget(name: "unblockctlTests", dependencies: ["unblockctl", "unblockd", "unblock-bench"]),
         // unblock-fuzz's checks replayed on saved inputs, through the built binary.
         .testTarget(
             name: "UnblockFuzzTests",

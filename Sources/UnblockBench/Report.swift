@@ -21,7 +21,12 @@ struct BenchResult {
     var requests: Int { outcomes.values.reduce(0, +) }
     var successes: Int { outcomes[.ok] ?? 0 }
     var errors: [StatusCode: Int] { outcomes.filter { $0.key != .ok } }
-    var throughput: Double { seconds > 0 ? Double(requests) / seconds : 0 }
+    /// Calls answered OK per second: refusals are reported beside it, never counted in it.
+    var throughput: Double { seconds > 0 ? Double(successes) / seconds : 0 }
+    /// Calls answered per second, refusals included.
+    var answeredPerSecond: Double { seconds > 0 ? Double(requests) / seconds : 0 }
+    /// Whether most calls failed: the run measured refusals, not the call.
+    var mostlyFailed: Bool { requests == 0 || successes * 2 < requests }
 
     func percentile(_ value: Double) -> UInt64 { requests == 0 ? 0 : histogram.valueAtPercentile(value) }
 
@@ -35,7 +40,7 @@ struct BenchResult {
         var object: [String: Any] = [
             "call": call, "transport": transport, "connections": connections, "inFlight": inFlight,
             "seconds": (seconds * 1_000).rounded() / 1_000, "requests": requests, "successes": successes,
-            "throughputPerSecond": Int(throughput.rounded()),
+            "throughputPerSecond": Int(throughput.rounded()), "answeredPerSecond": Int(answeredPerSecond.rounded()),
             "errors": Dictionary(uniqueKeysWithValues: errors.map { ("\($0.key)", $0.value) }),
             "latencyMicros": [
                 "p50": percentile(50), "p90": percentile(90), "p99": percentile(99), "p999": percentile(99.9),
@@ -50,9 +55,9 @@ struct BenchResult {
         return object
     }
 
-    /// `| call | transport | load | throughput/s | p50 | p90 | p99 | p99.9 | max | errors | server CPU | harness CPU |`
+    /// `| call | transport | load | ok/s | p50 | p90 | p99 | p99.9 | max | errors | server CPU | harness CPU |`
     var markdownRow: String {
-        let load = rate.map { "open \(Int($0))/s, \(connections) conn" } ?? "\(connections)x\(inFlight)"
+        let load = rate.map { "open loop \(Int($0))/s over \(connections) connections" } ?? "\(connections)x\(inFlight)"
         let errorText = errors.isEmpty ? "0" : errors.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
         let cells =
             [call, transport, load, "\(Int(throughput.rounded()))"]
@@ -73,7 +78,7 @@ struct BenchResult {
             load          \(connections) connections x \(inFlight) in flight, \(pacing)
             measured      \(String(format: "%.1f", seconds)) s
             requests      \(requests) (\(successes) ok)
-            throughput    \(Int(throughput.rounded())) per second
+            throughput    \(Int(throughput.rounded())) ok per second (\(Int(answeredPerSecond.rounded())) answered per second)
             errors        \(errorText)
             latency (us)  p50 \(percentile(50))  p90 \(percentile(90))  p99 \(percentile(99))  p99.9 \(percentile(99.9))  max \(requests == 0 ? 0 : histogram.max)
             cpu (us/call) server \(cpuMicrosPerCall(serverCPUSeconds).map { "\($0)" } ?? "-")  harness \(cpuMicrosPerCall(harnessCPUSeconds).map { "\($0)" } ?? "-")

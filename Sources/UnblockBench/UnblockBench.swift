@@ -21,7 +21,8 @@ struct UnblockBench: AsyncParsableCommand {
             Besides throughput and latency it reports the CPU time per call of the harness and, \
             for its own server, of the server (from /proc): on a shared machine that figure varies \
             far less than throughput.
-            """
+            """,
+        version: UnblockVersion.current
     )
 
     @Option(help: "unblock-pin-offline, list-cards, authenticate, health or mix.")
@@ -87,6 +88,9 @@ struct UnblockBench: AsyncParsableCommand {
     @Option(help: "Append the result as a Markdown table row to this file (used by Scripts/bench).")
     var markdownRow: String?
 
+    @Flag(help: "Exit 0 even when most calls fail (to measure a server under overload).")
+    var allowErrors = false
+
     func validate() throws {
         guard connections >= 1, inFlight >= 1, duration > 0, warmup >= 0, users >= 1 else {
             throw ValidationError("--connections, --in-flight, --duration and --users must be positive")
@@ -122,6 +126,15 @@ struct UnblockBench: AsyncParsableCommand {
         #endif
         let managed: ManagedServer?
         let target: BindAddress
+        let callsUnblock = try weights().contains { $0.0 == .unblockPinOffline }
+        if (socket != nil || host != nil) && callsUnblock {
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    unblock-bench: against an existing server, every unblock-pin-offline call that succeeds \
+                    uses one of the card's daily responses and is audited as an issued response.\n
+                    """.utf8))
+        }
         if let socket {
             target = .unixDomainSocket(path: socket)
             managed = nil
@@ -147,15 +160,22 @@ struct UnblockBench: AsyncParsableCommand {
             try data.write(to: URL(filePath: json))
         }
         if let markdownRow {
-            let handle =
-                FileHandle(forWritingAtPath: markdownRow)
-                ?? {
-                    FileManager.default.createFile(atPath: markdownRow, contents: nil)
-                    return FileHandle(forWritingAtPath: markdownRow)!
-                }()
-            handle.seekToEndOfFile()
-            handle.write(Data((result.markdownRow + "\n").utf8))
+            if !FileManager.default.fileExists(atPath: markdownRow) {
+                try Data().write(to: URL(filePath: markdownRow))
+            }
+            let handle = try FileHandle(forWritingTo: URL(filePath: markdownRow))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data((result.markdownRow + "\n").utf8))
             try handle.close()
+        }
+        if result.mostlyFailed {
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    unblock-bench: MOST CALLS FAILED: \(result.requests - result.successes) of \(result.requests) \
+                    were refused or failed; the figures above measure refusals, not \(call).\n
+                    """.utf8))
+            if !allowErrors { throw ExitCode(1) }
         }
     }
 

@@ -19,6 +19,8 @@ final class CallMultiplexer: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private var pending: [UInt64: (promise: EventLoopPromise<ResponseFrame>, timeout: Scheduled<Void>)] = [:]
+    /// Until a first frame parses, an unreadable one means the peer is not unblockd at all.
+    private var spokeTheProtocol = false
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let call = unwrapOutboundIn(data)
@@ -43,14 +45,18 @@ final class CallMultiplexer: ChannelDuplexHandler {
         let payload = unwrapInboundIn(data)
         do {
             let frame = try ResponseFrame(buffer: payload)
+            spokeTheProtocol = true
             if frame.callID == 0 {
                 // A connection-level error: the server closes after it.
-                failAll(UnblockClientError(code: frame.statusCode, message: frame.statusMessage))
+                failAll(UnblockClientError(frame))
             } else {
                 complete(frame.callID, with: .success(frame))
             }
         } catch {
-            failAll(UnblockClientError(code: .internal, message: "the server sent a malformed frame: \(error)"))
+            failAll(
+                spokeTheProtocol
+                    ? UnblockClientError(code: .internal, message: "the server sent a malformed frame: \(error)")
+                    : UnblockClientError(code: .unavailable, message: ForeignServer(guess: nil).message))
             context.close(promise: nil)
         }
     }
@@ -61,7 +67,13 @@ final class CallMultiplexer: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        failAll(UnblockClientError(code: .unavailable, message: "the connection failed: \(error)"))
+        let message =
+            switch error {
+            case let error as ForeignServer: error.message
+            case is WireError where !spokeTheProtocol: ForeignServer(guess: nil).message
+            default: "the connection failed: \(error)"
+            }
+        failAll(UnblockClientError(code: .unavailable, message: message))
         context.close(promise: nil)
     }
 

@@ -74,7 +74,7 @@ public final class UnblockClient: Sendable {
         }
         let response = try await promise.futureResult.get()
         guard response.statusCode == .ok else {
-            throw UnblockClientError(code: response.statusCode, message: response.statusMessage)
+            throw UnblockClientError(response)
         }
         do {
             return try Method.Response(buffer: response.message)
@@ -108,7 +108,8 @@ public final class UnblockClient: Sendable {
             return channel
         } catch {
             forget(future)
-            throw UnblockClientError(code: .unavailable, message: "cannot connect to \(target): \(error)")
+            throw UnblockClientError(
+                code: .unavailable, message: "cannot connect to \(target): \(ConnectFailure.reason(error))")
         }
     }
 
@@ -124,6 +125,7 @@ public final class UnblockClient: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ForeignServerDetector())
                     try channel.pipeline.syncOperations.addHandler(FrameReader())
                     try channel.pipeline.syncOperations.addHandler(CallMultiplexer())
                 }

@@ -21,7 +21,7 @@ public struct ServerConfiguration: Sendable {
     /// sessions); nil keeps none, and costs nothing per call.
     public var metrics: (any MetricsFactory)?
     /// Reported by Health.
-    public var version = "0.1.0"
+    public var version = UnblockVersion.current
 
     /// Limits per connection and in all.
     public struct Connections: Sendable {

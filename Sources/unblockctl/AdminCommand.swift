@@ -13,18 +13,33 @@ struct ProcessOptions: ParsableArguments {
     @Option(help: "The card profile, e.g. \"Employee Card\".")
     var profile: String
 
-    @Option(help: "The card state: active, suspended, revoked or retired.")
+    @Option(help: "The card state the process runs in; unblock-pin-offline runs on active cards only.")
     var state: String = "active"
 
     @Option(help: "The process: unblock-pin-offline (or CardsSelfServiceProcUnblockPINOffline).")
     var process: String = "unblock-pin-offline"
 
     func validate() throws {
-        guard CardState.named(state) != nil else {
+        guard let process = CardProcess.named(process) else {
+            throw ValidationError("--process takes unblock-pin-offline")
+        }
+        guard let state = CardState.named(state) else {
             throw ValidationError("--state takes active, suspended, revoked or retired")
         }
-        guard CardProcess.named(process) != nil else {
-            throw ValidationError("--process takes unblock-pin-offline")
+        guard process.runsIn.contains(state) else {
+            let states = process.runsIn.map(\.name).joined(separator: ", ")
+            throw ValidationError(
+                "\(self.process) runs on \(states) cards only: a card in another state cannot use it, so --state \(self.state) is not offered"
+            )
+        }
+    }
+}
+
+extension CardProcess {
+    /// The card states a process can be enabled for (the server's rule: the unblock needs an active card).
+    var runsIn: [CardState] {
+        switch self {
+        case .unspecified, .unblockPinOffline: [.active]
         }
     }
 }
@@ -56,10 +71,11 @@ struct DisableProcessCommand: AsyncParsableCommand {
 extension ProcessOptions {
     /// Enables or disables the process, and reports what changed.
     func set(enabled: Bool, _ connection: ConnectionOptions) async throws {
-        let client = connection.client(session: SessionFile.load())
+        let server = try connection.server()
+        let client = connection.client(server, session: try connection.session(for: server))
         let state = CardState.named(state)!
         let process = CardProcess.named(process)!
-        let (changed, processes) = try await connection.run {
+        let (changed, processes) = try await connection.run(server, .administration) {
             if enabled {
                 let result = try await client.enableProcess(profile: profile, cardState: state, process: process)
                 return (result.changed, result.enabledProcesses)

@@ -12,8 +12,9 @@ struct CardsCommand: AsyncParsableCommand {
     var user: String?
 
     func run() async throws {
-        let client = connection.client(session: SessionFile.load())
-        let cards = try await connection.run { try await client.listCards(username: user ?? "").cards }
+        let server = try connection.server()
+        let client = connection.client(server, session: try connection.session(for: server))
+        let cards = try await connection.run(server, .cards) { try await client.listCards(username: user ?? "").cards }
         if connection.json {
             printJSON([
                 "cards": cards.map { card in
@@ -35,7 +36,7 @@ struct CardsCommand: AsyncParsableCommand {
                 header: ["SERIAL", "PROFILE", "STATE", "KEY", "POSSIBLE ACTIONS"],
                 rows: cards.map { card in
                     [
-                        card.serial, card.profile, card.state.name, card.keyAlgorithm.name,
+                        card.serial, card.profile, card.state.name, card.keyAlgorithm.displayName,
                         card.possibleActions.isEmpty ? "-" : card.possibleActions.map(\.name).joined(separator: ", "),
                     ]
                 }))

@@ -5,7 +5,7 @@ import UnblockClient
 import UnblockWire
 
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "The server's Unix domain socket. [env: UNBLOCK_SOCKET] (default: var/unblockd.sock)")
+    @Option(help: "The server's Unix domain socket. [env: UNBLOCK_SOCKET] (default: \(Self.defaultSocket))")
     var socket: String?
 
     @Option(help: "The server's TCP host (instead of the socket). [env: UNBLOCK_ADDRESS=HOST:PORT]")
@@ -17,20 +17,86 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Print JSON for scripts instead of text.")
     var json = false
 
-    /// Flags first, then the environment, then the socket `Scripts/serve` uses.
-    var target: BindAddress {
-        if let host { return .hostname(host, port: port ?? BindAddress.defaultPort) }
-        if let port { return .hostname("127.0.0.1", port: port) }
-        if let socket { return .unixDomainSocket(path: socket) }
-        let environment = ProcessInfo.processInfo.environment
-        if let socket = environment["UNBLOCK_SOCKET"], !socket.isEmpty { return .unixDomainSocket(path: socket) }
-        if let address = environment["UNBLOCK_ADDRESS"], let parsed = BindAddress(parsing: address) { return parsed }
-        return .unixDomainSocket(path: "var/unblockd.sock")
+    /// Where the systemd unit (Examples/systemd) puts the server's socket.
+    static let defaultSocket = "/run/unblockd/unblockd.sock"
+
+    /// The server to talk to: the flags, else the environment, else the client configuration
+    /// file, else the default socket. Socket paths are made absolute, so that a saved session
+    /// names one server wherever the next command runs.
+    /// - Throws: a reported `ExitCode` (64) for an address that does not parse.
+    func server() throws -> Server {
+        do {
+            return try resolveServer()
+        } catch let error as CLIError {
+            throw report(error)
+        }
     }
 
-    func client(session: SessionFile.Session? = nil) -> UnblockClient {
-        let client = UnblockClient(target: target, defaultTimeout: .seconds(30))
+    private func resolveServer() throws -> Server {
+        if let host {
+            return Server(.hostname(host, port: port ?? BindAddress.defaultPort), origin: "given with --host")
+        }
+        if let port { return Server(.hostname("127.0.0.1", port: port), origin: "given with --port") }
+        if let socket { return Server(.unixDomainSocket(path: Self.absolute(socket)), origin: "given with --socket") }
+        let environment = ProcessInfo.processInfo.environment
+        if let socket = environment["UNBLOCK_SOCKET"], !socket.isEmpty {
+            return Server(.unixDomainSocket(path: Self.absolute(socket)), origin: "from UNBLOCK_SOCKET")
+        }
+        if let address = environment["UNBLOCK_ADDRESS"], !address.isEmpty {
+            guard case .hostname? = BindAddress(parsing: address) else {
+                throw CLIError(
+                    .usage, "UNBLOCK_ADDRESS is \"\(address)\", not HOST:PORT (for example 127.0.0.1:8625)")
+            }
+            return Server(BindAddress(parsing: address)!, origin: "from UNBLOCK_ADDRESS")
+        }
+        if let (file, path) = try ClientConfigFile.load() {
+            if let socket = file.socket {
+                return Server(.unixDomainSocket(path: Self.absolute(socket)), origin: "from \(path)")
+            }
+            if file.host != nil || file.port != nil {
+                return Server(
+                    .hostname(file.host ?? "127.0.0.1", port: file.port ?? BindAddress.defaultPort),
+                    origin: "from \(path)")
+            }
+        }
+        return Server(.unixDomainSocket(path: Self.defaultSocket), origin: "the default")
+    }
+
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    func client(_ server: Server, session: SessionFile.Session? = nil) -> UnblockClient {
+        let client = UnblockClient(target: server.address, defaultTimeout: .seconds(30))
         if let session { client.sessionToken = session.token }
         return client
+    }
+
+    /// The saved session, if it was made with this server.
+    /// - Throws: a reported `ExitCode` (65) when there is none, or it belongs to another server:
+    ///   a token is only ever sent to the server that issued it.
+    func session(for server: Server) throws -> SessionFile.Session {
+        guard let session = SessionFile.load() else {
+            throw report(CLIError(.notLoggedIn, "not logged in; run `unblockctl login --user NAME` first"))
+        }
+        guard session.server == server.address.description else {
+            throw report(
+                CLIError(
+                    .notLoggedIn,
+                    "your session is with the server at \(session.server), not \(server.address); "
+                        + "log in to this one with `unblockctl login --user NAME`"))
+        }
+        return session
+    }
+}
+
+/// A server address, and where it came from (for messages when it cannot be reached).
+struct Server {
+    let address: BindAddress
+    let origin: String
+
+    init(_ address: BindAddress, origin: String) {
+        self.address = address
+        self.origin = origin
     }
 }

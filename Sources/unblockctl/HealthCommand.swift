@@ -8,16 +8,17 @@ struct HealthCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let client = connection.client()
-        let health = try await connection.run { try await client.health(timeout: .seconds(5)) }
+        let server = try connection.server()
+        let client = connection.client(server)
+        let health = try await connection.run(server, .health) { try await client.health(timeout: .seconds(5)) }
         let serving = health.status == .serving
         if connection.json {
             printJSON([
                 "status": serving ? "serving" : "not-serving", "version": health.version,
-                "server": "\(connection.target)",
+                "server": "\(server.address)",
             ])
         } else {
-            print("\(connection.target): \(serving ? "serving" : "NOT serving") (unblockd \(health.version))")
+            print("\(server.address): \(serving ? "serving" : "NOT serving") (unblockd \(health.version))")
         }
         if !serving { throw ExitCode(CLIError.Kind.unreachable.rawValue) }
     }

@@ -4,7 +4,8 @@ import Foundation
 
 struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "login", abstract: "Log in and keep the session for the following commands.")
+        commandName: "login", abstract: "Log in and keep the session for the following commands.",
+        discussion: "A session saved by an earlier login is ended first, on its server.")
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -15,34 +16,46 @@ struct LoginCommand: AsyncParsableCommand {
     var passwordStdin = false
 
     func run() async throws {
+        let server = try connection.server()
         let password: String
         if passwordStdin {
             password = readLine(strippingNewline: true) ?? ""
         } else {
+            guard Terminal.isInteractive else {
+                throw connection.report(CLIError(.usage, "no terminal to ask for the password; use --password-stdin"))
+            }
             guard let typed = Terminal.readSecret(prompt: "Password for \(user): ") else {
-                throw connection.report(CLIError(.other, "no terminal to ask for the password; use --password-stdin"))
+                throw connection.report(CLIError(.usage, "cancelled"))
             }
             password = typed
         }
-        let client = connection.client()
-        let session = try await connection.run {
+        let client = connection.client(server)
+        let session = try await connection.run(server, .login) {
             try await client.authenticate(username: user, password: password)
         }
-        try await connection.run {
+        await client.close()
+        let previous = SessionFile.load()
+        if let previous { await SessionFile.end(previous) }
+        try await connection.run(server, .login) {
             try SessionFile.save(
                 SessionFile.Session(
-                    server: "\(connection.target)", username: user, token: session.sessionToken,
+                    server: server.address.description, username: user, token: session.sessionToken,
                     expiresAtUnixMs: session.expiresAtUnixMilliseconds))
         }
         let expires = Date(timeIntervalSince1970: Double(session.expiresAtUnixMilliseconds) / 1_000)
+        let idle = Int(session.idleTimeoutSeconds)
         if connection.json {
-            printJSON([
+            var object: [String: Any] = [
                 "username": user, "displayName": session.user?.displayName ?? "",
-                "expiresAt": ISO8601DateFormatter().string(from: expires),
-            ])
+                "expiresAt": ISO8601DateFormatter().string(from: expires), "idleTimeoutSeconds": idle,
+            ]
+            if let previous { object["endedPreviousSession"] = previous.username }
+            printJSON(object)
         } else {
+            if let previous { print("Ended the earlier session of \(previous.username).") }
             print(
-                "Logged in as \(session.user?.displayName ?? user). The session ends after 15 minutes idle, at the latest at \(expires.formatted(date: .omitted, time: .shortened))."
+                "Logged in as \(session.user?.displayName ?? user). The session ends after \(Wording.span(seconds: idle)) "
+                    + "without use, and at the latest at \(Wording.dateTime(expires))."
             )
         }
     }

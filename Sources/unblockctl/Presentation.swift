@@ -1,4 +1,5 @@
 // Names people read and type for the contract's enums, and plain-text tables.
+import Foundation
 import UnblockWire
 
 extension CardState {
@@ -27,6 +28,17 @@ extension KeyAlgorithm {
         case .aes256: "aes256"
         }
     }
+
+    /// As people know them: "3DES", "AES-128".
+    var displayName: String {
+        switch self {
+        case .unspecified: "unspecified"
+        case .tripleDES: "3DES"
+        case .aes128: "AES-128"
+        case .aes192: "AES-192"
+        case .aes256: "AES-256"
+        }
+    }
 }
 
 extension CardProcess {
@@ -52,5 +64,31 @@ enum Table {
                 column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
             }.joined(separator: "  ")
         }.joined(separator: "\n")
+    }
+}
+
+/// Times and durations as a person reads them.
+enum Wording {
+    /// "2026-12-01 18:10 UTC": the date too (a session can end tomorrow), and the zone.
+    static func dateTime(_ date: Date, timeZone: TimeZone = .current) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+        return formatter.string(from: date)
+    }
+
+    /// "30 seconds", "15 minutes", "8 hours": whole units, the largest that fits exactly.
+    static func span(seconds: Int) -> String {
+        let (count, unit) =
+            seconds % 3_600 == 0
+            ? (seconds / 3_600, "hour") : seconds % 60 == 0 ? (seconds / 60, "minute") : (seconds, "second")
+        return count == 1 ? "1 \(unit)" : "\(count) \(unit)s"
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

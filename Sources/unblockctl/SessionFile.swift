@@ -1,5 +1,7 @@
 // The saved login: $XDG_CONFIG_HOME/unblock/session.json (or ~/.config/unblock/), mode 0600.
 import Foundation
+import UnblockClient
+import UnblockWire
 
 #if canImport(Glibc)
     import Glibc
@@ -8,18 +10,30 @@ import Foundation
 /// Where `unblockctl login` keeps the session token between commands.
 enum SessionFile {
     struct Session: Codable {
+        /// The server that issued the token, as `BindAddress` prints it; the token goes nowhere else.
         var server: String
         var username: String
         var token: String
         var expiresAtUnixMs: UInt64
+
+        /// The issuing server's address, parsed back from `server`.
+        var serverAddress: BindAddress? {
+            server.hasPrefix("unix:")
+                ? .unixDomainSocket(path: String(server.dropFirst(5))) : BindAddress(parsing: server)
+        }
     }
 
-    static var path: String {
-        let environment = ProcessInfo.processInfo.environment
-        let base =
-            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
-        return base + "/unblock/session.json"
+    static var path: String { ConfigFolder.path + "/session.json" }
+
+    /// Ends `session` on the server that issued it (if it can be reached) and forgets it here.
+    static func end(_ session: Session) async {
+        remove()
+        guard let address = session.serverAddress else { return }
+        let client = UnblockClient(target: address, defaultTimeout: .seconds(5))
+        client.sessionToken = session.token
+        // The server may already have ended it (expiry, restart); gone is gone.
+        _ = try? await client.logout()
+        await client.close()
     }
 
     static func load() -> Session? {

@@ -51,14 +51,24 @@ struct ImportCommand: AsyncParsableCommand {
 enum DirectoryFileInput {
     /// The file's bytes; a file that cannot be read is reported in words and exits 66 (EX_NOINPUT).
     static func read(_ file: String) throws -> Data {
-        do {
-            return try Data(contentsOf: URL(filePath: file))
-        } catch {
-            let posix = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code
-            let why = posix.map { String(cString: strerror(Int32($0))).lowercased() } ?? error.localizedDescription
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+        var data: Data?
+        var failure = errno
+        if descriptor >= 0 {
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            do {
+                data = try handle.readToEnd() ?? Data()
+            } catch {
+                failure = EIO
+                if case let posix as POSIXError = error { failure = posix.code.rawValue }
+            }
+        }
+        guard let data else {
+            let why = String(cString: strerror(failure)).lowercased()
             FileHandle.standardError.write(Data("unblockd: cannot read the directory file \(file): \(why)\n".utf8))
             throw ExitCode(66)
         }
+        return data
     }
 
     /// Every problem of the file on standard error; exits 65 (EX_DATAERR).

@@ -1,5 +1,6 @@
 // unblockd: the Unblock server. The executable only parses arguments and wires modules together.
 import ArgumentParser
+import UnblockWire
 
 @main
 struct Unblockd: AsyncParsableCommand {
@@ -11,6 +12,7 @@ struct Unblockd: AsyncParsableCommand {
             that seals every admin key. Back up the whole directory; the master key is the one \
             file without which sealed keys cannot be opened.
             """,
+        version: UnblockVersion.current,
         subcommands: [ServeCommand.self, ImportCommand.self],
         defaultSubcommand: ServeCommand.self
     )

@@ -211,8 +211,15 @@ import UnblockWire
             #expect(await unblock(.serial(Demo.aliceContractor), aes) == nil)
             #expect(await unblock(.serial(Demo.aliceContractor), aes) == .failedPrecondition)  // replay
             #expect(await unblock(.serial(Demo.aliceContractor), String(repeating: "B2", count: 16)) == nil)
-            #expect(
-                await unblock(.serial(Demo.aliceContractor), String(repeating: "C3", count: 16)) == .resourceExhausted)
+            // The limit tells a client how long to wait, and that it is not a busy server.
+            let limited = await #expect(throws: UnblockClientError.self) {
+                try await alice.unblockPinOffline(
+                    card: .serial(Demo.aliceContractor), challenge: String(repeating: "C3", count: 16))
+            }
+            #expect(limited?.code == .resourceExhausted && limited?.reason == .cardResponseLimit)
+            let wait = try #require(limited?.retryAfter)
+            #expect(wait > .seconds(23 * 3_600) && wait <= .seconds(24 * 3_600), "\(wait)")
+            #expect(limited?.message.contains("try again in 24 hours") == true, "\(limited?.message ?? "")")
         }
     }
 
@@ -295,18 +302,23 @@ import UnblockWire
         pool.passwordQueueLimit = 1
         try await TestServer.with(pool: pool) { server in
             let client = server.client(transport)
-            let codes = await withTaskGroup(of: StatusCode?.self) { group in
+            let errors = await withTaskGroup(of: UnblockClientError?.self) { group in
                 for _ in 0..<40 {
                     group.addTask {
-                        await status {
+                        do {
                             try await client.authenticate(username: "alice", password: "alice-demo-password")
+                            return nil
+                        } catch {
+                            return error as? UnblockClientError
                         }
                     }
                 }
-                return await group.reduce(into: [StatusCode?]()) { $0.append($1) }
+                return await group.reduce(into: [UnblockClientError?]()) { $0.append($1) }
             }
-            #expect(codes.contains(.resourceExhausted))
-            #expect(codes.contains(nil))
+            let busy = errors.compactMap { $0 }.filter { $0.code == .resourceExhausted }
+            #expect(!busy.isEmpty)
+            #expect(busy.allSatisfy { $0.reason == .serverBusy && $0.retryAfter == .milliseconds(200) })
+            #expect(errors.contains { $0 == nil })
         }
     }
 

@@ -52,34 +52,71 @@ final class CLIHarness {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// Runs `unblockctl ARGUMENTS` with `input` on standard input.
+    /// Runs `unblockctl ARGUMENTS` with `input` on standard input; the server is found through
+    /// UNBLOCK_SOCKET unless `environment` says otherwise.
     @discardableResult
-    func run(_ arguments: [String], input: String? = nil, socket: String? = nil) -> CLIResult {
-        let process = Process()
-        process.executableURL = builtProduct("unblockctl")
-        process.arguments = arguments
-        process.environment = [
-            "XDG_CONFIG_HOME": configHome, "UNBLOCK_SOCKET": socket ?? self.socket, "PATH": "/usr/bin:/bin",
-        ]
-        let output = Pipe()
-        let errors = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = stdin
-        do { try process.run() } catch { return CLIResult(status: -1, output: "", errors: "\(error)") }
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try? stdin.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(
-            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-            errors: String(decoding: err, as: UTF8.self))
+    func run(
+        _ arguments: [String], input: String? = nil, socket: String? = nil, environment: [String: String]? = nil
+    ) -> CLIResult {
+        runProgram(
+            builtProduct("unblockctl"), arguments, input: input,
+            environment: ["XDG_CONFIG_HOME": configHome, "PATH": "/usr/bin:/bin"].merging(
+                environment ?? ["UNBLOCK_SOCKET": socket ?? self.socket]
+            ) { $1 })
+    }
+
+    /// Runs `unblockctl ARGUMENTS` on a pseudo-terminal (through script(1)), typing `keys` into it.
+    func runOnTerminal(_ arguments: [String], keys: String = "") -> CLIResult {
+        let command = ([builtProduct("unblockctl").path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        // script passes its standard input to the terminal after a pause: the prompt comes first.
+        let shell = "(sleep 1; printf '\(keys)') | script -qec \"\(command)\" /dev/null"
+        return runProgram(
+            URL(filePath: "/bin/sh"), ["-c", shell], input: nil,
+            environment: ["XDG_CONFIG_HOME": configHome, "UNBLOCK_SOCKET": socket, "PATH": "/usr/bin:/bin"])
     }
 
     func login(_ user: String) {
         let result = run(["login", "--user", user, "--password-stdin"], input: "\(user)-demo-password\n")
         #expect(result.status == 0, "login \(user): \(result.errors)")
     }
+}
+
+/// Runs a program to its end with `input` on standard input, and captures what it prints.
+func runProgram(_ program: URL, _ arguments: [String], input: String?, environment: [String: String]) -> CLIResult {
+    let process = Process()
+    process.executableURL = program
+    process.arguments = arguments
+    process.environment = environment
+    let output = Pipe()
+    let errors = Pipe()
+    let stdin = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = stdin
+    do { try process.run() } catch { return CLIResult(status: -1, output: "", errors: "\(error)") }
+    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+    try? stdin.fileHandleForWriting.close()
+    let out = output.fileHandleForReading.readDataToEndOfFile()
+    let err = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CLIResult(
+        status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+        errors: String(decoding: err, as: UTF8.self))
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's pick, then released).
+func freeTCPPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+        }
+    }
+    guard bound else { throw CocoaError(.fileWriteUnknown) }
+    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -18,7 +18,11 @@ import Testing
 
         let down = cli.run(["health"], socket: cli.folder + "/nothing.sock")
         #expect(down.status == 69)
-        #expect(down.errors.contains("Scripts/serve"))
+        #expect(
+            down.errors.contains(
+                "cannot connect to unix:\(cli.folder)/nothing.sock: no such socket. Check that "
+                    + "unblockd is running and that this is its address (from UNBLOCK_SOCKET)"), "\(down.errors)")
+        #expect(!down.errors.contains("errno") && !down.errors.contains("Scripts/serve"))
         let downJSON = cli.run(["health", "--json"], socket: cli.folder + "/nothing.sock")
         #expect((downJSON.json["error"] as? [String: Any])?["exitCode"] as? Int == 69)
     }
@@ -28,9 +32,9 @@ import Testing
         defer { cli.stop() }
         #expect(cli.run(["cards"]).status == 65)
         let wrong = cli.run(["login", "--user", "alice", "--password-stdin"], input: "nope\n")
-        #expect(wrong.status == 65 && wrong.errors.contains("invalid username or password"))
+        #expect(wrong.status == 65 && wrong.errors == "unblockctl: invalid username or password\n", "\(wrong.errors)")
         let noTerminal = cli.run(["login", "--user", "alice"])
-        #expect(noTerminal.status == 70 && noTerminal.errors.contains("--password-stdin"))
+        #expect(noTerminal.status == 64 && noTerminal.errors.contains("--password-stdin"))
 
         cli.login("alice")
         let path = cli.configHome + "/unblock/session.json"
@@ -43,7 +47,10 @@ import Testing
         #expect(cli.run(["logout"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(cli.run(["cards"]).status == 65)
-        #expect(cli.run(["logout"]).status == 65)
+        // Logging out twice is no error.
+        let again = cli.run(["logout"])
+        #expect(again.status == 0 && again.output == "Not logged in.\n")
+        #expect(cli.run(["logout", "--json"]).json["loggedOut"] as? Bool == false)
     }
 
     @Test func cardsAsATableAndAsJSON() async throws {
@@ -53,7 +60,7 @@ import Testing
         let table = cli.run(["cards"])
         #expect(table.status == 0)
         #expect(table.output.hasPrefix("SERIAL"))
-        #expect(table.output.contains("04A1B2C3D4E5F6  Contractor Card  active     aes128  unblock-pin-offline"))
+        #expect(table.output.contains("04A1B2C3D4E5F6  Contractor Card  active     AES-128  unblock-pin-offline"))
         let cards = cli.run(["cards", "--json"]).json["cards"] as? [[String: Any]] ?? []
         #expect(cards.count == 3)
         #expect(
@@ -99,11 +106,41 @@ import Testing
             "unblock", "--card", "04A1B2C3D4E5F6", "--challenge", String(repeating: "12", count: 16),
         ])
         #expect(limited.status == 68)
+        // When, in words and as a date with its zone; the daily window is 24 hours.
+        #expect(limited.errors.contains("try again in 24 hours (at 20"), "\(limited.errors)")
+        #expect(limited.errors.hasSuffix(" UTC)\n"), "\(limited.errors)")
         #expect(cli.run(["unblock", "--card", "04782E21801D80", "--challenge", "0011223344556677"]).status == 67)
         #expect(cli.run(["unblock", "--card", "0499AABBCCDDEE", "--challenge", "0011223344556677"]).status == 67)
         let bad = cli.run(["unblock", "--card", "04A1B2C3D4E5F6", "--challenge", "XYZ"])
         #expect(bad.status == 67 && bad.errors.contains("'X' at position 1"))
-        #expect(cli.run(["unblock", "--card", "04A1B2C3D4E5F6"]).status == 70)  // no terminal to ask
+        #expect(bad.errors.contains("spaces, tabs, dashes and colons are ignored"), "\(bad.errors)")
+        let short = cli.run(["unblock", "--card", "04A1B2C3D4E5F6", "--challenge", "0011:2233\t4455-6677"])
+        #expect(short.errors.contains("a card with an AES-128 key shows 32"), "\(short.errors)")
+        let noTerminal = cli.run(["unblock", "--card", "04A1B2C3D4E5F6"])
+        #expect(noTerminal.status == 64 && noTerminal.errors.contains("pass --challenge"))
+    }
+
+    @Test func unblockChecksTheCardBeforeAskingForTheChallengeAndCtrlDCancels() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        cli.login("alice")
+        // Not enabled for this card's profile: said before anyone types a challenge.
+        let disabled = cli.runOnTerminal(["unblock", "--card", "04782E21801D80"])
+        #expect(disabled.status == 67, "\(disabled.output)")
+        #expect(disabled.output.contains("not enabled for cards of profile \"Employee Card\""))
+        #expect(!disabled.output.contains("Challenge shown"))
+        let suspended = cli.runOnTerminal(["unblock", "--card", "04112233445566"])
+        #expect(suspended.status == 67 && suspended.output.contains("this card is suspended"), "\(suspended.output)")
+        let notHers = cli.runOnTerminal(["unblock", "--card", "0499AABBCCDDEE"])
+        #expect(notHers.status == 67 && notHers.output.contains("`unblockctl cards` lists"), "\(notHers.output)")
+        // Ctrl-D at the prompt is a cancel.
+        let cancelled = cli.runOnTerminal(["unblock", "--card", "04A1B2C3D4E5F6"], keys: "\\004")
+        #expect(cancelled.output.contains("Challenge shown on the PC: "), "\(cancelled.output)")
+        #expect(cancelled.status == 64 && cancelled.output.contains("cancelled"), "\(cancelled.output)")
+        // And a typed challenge is answered.
+        let typed = cli.runOnTerminal(
+            ["unblock", "--card", "04A1B2C3D4E5F6"], keys: "1603 EBDF 1C8A 2E72 0011 2233 4455 6677\\n")
+        #expect(typed.status == 0 && typed.output.contains("Response for card 04A1B2C3D4E5F6"), "\(typed.output)")
     }
 
     @Test func adminEnablesAndDisablesProcesses() async throws {
@@ -119,7 +156,101 @@ import Testing
         #expect(json["changed"] as? Bool == true && (json["enabledProcesses"] as? [String])?.isEmpty == true)
         #expect(cli.run(["admin", "enable-process", "--profile", "Nope"]).status == 67)
         #expect(cli.run(["admin", "enable-process", "--profile", "Employee Card", "--state", "lost"]).status == 64)
+        // Not offered: the unblock runs on active cards only.
+        let suspended = cli.run(["admin", "enable-process", "--profile", "Employee Card", "--state", "suspended"])
+        #expect(suspended.status == 64 && suspended.errors.contains("runs on active cards only"), "\(suspended.errors)")
+        // An unknown profile is not about cards.
+        let unknown = cli.run(["admin", "enable-process", "--profile", "Nope"])
+        #expect(unknown.errors == "unblockctl: no card profile named \"Nope\"\n", "\(unknown.errors)")
+    }
+
+    @Test func loginSaysWhatTheServerSaidAndASecondLoginEndsTheFirstSession() async throws {
+        let cli = try await CLIHarness(extra: ["--session-idle-timeout", "180"])
+        defer { cli.stop() }
+        let first = cli.run(["login", "--user", "alice", "--password-stdin"], input: "alice-demo-password\n")
+        #expect(first.output.contains("The session ends after 3 minutes without use"), "\(first.output)")
+        // The absolute expiry with its date and zone.
         #expect(
-            cli.run(["admin", "enable-process", "--profile", "Employee Card", "--state", "suspended"]).status == 67)
+            first.output.range(
+                of: #"at the latest at \d{4}-\d{2}-\d{2} \d{2}:\d{2} [A-Z]+"#, options: .regularExpression) != nil)
+        let json = cli.run(["login", "--user", "alice", "--password-stdin", "--json"], input: "alice-demo-password\n")
+        #expect(json.json["idleTimeoutSeconds"] as? Int == 180)
+        #expect(json.json["endedPreviousSession"] as? String == "alice")
+
+        let path = cli.configHome + "/unblock/session.json"
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(filePath: path))) as? [String: Any]
+        let oldToken = try #require(saved?["token"] as? String)
+        let second = cli.run(["login", "--user", "bob", "--password-stdin"], input: "bob-demo-password\n")
+        #expect(second.output.hasPrefix("Ended the earlier session of alice."), "\(second.output)")
+        // The first session is over on the server, not only forgotten here.
+        try Data(
+            #"{"server": "unix:\#(cli.socket)", "username": "alice", "token": "\#(oldToken)", "expiresAtUnixMs": 0}"#
+                .utf8
+        )
+        .write(to: URL(filePath: path))
+        #expect(cli.run(["cards"]).status == 65)
+    }
+
+    @Test func theServerIsFoundThroughTheConfigFileAndATokenGoesOnlyToItsServer() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        let none: [String: String] = [:]
+        // No flag, no environment, no file: the systemd unit's socket.
+        let fallback = cli.run(["health"], environment: none)
+        #expect(fallback.status == 69)
+        #expect(fallback.errors.contains("unix:/run/unblockd/unblockd.sock"), "\(fallback.errors)")
+        #expect(fallback.errors.contains("(the default)"))
+
+        let folder = cli.configHome + "/unblock"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "# the test's server\nsocket = \"\(cli.socket)\"  # comment\n".write(
+            toFile: folder + "/client.toml", atomically: true, encoding: .utf8)
+        #expect(cli.run(["health"], environment: none).status == 0)
+        #expect(
+            cli.run(
+                ["login", "--user", "alice", "--password-stdin"], input: "alice-demo-password\n", environment: none
+            ).status == 0)
+        #expect(cli.run(["cards"], environment: none).status == 0)
+
+        // The saved token is not sent to another server.
+        let other = cli.run(["cards", "--host", "127.0.0.1", "--port", "1"], environment: none)
+        #expect(other.status == 65)
+        #expect(
+            other.errors.contains("your session is with the server at unix:\(cli.socket), not 127.0.0.1:1"),
+            "\(other.errors)")
+
+        try "sokcet = \"/tmp/x\"\n".write(toFile: folder + "/client.toml", atomically: true, encoding: .utf8)
+        let typo = cli.run(["health"], environment: none)
+        #expect(typo.status == 64)
+        #expect(typo.errors.contains("client.toml, line 1: unknown key \"sokcet\""), "\(typo.errors)")
+    }
+
+    @Test func badAddressesAreRefusedAndAnHTTPServerIsRecognised() async throws {
+        let port = try freeTCPPort()
+        let cli = try await CLIHarness(extra: ["--metrics", "127.0.0.1:\(port)"])
+        defer { cli.stop() }
+        for address in ["localhost", "127.0.0.1:notaport"] {
+            let refused = cli.run(["health"], environment: ["UNBLOCK_ADDRESS": address])
+            #expect(refused.status == 64 && refused.errors.contains("not HOST:PORT"), "\(address): \(refused.errors)")
+        }
+        // A port that answers HTTP: the server's metrics endpoint.
+        let http = cli.run(["health", "--host", "127.0.0.1", "--port", "\(port)"])
+        #expect(http.status == 69)
+        #expect(http.errors.contains("does not speak the Unblock protocol (an HTTP server?)"), "\(http.errors)")
+    }
+
+    @Test func usageErrorsAreJSONWithJSONAndEveryBinaryHasAVersion() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        let usage = cli.run(["cards", "--json", "--bogus"])
+        #expect(usage.status == 64)
+        let error = try #require(usage.json["error"] as? [String: Any])
+        #expect(error["exitCode"] as? Int == 64 && (error["message"] as? String)?.contains("--bogus") == true)
+
+        let health = cli.run(["health", "--json"]).json["version"] as? String
+        for binary in ["unblockctl", "unblockd", "unblock-bench"] {
+            let version = runProgram(builtProduct(binary), ["--version"], input: nil, environment: [:])
+            #expect(version.status == 0 && version.output == "\(health ?? "?")\n", "\(binary): \(version.output)")
+        }
     }
 }

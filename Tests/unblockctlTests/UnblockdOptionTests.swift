@@ -50,6 +50,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder))
     }
 
+    @Test func importSaysWhatIsWrongWithTheFileNotHowToCallIt() throws {
+        let folder = "/tmp/ubopt-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let missing = try unblockd(["import", "--data-dir", folder + "/data", folder + "/nope.json"])
+        #expect(missing.status == 66)
+        #expect(
+            missing.errors.contains("cannot read the directory file \(folder)/nope.json: no such file"),
+            "\(missing.errors)")
+        #expect(!missing.errors.contains("Usage"))
+
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/bad.json"
+        try
+            #"{"users": [{"username": "dave", "password": "short"}], "cards": [{"serial": "04AA", "owner": "x", "profile": "y", "adminKey": {"algorithm": "3des", "hex": "00"}}]}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try unblockd(["import", "--data-dir", folder + "/data", "--password-iterations", "1000", file])
+        #expect(bad.status == 65)
+        for path in ["$.users[0].password", "$.cards[0].adminKey.hex", "$.cards[0].owner", "$.cards[0].profile"] {
+            #expect(bad.errors.contains(path), "\(path): \(bad.errors)")
+        }
+        let served = try unblockd([
+            "serve", "--data-dir", folder + "/data2", "--unix-socket", "none", "--tcp", "127.0.0.1:0", "--import", file,
+        ])
+        #expect(served.status == 65 && served.errors.contains("$.users[0].password"), "\(served.errors)")
+    }
+
     @Test func aSocketPathTooLongIsNamedWithTheLimit() throws {
         let folder = "/tmp/ubopt-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -183,7 +183,10 @@ final class SelfServiceHandler: Sendable {
         } else {
             callEnded(context, started: started, status: status.code)
         }
-        output.writeFrame(ResponseFrame(callID: context.callID, statusCode: status.code, statusMessage: status.message))
+        output.writeFrame(
+            ResponseFrame(
+                callID: context.callID, statusCode: status.code, statusMessage: status.message, reason: status.reason,
+                retryAfterMilliseconds: status.retryAfterMilliseconds))
     }
 
     /// Counts and logs (at debug) one answered call.

@@ -275,10 +275,19 @@ extension UnblockRefusal {
                 "this challenge was already answered for this card; start the unblock again on the PC for a new challenge"
             )
         case .rateLimited(let retryAt):
-            let minutes = max(1, (retryAt.milliseconds - Timestamp.now.milliseconds + 59_999) / 60_000)
+            let wait = max(0, retryAt.milliseconds - Timestamp.now.milliseconds)
             return RPCError(
                 .resourceExhausted,
-                "this card has reached its limit of responses for now; try again in \(minutes) minutes")
+                "this card has had all the responses it may have for now; try again \(Self.spoken(wait))",
+                reason: .cardResponseLimit, retryAfterMilliseconds: UInt32(clamping: wait))
         }
+    }
+
+    /// A wait as people say it, rounded up: "in 5 minutes", "in 24 hours".
+    static func spoken(_ milliseconds: Int64) -> String {
+        let minutes = max(1, (milliseconds + 59_999) / 60_000)
+        if minutes < 60 { return minutes == 1 ? "in a minute" : "in \(minutes) minutes" }
+        let hours = (minutes + 59) / 60
+        return hours == 1 ? "in an hour" : "in \(hours) hours"
     }
 }

@@ -6,8 +6,8 @@ import UnblockWire
 
 /// The first reader of a connection's frames.
 ///
-/// Checks the envelope (a malformed or oversized frame: a status frame with call id 0, then
-/// close; a call id already in flight: INVALID_ARGUMENT), answers Health, ListCards, Logout
+/// Checks the envelope (a malformed or oversized frame, or a call id already in flight: a
+/// status frame with call id 0, then close), answers Health, ListCards, Logout
 /// and unknown methods on the event loop (flushed once per read, so pipelined calls share a
 /// system call), and starts UnblockPinOffline calls from here too: checks on the event loop,
 /// the cipher and the record on a crypto worker (in batches, `UnblockBatcher`), the answer
@@ -80,12 +80,8 @@ final class CallRouter: ChannelDuplexHandler {
             return
         }
         if callIDs.contains(frame.callID) {
-            appendAnswer(context) { answers in
-                answers.writeFrame(
-                    ResponseFrame(
-                        callID: frame.callID, statusCode: .invalidArgument,
-                        statusMessage: "call_id \(frame.callID) is already in flight"))
-            }
+            // Not answered on that call id: a client would take it for the first call's answer.
+            fail(context, .invalidArgument, "call_id \(frame.callID) is already in flight; closing the connection")
         } else if !SelfServiceHandler.needsPoolOrDisk(frame.method) {
             appendAnswer(context) { handler.answerNow(frame, connectionID: connectionID, into: &$0) }
         } else {

@@ -84,3 +84,12 @@ public enum StatusCode: UInt32, Sendable, CaseIterable, Codable {
     case dataLoss = 15
     case unauthenticated = 16
 }
+
+/// Why a call was refused, where one status code has causes a client must handle differently.
+public enum ErrorReason: UInt32, Sendable, CaseIterable, Codable {
+    case unspecified = 0
+    /// The server's workers are saturated: retry the same call after `retryAfterMilliseconds`.
+    case serverBusy = 1
+    /// The card has had its responses for now: a retry before `retryAfterMilliseconds` is refused again.
+    case cardResponseLimit = 2
+}

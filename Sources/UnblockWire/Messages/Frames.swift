@@ -98,17 +98,26 @@ public struct ResponseFrame: WireMessage {
     public var statusMessage: String
     /// The serialized response message of the method; empty unless OK (parsed from a buffer, a slice of it).
     public var message: ByteBuffer
+    /// Why the call was refused, where the status alone does not say (`.unspecified` otherwise,
+    /// and for a reason newer than this client).
+    public var reason: ErrorReason
+    /// With a reason: the earliest a retry can succeed, in milliseconds from now; 0 when unknown.
+    public var retryAfterMilliseconds: UInt32
 
     public init(
         callID: UInt64,
         statusCode: StatusCode = .ok,
         statusMessage: String = "",
-        message: ByteBuffer = ByteBuffer()
+        message: ByteBuffer = ByteBuffer(),
+        reason: ErrorReason = .unspecified,
+        retryAfterMilliseconds: UInt32 = 0
     ) {
         self.callID = callID
         self.statusCode = statusCode
         self.statusMessage = statusMessage
         self.message = message
+        self.reason = reason
+        self.retryAfterMilliseconds = retryAfterMilliseconds
     }
 
     public static let wireType = WireType<Self>(
@@ -127,6 +136,8 @@ public struct ResponseFrame: WireMessage {
             c.status_code = Unblock__Rpc__V1__StatusCode(rawValue: message.statusCode.rawValue)
             c.status_message = arena.string(message.statusMessage)
             c.message = arena.bytes(message.message)
+            c.reason = Unblock__Rpc__V1__ErrorReason(rawValue: message.reason.rawValue)
+            c.retry_after_ms = message.retryAfterMilliseconds
         }
     )
 }
@@ -137,7 +148,9 @@ extension ResponseFrame {
             callID: c.call_id,
             statusCode: try CReader.enumeration(c.status_code.rawValue, field: "ResponseFrame.status_code"),
             statusMessage: try CReader.string(c.status_message, field: "ResponseFrame.status_message"),
-            message: message
+            message: message,
+            reason: ErrorReason(rawValue: c.reason.rawValue) ?? .unspecified,
+            retryAfterMilliseconds: c.retry_after_ms
         )
     }
 

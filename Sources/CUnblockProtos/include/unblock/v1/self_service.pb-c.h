@@ -285,7 +285,7 @@ struct  Unblock__V1__UnblockPinOfflineRequest
 {
   ProtobufCMessage base;
   /*
-   * As Windows shows it: hex, case-insensitive; spaces, dashes and colons ignored.
+   * As Windows shows it: hex, case-insensitive; spaces, tabs, dashes and colons ignored.
    */
   char *challenge;
   Unblock__V1__UnblockPinOfflineRequest__CardCase card_case;

@@ -44,6 +44,23 @@ typedef enum _Unblock__Rpc__V1__StatusCode {
   UNBLOCK__RPC__V1__STATUS_CODE__UNAUTHENTICATED = 16
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__RPC__V1__STATUS_CODE)
 } Unblock__Rpc__V1__StatusCode;
+/*
+ * Why a call was refused, for the statuses a client should handle differently
+ * although gRPC gives them one code (RESOURCE_EXHAUSTED above all).
+ */
+typedef enum _Unblock__Rpc__V1__ErrorReason {
+  UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED = 0,
+  /*
+   * The server's workers are saturated: retry the same call after retry_after_ms.
+   */
+  UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_SERVER_BUSY = 1,
+  /*
+   * The card has had its responses for now: retrying sooner than retry_after_ms
+   * is refused again (a person should be told when, not a loop retried).
+   */
+  UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_CARD_RESPONSE_LIMIT = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__RPC__V1__ERROR_REASON)
+} Unblock__Rpc__V1__ErrorReason;
 
 /* --- messages --- */
 
@@ -102,10 +119,18 @@ struct  Unblock__Rpc__V1__ResponseFrame
    * The serialized response message of the method; empty unless OK.
    */
   ProtobufCBinaryData message;
+  /*
+   * Set on some errors (see ErrorReason); UNSPECIFIED otherwise.
+   */
+  Unblock__Rpc__V1__ErrorReason reason;
+  /*
+   * With a reason: the earliest a retry can succeed, in milliseconds from now; 0 when unknown.
+   */
+  uint32_t retry_after_ms;
 };
 #define UNBLOCK__RPC__V1__RESPONSE_FRAME__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__rpc__v1__response_frame__descriptor) \
-    , 0, UNBLOCK__RPC__V1__STATUS_CODE__OK, (char *)protobuf_c_empty_string, {0,NULL} }
+    , 0, UNBLOCK__RPC__V1__STATUS_CODE__OK, (char *)protobuf_c_empty_string, {0,NULL}, UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED, 0 }
 
 
 /* Unblock__Rpc__V1__RequestFrame methods */
@@ -161,6 +186,7 @@ typedef void (*Unblock__Rpc__V1__ResponseFrame_Closure)
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    unblock__rpc__v1__status_code__descriptor;
+extern const ProtobufCEnumDescriptor    unblock__rpc__v1__error_reason__descriptor;
 extern const ProtobufCMessageDescriptor unblock__rpc__v1__request_frame__descriptor;
 extern const ProtobufCMessageDescriptor unblock__rpc__v1__response_frame__descriptor;
 

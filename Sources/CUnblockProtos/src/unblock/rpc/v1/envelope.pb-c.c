@@ -187,7 +187,7 @@ const ProtobufCMessageDescriptor unblock__rpc__v1__request_frame__descriptor =
   (ProtobufCMessageInit) unblock__rpc__v1__request_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor unblock__rpc__v1__response_frame__field_descriptors[4] =
+static const ProtobufCFieldDescriptor unblock__rpc__v1__response_frame__field_descriptors[6] =
 {
   {
     "call_id",
@@ -237,17 +237,43 @@ static const ProtobufCFieldDescriptor unblock__rpc__v1__response_frame__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reason",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Rpc__V1__ResponseFrame, reason),
+    &unblock__rpc__v1__error_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "retry_after_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Rpc__V1__ResponseFrame, retry_after_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__rpc__v1__response_frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
   3,   /* field[3] = message */
+  4,   /* field[4] = reason */
+  5,   /* field[5] = retry_after_ms */
   1,   /* field[1] = status_code */
   2,   /* field[2] = status_message */
 };
 static const ProtobufCIntRange unblock__rpc__v1__response_frame__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor unblock__rpc__v1__response_frame__descriptor =
 {
@@ -257,7 +283,7 @@ const ProtobufCMessageDescriptor unblock__rpc__v1__response_frame__descriptor =
   "Unblock__Rpc__V1__ResponseFrame",
   "unblock.rpc.v1",
   sizeof(Unblock__Rpc__V1__ResponseFrame),
-  4,
+  6,
   unblock__rpc__v1__response_frame__field_descriptors,
   unblock__rpc__v1__response_frame__field_indices_by_name,
   1,  unblock__rpc__v1__response_frame__number_ranges,
@@ -320,5 +346,35 @@ const ProtobufCEnumDescriptor unblock__rpc__v1__status_code__descriptor =
   unblock__rpc__v1__status_code__enum_values_by_name,
   1,
   unblock__rpc__v1__status_code__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue unblock__rpc__v1__error_reason__enum_values_by_number[3] =
+{
+  { "ERROR_REASON_UNSPECIFIED", "UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED", 0 },
+  { "ERROR_REASON_SERVER_BUSY", "UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_SERVER_BUSY", 1 },
+  { "ERROR_REASON_CARD_RESPONSE_LIMIT", "UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_CARD_RESPONSE_LIMIT", 2 },
+};
+static const ProtobufCIntRange unblock__rpc__v1__error_reason__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex unblock__rpc__v1__error_reason__enum_values_by_name[3] =
+{
+  { "ERROR_REASON_CARD_RESPONSE_LIMIT", 2 },
+  { "ERROR_REASON_SERVER_BUSY", 1 },
+  { "ERROR_REASON_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor unblock__rpc__v1__error_reason__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "unblock.rpc.v1.ErrorReason",
+  "ErrorReason",
+  "Unblock__Rpc__V1__ErrorReason",
+  "unblock.rpc.v1",
+  3,
+  unblock__rpc__v1__error_reason__enum_values_by_number,
+  3,
+  unblock__rpc__v1__error_reason__enum_values_by_name,
+  1,
+  unblock__rpc__v1__error_reason__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
