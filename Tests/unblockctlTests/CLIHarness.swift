@@ -29,12 +29,12 @@ final class CLIHarness {
     static let demo = URL(filePath: #filePath).deletingLastPathComponent()
         .appending(path: "../../Examples/demo-directory.json").standardized
 
-    init(extra: [String] = []) async throws {
+    init(extra: [String] = [], directoryFile: String = demo.path) async throws {
         server.executableURL = builtProduct("unblockd")
         server.arguments =
             [
                 "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--tcp", "none",
-                "--import", Self.demo.path, "--password-iterations", "1000", "--log-level", "error",
+                "--import", directoryFile, "--password-iterations", "1000", "--log-level", "error",
                 "--journal-preallocate", "1",
             ] + extra
         try server.run()

@@ -253,4 +253,21 @@ import Testing
             #expect(version.status == 0 && version.output == "\(health ?? "?")\n", "\(binary): \(version.output)")
         }
     }
+
+    @Test func aPasswordHashFromUnblockdImportsAndLogsIn() async throws {
+        let hashed = runProgram(
+            builtProduct("unblockd"), ["hash-password", "--iterations", "1000"], input: "a-long-enough-password\n",
+            environment: [:])
+        let hash = hashed.output.trimmingCharacters(in: .newlines)
+        #expect(hashed.status == 0 && hash.hasPrefix("$pbkdf2-sha256$i=1000$"), "\(hashed.errors)")
+        #expect(!hashed.output.contains("a-long-enough-password"))
+        let file = "/tmp/ubhash-\(UInt32.random(in: 0...UInt32.max)).json"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try #"{"users": [{"username": "dave", "passwordHash": "\#(hash)"}]}"#.write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let cli = try await CLIHarness(directoryFile: file)
+        defer { cli.stop() }
+        let login = cli.run(["login", "--user", "dave", "--password-stdin"], input: "a-long-enough-password\n")
+        #expect(login.status == 0, "\(login.errors)")
+    }
 }

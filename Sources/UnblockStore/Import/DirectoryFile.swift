@@ -63,13 +63,6 @@ struct DirectoryFileParser {
     static let userStates: [String: Account.State] = ["active": .active, "inactive": .inactive]
     static let roles: [String: Roles] = ["selfservice": .selfService, "admin": .admin]
 
-    /// The shortest password an import accepts (NIST SP 800-63B asks for 8; an unblock service asks more).
-    static let minimumPasswordLength = 12
-    /// The passwords of `Examples/demo-directory.json`, published in the README.
-    static let demoPasswords: Set = [
-        "alice-demo-password", "bob-demo-password", "carol-demo-password", "admin-demo-password",
-    ]
-
     mutating func parse(_ data: Data) -> DirectoryFile {
         let root: Any
         do {
@@ -166,10 +159,8 @@ struct DirectoryFileParser {
         var secret: DirectoryFile.User.Secret?
         switch (password, hash) {
         case (let password?, nil) where !password.isEmpty:
-            if password.count < Self.minimumPasswordLength {
-                problem("\(path).password", "shorter than \(Self.minimumPasswordLength) characters")
-            } else if Self.demoPasswords.contains(password) && !isDemo {
-                problem("\(path).password", "a published demo password; choose another")
+            if let reason = ImportedPasswordRules.problem(with: password, inDemoFile: isDemo) {
+                problem("\(path).password", reason)
             } else {
                 secret = .password(password)
             }
