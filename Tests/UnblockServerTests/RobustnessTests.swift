@@ -50,6 +50,21 @@ import UnblockWire
     }
 
     @Test(arguments: Transport.allCases)
+    func unknownFieldsInARequestAreIgnored(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let token = try await server.login("alice", transport).sessionToken
+            let raw = try await RawConnection.open(server.address(transport))
+            // ListCardsRequest with field 15 (varint 1) and field 16 (bytes "x"), unknown to this server.
+            try await raw.send(
+                callID: 1, method: SelfService.ListCards.name, token: token,
+                message: [0x78, 0x01, 0x82, 0x01, 0x01, 0x78])
+            let frames = try await raw.responses(1)
+            #expect(frames.first?.statusCode == .ok)
+            #expect(try ListCardsResponse(buffer: try #require(frames.first).message).cards.count == 3)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
     func aDuplicateCallIDInFlightIsAConnectionLevelError(_ transport: Transport) async throws {
         try await TestServer.with { server in
             let raw = try await RawConnection.open(server.address(transport))
