@@ -12,7 +12,7 @@ import UnblockWire
 /// with every call.
 ///
 /// ```swift
-/// let client = UnblockClient(target: .unixDomainSocket(path: "var/unblockd.sock"))
+/// let client = UnblockClient(target: .unixDomainSocket(path: "/run/unblockd/unblockd.sock"))
 /// try await client.authenticate(username: "alice", password: "alice-demo-password")
 /// let cards = try await client.listCards().cards
 /// let answer = try await client.unblockPinOffline(card: .serial(cards[0].serial), challenge: "1603 EBDF 1C8A 2E72")
