@@ -94,6 +94,37 @@ import UnblockWire
     }
 
     @Test(arguments: Transport.allCases)
+    func aBurstOfGuessesGetsNoMoreTriesThanTheLockoutAllows(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.loginPolicy.maxConsecutiveFailures = 3 }) { server in
+            // Twelve wrong passwords and then the right one, in one write: all are read before
+            // the first check ends. Only three may be checked; the right one is not among them.
+            let raw = try await RawConnection.open(server.address(transport))
+            var burst = ByteBuffer()
+            for call in 1...13 {
+                burst.writeRequestFrame(
+                    callID: UInt64(call), method: SelfService.Authenticate.name,
+                    request: AuthenticateRequest(
+                        username: "bob", password: call == 13 ? "bob-demo-password" : "guess \(call)"))
+            }
+            try await raw.send(Array(burst.readableBytesView))
+            let frames = try await raw.responses(13)
+            #expect(frames.count == 13)
+            #expect(frames.allSatisfy { $0.statusCode == .unauthenticated }, "\(frames.map(\.statusCode))")
+            // Locked by the three that were checked; the right password does not clear it.
+            #expect(server.store.read { $0.account(username: "bob")?.lockedUntil } != nil)
+            #expect(
+                await status {
+                    try await server.client(transport).authenticate(username: "bob", password: "bob-demo-password")
+                }
+                    == .unauthenticated)
+            let outcomes = server.store.read {
+                $0.recentAudit.filter { $0.action == "authenticate" }.map(\.outcome)
+            }
+            #expect(outcomes.filter { $0 == "refused: wrong password" }.count == 3, "\(outcomes)")
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
     func listCardsForSelfAndForAdmins(_ transport: Transport) async throws {
         try await TestServer.with { server in
             let alice = try await server.login("alice", transport)

@@ -5,50 +5,66 @@ import UnblockWire
 
 extension SelfServiceHandler {
     func authenticate(_ request: AuthenticateRequest, _ context: CallContext) async throws -> AuthenticateResponse {
+        let policy = configuration.loginPolicy
         let account = store.read { $0.account(username: request.username) }
+        // A place among the account's allowed failures, taken in a commit (which writes
+        // nothing) so that it sees every outcome committed before it.
+        let reservation: LoginAttempts.Reservation? =
+            if let account {
+                try await store.commit { directory in
+                    let place = loginAttempts.reserve(account.id) { pending in
+                        guard let current = directory.account(id: account.id) else { return false }
+                        return current.isActive && !policy.isLocked(current, now: .now)
+                            && Int(current.failedLogins) + pending < Int(policy.maxConsecutiveFailures)
+                    }
+                    return ([], place)
+                }
+            } else {
+                nil
+            }
+        defer { reservation?.release() }
+        let reserved = reservation != nil
         // Always verify a hash: unknown, inactive and locked accounts cost what a wrong password costs.
         // Past the call's deadline the wait ends, and a check not yet started never runs.
         let matches = try await pool.verifyPassword(
-            request.password, against: account?.passwordHash ?? decoyPasswordHash, deadline: context.deadline)
+            request.password, against: reserved ? account!.passwordHash : decoyPasswordHash,
+            deadline: context.deadline)
         let now = Timestamp.now
-        let policy = configuration.loginPolicy
-        let refusal: String? =
+        let name = String(request.username.prefix(64))
+        let refusal: LoginRefusal? =
             if let account {
                 !account.isActive
-                    ? "inactive account"
-                    : policy.isLocked(account, now: now)
-                        ? "account locked"
-                        : matches ? nil : "wrong password"
+                    ? .inactiveAccount
+                    : !reserved ? .accountLocked : matches ? nil : .wrongPassword
             } else {
-                "unknown user"
+                .unknownUser
             }
-        let name = String(request.username.prefix(64))
-        if let refusal {
-            // The caller learns only "invalid username or password"; the audit keeps the reason.
-            try await store.commit { directory in
-                var mutations: [Mutation] = [
-                    .audit(
-                        AuditEvent(
-                            at: now, actor: name, action: "authenticate", target: name,
-                            outcome: "refused: \(refusal)"))
-                ]
-                if refusal == "wrong password", let current = account.flatMap({ directory.account(id: $0.id) }) {
-                    mutations.insert(.account(policy.afterFailure(current, now: now)), at: 0)
-                }
-                return (mutations, ())
-            }
-            throw RPCError.invalidCredentials
-        }
-        guard let account else { throw RPCError.invalidCredentials }
-        try await store.commit { directory in
+        // The lock is checked again as the outcome is committed: a check that began before
+        // a lockout does not log in after it.
+        let outcome = try await store.commit { directory in
+            // Given back in the commit that records the outcome: the next reservation sees both.
+            reservation?.release()
+            let current = account.flatMap { directory.account(id: $0.id) }
+            var refusal = refusal
+            if refusal == nil, let current, policy.isLocked(current, now: now) { refusal = .accountLocked }
             var mutations: [Mutation] = [
-                .audit(AuditEvent(at: now, actor: name, action: "authenticate", target: name, outcome: "success"))
+                .audit(
+                    AuditEvent(
+                        at: now, actor: name, action: "authenticate", target: name,
+                        outcome: refusal.map { "refused: \($0.rawValue)" } ?? "success"))
             ]
-            if let current = directory.account(id: account.id), current.failedLogins > 0 || current.lockouts > 0 {
-                mutations.insert(.account(policy.afterSuccess(current)), at: 0)
+            if let current {
+                switch refusal {
+                case .wrongPassword?: mutations.insert(.account(policy.afterFailure(current, now: now)), at: 0)
+                case nil where current.failedLogins > 0 || current.lockouts > 0:
+                    mutations.insert(.account(policy.afterSuccess(current)), at: 0)
+                default: break
+                }
             }
-            return (mutations, ())
+            return (mutations, refusal)
         }
+        // The caller learns only "invalid username or password"; the audit keeps the reason.
+        guard outcome == nil, let account else { throw RPCError.invalidCredentials }
         let (token, session, evicted) = try sessions.create(for: account, now: now)
         if evicted > 0 {
             logger.warning(
@@ -67,4 +83,12 @@ extension SelfServiceHandler {
         sessions.remove(token: context.sessionToken)
         return LogoutResponse()
     }
+}
+
+/// Why a login was refused, as the audit records it (the caller is told none of these).
+enum LoginRefusal: String, Sendable {
+    case unknownUser = "unknown user"
+    case inactiveAccount = "inactive account"
+    case accountLocked = "account locked"
+    case wrongPassword = "wrong password"
 }

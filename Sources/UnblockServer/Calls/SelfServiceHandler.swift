@@ -15,6 +15,8 @@ final class SelfServiceHandler: Sendable {
     let store: DirectoryStore
     let pool: CryptoPool
     let sessions: SessionStore
+    /// Password checks under way per account (the lockout counts them).
+    let loginAttempts = LoginAttempts()
     let configuration: ServerConfiguration
     let metrics: ServerMetrics?
     let logger: Logger

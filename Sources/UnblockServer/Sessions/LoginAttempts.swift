@@ -1,0 +1,45 @@
+// Password checks under way per account, so that a burst of guesses cannot outrun the lockout.
+import Synchronization
+import UnblockCore
+
+/// Counts the logins of each account whose password is being checked.
+///
+/// An account takes a login only while its failures and the checks under way together stay
+/// below the lockout's count: a burst sent at once gets no more guesses than the same
+/// guesses sent one by one. Places are taken and given back inside the store's commits
+/// (`DirectoryStore.commit` runs one transaction at a time), so the failures a reservation
+/// reads and the checks it counts never miss or double-count one that just finished.
+final class LoginAttempts: Sendable {
+    private let pending = Mutex<[AccountID: Int]>([:])
+
+    /// A place held for one check; giving it back twice gives it back once.
+    final class Reservation: Sendable {
+        fileprivate let account: AccountID
+        private let attempts: LoginAttempts
+        private let held = Atomic(true)
+
+        fileprivate init(account: AccountID, attempts: LoginAttempts) {
+            self.account = account
+            self.attempts = attempts
+        }
+
+        func release() {
+            guard held.exchange(false, ordering: .acquiringAndReleasing) else { return }
+            attempts.pending.withLock { table in
+                let count = table[account, default: 1] - 1
+                table[account] = count > 0 ? count : nil
+            }
+        }
+    }
+
+    /// Reserves a place for one check of `account` if `admits` says that the account takes
+    /// one more with `pending` checks already under way; nil when it does not.
+    func reserve(_ account: AccountID, admits: (_ pending: Int) -> Bool) -> Reservation? {
+        pending.withLock { table in
+            let count = table[account, default: 0]
+            guard admits(count) else { return nil }
+            table[account] = count + 1
+            return Reservation(account: account, attempts: self)
+        }
+    }
+}
