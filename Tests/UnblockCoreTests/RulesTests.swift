@@ -9,13 +9,17 @@ struct RuleCase: Sendable, CustomStringConvertible {
     let roles: Roles
     let ownsCard: Bool
     var description: String {
-        "\(accountState) \(roles.contains(.admin) ? "admin" : "self-service") \(ownsCard ? "owner" : "other") card \(cardState) \(enabled ? "enabled" : "disabled")"
+        let role =
+            roles.isEmpty
+            ? "no-role" : roles == .admin ? "admin" : roles.contains(.admin) ? "admin+self-service" : "self-service"
+        return
+            "\(accountState) \(role) \(ownsCard ? "owner" : "other") card \(cardState) \(enabled ? "enabled" : "disabled")"
     }
 
     static let all: [RuleCase] = Account.State.allCases.flatMap { accountState in
         SmartCard.State.allCases.flatMap { cardState in
             [true, false].flatMap { enabled in
-                [Roles.selfService, [.selfService, .admin], .admin].flatMap { roles in
+                [Roles.selfService, [.selfService, .admin], .admin, []].flatMap { roles in
                     [true, false].map { owns in
                         RuleCase(
                             accountState: accountState, cardState: cardState, enabled: enabled, roles: roles,
@@ -41,16 +45,17 @@ struct RuleCase: Sendable, CustomStringConvertible {
 
         #expect(CardRules.mayAdminister(caller) == admin)
         #expect(CardRules.mayListCards(of: owner, caller: caller) == (active && (rule.ownsCard || admin)))
-        #expect(CardRules.mayUseCard(card, caller: caller) == (active && rule.ownsCard))
+        let selfService = rule.roles.contains(.selfService)
+        #expect(CardRules.mayUseCard(card, caller: caller) == (active && selfService && rule.ownsCard))
 
         let actions = CardRules.possibleActions(card: card, owner: owner, profile: profile)
-        let ownerActive = owner.isActive
-        #expect(actions == (ownerActive && rule.cardState == .active && rule.enabled ? [.unblockPinOffline] : []))
+        let ownerMayUse = owner.isActive && owner.roles.contains(.selfService)
+        #expect(actions == (ownerMayUse && rule.cardState == .active && rule.enabled ? [.unblockPinOffline] : []))
 
         let refusal = UnblockPolicy.defaults.checkAccess(caller: caller, card: card, profile: profile)
         let expected: UnblockRefusal? =
-            if !(active && rule.ownsCard) {
-                .notFound  // admins too: the unblock is for the card's owner only
+            if !(active && selfService && rule.ownsCard) {
+                .notFound  // admins without the self-service role too: the unblock is for the card's owner only
             } else if rule.cardState != .active {
                 .cardNotActive(rule.cardState)
             } else if !rule.enabled {

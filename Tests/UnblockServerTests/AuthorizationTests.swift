@@ -8,6 +8,8 @@ import UnblockWire
 @Suite struct AuthorizationTests {
     enum Caller: String, CaseIterable, Sendable {
         case noSession, expiredSession, selfService, admin, deactivated
+        /// Active, but with no role at all: neither self-service nor administration.
+        case noRoles
     }
 
     enum Call: String, CaseIterable, Sendable {
@@ -29,6 +31,14 @@ import UnblockWire
         case .admin:
             // Administrators administer; the unblock is for a card's owner only.
             return call == .unblockOwnCard || call == .unblockOthersCard ? .notFound : nil
+        case .noRoles:
+            // Sees its own cards (with no possible action) and nothing else; its cards answer
+            // as cards that do not exist.
+            switch call {
+            case .listOthersCards, .enableProcess, .disableProcess: return .permissionDenied
+            case .unblockOwnCard, .unblockOthersCard: return .notFound
+            default: return nil
+            }
         }
     }
 
@@ -46,6 +56,7 @@ import UnblockWire
                     let got = await status { try await Self.perform(call, client, challenge: challenge) }
                     #expect(got == Self.expected(call, caller), "\(call) as \(caller)")
                     if caller == .deactivated { try await Self.setBob(active: true, server) }
+                    if caller == .noRoles { try await Self.setAliceRoles(.selfService, server) }
                 }
             }
         }
@@ -67,6 +78,20 @@ import UnblockWire
             let client = try await server.login("bob", transport)
             try await setBob(active: false, server)
             return client
+        case .noRoles:
+            let client = try await server.login("alice", transport)
+            try await setAliceRoles([], server)
+            #expect(try await client.listCards().cards.allSatisfy { $0.possibleActions.isEmpty })
+            return client
+        }
+    }
+
+    /// Sets alice's roles (none for the cell, self-service again after it).
+    static func setAliceRoles(_ roles: Roles, _ server: TestServer) async throws {
+        try await server.store.commit { directory in
+            var alice = directory.account(username: "alice")!
+            alice.roles = roles
+            return ([.account(alice)], ())
         }
     }
 

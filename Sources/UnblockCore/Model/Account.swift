@@ -65,4 +65,6 @@ public struct Account: Equatable, Sendable {
 
     public var isActive: Bool { state == .active }
     public var isAdmin: Bool { roles.contains(.admin) }
+    /// Whether the account may use self-service on its own cards.
+    public var isSelfService: Bool { roles.contains(.selfService) }
 }

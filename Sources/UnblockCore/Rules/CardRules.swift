@@ -13,20 +13,20 @@ public enum CardRules {
         caller.isActive && (caller.id == owner.id || mayAdminister(caller))
     }
 
-    /// Whether `caller` may act on `card` in self-service: only an active owner. Anything
-    /// else must look exactly like a card that does not exist.
+    /// Whether `caller` may act on `card` in self-service: only an active owner with the
+    /// self-service role. Anything else must look exactly like a card that does not exist.
     public static func mayUseCard(_ card: SmartCard, caller: Account) -> Bool {
-        caller.isActive && card.owner == caller.id
+        caller.isActive && caller.isSelfService && card.owner == caller.id
     }
 
     /// The processes the owner can start on `card` now: those enabled on its profile for its
-    /// state, when both the owner and the card are active.
+    /// state, when the owner (active, with the self-service role) and the card are active.
     public static func possibleActions(
         card: SmartCard,
         owner: Account,
         profile: CardProfile?
     ) -> [SelfServiceProcess] {
-        guard owner.isActive, card.state == .active, let profile else { return [] }
+        guard owner.isActive, owner.isSelfService, card.state == .active, let profile else { return [] }
         return profile.enabledProcesses(for: card.state)
     }
 
