@@ -9,7 +9,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The kind of contract violation.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: Hashable, Sendable {
-            case malformedMessage, unknownEnumValue, invalidUTF8, fieldTooLong, frameTooLarge
+            case malformedMessage, unknownEnumValue, invalidUTF8, embeddedNUL, fieldTooLong, frameTooLarge
         }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
@@ -20,6 +20,8 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unknownEnumValue = Code(.unknownEnumValue)
         /// A string field is not valid UTF-8.
         public static let invalidUTF8 = Code(.invalidUTF8)
+        /// A string field holds a NUL character (which C strings would cut it at).
+        public static let embeddedNUL = Code(.embeddedNUL)
         /// A string or bytes field is longer than its limit.
         public static let fieldTooLong = Code(.fieldTooLong)
         /// A frame's length prefix is over the configured maximum.

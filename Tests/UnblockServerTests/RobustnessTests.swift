@@ -43,9 +43,13 @@ import UnblockWire
             try await raw.send(callID: 1, method: "/unblock.v1.SelfService/ResetEverything", message: [])
             try await raw.send(callID: 2, method: SelfService.ListCards.name, message: [0x0A, 0x05, 0x61])  // truncated
             try await raw.send(callID: 3, method: SelfService.Health.name, message: [])
-            let frames = try await raw.responses(3).sorted { $0.callID < $1.callID }
-            #expect(frames.map(\.statusCode) == [.unimplemented, .invalidArgument, .ok])
+            // A username with a NUL inside ("bob\0x"), which a C string would read as "bob".
+            try await raw.send(
+                callID: 4, method: SelfService.ListCards.name, message: [0x0A, 0x05, 0x62, 0x6F, 0x62, 0x00, 0x78])
+            let frames = try await raw.responses(4).sorted { $0.callID < $1.callID }
+            #expect(frames.map(\.statusCode) == [.unimplemented, .invalidArgument, .ok, .invalidArgument])
             #expect(frames[0].statusMessage.contains("ResetEverything"))
+            #expect(frames[3].statusMessage.contains("NUL"))
         }
     }
 
@@ -119,6 +123,11 @@ import UnblockWire
         ("length 0xFFFFFFFF", [0xFF, 0xFF, 0xFF, 0xFF, 0x00]),
         ("random bytes", (0..<512).map { _ in UInt8.random(in: 0...255) }),
         ("garbage envelope", [0, 0, 0, 4, 0xFF, 0xFF, 0xFF, 0xFF]),
+        (
+            // A session token cut at a NUL was once taken for the part before it.
+            "session token with a NUL",
+            [0, 0, 0, 15, 0x08, 0x01, 0x1A, 0x0B] + Array("tok".utf8) + [0] + Array("garbage".utf8)
+        ),
         (
             "call id 0",
             {

@@ -109,4 +109,20 @@ final class CountingAllocator {
         #expect(counter.total > 0)
         #expect(counter.live == 0)
     }
+
+    @Test func aStringWithANULIsRefusedNotCutShort() throws {
+        // RequestFrame: call_id 1, session_token "tok\0garbage" (field 3, 11 bytes).
+        let token: [UInt8] = [0x08, 0x01, 0x1A, 0x0B] + Array("tok".utf8) + [0] + Array("garbage".utf8)
+        #expect(throws: WireError(code: .embeddedNUL, message: "RequestFrame has a string with a NUL character")) {
+            try RequestFrame(serializedBytes: token)
+        }
+        // Inside a nested message: ListCardsResponse { cards { serial "04\0AA" } }.
+        let nested: [UInt8] = [0x0A, 0x07, 0x12, 0x05] + Array("04".utf8) + [0] + Array("AA".utf8)
+        #expect(throws: WireError.self) { try ListCardsResponse(serializedBytes: nested) }
+        // Zero bytes elsewhere are fine: a bytes field, a varint of 0.
+        let bytesField: [UInt8] = [0x08, 0x01, 0x2A, 0x03, 0x00, 0x00, 0x00]
+        #expect(try RequestFrame(serializedBytes: bytesField).message.readableBytes == 3)
+        let card = try ListCardsResponse(serializedBytes: [0x0A, 0x06, 0x12, 0x02] + Array("04".utf8) + [0x20, 0x00])
+        #expect(card.cards.first?.serial == "04")
+    }
 }

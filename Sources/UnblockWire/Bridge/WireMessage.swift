@@ -70,6 +70,12 @@ public final class WireType<Message>: Sendable {
                     WireError(code: .malformedMessage, message: "\(Message.self) is not a valid protobuf encoding"))
             }
             defer { if UnpackAllocator.needsFree(allocator) { free(unpacked, allocator) } }
+            let descriptor = UnsafeRawPointer(unpacked).assumingMemoryBound(to: ProtobufCMessage.self).pointee
+                .descriptor!
+            guard !EmbeddedNUL.isPresent(in: UnsafeRawBufferPointer(start: data, count: bytes.count), descriptor) else {
+                return .failure(
+                    WireError(code: .embeddedNUL, message: "\(Message.self) has a string with a NUL character"))
+            }
             return Result { () throws(WireError) in try convert(unpacked.pointee) }
         }
         self.parse = { bytes, allocator throws(WireError) in
