@@ -29,7 +29,7 @@ final class ManagedServer {
         process.arguments = [
             "serve", "--data-dir", folder + "/data", "--unix-socket", socket, "--tcp",
             tcp ? "127.0.0.1:\(port)" : "none",
-            "--import", directoryFile, "--fsync", fsync, "--responses-per-day", "1000000000",
+            "--import", directoryFile, "--fsync", fsync, "--responses-per-day", "1000",
             "--max-connections", "100000", "--calls-in-flight", "1024", "--password-iterations",
             "\(passwordIterations)",
             "--log-level", "warning",

@@ -76,7 +76,11 @@ struct UnblockBench: AsyncParsableCommand {
     @Option(help: "The harness's server's --fsync policy.")
     var fsync: String = "always"
 
-    @Option(help: "PBKDF2 iterations in the generated directory (the server's default is 600000).")
+    @Option(
+        help: """
+            PBKDF2 iterations in the generated directory when logins are measured (the server's \
+            default is 600000); for other calls the harness's users log in once at setup, with 1000.
+            """)
     var passwordIterations: Int = 100_000
 
     @Option(help: "The unblockd binary for the harness's own server (default: next to unblock-bench).")
@@ -146,9 +150,10 @@ struct UnblockBench: AsyncParsableCommand {
                 serverBinary
                 ?? URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent()
                 .appending(path: "unblockd").path
+            let measuresLogins = try weights().contains { $0.0 == .authenticate }
             managed = try await ManagedServer(
                 binary: binary, users: users, tcp: tcp, fsync: fsync,
-                passwordIterations: passwordIterations)
+                passwordIterations: measuresLogins ? passwordIterations : 1_000)
             target = managed!.address
         }
         defer { managed?.stop() }
@@ -179,28 +184,40 @@ struct UnblockBench: AsyncParsableCommand {
         }
     }
 
-    /// One identity per connection: log in (the harness's users) or use the given credentials.
-    private func makeIdentities(target: BindAddress, managed: Bool) async throws -> [BenchIdentity] {
+    /// The identities each connection uses in turn: the harness's users, logged in (several
+    /// per connection for unblocks, so that no card nears its daily limit or remembers more
+    /// responses than a real card would), or the given credentials.
+    private func makeIdentities(target: BindAddress, managed: Bool) async throws -> [[BenchIdentity]] {
         if managed {
             let admin = UnblockClient(target: target)
             try await admin.authenticate(username: "bench-admin", password: ManagedServer.adminPassword)
             _ = try await admin.enableProcess(profile: ManagedServer.profile)
             await admin.close()
-            return try await withThrowingTaskGroup(of: BenchIdentity.self) { group in
+            let unblocks = try weights().contains { $0.0 == .unblockPinOffline }
+            let perConnection = unblocks ? max(1, min(64, users / connections)) : 1
+            // One login connection per bench connection (thousands at once overflow the listen backlog).
+            return try await withThrowingTaskGroup(of: (Int, [BenchIdentity]).self) { group in
                 for connection in 0..<connections {
-                    let index = connection % users
                     group.addTask {
                         let client = UnblockClient(target: target)
-                        let session = try await client.authenticate(
-                            username: ManagedServer.username(index), password: ManagedServer.password)
+                        var identities: [BenchIdentity] = []
+                        // Connection c uses users c, c + connections, ...: its own.
+                        for slot in stride(from: connection, to: connections * perConnection, by: connections) {
+                            let index = slot % users
+                            let session = try await client.authenticate(
+                                username: ManagedServer.username(index), password: ManagedServer.password)
+                            identities.append(
+                                BenchIdentity(
+                                    username: ManagedServer.username(index), password: ManagedServer.password,
+                                    token: session.sessionToken, cardSerial: ManagedServer.serial(index),
+                                    challengeBytes: ManagedServer.challengeBytes(index)))
+                        }
                         await client.close()
-                        return BenchIdentity(
-                            username: ManagedServer.username(index), password: ManagedServer.password,
-                            token: session.sessionToken, cardSerial: ManagedServer.serial(index),
-                            challengeBytes: ManagedServer.challengeBytes(index))
+                        return (connection, identities)
                     }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
+                let byConnection = try await group.reduce(into: [Int: [BenchIdentity]]()) { $0[$1.0] = $1.1 }
+                return (0..<connections).map { byConnection[$0]! }
             }
         }
         let password = password ?? ProcessInfo.processInfo.environment["UNBLOCK_BENCH_PASSWORD"] ?? ""
@@ -215,11 +232,12 @@ struct UnblockBench: AsyncParsableCommand {
             }
             await client.close()
         }
-        return Array(repeating: identity, count: connections)
+        return Array(repeating: [identity], count: connections)
     }
 
     /// Opens the connections, drives them, and collects the figures.
-    private func drive(target: BindAddress, identities: [BenchIdentity], serverPID: Int32?) async throws -> BenchResult
+    private func drive(target: BindAddress, identities: [[BenchIdentity]], serverPID: Int32?) async throws
+        -> BenchResult
     {
         let group = MultiThreadedEventLoopGroup.singleton
         let loops = Array(group.makeIterator())
@@ -238,7 +256,7 @@ struct UnblockBench: AsyncParsableCommand {
         // With --requests every request counts, so measuring starts before the first one is sent.
         var measuring = requests == nil ? nil : beginMeasuring()
         var finished: [EventLoopFuture<Void>] = []
-        for (index, identity) in identities.enumerated() {
+        for (index, connectionIdentities) in identities.enumerated() {
             let loop = loops[index % loops.count]
             let shard = recorder.shards[index % loops.count]
             let promise = loop.makePromise(of: Void.self)
@@ -250,7 +268,7 @@ struct UnblockBench: AsyncParsableCommand {
                         try channel.pipeline.syncOperations.addHandler(FrameReader())
                         try channel.pipeline.syncOperations.addHandler(
                             LoadConnection(
-                                workload: Workload(weights: weights, identity: identity), pacing: pacing,
+                                workload: Workload(weights: weights, identities: connectionIdentities), pacing: pacing,
                                 recorder: shard, budget: budget, stopAt: stopAt, finished: promise))
                     }
                 }

@@ -23,13 +23,16 @@ struct BenchIdentity: Sendable {
 /// Picks and encodes requests; owned by one connection (not thread-safe).
 struct Workload {
     let weights: [(BenchCall, Int)]
-    let identity: BenchIdentity
+    /// Taken in turn, one per request.
+    let identities: [BenchIdentity]
+    private var next = 0
     private var generator = FastRandom()
     private let total: Int
 
-    init(weights: [(BenchCall, Int)], identity: BenchIdentity) {
+    init(weights: [(BenchCall, Int)], identities: [BenchIdentity]) {
+        precondition(!identities.isEmpty)
         self.weights = weights.filter { $0.1 > 0 }
-        self.identity = identity
+        self.identities = identities
         self.total = self.weights.reduce(0) { $0 + $1.1 }
     }
 
@@ -44,6 +47,8 @@ struct Workload {
             }
             pick -= weight
         }
+        let identity = identities[next]
+        next = next + 1 == identities.count ? 0 : next + 1
         switch call {
         case .health:
             buffer.writeRequestFrame(callID: callID, method: SelfService.Health.name, request: HealthRequest())

@@ -102,7 +102,8 @@ struct ServeCommand: AsyncParsableCommand {
         // and would overflow where the server adds it to a clock.
         let year = 365 * 86_400
         let ranges: [(option: String, value: Int, range: ClosedRange<Int>)] = [
-            ("--responses-per-day", responsesPerDay, 1...1_000_000_000),  // load tests lift the limit
+            // A card remembers 30 days of answered challenges: at most 1,000 a day.
+            ("--responses-per-day", responsesPerDay, 1...UnblockPolicy.maximumResponsesPerWindow),
             ("--max-login-failures", Int(maxLoginFailures), 1...1_000_000),
             ("--password-iterations", passwordIterations, 1_000...100_000_000),
             ("--max-connections", maxConnections, 1...1_000_000),

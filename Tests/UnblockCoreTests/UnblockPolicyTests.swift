@@ -7,14 +7,18 @@ import UnblockCrypto
     let policy = UnblockPolicy.defaults
     let start = Timestamp(milliseconds: 1_800_000_000_000)
 
-    func hash(_ n: UInt8) -> SHA256Hash { SHA256Hash([UInt8](repeating: n, count: 32))! }
-
     /// Records a response the way the server does: through the directory.
-    func recording(_ hash: SHA256Hash, on card: SmartCard, now: Timestamp) -> SmartCard {
-        var directory = Directory(responseRetention: policy.maxRememberedResponses)
+    func recording(_ hash: SHA256Hash, on card: SmartCard, now: Timestamp, policy: UnblockPolicy = .defaults)
+        -> SmartCard
+    {
+        var directory = Directory()
         directory.apply(.card(card))
         directory.apply(policy.recordingMutation(hash, on: card, now: now))
         return directory.card(id: card.id)!
+    }
+
+    func hash(_ n: Int) -> SHA256Hash {
+        SHA256Hash((0..<32).map { UInt8(truncatingIfNeeded: n >> (8 * ($0 % 4))) })!
     }
 
     @Test func aRepeatedChallengeIsRefused() {
@@ -32,8 +36,8 @@ import UnblockCrypto
         var card = Fixtures.card(1, owner: 1)
         for index in 0..<5 {
             let now = start + .seconds(Int64(index) * 3_600)
-            #expect(policy.checkChallenge(hash(UInt8(index)), card: card, now: now) == nil)
-            card = recording(hash(UInt8(index)), on: card, now: now)
+            #expect(policy.checkChallenge(hash(index), card: card, now: now) == nil)
+            card = recording(hash(index), on: card, now: now)
         }
         let later = start + .seconds(5 * 3_600)
         #expect(
@@ -41,15 +45,38 @@ import UnblockCrypto
         #expect(policy.checkChallenge(hash(9), card: card, now: start + .seconds(86_401)) == nil)
     }
 
-    @Test func rememberedResponsesStayBounded() {
+    @Test func aHigherDailyLimitStillLimitsAndStillRefusesReplays() {
+        // At 150 a day, the card once remembered only its last 100 responses: the limit never
+        // counted more than 100, and the first challenge could be answered again.
+        let policy = UnblockPolicy(maxResponsesPerWindow: 150, window: .seconds(86_400))
         var card = Fixtures.card(1, owner: 1)
-        for index in 0..<500 {
-            card = recording(hash(UInt8(index % 256)), on: card, now: start + .seconds(Int64(index)))
+        var answered = 0
+        for index in 0..<200 {
+            let now = start + .seconds(Int64(index) * 60)
+            guard policy.checkChallenge(hash(index), card: card, now: now) == nil else { continue }
+            card = recording(hash(index), on: card, now: now, policy: policy)
+            answered += 1
         }
-        #expect(card.responses.count == policy.maxRememberedResponses)
-        #expect(card.responses.last?.at == start + .seconds(499))
-        // Entries older than the replay memory no longer count.
-        #expect(policy.checkChallenge(hash(255), card: card, now: start + .seconds(40 * 86_400)) == nil)
+        #expect(answered == 150)
+        #expect(policy.checkChallenge(hash(0), card: card, now: start + .seconds(2 * 86_400)) == .alreadyAnswered)
+    }
+
+    @Test func aChallengeIsRefusedForThirtyDaysAtTheDefaultLimit() {
+        // Five a day for 29 days: 145 responses, more than the 100 a card once kept (20 days' worth).
+        var card = Fixtures.card(1, owner: 1)
+        for day in 0..<29 {
+            for slot in 0..<5 {
+                let now = start + .seconds(Int64(day) * 86_400 + Int64(slot) * 3_600)
+                #expect(policy.checkChallenge(hash(day * 5 + slot), card: card, now: now) == nil)
+                card = recording(hash(day * 5 + slot), on: card, now: now)
+            }
+        }
+        let lastDay = start + .seconds(29 * 86_400 - 60)
+        #expect(policy.checkChallenge(hash(0), card: card, now: lastDay) == .alreadyAnswered)
+        // Past the 30 days the challenge is forgotten, and so is what the card kept of it.
+        #expect(policy.checkChallenge(hash(0), card: card, now: start + .seconds(31 * 86_400)) == nil)
+        card = recording(hash(999), on: card, now: start + .seconds(31 * 86_400))
+        #expect(card.responses.allSatisfy { $0.at > start + .seconds(86_400) })
     }
 
     @Test func loginLockoutDoublesAndSuccessClears() {

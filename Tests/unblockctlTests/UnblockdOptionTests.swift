@@ -38,6 +38,8 @@ import Testing
             // A lifetime of ~292 billion years overflowed the expiry time at the first login.
             ("--session-lifetime", "9223372036854775807", "--session-lifetime takes 1 to 31536000"),
             ("--password-iterations", "999", "--password-iterations takes 1000 to 100000000, not 999"),
+            // A card remembers 30 days of answered challenges, sized for 1,000 a day.
+            ("--responses-per-day", "1001", "--responses-per-day takes 1 to 1000, not 1001"),
         ]
         for (option, value, expected) in outOfRange {
             let refused = try unblockd(common + [option, value])

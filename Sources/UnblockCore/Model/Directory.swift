@@ -59,12 +59,8 @@ public struct Directory: Sendable {
     /// rotated journals and are gone after the next snapshot but one.
     public var auditRetention: Int
 
-    /// How many issued responses each card remembers (the newest).
-    public var responseRetention: Int
-
-    public init(auditRetention: Int = 100_000, responseRetention: Int = 100) {
+    public init(auditRetention: Int = 100_000) {
         self.auditRetention = auditRetention
-        self.responseRetention = responseRetention
     }
 
     /// Restores the identity counters from a snapshot header.
@@ -158,7 +154,7 @@ public struct Directory: Sendable {
             tables.profiles[profile.name] = profile
         case .responseIssued(let id, let response):
             // In place: the card's history is not copied when nothing else holds it.
-            tables.cards[id]?.remember(response, retention: responseRetention)
+            tables.cards[id]?.remember(response)
         case .audit(var event):
             if event.sequence == 0 { event.sequence = nextAuditSequence }
             nextAuditSequence = max(nextAuditSequence, event.sequence + 1)

@@ -111,10 +111,23 @@ public struct SmartCard: Equatable, Sendable {
 }
 
 extension SmartCard {
-    /// Remembers an issued response, keeping the newest `retention` (the directory's rule,
-    /// also used to see a batch's earlier responses before they are applied).
-    public mutating func remember(_ response: IssuedResponse, retention: Int) {
+    /// How long a card remembers the challenges it answered: a repeat within this time is a
+    /// replay and is refused.
+    public static let responseMemory: Duration = .seconds(30 * 86_400)
+    /// The most responses a card remembers: the most that `UnblockPolicy` lets a card have
+    /// within `responseMemory` (1,000 a day for 30 days). Only a bound against damage: the
+    /// policy never issues more.
+    public static let maximumRememberedResponses = 30_000
+
+    /// Remembers an issued response and forgets those older than `responseMemory` before it
+    /// (the directory's rule, also used to see a batch's earlier responses before they are
+    /// applied). By time, not by count, so that a replay is refused for the whole memory
+    /// whatever the card's daily limit.
+    public mutating func remember(_ response: IssuedResponse) {
         responses.append(response)
-        if responses.count > retention { responses.removeFirst(responses.count - retention) }
+        let horizon = response.at - Self.responseMemory
+        let expired =
+            responses.prefix { $0.at <= horizon }.count + max(0, responses.count - Self.maximumRememberedResponses)
+        if expired > 0 { responses.removeFirst(min(expired, responses.count - 1)) }
     }
 }

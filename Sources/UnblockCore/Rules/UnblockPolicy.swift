@@ -17,26 +17,24 @@ public enum UnblockRefusal: Equatable, Sendable {
 
 /// The rules for issuing unblock responses.
 public struct UnblockPolicy: Sendable, Equatable {
-    /// Responses allowed per card within `window`.
+    /// Responses allowed per card within `window` (at most `maximumResponsesPerWindow`).
     public var maxResponsesPerWindow: Int
     public var window: Duration
-    /// How long issued responses are remembered for replay refusal.
-    public var replayMemory: Duration
-    /// At most this many issued responses are kept per card (the newest).
-    public var maxRememberedResponses: Int
 
-    /// 5 responses per card per 24 hours; challenges remembered for 30 days, at most 100 per card.
+    /// The largest `maxResponsesPerWindow` the cards' memory of answered challenges is sized
+    /// for (`SmartCard.maximumRememberedResponses` over 30 days).
+    public static let maximumResponsesPerWindow = 1_000
+
+    /// 5 responses per card per 24 hours; a challenge answered once is refused for 30 days
+    /// (`SmartCard.responseMemory`).
     public static var defaults: UnblockPolicy {
-        UnblockPolicy(
-            maxResponsesPerWindow: 5, window: .seconds(86_400), replayMemory: .seconds(30 * 86_400),
-            maxRememberedResponses: 100)
+        UnblockPolicy(maxResponsesPerWindow: 5, window: .seconds(86_400))
     }
 
-    public init(maxResponsesPerWindow: Int, window: Duration, replayMemory: Duration, maxRememberedResponses: Int) {
+    public init(maxResponsesPerWindow: Int, window: Duration) {
+        precondition((1...Self.maximumResponsesPerWindow).contains(maxResponsesPerWindow))
         self.maxResponsesPerWindow = maxResponsesPerWindow
         self.window = window
-        self.replayMemory = replayMemory
-        self.maxRememberedResponses = maxRememberedResponses
     }
 
     /// Checks ownership, card state and the enabled process: everything that does not
@@ -58,7 +56,7 @@ public struct UnblockPolicy: Sendable, Equatable {
     /// Checks replay and the rate limit for a challenge (by its hash) at `now`.
     public func checkChallenge(_ challengeHash: SHA256Hash, card: SmartCard, now: Timestamp) -> UnblockRefusal? {
         // One pass, thresholds computed once: this runs on every call, over every remembered response.
-        let replayHorizon = now - replayMemory
+        let replayHorizon = now - SmartCard.responseMemory
         let windowStart = now - window
         var inWindow = 0
         var oldestInWindow: Timestamp?
@@ -75,9 +73,8 @@ public struct UnblockPolicy: Sendable, Equatable {
         return nil
     }
 
-    /// The mutation that remembers a newly issued response. The directory keeps the newest
-    /// `Directory.responseRetention` (set it to `maxRememberedResponses`); older entries
-    /// stop counting once past `replayMemory` and `window`.
+    /// The mutation that remembers a newly issued response; the card keeps it for
+    /// `SmartCard.responseMemory`.
     public func recordingMutation(_ challengeHash: SHA256Hash, on card: SmartCard, now: Timestamp) -> Mutation {
         .responseIssued(card.id, IssuedResponse(challengeHash: challengeHash, at: now))
     }

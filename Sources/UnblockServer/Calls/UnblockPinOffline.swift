@@ -185,7 +185,7 @@ extension SelfServiceHandler {
             let recording = policy.recordingMutation(plan.challengeHash, on: current!, now: now)
             if namedAgain.contains(card.id), case .responseIssued(_, let response) = recording {
                 var updated = touched.removeValue(forKey: card.id) ?? current!
-                updated.remember(response, retention: directory.responseRetention)
+                updated.remember(response)
                 touched[card.id] = updated
             }
             mutations.append(recording)
