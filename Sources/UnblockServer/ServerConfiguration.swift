@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     /// Limits per connection and in all.
     public struct Connections: Sendable {
         public var maximum = 1_024
+        /// Connections one client (a local user, or an IP address) may hold at once.
+        public var maximumPerClient = 256
         public var callsInFlight = 64
         public var maximumFrameBytes = WireLimits.defaultMaxFrameBytes
         public var idleTimeout: Duration = .seconds(300)

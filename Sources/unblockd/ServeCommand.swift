@@ -28,8 +28,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Unix domain socket path, or none. [env: UNBLOCK_UNIX_SOCKET]")
     var unixSocket: String = env("UNBLOCK_UNIX_SOCKET") ?? "DATA_DIR/unblockd.sock"
 
-    @Option(help: "TCP address HOST:PORT, or none. [env: UNBLOCK_TCP]")
-    var tcp: String = env("UNBLOCK_TCP") ?? "127.0.0.1:\(BindAddress.defaultPort)"
+    @Option(
+        help: """
+            TCP address HOST:PORT (e.g. 127.0.0.1:\(BindAddress.defaultPort)), or none: off by default, \
+            since any local user can reach a TCP port while the Unix socket admits only its group. \
+            [env: UNBLOCK_TCP]
+            """)
+    var tcp: String = env("UNBLOCK_TCP") ?? "none"
 
     @Flag(help: "Allow TCP on a non-loopback address (no TLS yet: only on an otherwise protected network).")
     var allowInsecureTcp = env("UNBLOCK_ALLOW_INSECURE_TCP") == "1"
@@ -66,6 +71,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Maximum open connections. [env: UNBLOCK_MAX_CONNECTIONS]")
     var maxConnections: Int = env("UNBLOCK_MAX_CONNECTIONS").flatMap { Int($0) } ?? 1_024
+
+    @Option(
+        help: """
+            Maximum open connections of one client: a local user (Unix socket) or an IP address \
+            (TCP). [env: UNBLOCK_MAX_CONNECTIONS_PER_CLIENT]
+            """)
+    var maxConnectionsPerClient: Int = env("UNBLOCK_MAX_CONNECTIONS_PER_CLIENT").flatMap { Int($0) } ?? 256
 
     @Option(help: "Calls in flight per connection; more wait. [env: UNBLOCK_CALLS_IN_FLIGHT]")
     var callsInFlight: Int = env("UNBLOCK_CALLS_IN_FLIGHT").flatMap { Int($0) } ?? 64
@@ -107,6 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("--max-login-failures", Int(maxLoginFailures), 1...1_000_000),
             ("--password-iterations", passwordIterations, 1_000...100_000_000),
             ("--max-connections", maxConnections, 1...1_000_000),
+            ("--max-connections-per-client", maxConnectionsPerClient, 1...1_000_000),
             ("--calls-in-flight", callsInFlight, 1...65_536),
             ("--idle-timeout", idleTimeout, 1...year),
             ("--session-idle-timeout", sessionIdleTimeout, 1...year),
@@ -208,6 +221,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(listeners: listeners)
         configuration.allowInsecureTCP = allowInsecureTcp
         configuration.connections.maximum = maxConnections
+        configuration.connections.maximumPerClient = maxConnectionsPerClient
         configuration.connections.callsInFlight = callsInFlight
         configuration.connections.idleTimeout = .seconds(idleTimeout)
         configuration.sessions.idleTimeout = .seconds(sessionIdleTimeout)

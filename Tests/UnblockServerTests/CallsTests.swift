@@ -66,6 +66,10 @@ import UnblockWire
                 }
             }
             #expect(messages == ["invalid username or password"])
+            // Each names its client: the local user of a Unix socket, the address of a TCP peer.
+            let client = transport == .unix ? "client=uid \(getuid())" : "client=127.0.0.1"
+            let details = server.store.read { $0.recentAudit.filter { $0.action == "authenticate" }.map(\.detail) }
+            #expect(!details.isEmpty && details.allSatisfy { $0 == client }, "\(details)")
             // The audit keeps the real reasons.
             let outcomes = server.store.read { $0.recentAudit.filter { $0.action == "authenticate" }.map(\.outcome) }
             #expect(
@@ -210,7 +214,8 @@ import UnblockWire
             #expect(
                 event?.detail
                     == "serial=\(Demo.aliceContractor) keyVersion=\(aes.keyVersion) "
-                    + "kcv=\(HexFormat.plain(aes.keyCheckValue)) challengeSHA256=\(HexFormat.plain(challengeHash.bytes))"
+                    + "kcv=\(HexFormat.plain(aes.keyCheckValue)) challengeSHA256=\(HexFormat.plain(challengeHash.bytes)) "
+                    + "client=\(transport == .unix ? "uid \(getuid())" : "127.0.0.1")"
             )
             #expect(event?.detail.contains(aes.response.replacingOccurrences(of: " ", with: "")) == false)
         }

@@ -7,8 +7,10 @@ import UnblockWire
 struct RawConnection {
     let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
-    static func open(_ address: BindAddress) async throws -> RawConnection {
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// - Parameter source: the local address to connect from (TCP), e.g. 127.0.0.2 to be another client.
+    static func open(_ address: BindAddress, from source: String? = nil) async throws -> RawConnection {
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = {
             channel in
             channel.eventLoop.makeCompletedFuture {

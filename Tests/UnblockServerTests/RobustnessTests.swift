@@ -207,7 +207,8 @@ import UnblockWire
 
     @Test(arguments: Transport.allCases)
     func aThousandIdleConnectionsDoNotStopOthers(_ transport: Transport) async throws {
-        try await TestServer.with { server in
+        // One process opens them all: lift the per-client limit.
+        try await TestServer.with(configure: { $0.connections.maximumPerClient = 2_000 }) { server in
             var idle: [RawConnection] = []
             do {
                 for _ in 0..<1_000 { idle.append(try await RawConnection.open(server.address(transport))) }
@@ -235,6 +236,31 @@ import UnblockWire
             #expect(frames.first?.callID == 0 && frames.first?.statusCode == .unavailable)
             #expect(try await open[0].health().status == .serving)
             for client in open { await client.close() }
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func oneClientCannotTakeEveryConnection(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.connections.maximumPerClient = 2 }) { server in
+            let open = (0..<2).map { _ in server.client(transport) }
+            for client in open { _ = try await client.health() }
+            // A third from the same client (this process's user, or 127.0.0.1) is refused...
+            let extra = try await RawConnection.open(server.address(transport))
+            let frames = try await extra.responses(2)
+            #expect(frames.count == 1 && frames.first?.callID == 0 && frames.first?.statusCode == .unavailable)
+            let client = transport == .unix ? "uid \(getuid())" : "127.0.0.1"
+            #expect(frames.first?.statusMessage.contains("this client (\(client)) has 2 connections open") == true)
+            // ...while another client is served (over TCP: another loopback address).
+            if transport == .tcp {
+                let other = try await RawConnection.open(server.address(transport), from: "127.0.0.2")
+                try await other.send(callID: 1, method: SelfService.Health.name, message: [])
+                #expect(try await other.responses(1).first?.statusCode == .ok)
+            }
+            // A closed connection gives its place back.
+            await open[0].close()
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await server.client(transport).health().status == .serving)
+            await open[1].close()
         }
     }
 

@@ -78,6 +78,28 @@ import Testing
         #expect(served.status == 65 && served.errors.contains("$.users[0].password"), "\(served.errors)")
     }
 
+    @Test func byDefaultOnlyTheUnixSocketListens() async throws {
+        let folder = "/tmp/ubopt-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = Process()
+        server.executableURL = builtProduct("unblockd")
+        server.arguments = ["serve", "--data-dir", folder + "/data", "--journal-preallocate", "1"]
+        let errors = Pipe()
+        server.standardError = errors
+        try server.run()
+        for _ in 0..<500 where !FileManager.default.fileExists(atPath: folder + "/data/unblockd.sock") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        server.terminate()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        server.waitUntilExit()
+        let listening = log.split(separator: "\n").filter { $0.contains("listening") }
+        #expect(
+            listening.count == 1 && listening.first?.contains("address=unix:\(folder)/data/unblockd.sock") == true,
+            "\(log)")
+    }
+
     @Test func aSocketPathTooLongIsNamedWithTheLimit() throws {
         let folder = "/tmp/ubopt-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -51,7 +51,8 @@ extension SelfServiceHandler {
                 .audit(
                     AuditEvent(
                         at: now, actor: name, action: "authenticate", target: name,
-                        outcome: refusal.map { "refused: \($0.rawValue)" } ?? "success"))
+                        outcome: refusal.map { "refused: \($0.rawValue)" } ?? "success",
+                        detail: "client=\(context.connection.client)"))
             ]
             if let current {
                 switch refusal {

@@ -3,7 +3,7 @@ import UnblockCore
 
 /// The envelope facts of one call.
 struct CallContext: Sendable {
-    let connectionID: UInt64
+    let connection: ConnectionIdentity
     let callID: UInt64
     let method: String
     let sessionToken: String

@@ -69,7 +69,7 @@ extension SelfServiceHandler {
             let event = AuditEvent(
                 at: now, actor: caller.username, action: enabled ? "enable-process" : "disable-process",
                 target: profile.name, outcome: changed ? "success" : "unchanged",
-                detail: "process=\(process.name) state=\(state)"
+                detail: "process=\(process.name) state=\(state) client=\(context.connection.client)"
             )
             let mutations: [Mutation] = changed ? [.profile(profile), .audit(event)] : [.audit(event)]
             return (mutations, (changed, profile.enabledProcesses(for: state).map(CardProcess.init)))

@@ -49,8 +49,8 @@ final class SelfServiceHandler: Sendable {
 
     /// Answers one call that needs a task (Authenticate, EnableProcess, DisableProcess): a
     /// complete response frame, length prefix included.
-    func handle(_ frame: RequestFrame, connectionID: UInt64) async -> ByteBuffer {
-        let context = makeContext(frame, connectionID: connectionID)
+    func handle(_ frame: RequestFrame, connection: ConnectionIdentity) async -> ByteBuffer {
+        let context = makeContext(frame, connection: connection)
         switch frame.method {
         case SelfService.Authenticate.name:
             return await run(SelfService.Authenticate.self, frame, context, authenticate)
@@ -64,7 +64,7 @@ final class SelfServiceHandler: Sendable {
         default:
             // Normally answered at once by the `CallRouter`; here only if passed on anyway.
             var buffer = ByteBuffer()
-            answerNow(frame, connectionID: connectionID, into: &buffer)
+            answerNow(frame, connection: connection, into: &buffer)
             return buffer
         }
     }
@@ -75,8 +75,8 @@ final class SelfServiceHandler: Sendable {
     ///
     /// The connection's event loop answers these without a task per call: they are most of
     /// the traffic, and a hop to a task and back costs more than the call itself.
-    func answerNow(_ frame: RequestFrame, connectionID: UInt64, into output: inout ByteBuffer) {
-        let context = makeContext(frame, connectionID: connectionID)
+    func answerNow(_ frame: RequestFrame, connection: ConnectionIdentity, into output: inout ByteBuffer) {
+        let context = makeContext(frame, connection: connection)
         switch frame.method {
         case SelfService.Health.name: runNow(SelfService.Health.self, frame, context, health, into: &output)
         case SelfService.ListCards.name: runNow(SelfService.ListCards.self, frame, context, listCards, into: &output)
@@ -99,10 +99,10 @@ final class SelfServiceHandler: Sendable {
         }
     }
 
-    func makeContext(_ frame: RequestFrame, connectionID: UInt64) -> CallContext {
+    func makeContext(_ frame: RequestFrame, connection: ConnectionIdentity) -> CallContext {
         let timeout = frame.timeoutMilliseconds.map { Duration.milliseconds(Int64($0)) } ?? configuration.defaultTimeout
         return CallContext(
-            connectionID: connectionID, callID: frame.callID, method: frame.method,
+            connection: connection, callID: frame.callID, method: frame.method,
             sessionToken: frame.sessionToken, deadline: .now + timeout
         )
     }
@@ -202,7 +202,7 @@ final class SelfServiceHandler: Sendable {
         -> Logger.Metadata
     {
         [
-            "connection": "\(context.connectionID)", "call": "\(context.callID)", "method": "\(context.method)",
+            "connection": "\(context.connection.id)", "call": "\(context.callID)", "method": "\(context.method)",
             "status": "\(status)", "duration": "\(ContinuousClock.now - started)",
         ]
     }

@@ -47,8 +47,8 @@ extension SelfServiceHandler {
 
     /// The first half of an UnblockPinOffline call, without a task so that an event loop can
     /// run it: every check that needs neither the crypto pool nor the disk.
-    func startUnblockPinOffline(_ frame: RequestFrame, connectionID: UInt64) -> UnblockStart {
-        let context = makeContext(frame, connectionID: connectionID)
+    func startUnblockPinOffline(_ frame: RequestFrame, connection: ConnectionIdentity) -> UnblockStart {
+        let context = makeContext(frame, connection: connection)
         let started = ContinuousClock.now
         do {
             let request = try start(SelfService.UnblockPinOffline.self, frame, context)
@@ -198,7 +198,7 @@ extension SelfServiceHandler {
         let card = plan.card
         // Appended into one reserved string: interpolation grew it several times per call.
         var detail = "serial="
-        detail.reserveCapacity(150)
+        detail.reserveCapacity(180)
         detail += card.serial
         detail += " keyVersion="
         detail += String(card.key.version)
@@ -206,6 +206,8 @@ extension SelfServiceHandler {
         detail += HexFormat.plain(card.key.checkValue)
         detail += " challengeSHA256="
         detail += HexFormat.plain(plan.challengeHash.bytes)
+        detail += " client="
+        detail += plan.context.connection.client.description
         return AuditEvent(
             at: now, actor: plan.caller.username, action: "unblock-pin-offline", target: card.id.description,
             outcome: "success", detail: detail)

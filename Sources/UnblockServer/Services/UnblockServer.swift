@@ -24,6 +24,7 @@ public final class UnblockServer: Service, Sendable {
     private let logger: Logger
     private let nextConnectionID = Atomic<UInt64>(1)
     private let openConnections = Atomic<Int>(0)
+    private let connectionsByClient = ClientConnectionCounts()
     private let metrics: ServerMetrics?
     private let activeCalls = CallCounter()
     /// One per event loop of `group`.
@@ -122,13 +123,15 @@ public final class UnblockServer: Service, Sendable {
                 try await listener.executeThenClose { inbound in
                     for try await accepted in inbound {
                         // Refused connections were answered and closed when they were accepted.
-                        guard case .serve(let id, let callIDs, let connection) = accepted else { continue }
-                        connections.add(id, connection.channel)
+                        guard case .serve(let identity, let callIDs, let connection) = accepted else { continue }
+                        connections.add(identity.id, connection.channel)
                         let served = ConnectionHandler(
-                            id: id, handler: handler, callIDs: callIDs, activeCalls: activeCalls, logger: logger)
+                            connection: identity, handler: handler, callIDs: callIDs, activeCalls: activeCalls,
+                            logger: logger)
                         group.addTask {
                             await served.serve(connection)
-                            connections.remove(id)
+                            connections.remove(identity.id)
+                            self.connectionsByClient.remove(identity.client)
                             self.openConnections.subtract(1, ordering: .relaxed)
                             self.metrics?.connections.decrement()
                         }
@@ -165,13 +168,26 @@ public final class UnblockServer: Service, Sendable {
             .serverChannelOption(.backlog, value: 1_024)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { [self] channel in
-            channel.eventLoop.makeCompletedFuture {
-                // Counted here, as the connection is accepted, so that the limit holds however
+            ClientIdentity.of(channel).flatMapThrowing { [self] client in
+                // Counted here, as the connection is accepted, so that the limits hold however
                 // far behind the accept loop is.
                 guard openConnections.wrappingAdd(1, ordering: .relaxed).oldValue < connections.maximum else {
                     openConnections.subtract(1, ordering: .relaxed)
                     logger.warning("refusing a connection: at the maximum of \(connections.maximum)")
-                    try channel.pipeline.syncOperations.addHandler(ConnectionRefuser())
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionRefuser(reason: "the server has too many connections; retry later"))
+                    return .refused
+                }
+                // One client cannot take every connection: the others' stay available.
+                guard connectionsByClient.add(client, limit: connections.maximumPerClient) else {
+                    openConnections.subtract(1, ordering: .relaxed)
+                    logger.warning(
+                        "refusing a connection: at the maximum for one client",
+                        metadata: ["client": "\(client)", "maximum": "\(connections.maximumPerClient)"])
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionRefuser(
+                            reason: "this client (\(client)) has \(connections.maximumPerClient) connections open, "
+                                + "the most one client may; close some or reuse them"))
                     return .refused
                 }
                 metrics?.connections.increment()
@@ -181,12 +197,15 @@ public final class UnblockServer: Service, Sendable {
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(IdleCloser(timeout: idle))
                 try pipeline.addHandler(FrameReader(maximumFrameLength: connections.maximumFrameBytes))
+                let connection = ConnectionIdentity(id: id, client: client)
                 try pipeline.addHandler(
                     CallRouter(
-                        connectionID: id, handler: handler, batcher: batcher(for: channel.eventLoop), callIDs: callIDs,
-                        callsInFlight: connections.callsInFlight, activeCalls: activeCalls, logger: logger))
+                        connection: connection, handler: handler, batcher: batcher(for: channel.eventLoop),
+                        callIDs: callIDs, callsInFlight: connections.callsInFlight, activeCalls: activeCalls,
+                        logger: logger))
                 return .serve(
-                    id: id, callIDs: callIDs, channel: try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                    connection: connection, callIDs: callIDs,
+                    channel: try NIOAsyncChannel(wrappingChannelSynchronously: channel))
             }
         }
         switch address {
@@ -242,7 +261,7 @@ public final class UnblockServer: Service, Sendable {
 /// An accepted connection: to serve (its id, the call ids in flight on it, its channel), or
 /// refused (over the maximum: answered UNAVAILABLE and closed).
 enum Connection: Sendable {
-    case serve(id: UInt64, callIDs: CallIDs, channel: NIOAsyncChannel<RequestFrame, ByteBuffer>)
+    case serve(connection: ConnectionIdentity, callIDs: CallIDs, channel: NIOAsyncChannel<RequestFrame, ByteBuffer>)
     case refused
 }
 

@@ -23,7 +23,7 @@ final class CallRouter: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let connectionID: UInt64
+    private let connection: ConnectionIdentity
     private let handler: SelfServiceHandler
     private let batcher: UnblockBatcher
     private let callIDs: CallIDs
@@ -47,7 +47,7 @@ final class CallRouter: ChannelDuplexHandler {
     private var readHeldBack = false
 
     init(
-        connectionID: UInt64,
+        connection: ConnectionIdentity,
         handler: SelfServiceHandler,
         batcher: UnblockBatcher,
         callIDs: CallIDs,
@@ -56,7 +56,7 @@ final class CallRouter: ChannelDuplexHandler {
         logger: Logger
     ) {
         precondition(batcher.eventLoop.inEventLoop, "a connection's batcher belongs to its event loop")
-        self.connectionID = connectionID
+        self.connection = connection
         self.handler = handler
         self.batcher = batcher
         self.callIDs = callIDs
@@ -83,7 +83,7 @@ final class CallRouter: ChannelDuplexHandler {
             // Not answered on that call id: a client would take it for the first call's answer.
             fail(context, .invalidArgument, "call_id \(frame.callID) is already in flight; closing the connection")
         } else if !SelfServiceHandler.needsPoolOrDisk(frame.method) {
-            appendAnswer(context) { handler.answerNow(frame, connectionID: connectionID, into: &$0) }
+            appendAnswer(context) { handler.answerNow(frame, connection: connection, into: &$0) }
         } else {
             callIDs.insert(frame.callID)
             if inFlight < callsInFlight { dispatch(context, frame) } else { waiting.append(frame) }
@@ -178,7 +178,7 @@ final class CallRouter: ChannelDuplexHandler {
     private func start(_ context: ChannelHandlerContext, _ frame: RequestFrame) {
         activeCalls.increment()
         let callID = frame.callID
-        switch handler.startUnblockPinOffline(frame, connectionID: connectionID) {
+        switch handler.startUnblockPinOffline(frame, connection: connection) {
         case .refused(let answer):
             finished(context, callID: callID, answer)
         case .planned(let plan):
@@ -241,7 +241,7 @@ final class CallRouter: ChannelDuplexHandler {
         closing = true
         logger.info(
             "closing a connection after a protocol error",
-            metadata: ["connection": "\(connectionID)", "reason": "\(message)"])
+            metadata: ["connection": "\(connection.id)", "client": "\(connection.client)", "reason": "\(message)"])
         var buffer = ByteBuffer()
         buffer.writeFrame(ResponseFrame(callID: 0, statusCode: code, statusMessage: message))
         unflushed = false

@@ -10,7 +10,7 @@ import UnblockWire
 ///
 /// Never throws: whatever one client sends, the server goes on serving the others.
 struct ConnectionHandler: Sendable {
-    let id: UInt64
+    let connection: ConnectionIdentity
     let handler: SelfServiceHandler
     let callIDs: CallIDs
     let activeCalls: CallCounter
@@ -24,7 +24,7 @@ struct ConnectionHandler: Sendable {
                 }
             }
         } catch {
-            logger.debug("connection ended", metadata: ["connection": "\(id)", "error": "\(error)"])
+            logger.debug("connection ended", metadata: ["connection": "\(self.connection.id)", "error": "\(error)"])
         }
     }
 
@@ -37,14 +37,15 @@ struct ConnectionHandler: Sendable {
                 for try await frame in inbound {
                     activeCalls.increment()
                     group.addTask {
-                        let response = await handler.handle(frame, connectionID: id)
+                        let response = await handler.handle(frame, connection: connection)
                         callIDs.remove(frame.callID)
                         try? await outbound.write(response)
                         activeCalls.decrement()
                     }
                 }
             } catch {
-                logger.debug("connection read failed", metadata: ["connection": "\(id)", "error": "\(error)"])
+                logger.debug(
+                    "connection read failed", metadata: ["connection": "\(self.connection.id)", "error": "\(error)"])
             }
         }
     }

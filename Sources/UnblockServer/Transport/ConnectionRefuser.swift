@@ -1,4 +1,4 @@
-// Answers a connection over the maximum with one UNAVAILABLE status frame, then closes it.
+// Answers a connection over a limit with one UNAVAILABLE status frame, then closes it.
 import NIOCore
 import UnblockWire
 
@@ -7,11 +7,18 @@ final class ConnectionRefuser: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    private let reason: String
+
+    /// - Parameter reason: the status message, e.g. "the server has too many connections; retry later".
+    init(reason: String) {
+        self.reason = reason
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         var buffer = ByteBuffer()
         buffer.writeFrame(
             ResponseFrame(
-                callID: 0, statusCode: .unavailable, statusMessage: "the server has too many connections; retry later"))
+                callID: 0, statusCode: .unavailable, statusMessage: reason))
         context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }

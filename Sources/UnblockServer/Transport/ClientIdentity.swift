@@ -1,0 +1,71 @@
+// Who is at the other end of a connection, as far as the operating system can tell.
+import NIOCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The client of a connection: the local user of a Unix socket (from SO_PEERCRED), or the
+/// IP address of a TCP peer. Audit events name it, and the per-client limits count by it.
+enum ClientIdentity: Hashable, Sendable, CustomStringConvertible {
+    case localUser(uid: UInt32)
+    case remote(host: String)
+    case unknown
+
+    var description: String {
+        switch self {
+        case .localUser(let uid): "uid \(uid)"
+        case .remote(let host): host
+        case .unknown: "unknown"
+        }
+    }
+
+    /// The client of `channel`, read on its event loop as it is accepted.
+    static func of(_ channel: any Channel) -> EventLoopFuture<ClientIdentity> {
+        if case .unixDomainSocket? = channel.localAddress, let provider = channel as? any SocketOptionProvider {
+            let credentials: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+            return credentials.map { ClientIdentity.localUser(uid: $0.uid) }.recover { _ in ClientIdentity.unknown }
+        }
+        if let host = channel.remoteAddress?.ipAddress {
+            return channel.eventLoop.makeSucceededFuture(.remote(host: host))
+        }
+        return channel.eventLoop.makeSucceededFuture(.unknown)
+    }
+}
+
+/// Linux's `struct ucred` (which Swift's Glibc module does not export): what SO_PEERCRED reads.
+private struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}
+
+/// One connection: its number in the server's log, and its client.
+struct ConnectionIdentity: Sendable {
+    let id: UInt64
+    let client: ClientIdentity
+}
+
+/// The open connections of each client, for the per-client limit.
+final class ClientConnectionCounts: Sendable {
+    private let counts = Mutex<[ClientIdentity: Int]>([:])
+
+    /// Counts one more connection of `client`, unless it already has `limit`.
+    func add(_ client: ClientIdentity, limit: Int) -> Bool {
+        counts.withLock { counts in
+            let count = counts[client, default: 0]
+            guard count < limit else { return false }
+            counts[client] = count + 1
+            return true
+        }
+    }
+
+    func remove(_ client: ClientIdentity) {
+        counts.withLock { counts in
+            let count = counts[client, default: 1] - 1
+            counts[client] = count > 0 ? count : nil
+        }
+    }
+}
