@@ -29,7 +29,7 @@ public struct ServerConfiguration: Sendable {
         /// Connections one client (a local user, or an IP address) may hold at once.
         public var maximumPerClient = 256
         public var callsInFlight = 64
-        public var maximumFrameBytes = WireLimits.defaultMaxFrameBytes
+        public var maximumFrameBytes = WireLimits.defaultMaxRequestFrameBytes
         public var idleTimeout: Duration = .seconds(300)
         public init() {}
     }

@@ -188,6 +188,17 @@ import UnblockWire
     }
 
     @Test(arguments: Transport.allCases)
+    func byDefaultAFrameOver64KiBIsRefusedBeforeItIsRead(_ transport: Transport) async throws {
+        try await TestServer.with { server in
+            let raw = try await RawConnection.open(server.address(transport))
+            try await raw.send([0x00, 0x01, 0x00, 0x01])  // 65,537 bytes announced, none sent
+            let frames = try await raw.responses(2)
+            #expect(frames.count == 1 && frames.first?.statusCode == .resourceExhausted)
+            #expect(frames.first?.statusMessage.contains("over the limit of 65536 bytes") == true)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
     func aFrameSentOneByteAtATimeIsAnswered(_ transport: Transport) async throws {
         try await TestServer.with { server in
             let raw = try await RawConnection.open(server.address(transport))
