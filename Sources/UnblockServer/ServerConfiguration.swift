@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable {
         public var maximumPerClient = 256
         public var callsInFlight = 64
         public var maximumFrameBytes = WireLimits.defaultMaxRequestFrameBytes
+        /// Bytes all connections together may hold for frames still arriving; a connection
+        /// whose frame would go over is answered RESOURCE_EXHAUSTED and closed.
+        public var maximumPartialFrameBytes = 64 << 20
         public var idleTimeout: Duration = .seconds(300)
         public init() {}
     }

@@ -25,6 +25,7 @@ public final class UnblockServer: Service, Sendable {
     private let nextConnectionID = Atomic<UInt64>(1)
     private let openConnections = Atomic<Int>(0)
     private let connectionsByClient = ClientConnectionCounts()
+    private let partialFrames: PartialFrameBudget
     private let metrics: ServerMetrics?
     private let activeCalls = CallCounter()
     /// One per event loop of `group`.
@@ -59,6 +60,7 @@ public final class UnblockServer: Service, Sendable {
             batchers[ObjectIdentifier(loop)] = UnblockBatcher(eventLoop: loop, handler: handler)
         }
         self.batchers = batchers
+        partialFrames = PartialFrameBudget(limit: configuration.connections.maximumPartialFrameBytes)
         try Self.checkTCPSafety(configuration)
     }
 
@@ -196,7 +198,8 @@ public final class UnblockServer: Service, Sendable {
                 let idle = TimeAmount.nanoseconds(Int64(connections.idleTimeout.wholeNanoseconds))
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(IdleCloser(timeout: idle))
-                try pipeline.addHandler(FrameReader(maximumFrameLength: connections.maximumFrameBytes))
+                try pipeline.addHandler(
+                    FrameReader(maximumFrameLength: connections.maximumFrameBytes, budget: partialFrames))
                 let connection = ConnectionIdentity(id: id, client: client)
                 try pipeline.addHandler(
                     CallRouter(
