@@ -11,6 +11,7 @@ public struct ServerConfiguration: Sendable {
     public var allowInsecureTCP = false
     public var connections = Connections()
     public var sessions = Sessions()
+    public var logins = Logins()
     public var unblockPolicy = UnblockPolicy.defaults
     public var loginPolicy = LoginPolicy.defaults
     /// Deadline for calls that send none.
@@ -44,6 +45,17 @@ public struct ServerConfiguration: Sendable {
         public var maximum = 100_000
         /// Per account: one more login ends that account's least recently used session.
         public var maximumPerAccount = 32
+        public init() {}
+    }
+
+    /// Password checks under way at once, so that one client, or a flood for one username,
+    /// cannot fill the password workers' queue for everyone. A login over either limit is
+    /// answered RESOURCE_EXHAUSTED (server busy) at once, without a check.
+    public struct Logins: Sendable {
+        /// Per client: a local user on the Unix socket, an IP address on TCP.
+        public var maximumPerClient = 16
+        /// Per username, known or not.
+        public var maximumPerUsername = 4
         public init() {}
     }
 

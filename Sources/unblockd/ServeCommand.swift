@@ -62,6 +62,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Responses allowed per card per 24 hours. [env: UNBLOCK_RESPONSES_PER_DAY]")
     var responsesPerDay: Int = env("UNBLOCK_RESPONSES_PER_DAY").flatMap { Int($0) } ?? 5
 
+    @Option(
+        help: """
+            Password checks one client (a local user, or an IP address) may have under way; \
+            more are refused at once as server busy. [env: UNBLOCK_MAX_LOGINS_PER_CLIENT]
+            """)
+    var maxLoginsPerClient: Int = env("UNBLOCK_MAX_LOGINS_PER_CLIENT").flatMap { Int($0) } ?? 16
+
     @Option(help: "Consecutive failed logins that lock an account. [env: UNBLOCK_MAX_LOGIN_FAILURES]")
     var maxLoginFailures: UInt32 = env("UNBLOCK_MAX_LOGIN_FAILURES").flatMap { UInt32($0) } ?? 5
 
@@ -117,6 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
             // A card remembers 30 days of answered challenges: at most 1,000 a day.
             ("--responses-per-day", responsesPerDay, 1...UnblockPolicy.maximumResponsesPerWindow),
             ("--max-login-failures", Int(maxLoginFailures), 1...1_000_000),
+            ("--max-logins-per-client", maxLoginsPerClient, 1...100_000),
             ("--password-iterations", passwordIterations, 1_000...100_000_000),
             ("--max-connections", maxConnections, 1...1_000_000),
             ("--max-connections-per-client", maxConnectionsPerClient, 1...1_000_000),
@@ -230,6 +238,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.sessions.maximumPerAccount = maxSessionsPerUser
         configuration.unblockPolicy.maxResponsesPerWindow = responsesPerDay
         configuration.loginPolicy.maxConsecutiveFailures = maxLoginFailures
+        configuration.logins.maximumPerClient = maxLoginsPerClient
         return configuration
     }
 

@@ -99,7 +99,10 @@ import UnblockWire
 
     @Test(arguments: Transport.allCases)
     func aBurstOfGuessesGetsNoMoreTriesThanTheLockoutAllows(_ transport: Transport) async throws {
-        try await TestServer.with(configure: { $0.loginPolicy.maxConsecutiveFailures = 3 }) { server in
+        try await TestServer.with(configure: {
+            $0.loginPolicy.maxConsecutiveFailures = 3
+            $0.logins.maximumPerUsername = 100  // the lockout alone, not the throttle
+        }) { server in
             // Twelve wrong passwords and then the right one, in one write: all are read before
             // the first check ends. Only three may be checked; the right one is not among them.
             let raw = try await RawConnection.open(server.address(transport))
@@ -336,7 +339,12 @@ import UnblockWire
         var pool = CryptoPool.Configuration.defaults
         pool.passwordWorkers = 1
         pool.passwordQueueLimit = 1
-        try await TestServer.with(pool: pool) { server in
+        // The pool's own queue limit, not the per-client and per-username ones.
+        let unthrottled: (inout ServerConfiguration) -> Void = {
+            $0.logins.maximumPerClient = 1_000
+            $0.logins.maximumPerUsername = 1_000
+        }
+        try await TestServer.with(configure: unthrottled, pool: pool) { server in
             let client = server.client(transport)
             let errors = await withTaskGroup(of: UnblockClientError?.self) { group in
                 for _ in 0..<40 {
@@ -355,6 +363,40 @@ import UnblockWire
             #expect(!busy.isEmpty)
             #expect(busy.allSatisfy { $0.reason == .serverBusy && $0.retryAfter == .milliseconds(200) })
             #expect(errors.contains { $0 == nil })
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func oneClientCannotFillThePasswordQueue(_ transport: Transport) async throws {
+        try await TestServer.with(configure: { $0.logins.maximumPerClient = 2 }) { server in
+            // Ten logins for unknown users at once from one client: two are checked, the rest
+            // refused at once as busy (without a password check).
+            let raw = try await RawConnection.open(server.address(transport))
+            var burst = ByteBuffer()
+            for call in 1...10 {
+                burst.writeRequestFrame(
+                    callID: UInt64(call), method: SelfService.Authenticate.name,
+                    request: AuthenticateRequest(username: "nobody\(call)", password: "guess"))
+            }
+            try await raw.send(Array(burst.readableBytesView))
+            let frames = try await raw.responses(10)
+            // Filtered outside #expect: a filter inside one made the next filter of `frames` return its result.
+            let checked = frames.filter { $0.statusCode == .unauthenticated }
+            let busy = frames.filter { $0.statusCode == .resourceExhausted }
+            #expect(checked.count == 2 && busy.count == 8, "\(frames.map(\.statusCode))")
+            #expect(busy.allSatisfy { $0.reason == .serverBusy && $0.retryAfterMilliseconds > 0 })
+            // Another client logs in meanwhile (over TCP: from another loopback address).
+            if transport == .tcp {
+                let other = try await RawConnection.open(server.address(transport), from: "127.0.0.2")
+                var login = ByteBuffer()
+                login.writeRequestFrame(
+                    callID: 1, method: SelfService.Authenticate.name,
+                    request: AuthenticateRequest(username: "alice", password: "alice-demo-password"))
+                try await other.send(Array(login.readableBytesView))
+                #expect(try await other.responses(1).first?.statusCode == .ok)
+            }
+            // And the same client again, once its checks are done.
+            _ = try await server.login("alice", transport)
         }
     }
 

@@ -5,6 +5,14 @@ import UnblockWire
 
 extension SelfServiceHandler {
     func authenticate(_ request: AuthenticateRequest, _ context: CallContext) async throws -> AuthenticateResponse {
+        try await loginThrottle.withCheck(client: context.connection.client, username: request.username) {
+            try await checkPassword(request, context)
+        }
+    }
+
+    private func checkPassword(_ request: AuthenticateRequest, _ context: CallContext) async throws
+        -> AuthenticateResponse
+    {
         let policy = configuration.loginPolicy
         let account = store.read { $0.account(username: request.username) }
         // A place among the account's allowed failures, taken in a commit (which writes

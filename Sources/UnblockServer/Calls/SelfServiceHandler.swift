@@ -17,6 +17,8 @@ final class SelfServiceHandler: Sendable {
     let sessions: SessionStore
     /// Password checks under way per account (the lockout counts them).
     let loginAttempts = LoginAttempts()
+    /// Password checks under way per client and per username.
+    let loginThrottle: LoginThrottle
     let configuration: ServerConfiguration
     let metrics: ServerMetrics?
     let logger: Logger
@@ -45,6 +47,7 @@ final class SelfServiceHandler: Sendable {
         self.logger = logger
         self.logsEachCall = logger.logLevel <= .debug
         self.decoyPasswordHash = decoyPasswordHash
+        self.loginThrottle = LoginThrottle(limits: configuration.logins)
     }
 
     /// Answers one call that needs a task (Authenticate, EnableProcess, DisableProcess): a
