@@ -27,6 +27,9 @@ import UnblockCrypto
         #expect(try current.verify("pw", against: old))
         #expect(current.needsRehash(old))
         #expect(!current.needsRehash(try current.hash("pw")))
+        // Lowered too: every check should cost what the others cost.
+        #expect(PasswordHasher(iterations: 1_000).needsRehash(try current.hash("pw")))
+        #expect(PasswordHasher.iterations(of: old) == 500 && PasswordHasher.iterations(of: "nope") == nil)
     }
 
     @Test func defaultCostIsOWASPs() {

@@ -132,6 +132,27 @@ import UnblockWire
     }
 
     @Test(arguments: Transport.allCases)
+    func aHashOfAnotherCostIsMadeAgainAtLoginAndTheDecoyCostsWhatMostCost(_ transport: Transport) async throws {
+        // The demo accounts were hashed with 1,000 iterations; this server hashes with 2,000.
+        try await TestServer.with(passwordIterations: 2_000) { server in
+            func aliceIterations() -> Int? {
+                server.store.read { PasswordHasher.iterations(of: $0.account(username: "alice")!.passwordHash) }
+            }
+            #expect(aliceIterations() == 1_000)
+            // A refused login for no account checks a decoy of the cost most accounts have.
+            #expect(server.store.read(\.mostCommonPasswordIterations) == 1_000)
+            _ = try await server.login("alice", transport)
+            #expect(aliceIterations() == 2_000)
+            _ = try await server.login("alice", transport)  // the new hash verifies
+            // A wrong password changes no hash.
+            #expect(
+                await status { try await server.client(transport).authenticate(username: "bob", password: "x") } != nil)
+            #expect(
+                server.store.read { PasswordHasher.iterations(of: $0.account(username: "bob")!.passwordHash) } == 1_000)
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
     func listCardsForSelfAndForAdmins(_ transport: Transport) async throws {
         try await TestServer.with { server in
             let alice = try await server.login("alice", transport)

@@ -54,6 +54,7 @@ struct TestServer: Sendable {
         storage: (any Storage)? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         pool: CryptoPool.Configuration? = nil,
+        passwordIterations serverIterations: Int = passwordIterations,
         metrics: (any MetricsFactory)? = nil,
         logger serverLogger: Logger? = nil,
         _ body: (TestServer) async throws -> Result
@@ -71,7 +72,7 @@ struct TestServer: Sendable {
                 try Data(contentsOf: demo), passwordHasher: PasswordHasher(iterations: passwordIterations))
         }
         var poolConfiguration = pool ?? CryptoPool.Configuration.defaults
-        poolConfiguration.passwordIterations = passwordIterations
+        poolConfiguration.passwordIterations = serverIterations
         let cryptoPool = try CryptoPool(configuration: poolConfiguration)
         // A short socket path: sockaddr_un holds about 100 bytes.
         var configuration = ServerConfiguration(listeners: [

@@ -142,6 +142,11 @@ import UnblockStore
             #"{"users": [{"username": "dave", "password": "alice-demo-password"}]}"#, "$.users[0].password"
         ),
         ("demo flag not a boolean", #"{"demo": "yes"}"#, "$.demo"),
+        (
+            "hash weaker than the server's",
+            #"{"users": [{"username": "dave", "passwordHash": "\#(try! PasswordHasher(iterations: 999).hash("a-long-enough-password"))"}]}"#,
+            "$.users[0].passwordHash"
+        ),
     ]
 
     @Test func invalidJSONIsPlacedByLineAndColumn() async throws {

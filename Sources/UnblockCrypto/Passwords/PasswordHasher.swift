@@ -38,10 +38,15 @@ public struct PasswordHasher: Sendable {
         return derived.count == parsed.hash.count && CRYPTO_memcmp(derived, parsed.hash, derived.count) == 0
     }
 
-    /// Whether `encoded` was made with fewer iterations than this hasher uses (time to rehash).
+    /// Whether `encoded` was made with other iterations than this hasher uses (time to rehash,
+    /// so that every check costs the same and a login's time tells nothing).
     public func needsRehash(_ encoded: String) -> Bool {
-        guard let parsed = try? Self.parse(encoded) else { return true }
-        return parsed.iterations < iterations
+        Self.iterations(of: encoded) != iterations
+    }
+
+    /// The iterations `encoded` was made with; nil when it is not a well-formed hash.
+    public static func iterations(of encoded: String) -> Int? {
+        (try? parse(encoded))?.iterations
     }
 
     /// Whether `encoded` has the encoded form (checks the format only; hashes nothing).

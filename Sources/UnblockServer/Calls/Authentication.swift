@@ -37,6 +37,11 @@ extension SelfServiceHandler {
         let matches = try await pool.verifyPassword(
             request.password, against: reserved ? account!.passwordHash : decoyPasswordHash,
             deadline: context.deadline)
+        // A hash made with other iterations than the server's is made again, now that the
+        // password is known: over time every check costs the same.
+        let rehashed =
+            matches && reserved && pool.passwordHasher.needsRehash(account!.passwordHash)
+            ? try await pool.hashPassword(request.password) : nil
         let now = Timestamp.now
         let name = String(request.username.prefix(64))
         let refusal: LoginRefusal? =
@@ -65,8 +70,10 @@ extension SelfServiceHandler {
             if let current {
                 switch refusal {
                 case .wrongPassword?: mutations.insert(.account(policy.afterFailure(current, now: now)), at: 0)
-                case nil where current.failedLogins > 0 || current.lockouts > 0:
-                    mutations.insert(.account(policy.afterSuccess(current)), at: 0)
+                case nil where current.failedLogins > 0 || current.lockouts > 0 || rehashed != nil:
+                    var updated = policy.afterSuccess(current)
+                    if let rehashed { updated.passwordHash = rehashed }
+                    mutations.insert(.account(updated), at: 0)
                 default: break
                 }
             }

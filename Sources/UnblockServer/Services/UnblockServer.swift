@@ -54,7 +54,10 @@ public final class UnblockServer: Service, Sendable {
             counter: metrics?.sessions)
         self.handler = SelfServiceHandler(
             store: store, pool: pool, sessions: sessions, configuration: configuration, metrics: metrics,
-            logger: logger, decoyPasswordHash: try pool.passwordHasher.hash("decoy password of no account"))
+            logger: logger,
+            decoyPasswordHash: try PasswordHasher(
+                iterations: store.read(\.mostCommonPasswordIterations) ?? pool.passwordHasher.iterations
+            ).hash("decoy password of no account"))
         var batchers: [ObjectIdentifier: UnblockBatcher] = [:]
         for loop in group.makeIterator() {
             batchers[ObjectIdentifier(loop)] = UnblockBatcher(eventLoop: loop, handler: handler)

@@ -34,8 +34,19 @@ extension DirectoryStore {
         let file = parser.parse(data)
         let masterKey = self.masterKey
         // Against the store as well, before anything slow: one run reports every problem.
+        // A weaker hash would make that user's login quicker to check than the others', and
+        // quicker to crack from a stolen data directory.
+        let weakHashes = file.users.compactMap { user -> ImportProblem? in
+            guard case .hash(let hash)? = user.secret, let iterations = PasswordHasher.iterations(of: hash),
+                iterations < passwordHasher.iterations
+            else { return nil }
+            return ImportProblem(
+                path: "\(user.path).passwordHash",
+                message: "made with \(iterations) iterations, fewer than the server's \(passwordHasher.iterations); "
+                    + "hash the password again with `unblockd hash-password --iterations \(passwordHasher.iterations)`")
+        }
         let problems =
-            parser.problems
+            parser.problems + weakHashes
             + (try read { directory in
                 var planner = ImportPlanner(directory: directory, masterKey: masterKey)
                 _ = try planner.plan(file, hashes: [:], actor: actor, now: now, checkOnly: true)
