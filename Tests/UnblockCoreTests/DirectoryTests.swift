@@ -152,4 +152,19 @@ import UnblockCrypto
         #expect(directory.recentAudit.last?.sequence == 25)
         #expect(directory.nextAuditSequence == 26)
     }
+
+    @Test func aFloodOfLoginsCannotPushOutIssuedResponses() {
+        var directory = Directory(auditRetention: 10)
+        func event(_ action: String, _ index: Int) -> Mutation {
+            .audit(
+                AuditEvent(
+                    at: Timestamp(milliseconds: Int64(index)), actor: "a", action: action, target: "t\(index)",
+                    outcome: action == AuditEvent.loginAction ? "refused: unknown user" : "success"))
+        }
+        for index in 0..<3 { directory.apply(event("unblock-pin-offline", index)) }
+        for index in 3..<1_003 { directory.apply(event(AuditEvent.loginAction, index)) }
+        #expect(directory.recentAudit.map(\.target) == ["t0", "t1", "t2"])
+        #expect(directory.recentLogins.count == 10 && directory.recentLogins.last?.target == "t1002")
+        #expect(directory.counts.audit == 13)
+    }
 }

@@ -68,10 +68,10 @@ import UnblockWire
             #expect(messages == ["invalid username or password"])
             // Each names its client: the local user of a Unix socket, the address of a TCP peer.
             let client = transport == .unix ? "client=uid \(getuid())" : "client=127.0.0.1"
-            let details = server.store.read { $0.recentAudit.filter { $0.action == "authenticate" }.map(\.detail) }
+            let details = server.store.read { $0.recentLogins.filter { $0.action == "authenticate" }.map(\.detail) }
             #expect(!details.isEmpty && details.allSatisfy { $0 == client }, "\(details)")
             // The audit keeps the real reasons.
-            let outcomes = server.store.read { $0.recentAudit.filter { $0.action == "authenticate" }.map(\.outcome) }
+            let outcomes = server.store.read { $0.recentLogins.filter { $0.action == "authenticate" }.map(\.outcome) }
             #expect(
                 outcomes.contains("refused: wrong password") && outcomes.contains("refused: unknown user")
                     && outcomes.contains("refused: inactive account"))
@@ -125,7 +125,7 @@ import UnblockWire
                 }
                     == .unauthenticated)
             let outcomes = server.store.read {
-                $0.recentAudit.filter { $0.action == "authenticate" }.map(\.outcome)
+                $0.recentLogins.filter { $0.action == "authenticate" }.map(\.outcome)
             }
             #expect(outcomes.filter { $0 == "refused: wrong password" }.count == 3, "\(outcomes)")
         }
@@ -453,7 +453,7 @@ import UnblockWire
             let bob = server.client(transport)
             try await bob.authenticate(username: "bob", password: "bob-demo-password")
             let bobsLogins = server.store.read { directory in
-                directory.recentAudit.filter { $0.action == "authenticate" && $0.actor == "bob" }
+                directory.recentLogins.filter { $0.action == "authenticate" && $0.actor == "bob" }
             }
             #expect(bobsLogins.map(\.outcome) == ["success"])
         }

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import UnblockClient
+import UnblockCore
 import UnblockServer
 import UnblockWire
 
@@ -52,7 +53,9 @@ import UnblockWire
         try await TestServer.with(folder: folder, configure: configure) { server in
             let audit = server.store.read { $0.recentAudit.map(\.action) }
             #expect(audit.filter { $0 == "unblock-pin-offline" }.count == 2)
-            #expect(audit.contains("enable-process"))
+            #expect(audit.contains("enable-process") && !audit.contains(AuditEvent.loginAction))
+            // Logins keep their own trail, through the snapshot and back.
+            #expect(server.store.read { $0.recentLogins.contains { $0.outcome == "success" } })
             try await Self.checkChanges(server.address(.unix))
         }
     }

@@ -2,6 +2,9 @@
 
 /// An audited action. `detail` carries facts (key version, challenge hash), never secrets.
 public struct AuditEvent: Equatable, Sendable {
+    /// The action of a login, successful or refused: such events have a trail of their own.
+    public static let loginAction = "authenticate"
+
     public var sequence: UInt64
     public var at: Timestamp
     /// Username of whoever acted, or `-` before authentication.

@@ -17,6 +17,7 @@ public struct Directory: Sendable {
         var cards = ShardedDictionary<CardID, SmartCard>()
         var profiles: [String: CardProfile] = [:]
         var recentAudit = AuditTrail()
+        var recentLogins = AuditTrail()
         var accountIDsByUsername = ShardedDictionary<String, AccountID>()
         var cardIDsBySerial = ShardedDictionary<String, CardID>()
         var cardIDsByOwner = ShardedDictionary<AccountID, OwnedCards>()
@@ -28,6 +29,7 @@ public struct Directory: Sendable {
             cards = other.cards
             profiles = other.profiles
             recentAudit = other.recentAudit
+            recentLogins = other.recentLogins
             accountIDsByUsername = other.accountIDsByUsername
             cardIDsBySerial = other.cardIDsBySerial
             cardIDsByOwner = other.cardIDsByOwner
@@ -47,8 +49,12 @@ public struct Directory: Sendable {
     public var accounts: ShardedDictionary<AccountID, Account> { tables.accounts }
     public var cards: ShardedDictionary<CardID, SmartCard> { tables.cards }
     public var profiles: [String: CardProfile] { tables.profiles }
-    /// The most recent audit events, oldest first, at most `auditRetention`.
+    /// The most recent audit events but logins (issued responses, administrative changes,
+    /// imports), oldest first, at most `auditRetention`: no flood of logins can push them out.
     public var recentAudit: AuditTrail { tables.recentAudit }
+    /// The most recent logins, successful or refused, oldest first, at most `auditRetention`:
+    /// a trail of their own, since anyone can make them.
+    public var recentLogins: AuditTrail { tables.recentLogins }
 
     /// Next free identities, persisted in snapshots so that ids are never reused.
     public private(set) var nextAccountID: UInt32 = 1
@@ -158,9 +164,10 @@ public struct Directory: Sendable {
         case .audit(var event):
             if event.sequence == 0 { event.sequence = nextAuditSequence }
             nextAuditSequence = max(nextAuditSequence, event.sequence + 1)
-            tables.recentAudit.append(event)
-            if tables.recentAudit.count > auditRetention {
-                tables.recentAudit.removeFirst(tables.recentAudit.count - auditRetention)
+            let trail = event.action == AuditEvent.loginAction ? \Tables.recentLogins : \Tables.recentAudit
+            tables[keyPath: trail].append(event)
+            if tables[keyPath: trail].count > auditRetention {
+                tables[keyPath: trail].removeFirst(tables[keyPath: trail].count - auditRetention)
             }
         }
     }
@@ -193,7 +200,10 @@ public struct Directory: Sendable {
 
     /// How many of each the directory holds.
     public var counts: (profiles: Int, accounts: Int, cards: Int, audit: Int) {
-        (tables.profiles.count, tables.accounts.count, tables.cards.count, tables.recentAudit.count)
+        (
+            tables.profiles.count, tables.accounts.count, tables.cards.count,
+            tables.recentAudit.count + tables.recentLogins.count
+        )
     }
 }
 
@@ -201,6 +211,6 @@ extension Directory: Equatable {
     /// Same content (indexes follow from content).
     public static func == (lhs: Directory, rhs: Directory) -> Bool {
         lhs.accounts == rhs.accounts && lhs.cards == rhs.cards && lhs.profiles == rhs.profiles
-            && lhs.recentAudit == rhs.recentAudit
+            && lhs.recentAudit == rhs.recentAudit && lhs.recentLogins == rhs.recentLogins
     }
 }

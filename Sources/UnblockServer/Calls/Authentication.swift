@@ -63,7 +63,7 @@ extension SelfServiceHandler {
             var mutations: [Mutation] = [
                 .audit(
                     AuditEvent(
-                        at: now, actor: name, action: "authenticate", target: name,
+                        at: now, actor: name, action: AuditEvent.loginAction, target: name,
                         outcome: refusal.map { "refused: \($0.rawValue)" } ?? "success",
                         detail: "client=\(context.connection.client)"))
             ]

@@ -86,7 +86,7 @@ enum SnapshotWriter {
             profiles = Array(directory.profiles.values)
             accounts = Array(directory.accounts.values)
             cards = Array(directory.cards.values)
-            audit = Array(directory.recentAudit)
+            audit = Array(directory.recentAudit) + Array(directory.recentLogins)
             starts = [profiles.count, accounts.count, cards.count, audit.count].map {
                 ($0 + SnapshotWriter.entitiesPerChunk - 1) / SnapshotWriter.entitiesPerChunk
             }
