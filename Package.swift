@@ -36,6 +36,9 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
+        // The system calls Swift cannot import as they are (prctl), for unblockd's hardening.
+        .target(name: "CUnblockSystem"),
+
         // The protobuf-c code generated from Protos/ (Scripts/generate-protos); committed.
         .target(name: "CUnblockProtos", dependencies: ["CProtobufC"]),
 
@@ -100,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "unblockd",
             dependencies: [
-                "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire",
+                "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire", "CUnblockSystem",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

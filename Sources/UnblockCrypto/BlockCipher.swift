@@ -41,6 +41,18 @@ public final class BlockCipher {
         }
     }
 
+    /// Forgets the admin keys opened before `horizon`, and the key schedules of every key not
+    /// still open (their contexts are freed, which wipes them).
+    public func forgetKeys(openedBefore horizon: ContinuousClock.Instant) {
+        openedKeys.removeKeys(openedBefore: horizon)
+        let open = openedKeys.identities
+        for slot in slotIdentities.indices where slotIdentities[slot] != 0 && !open.contains(slotIdentities[slot]) {
+            slotIdentities[slot] = 0
+            if let context = slotContexts[slot] { EVP_CIPHER_CTX_free(context) }
+            slotContexts[slot] = nil
+        }
+    }
+
     /// An encryption context holding `key`'s schedule: cached, or re-keyed now.
     private func encryptionContext(for key: AdminKey) throws(CryptoError) -> OpaquePointer {
         let identity = key.material.identity

@@ -1,5 +1,6 @@
 // `unblockd serve` (the default): opens the store, starts the crypto pool and the listeners, runs until SIGTERM.
 import ArgumentParser
+import CUnblockSystem
 import Foundation
 import Logging
 import Metrics
@@ -160,6 +161,10 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "unblockd")
+        // The process will hold the master key and open admin keys: no core file may keep them.
+        if unblock_disable_core_dumps() != 0 {
+            logger.warning("cannot turn core dumps off", metadata: ["error": "\(String(cString: strerror(errno)))"])
+        }
 
         let prometheus = BindAddress(parsing: metrics).map { makePrometheus(at: $0, logger: logger) }
         var storeConfiguration = DirectoryStore.Configuration(dataDirectory: dataDir)

@@ -8,9 +8,12 @@ public struct AdminKey: Sendable, CustomStringConvertible {
     /// Checks `bytes` against the key rules and keeps a wiped-on-release copy.
     /// - Throws: `CryptoError` naming the rule broken (length, all zero, known default, degenerate 3DES).
     public init(algorithm: AdminKeyAlgorithm, bytes: some Collection<UInt8>) throws(CryptoError) {
-        try AdminKeyPolicy.check(Array(bytes), algorithm: algorithm)
+        let material = SecretBytes(bytes)
+        // Checked where it is kept: a checked copy would be one more that is never wiped.
+        try material.withUnsafeBytes { (key) throws(CryptoError) in try AdminKeyPolicy.check(key, algorithm: algorithm)
+        }
         self.algorithm = algorithm
-        self.material = SecretBytes(bytes)
+        self.material = material
     }
 
     /// Wraps key material without the policy check: only for computing published test vectors.

@@ -50,7 +50,7 @@ public final class OpenedKeyCache {
     }
 
     public let capacity: Int
-    private var keys: [Source: AdminKey] = [:]
+    private var keys: [Source: (key: AdminKey, openedAt: ContinuousClock.Instant)] = [:]
     /// Sources in the order they came in, for eviction: a ring of `capacity`.
     private var order: [Source?]
     private var next = 0
@@ -66,14 +66,23 @@ public final class OpenedKeyCache {
     public func key<Failure: Error>(for source: Source, open: () throws(Failure) -> AdminKey) throws(Failure)
         -> AdminKey
     {
-        if let key = keys[source] { return key }
+        if let entry = keys[source] { return entry.key }
         let key = try open()
         if let evicted = order[next] { keys[evicted] = nil }
         order[next] = source
         next = (next + 1) % capacity
-        keys[source] = key
+        keys[source] = (key, .now)
         return key
     }
+
+    /// Forgets the keys opened before `horizon` (each wiped once its last user lets go).
+    public func removeKeys(openedBefore horizon: ContinuousClock.Instant) {
+        keys = keys.filter { $0.value.openedAt >= horizon }
+        for index in order.indices where order[index].map({ keys[$0] == nil }) ?? false { order[index] = nil }
+    }
+
+    /// The never-reused identities of the keys held (see `SecretBytes.identity`).
+    var identities: Set<UInt64> { Set(keys.values.map(\.key.material.identity)) }
 
     /// Keys held now.
     public var count: Int { keys.count }

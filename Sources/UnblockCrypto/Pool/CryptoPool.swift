@@ -38,6 +38,9 @@ public final class CryptoPool: Sendable {
         public var cipherIdleSpin: Duration = .microseconds(20)
         /// How long a caller polls for a cipher job's result before suspending (0 disables it).
         public var callerSpin: Duration = .microseconds(20)
+        /// How long a worker keeps an admin key it opened (and its key schedule): checked a
+        /// few times per lifetime, so a key is gone at most a quarter of it later.
+        public var openedKeyLifetime: Duration = .seconds(600)
 
         public init(
             cipherWorkers: Int,
@@ -74,6 +77,8 @@ public final class CryptoPool: Sendable {
     private let passwordLane: WorkerLane
     /// Hashes new passwords with the configured cost.
     public let passwordHasher: PasswordHasher
+    /// Forgets opened admin keys past their lifetime, on every worker, even when idle.
+    private let keySweeper: Mutex<any DispatchSourceTimer>
 
     /// Starts the workers (they sleep until there is work).
     public init(configuration: Configuration = .defaults) throws(CryptoError) {
@@ -87,6 +92,28 @@ public final class CryptoPool: Sendable {
         )
         passwordHasher = PasswordHasher(iterations: configuration.passwordIterations)
         callerSpin = configuration.callerSpin
+        let lifetime = configuration.openedKeyLifetime
+        let lanes = [cipherLane, passwordLane]
+        let sweeper = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "unblock.crypto.key-sweeper"))
+        let period = (lifetime / 4).dispatchInterval
+        sweeper.schedule(deadline: .now() + period, repeating: period)
+        sweeper.setEventHandler {
+            let horizon = ContinuousClock.now - lifetime
+            for lane in lanes { lane.withEachCipher { $0.forgetKeys(openedBefore: horizon) } }
+        }
+        sweeper.resume()
+        keySweeper = Mutex(sweeper)
+    }
+
+    deinit {
+        keySweeper.withLock { $0.cancel() }
+    }
+
+    /// Admin keys the workers hold open now (for tests and metrics).
+    public var openedKeyCount: Int {
+        var count = 0
+        for lane in [cipherLane, passwordLane] { lane.withEachCipher { count += $0.openedKeys.count } }
+        return count
     }
 
     /// Runs `body` on a worker of `lane` and returns its result.
@@ -121,9 +148,7 @@ public final class CryptoPool: Sendable {
         // work item stays queued until its time (and a client may ask for a deadline weeks away).
         let timer = deadline.map { deadline in
             let timer = DispatchSource.makeTimerSource(queue: deadlines)
-            let (seconds, attoseconds) = max(.zero, deadline - .now).components
-            timer.schedule(
-                deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
+            timer.schedule(deadline: .now() + max(.zero, deadline - .now).dispatchInterval)
             timer.setEventHandler {
                 job.cancel(with: CryptoError(code: .deadlinePassed, message: "the deadline passed"))
             }
@@ -192,5 +217,13 @@ extension CryptoPool {
     ) async throws -> Bool {
         let hasher = passwordHasher
         return try await run(on: .password, deadline: deadline) { _ in try hasher.verify(password, against: encoded) }
+    }
+}
+
+extension Duration {
+    /// The same span for Dispatch, to the nanosecond.
+    var dispatchInterval: DispatchTimeInterval {
+        let (seconds, attoseconds) = components
+        return .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
     }
 }

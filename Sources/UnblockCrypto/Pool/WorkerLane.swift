@@ -90,6 +90,11 @@ final class WorkerLane: Sendable {
         }
     }
 
+    /// Runs `body` on each worker's cipher state, between the worker's jobs.
+    func withEachCipher(_ body: (BlockCipher) -> Void) {
+        for worker in workers { worker.cipher.withLock { body($0) } }
+    }
+
     /// Number of jobs waiting for a worker.
     var queuedJobs: Int { state.withLock { $0.queue.count } }
 
