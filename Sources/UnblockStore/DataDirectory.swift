@@ -14,6 +14,8 @@ import UnblockCrypto
 final class DataDirectory: Sendable {
     let path: String
     private let lockDescriptor: Atomic<Int32>
+    /// The mode the directory had when group or others could reach it (it is 0700 now).
+    let tightenedFrom: mode_t?
 
     static let lockFile = "LOCK"
     static let masterKeyFile = "master.key"
@@ -21,6 +23,17 @@ final class DataDirectory: Sendable {
     /// Creates the directory (mode 0700, with any missing parents) if needed, and takes its lock.
     init(path: String) throws(StoreError) {
         try Self.makeDirectories(path)
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw StoreError.io("cannot read \(path)") }
+        if status.st_mode & 0o077 != 0 {
+            // The master key, the journal and the snapshots are for the server's user alone.
+            guard chmod(path, 0o700) == 0 else {
+                throw StoreError.io("the data directory \(path) is open to group or others and cannot be made 0700")
+            }
+            tightenedFrom = status.st_mode & 0o777
+        } else {
+            tightenedFrom = nil
+        }
         let lockPath = "\(path)/\(Self.lockFile)"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StoreError.io("cannot open \(lockPath)") }
@@ -58,10 +71,22 @@ final class DataDirectory: Sendable {
     }
 
     /// The master key, created (32 random bytes, mode 0600) on first use.
-    func masterKey() throws(StoreError) -> SecretBytes {
+    /// - Parameter keysDependingOnIt: how many cards' keys are sealed with or derived from
+    ///   the master key: with any, a missing key file is an error, never replaced by a new key.
+    func masterKey(keysDependingOnIt: Int) throws(StoreError) -> SecretBytes {
         let keyPath = "\(path)/\(Self.masterKeyFile)"
+        var status = stat()
+        let exists = lstat(keyPath, &status) == 0
+        guard exists || keysDependingOnIt == 0 else {
+            throw StoreError(
+                code: .io,
+                message:
+                    "\(keyPath) is missing, and the keys of \(keysDependingOnIt) cards are sealed with it or derived "
+                    + "from it: restore master.key from the backup of this data directory (a new key would open none of them)"
+            )
+        }
         do throws(CryptoError) {
-            if access(keyPath, F_OK) != 0 { return try MasterKey.create(at: keyPath) }
+            if !exists { return try MasterKey.create(at: keyPath) }
             return try MasterKey.load(from: keyPath)
         } catch {
             throw StoreError(code: .io, message: error.message)

@@ -78,7 +78,12 @@ public final class DirectoryStore: Sendable {
 
         self.configuration = configuration
         self.folder = folder
-        self.masterKey = try folder.masterKey()
+        self.masterKey = try folder.masterKey(keysDependingOnIt: recovered.directory.cards.count)
+        if let mode = folder.tightenedFrom {
+            configuration.logger.warning(
+                "the data directory was open to group or others; it is now 0700",
+                metadata: ["dataDirectory": "\(folder.path)", "mode": "\(String(mode, radix: 8))"])
+        }
         self.journal = try JournalWriter(
             storage: storage, directory: folder.path, continuing: recovered.append, policy: configuration.fsync,
             durableSequence: recovered.lastSequence, preallocation: configuration.journalPreallocation,

@@ -91,6 +91,10 @@ import Testing
             try await Task.sleep(for: .milliseconds(20))
         }
         try await Task.sleep(for: .milliseconds(200))
+        // The socket admits its owner and group only.
+        let socketMode = try FileManager.default.attributesOfItem(atPath: folder + "/data/unblockd.sock")[
+            .posixPermissions]
+        #expect(socketMode as? Int == 0o660)
         // No core file can hold its keys.
         let limits = try String(contentsOfFile: "/proc/\(server.processIdentifier)/limits", encoding: .utf8)
         let core = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }
@@ -104,6 +108,18 @@ import Testing
         #expect(
             listening.count == 1 && listening.first?.contains("address=unix:\(folder)/data/unblockd.sock") == true,
             "\(log)")
+    }
+
+    @Test func aFileThatIsNotASocketIsNeverDeletedForTheSocket() throws {
+        let folder = "/tmp/ubopt-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/notes.txt"
+        try "precious".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try unblockd(["serve", "--data-dir", folder + "/data", "--unix-socket", file])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("\(file) exists and is not a socket"), "\(result.errors)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "precious")
     }
 
     @Test func aSocketPathTooLongIsNamedWithTheLimit() throws {

@@ -17,7 +17,7 @@ public enum MasterKey {
     @discardableResult
     public static func create(at path: String) throws(CryptoError) -> SecretBytes {
         let key = try SecretBytes(randomCount: length)
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw fileError("cannot create \(path)") }
         defer { close(descriptor) }
         let written = key.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
@@ -30,14 +30,28 @@ public enum MasterKey {
     }
 
     /// Loads the master key from `path`.
-    /// - Throws: `.masterKeyFile` when the file is missing, not exactly 32 bytes, or readable
-    ///   or writable by group or others (fix with `chmod 600`).
+    /// - Throws: `.masterKeyFile` when the file is missing, a symbolic link, owned by another
+    ///   user than the server's, not exactly 32 bytes, or readable or writable by group or
+    ///   others (fix with `chmod 600`).
     public static func load(from path: String) throws(CryptoError) -> SecretBytes {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw fileError("cannot open \(path)") }
+        // Not through a link: whoever could place one would choose the key.
+        let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ELOOP {
+                throw CryptoError(code: .masterKeyFile, message: "the master key file \(path) is a symbolic link")
+            }
+            throw fileError("cannot open \(path)")
+        }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw fileError("cannot stat \(path)") }
+        guard status.st_uid == geteuid() else {
+            throw CryptoError(
+                code: .masterKeyFile,
+                message: "the master key file \(path) belongs to uid \(status.st_uid), not to the server's user "
+                    + "(uid \(geteuid())); run chown on it"
+            )
+        }
         guard status.st_mode & 0o077 == 0 else {
             throw CryptoError(
                 code: .masterKeyFile,

@@ -219,9 +219,22 @@ public final class UnblockServer: Service, Sendable {
             return try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
         case .unixDomainSocket(let path):
             try await Self.removeStaleSocket(at: path, group: group)
-            let listener = try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: initializer)
-            // Owner and group only: local users outside the service's group cannot connect.
-            chmod(path, 0o660)
+            // Owner and group only, from the moment the socket exists: local users outside the
+            // service's group cannot connect (a chmod after bind left a moment when they could).
+            let previous = umask(0o117)
+            let listener: NIOAsyncChannel<Connection, Never>
+            do {
+                listener = try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: initializer)
+                umask(previous)
+            } catch {
+                umask(previous)
+                throw error
+            }
+            var status = stat()
+            guard stat(path, &status) == 0, status.st_mode & 0o777 == 0o660 else {
+                try? await listener.channel.close()
+                throw ServerError("the socket \(path) did not get mode 0660; check the folder it is in")
+            }
             return listener
         }
     }
@@ -233,9 +246,15 @@ public final class UnblockServer: Service, Sendable {
         return batcher
     }
 
-    /// Removes a socket file left by a server that is gone; refuses to replace a live one.
+    /// Removes a socket file left by a server that is gone; refuses to replace a live one, or
+    /// anything that is not a socket (a mistyped path must not delete a file).
     private static func removeStaleSocket(at path: String, group: MultiThreadedEventLoopGroup) async throws {
-        guard access(path, F_OK) == 0 else { return }
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        guard status.st_mode & S_IFMT == S_IFSOCK else {
+            throw ServerError(
+                "\(path) exists and is not a socket; it was left as it is: remove it, or choose another --unix-socket")
+        }
         do {
             let channel = try await ClientBootstrap(group: group).connect(unixDomainSocketPath: path).get()
             try? await channel.close()
