@@ -47,6 +47,13 @@ struct ServeCommand: AsyncParsableCommand {
             """)
     var metrics: String = env("UNBLOCK_METRICS") ?? "none"
 
+    @Flag(
+        help: """
+            Allow --metrics on a non-loopback address: the endpoint has no authentication, and \
+            its figures tell who uses the service how much. [env: UNBLOCK_ALLOW_REMOTE_METRICS=1]
+            """)
+    var allowRemoteMetrics = env("UNBLOCK_ALLOW_REMOTE_METRICS") == "1"
+
     @Option(help: "Import this directory file when the data directory is empty. [env: UNBLOCK_IMPORT]")
     var `import`: String = env("UNBLOCK_IMPORT") ?? ""
 
@@ -141,8 +148,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(option) takes \(range.lowerBound) to \(range.upperBound), not \(value)")
         }
         if metrics != "none" {
-            guard case .hostname? = BindAddress(parsing: metrics) else {
+            guard case .hostname(let host, _)? = BindAddress(parsing: metrics) else {
                 throw ValidationError("--metrics takes HOST:PORT (for example 127.0.0.1:9625) or none")
+            }
+            guard BindAddress.isLoopback(host: host) || allowRemoteMetrics else {
+                throw ValidationError(
+                    "--metrics \(metrics) is not a loopback address: anyone who reaches it reads the metrics, "
+                        + "unauthenticated; use 127.0.0.1, or add --allow-remote-metrics")
             }
         }
         if tcp == "none" && unixSocket == "none" {

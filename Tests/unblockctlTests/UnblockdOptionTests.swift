@@ -46,6 +46,10 @@ import Testing
             #expect(refused.status == 64)
             #expect(refused.errors.contains(expected), "\(option): \(refused.errors)")
         }
+        let remoteMetrics = try unblockd(common + ["--metrics", "0.0.0.0:9625"])
+        #expect(
+            remoteMetrics.status == 64 && remoteMetrics.errors.contains("--allow-remote-metrics"),
+            "\(remoteMetrics.errors)")
         let nowhere = try unblockd(["serve", "--data-dir", folder, "--unix-socket", "none", "--tcp", "none"])
         #expect(nowhere.status == 64 && nowhere.errors.contains("nothing to listen on"), "\(nowhere.errors)")
         // Refused before the data directory was touched.

@@ -274,8 +274,7 @@ public final class UnblockServer: Service, Sendable {
 
     private static func checkTCPSafety(_ configuration: ServerConfiguration) throws {
         guard !configuration.allowInsecureTCP else { return }
-        for case .hostname(let host, _) in configuration.listeners
-        where !["127.0.0.1", "::1", "localhost"].contains(host) && !host.hasPrefix("127.") {
+        for case .hostname(let host, _) in configuration.listeners where !BindAddress.isLoopback(host: host) {
             throw ServerError(
                 "refusing to listen on \(host) without TLS: passwords and responses would cross the network in clear; "
                     + "use a loopback address, or pass --allow-insecure-tcp if the network is otherwise protected")
