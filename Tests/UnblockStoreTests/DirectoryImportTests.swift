@@ -144,7 +144,8 @@ import UnblockStore
         ("demo flag not a boolean", #"{"demo": "yes"}"#, "$.demo"),
         (
             "hash weaker than the server's",
-            #"{"users": [{"username": "dave", "passwordHash": "\#(try! PasswordHasher(iterations: 999).hash("a-long-enough-password"))"}]}"#,
+            // Well formed, with 999 iterations against the tests' 1,000.
+            #"{"users": [{"username": "dave", "passwordHash": "$pbkdf2-sha256$i=999$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]}"#,
             "$.users[0].passwordHash"
         ),
     ]
