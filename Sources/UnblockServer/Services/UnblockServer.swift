@@ -230,7 +230,10 @@ public final class UnblockServer: Service, Sendable {
                 umask(previous)
                 throw error
             }
+            // The umask is the process's: another server binding in the same process (tests)
+            // may have set it back meanwhile. Then the mode is set now, and checked either way.
             var status = stat()
+            if stat(path, &status) == 0, status.st_mode & 0o777 != 0o660 { chmod(path, 0o660) }
             guard stat(path, &status) == 0, status.st_mode & 0o777 == 0o660 else {
                 try? await listener.channel.close()
                 throw ServerError("the socket \(path) did not get mode 0660; check the folder it is in")

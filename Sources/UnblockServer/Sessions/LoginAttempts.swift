@@ -10,7 +10,7 @@ import UnblockCore
 /// (`DirectoryStore.commit` runs one transaction at a time), so the failures a reservation
 /// reads and the checks it counts never miss or double-count one that just finished.
 final class LoginAttempts: Sendable {
-    private let pending = Mutex<[AccountID: Int]>([:])
+    private let pending = Mutex(CountsByKey<AccountID>())
 
     /// A place held for one check; giving it back twice gives it back once.
     final class Reservation: Sendable {
@@ -25,10 +25,7 @@ final class LoginAttempts: Sendable {
 
         func release() {
             guard held.exchange(false, ordering: .acquiringAndReleasing) else { return }
-            attempts.pending.withLock { table in
-                let count = table[account, default: 1] - 1
-                table[account] = count > 0 ? count : nil
-            }
+            attempts.pending.withLock { $0.give(account) }
         }
     }
 
@@ -36,9 +33,7 @@ final class LoginAttempts: Sendable {
     /// one more with `pending` checks already under way; nil when it does not.
     func reserve(_ account: AccountID, admits: (_ pending: Int) -> Bool) -> Reservation? {
         pending.withLock { table in
-            let count = table[account, default: 0]
-            guard admits(count) else { return nil }
-            table[account] = count + 1
+            guard admits(table[account]), table.take(account, limit: .max) else { return nil }
             return Reservation(account: account, attempts: self)
         }
     }

@@ -5,8 +5,8 @@ import Synchronization
 /// over either limit is not checked at all.
 final class LoginThrottle: Sendable {
     private struct Counts {
-        var byClient: [ClientIdentity: Int] = [:]
-        var byUsername: [String: Int] = [:]
+        var byClient = CountsByKey<ClientIdentity>()
+        var byUsername = CountsByKey<String>()
     }
 
     private let counts = Mutex(Counts())
@@ -23,11 +23,11 @@ final class LoginThrottle: Sendable {
         async throws -> Result
     {
         let admitted = counts.withLock { counts in
-            guard counts.byClient[client, default: 0] < limits.maximumPerClient,
-                counts.byUsername[username, default: 0] < limits.maximumPerUsername
-            else { return false }
-            counts.byClient[client, default: 0] += 1
-            counts.byUsername[username, default: 0] += 1
+            guard counts.byClient.take(client, limit: limits.maximumPerClient) else { return false }
+            guard counts.byUsername.take(username, limit: limits.maximumPerUsername) else {
+                counts.byClient.give(client)
+                return false
+            }
             return true
         }
         guard admitted else {
@@ -37,15 +37,10 @@ final class LoginThrottle: Sendable {
         }
         defer {
             counts.withLock { counts in
-                Self.decrement(&counts.byClient, client)
-                Self.decrement(&counts.byUsername, username)
+                counts.byClient.give(client)
+                counts.byUsername.give(username)
             }
         }
         return try await body()
-    }
-
-    private static func decrement<Key>(_ table: inout [Key: Int], _ key: Key) {
-        let count = table[key, default: 1] - 1
-        table[key] = count > 0 ? count : nil
     }
 }

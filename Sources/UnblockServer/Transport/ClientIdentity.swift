@@ -50,22 +50,14 @@ struct ConnectionIdentity: Sendable {
 
 /// The open connections of each client, for the per-client limit.
 final class ClientConnectionCounts: Sendable {
-    private let counts = Mutex<[ClientIdentity: Int]>([:])
+    private let counts = Mutex(CountsByKey<ClientIdentity>())
 
     /// Counts one more connection of `client`, unless it already has `limit`.
     func add(_ client: ClientIdentity, limit: Int) -> Bool {
-        counts.withLock { counts in
-            let count = counts[client, default: 0]
-            guard count < limit else { return false }
-            counts[client] = count + 1
-            return true
-        }
+        counts.withLock { $0.take(client, limit: limit) }
     }
 
     func remove(_ client: ClientIdentity) {
-        counts.withLock { counts in
-            let count = counts[client, default: 1] - 1
-            counts[client] = count > 0 ? count : nil
-        }
+        counts.withLock { $0.give(client) }
     }
 }
