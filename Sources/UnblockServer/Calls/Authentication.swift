@@ -48,7 +48,9 @@ extension SelfServiceHandler {
             if let account {
                 !account.isActive
                     ? .inactiveAccount
-                    : !reserved ? .accountLocked : matches ? nil : .wrongPassword
+                    : reserved
+                        ? (matches ? nil : .wrongPassword)
+                        : (policy.isLocked(account, now: now) ? .accountLocked : .failuresUnderWay)
             } else {
                 .unknownUser
             }
@@ -106,5 +108,7 @@ enum LoginRefusal: String, Sendable {
     case unknownUser = "unknown user"
     case inactiveAccount = "inactive account"
     case accountLocked = "account locked"
+    /// Not locked yet, but the checks under way could lock it: this one was not made.
+    case failuresUnderWay = "as many checks under way as failures allowed"
     case wrongPassword = "wrong password"
 }
