@@ -37,21 +37,24 @@ final class Shared<Value: Sendable>: Sendable {
 
     @Test func openedKeysAreForgottenAfterTheirLifetimeEvenOnAnIdlePool() async throws {
         var configuration = CryptoPool.Configuration.defaults
-        configuration.openedKeyLifetime = .seconds(2)
+        configuration.openedKeyLifetime = .seconds(3)
         let pool = try CryptoPool(configuration: configuration)
         let key = try AdminKey(algorithm: .aes128, bytes: try SecureRandom.bytes(16))
         let source = OpenedKeyCache.Source(
             algorithm: .aes128, cardID: "c-1", keyVersion: 1, material: [1], derived: false, checkValue: [])
+        let started = ContinuousClock.now
         _ = try await pool.run(on: .cipher) { cipher in
             let opened = cipher.openedKeys.key(for: source) { key }
             return try cipher.encryptBlock([UInt8](repeating: 0, count: 16), key: opened)
         }
-        #expect(pool.openedKeyCount == 1)
+        // Still held, unless a starved machine took most of its lifetime to get here.
+        let count = pool.openedKeyCount
+        if ContinuousClock.now - started < .seconds(2) { #expect(count == 1) }
         // Nothing runs on the pool meanwhile: the sweep forgets it on its own.
         var waited = Duration.zero
-        while pool.openedKeyCount > 0 && waited < .seconds(10) {
-            try await Task.sleep(for: .milliseconds(50))
-            waited += .milliseconds(50)
+        while pool.openedKeyCount > 0 && waited < .seconds(20) {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += .milliseconds(100)
         }
         #expect(pool.openedKeyCount == 0)
         await pool.shutdown()

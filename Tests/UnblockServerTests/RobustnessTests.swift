@@ -189,19 +189,27 @@ import UnblockWire
 
     @Test(arguments: Transport.allCases)
     func halfSentFramesAreHeldToABudgetAcrossConnections(_ transport: Transport) async throws {
-        try await TestServer.with(configure: { $0.connections.maximumPartialFrameBytes = 1_000 }) { server in
-            // Two connections each send the start of an 800-byte frame and stop.
-            let first = try await RawConnection.open(server.address(transport))
-            try await first.send([0x00, 0x00, 0x03, 0x20] + [UInt8](repeating: 0, count: 100))
-            try await Task.sleep(for: .milliseconds(200))
-            let second = try await RawConnection.open(server.address(transport))
-            try await second.send([0x00, 0x00, 0x03, 0x20] + [UInt8](repeating: 0, count: 100))
-            let frames = try await second.responses(2)
-            #expect(frames.count == 1 && frames.first?.callID == 0 && frames.first?.statusCode == .resourceExhausted)
-            #expect(frames.first?.statusMessage.contains("partly received frames") == true)
+        try await TestServer.with(configure: {
+            $0.connections.maximumPartialFrameBytes = 1_000
+            $0.connections.idleTimeout = .seconds(2)  // the connection that fits ends by idling
+        }) { server in
+            // Two connections each send the start of an 800-byte frame and stop: one fits.
+            let connections = [
+                try await RawConnection.open(server.address(transport)),
+                try await RawConnection.open(server.address(transport)),
+            ]
+            for connection in connections {
+                try await connection.send([0x00, 0x00, 0x03, 0x20] + [UInt8](repeating: 0, count: 100))
+            }
             // Others are served meanwhile.
             #expect(try await server.client(transport).health().status == .serving)
-            await first.close()
+            var answers: [[ResponseFrame]] = []
+            for connection in connections { answers.append(try await connection.responses(2)) }
+            let refused = answers.filter { !$0.isEmpty }
+            #expect(refused.count == 1, "\(answers)")
+            let frame = try #require(refused.first?.first)
+            #expect(frame.callID == 0 && frame.statusCode == .resourceExhausted)
+            #expect(frame.statusMessage.contains("partly received frames"))
         }
     }
 
