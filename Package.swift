@@ -52,16 +52,16 @@ let package = Package(
             ]
         ),
 
+        // The domain: accounts, cards, profiles, audit, and the rules, as pure code (no I/O, no OpenSSL).
+        .target(
+            name: "UnblockCore",
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")]
+        ),
+
         // Every cryptographic operation, over the system libcrypto, and its worker pool.
         .target(
             name: "UnblockCrypto",
-            dependencies: ["CLibcrypto", .product(name: "DequeModule", package: "swift-collections")]
-        ),
-
-        // The domain: accounts, cards, profiles, audit, and the rules, as pure code (no I/O).
-        .target(
-            name: "UnblockCore",
-            dependencies: ["UnblockCrypto", .product(name: "DequeModule", package: "swift-collections")]
+            dependencies: ["CLibcrypto", "UnblockCore", .product(name: "DequeModule", package: "swift-collections")]
         ),
 
         // The embedded store: journal, snapshots, recovery and import, on the local file system.
@@ -123,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "unblock-bench",
             dependencies: [
-                "UnblockClient", "UnblockWire", "UnblockCrypto",
+                "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -159,7 +159,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto"]),
+        .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto", "UnblockCore"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
         .testTarget(
             name: "UnblockStoreTests", dependencies: ["UnblockStore", "UnblockCore", "UnblockCrypto", "StorageFaults"]

@@ -1,6 +1,7 @@
 // A server the harness starts for itself: a generated directory, a release unblockd, a temporary folder.
 import Foundation
 import UnblockClient
+import UnblockCore
 import UnblockCrypto
 import UnblockWire
 

@@ -1,5 +1,6 @@
 // One-block ECB encryption and decryption with fetched ciphers and reused OpenSSL contexts.
 import CLibcrypto
+import UnblockCore
 
 /// The cipher state one worker owns: each algorithm fetched once, and OpenSSL contexts
 /// that keep recently used key schedules.

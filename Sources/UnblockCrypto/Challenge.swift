@@ -1,4 +1,5 @@
 // The challenge a card shows, as people type it, and the response in the form Windows reads.
+import UnblockCore
 
 /// A challenge normalised to bytes: hex in either case; spaces, tabs, dashes and colons ignored.
 public struct Challenge: Sendable, Equatable {

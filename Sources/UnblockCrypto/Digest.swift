@@ -1,5 +1,6 @@
 // SHA-256, for challenge hashes in the audit trail and session-token lookups.
 import CLibcrypto
+import UnblockCore
 
 /// One-shot message digests.
 public enum Digest {

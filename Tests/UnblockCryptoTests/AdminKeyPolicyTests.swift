@@ -1,5 +1,6 @@
 // Every refusal rule for admin keys, each with its own error code.
 import Testing
+import UnblockCore
 import UnblockCrypto
 
 @Suite struct AdminKeyPolicyTests {

@@ -1,6 +1,7 @@
 // Ciphers and key check values against the published vectors and the openssl command line.
 import Foundation
 import Testing
+import UnblockCore
 import UnblockCrypto
 
 struct CipherVector: Sendable, CustomStringConvertible {

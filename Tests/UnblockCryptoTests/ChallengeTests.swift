@@ -1,5 +1,6 @@
 // Challenge normalisation: what people type, what is refused, and how responses are shown.
 import Testing
+import UnblockCore
 import UnblockCrypto
 
 @Suite struct ChallengeTests {

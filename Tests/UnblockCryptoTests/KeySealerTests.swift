@@ -1,6 +1,7 @@
 // Sealing admin keys at rest: round trip, every tamper case, and the master key file.
 import Foundation
 import Testing
+import UnblockCore
 import UnblockCrypto
 
 @Suite struct KeySealerTests {

@@ -1,5 +1,6 @@
 // SHA256Hash: the 32 bytes in, the same 32 bytes out; anything else refused.
 import Testing
+import UnblockCore
 import UnblockCrypto
 
 @Suite struct SHA256HashTests {

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import Testing
 import UnblockClient
+import UnblockCore
 import UnblockCrypto
 import UnblockServer
 import UnblockWire

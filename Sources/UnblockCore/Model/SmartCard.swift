@@ -1,5 +1,4 @@
 // A smart card: its serial, owner, profile, lifecycle state, admin key and the responses issued for it.
-import UnblockCrypto
 
 /// Stable identity of a card, shown as `c-000042`.
 public struct CardID: Hashable, Comparable, Sendable, CustomStringConvertible {

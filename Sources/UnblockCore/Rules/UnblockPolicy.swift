@@ -1,5 +1,4 @@
 // Whether a response may be issued for a card now: ownership, state, enabled process, replay and rate limit.
-import UnblockCrypto
 
 /// Why a response is refused, in the order the checks run.
 public enum UnblockRefusal: Equatable, Sendable {

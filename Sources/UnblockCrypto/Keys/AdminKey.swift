@@ -1,4 +1,5 @@
 // A card's admin key: its algorithm and the secret bytes, checked against the rules on creation.
+import UnblockCore
 
 /// An admin key that passed every rule of `AdminKeyPolicy`.
 public struct AdminKey: Sendable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 // Admin keys derived from a master key and the card serial (NIST SP 800-108, counter mode, AES-CMAC).
 import CLibcrypto
+import UnblockCore
 
 /// Derives per-card admin keys so that nothing per card is stored.
 ///

@@ -1,4 +1,5 @@
 // The rules an admin key must pass before it can answer a single challenge.
+import UnblockCore
 
 /// Refuses keys that are weak or well known, each with an error naming the rule.
 public enum AdminKeyPolicy {

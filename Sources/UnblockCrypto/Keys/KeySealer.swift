@@ -1,5 +1,6 @@
 // Admin keys sealed at rest with AES-256-GCM under the master key, bound to card and key version.
 import CLibcrypto
+import UnblockCore
 
 /// Seals and opens admin keys so that no plaintext key is ever written to disk.
 ///

@@ -1,4 +1,6 @@
 // Admin keys a worker has already opened and checked, so that a card used again skips the unsealing.
+import UnblockCore
+
 /// A worker's admin keys, opened (unsealed or derived) and checked against their key check
 /// value, by where they came from.
 ///

@@ -1,5 +1,4 @@
 // A SHA-256 digest held inline: cards remember many challenge hashes, sessions are looked up by one.
-import CLibcrypto
 
 /// A 32-byte digest as four words: no heap array per value, so copying a card's history
 /// of challenge hashes is a memcpy, comparing two is four integer compares, and hashing
@@ -16,16 +15,11 @@ public struct SHA256Hash: Hashable, Sendable {
     }
 
     /// The first 32 bytes at `raw`, the first byte the most significant of the first word.
-    init(raw: UnsafeRawBufferPointer) {
+    package init(raw: UnsafeRawBufferPointer) {
         func word(_ index: Int) -> UInt64 {
             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
         }
         words = (word(0), word(1), word(2), word(3))
-    }
-
-    /// The SHA-256 of `bytes`.
-    public init(digesting bytes: some Collection<UInt8>) {
-        self = Digest.sha256Hash(bytes)
     }
 
     /// The 32 bytes, in order.

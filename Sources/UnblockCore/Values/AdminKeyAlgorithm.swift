@@ -39,22 +39,12 @@ public enum AdminKeyAlgorithm: String, Sendable, CaseIterable, Codable {
     }
 
     /// Position in `allCases`, for per-algorithm tables.
-    var index: Int {
+    package var index: Int {
         switch self {
         case .tripleDES: 0
         case .aes128: 1
         case .aes192: 2
         case .aes256: 3
-        }
-    }
-
-    /// The OpenSSL name of the one-block ECB cipher.
-    var openSSLName: String {
-        switch self {
-        case .tripleDES: "DES-EDE3-ECB"
-        case .aes128: "AES-128-ECB"
-        case .aes192: "AES-192-ECB"
-        case .aes256: "AES-256-ECB"
         }
     }
 }
