@@ -162,13 +162,14 @@ let package = Package(
         .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto", "UnblockCore"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
         .testTarget(
-            name: "UnblockStoreTests", dependencies: ["UnblockStore", "UnblockCore", "UnblockCrypto", "StorageFaults"]
+            name: "UnblockStoreTests",
+            dependencies: ["UnblockStore", "UnblockCore", "UnblockCrypto", "StorageFaults", "UnblockTesting"]
         ),
         .testTarget(
             name: "UnblockServerTests",
             dependencies: [
                 "UnblockServer", "UnblockClient", "UnblockStore", "UnblockCore", "UnblockCrypto", "UnblockWire",
-                "StorageFaults",
+                "StorageFaults", "UnblockTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,14 +179,17 @@ let package = Package(
             ]
         ),
         // unblockctl end to end: runs the built unblockd and unblockctl as processes.
-        .testTarget(name: "unblockctlTests", dependencies: ["unblockctl", "unblockd", "unblock-bench"]),
+        .testTarget(
+            name: "unblockctlTests", dependencies: ["unblockctl", "unblockd", "unblock-bench", "UnblockTesting"]),
         // unblock-fuzz's checks replayed on saved inputs, through the built binary.
         .testTarget(
             name: "UnblockFuzzTests",
             dependencies: ["unblock-fuzz", "UnblockWire", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // unblock-bench in short runs: runs the built unblock-bench and unblockd as processes.
-        .testTarget(name: "UnblockBenchTests", dependencies: ["unblock-bench", "unblockd"]),
+        .testTarget(name: "UnblockBenchTests", dependencies: ["unblock-bench", "unblockd", "UnblockTesting"]),
+        // What every test target uses: the built executables, free ports, temporary folders.
+        .target(name: "UnblockTesting", path: "Tests/UnblockTesting"),
         // Disk faults for the store's and the server's tests: one file layer for both.
         .target(name: "StorageFaults", dependencies: ["UnblockStore"], path: "Tests/StorageFaults"),
         // A child process for the store's crash test (SIGKILLed at random moments).

@@ -1,10 +1,7 @@
 // unblock-bench in short runs against real servers: counts add up, percentiles are ordered, JSON has its shape.
 import Foundation
 import Testing
-
-func builtProduct(_ name: String) -> URL {
-    URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: name)
-}
+import UnblockTesting
 
 /// Runs unblock-bench with `arguments` plus a JSON output file; returns the parsed JSON.
 func bench(_ arguments: [String], expectedStatus: Int32 = 0) throws -> [String: Any] {

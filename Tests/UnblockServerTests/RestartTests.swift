@@ -4,6 +4,7 @@ import Testing
 import UnblockClient
 import UnblockCore
 import UnblockServer
+import UnblockTesting
 import UnblockWire
 
 @Suite struct RestartTests {
@@ -61,7 +62,7 @@ import UnblockWire
     }
 
     @Test func stateSurvivesSIGKILL() async throws {
-        let unblockd = try builtProduct("unblockd")
+        let unblockd = builtProduct("unblockd")
         let folder = "/tmp/ub-kill-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let socket = folder + "/s.sock"
@@ -103,14 +104,4 @@ import UnblockWire
         second.waitUntilExit()
         #expect(second.terminationStatus == 0, "graceful shutdown exits 0")
     }
-}
-
-/// A product built next to the test binary (`swift build` builds every executable).
-func builtProduct(_ name: String) throws -> URL {
-    let url = URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: name)
-    guard FileManager.default.isExecutableFile(atPath: url.path) else {
-        throw CocoaError(
-            .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(url.path) not built; run swift build"])
-    }
-    return url
 }

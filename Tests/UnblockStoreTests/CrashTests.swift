@@ -3,21 +3,11 @@ import Foundation
 import Testing
 import UnblockCore
 import UnblockStore
-
-/// A product built next to the test binary (`swift build` builds every executable).
-func builtProduct(_ name: String) throws -> URL {
-    let folder = URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let url = folder.appending(path: name)
-    guard FileManager.default.isExecutableFile(atPath: url.path) else {
-        throw CocoaError(
-            .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(url.path) not built; run swift build"])
-    }
-    return url
-}
+import UnblockTesting
 
 @Suite struct CrashTests {
     @Test func acknowledgedCommitsSurviveSIGKILL() async throws {
-        let writer = try builtProduct("store-crash-writer")
+        let writer = builtProduct("store-crash-writer")
         try await withTemporaryDirectory { path in
             var generator = SystemRandomNumberGenerator()
             var acknowledged: Set<UInt32> = []

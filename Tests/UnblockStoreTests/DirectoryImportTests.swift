@@ -4,6 +4,7 @@ import Testing
 import UnblockCore
 import UnblockCrypto
 import UnblockStore
+import UnblockTesting
 
 @Suite struct DirectoryImportTests {
     static let demo = URL(filePath: #filePath).deletingLastPathComponent()

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import UnblockCore
 import UnblockStore
+import UnblockTesting
 
 @Suite struct DirectoryStoreTests {
     @Test(arguments: FsyncPolicy.allCases)

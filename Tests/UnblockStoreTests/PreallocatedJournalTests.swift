@@ -4,6 +4,7 @@ import StorageFaults
 import Testing
 import UnblockCore
 import UnblockStore
+import UnblockTesting
 
 @Suite struct PreallocatedJournalTests {
     /// Journal files (not the spare) in a data directory, oldest first, with their sizes.

@@ -4,6 +4,7 @@ import StorageFaults
 import Testing
 import UnblockCore
 import UnblockStore
+import UnblockTesting
 
 /// A data directory frozen while its store was still open: what a crash leaves behind.
 struct CrashImage {

@@ -3,14 +3,7 @@ import Foundation
 import UnblockCore
 import UnblockCrypto
 import UnblockStore
-
-/// A fresh temporary folder, removed at the end of `body`.
-func withTemporaryDirectory<Result>(_ body: (String) async throws -> Result) async throws -> Result {
-    let path = FileManager.default.temporaryDirectory.appending(path: "unblock-store-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
-}
+import UnblockTesting
 
 /// A store configuration for tests: journal files made ahead of use as the server's are,
 /// only smaller (64 KiB), so that tests also run out of them.

@@ -1,23 +1,10 @@
 // Runs unblockctl against a real unblockd started for the test, and captures what it prints.
 import Foundation
 import Testing
-
-/// The binaries built next to the test binary.
-func builtProduct(_ name: String) -> URL {
-    URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: name)
-}
+import UnblockTesting
 
 /// What one `unblockctl` run printed and returned.
-struct CLIResult {
-    let status: Int32
-    let output: String
-    let errors: String
-
-    /// The standard output parsed as a JSON object.
-    var json: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any] ?? [:]
-    }
-}
+typealias CLIResult = ProgramResult
 
 /// A running `unblockd` with the demo directory, and a private config folder for the CLI.
 final class CLIHarness {
@@ -79,44 +66,4 @@ final class CLIHarness {
         let result = run(["login", "--user", user, "--password-stdin"], input: "\(user)-demo-password\n")
         #expect(result.status == 0, "login \(user): \(result.errors)")
     }
-}
-
-/// Runs a program to its end with `input` on standard input, and captures what it prints.
-func runProgram(_ program: URL, _ arguments: [String], input: String?, environment: [String: String]) -> CLIResult {
-    let process = Process()
-    process.executableURL = program
-    process.arguments = arguments
-    process.environment = environment
-    let output = Pipe()
-    let errors = Pipe()
-    let stdin = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = stdin
-    do { try process.run() } catch { return CLIResult(status: -1, output: "", errors: "\(error)") }
-    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-    try? stdin.fileHandleForWriting.close()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLIResult(
-        status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-        errors: String(decoding: err, as: UTF8.self))
-}
-
-/// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's pick, then released).
-func freeTCPPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-        }
-    }
-    guard bound else { throw CocoaError(.fileWriteUnknown) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

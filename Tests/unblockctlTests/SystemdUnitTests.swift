@@ -1,6 +1,7 @@
 // The example systemd unit: its command line starts a server that serves and stops gracefully on SIGTERM.
 import Foundation
 import Testing
+import UnblockTesting
 
 @Suite struct SystemdUnitTests {
     static let unit = URL(filePath: #filePath).deletingLastPathComponent()

@@ -1,6 +1,7 @@
 // Every unblockctl subcommand against a real server: output, --json shape, exit codes, the session file.
 import Foundation
 import Testing
+import UnblockTesting
 
 @Suite(.serialized) struct UnblockctlTests {
     @Test func healthAndAnUnreachableServer() async throws {

@@ -1,6 +1,7 @@
 // unblockd's command line: options out of range are refused before anything starts.
 import Foundation
 import Testing
+import UnblockTesting
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -184,22 +185,5 @@ import Testing
         #expect(
             callsTaken.errors.contains("cannot listen on \(taken): Address already in use")
                 && callsTaken.errors.contains("--tcp"), "\(callsTaken.errors)")
-    }
-
-    /// A TCP port on the loopback that nothing listens on now (the system's choice for port 0).
-    func freeTCPPort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
