@@ -7,6 +7,8 @@ import UnblockWire
 public struct ServerConfiguration: Sendable {
     /// Where to listen (Unix domain sockets and TCP); none is valid for tests that only start the store.
     public var listeners: [BindAddress]
+    /// How the TCP listeners protect what crosses them.
+    public var transportSecurity = TransportSecurity.plaintext
     /// TCP on a non-loopback address carries passwords and responses in clear: refused unless set.
     public var allowInsecureTCP = false
     public var connections = Connections()
@@ -61,5 +63,14 @@ public struct ServerConfiguration: Sendable {
 
     public init(listeners: [BindAddress]) {
         self.listeners = listeners
+    }
+
+    /// The documented defaults, listening nowhere (set `listeners`).
+    public static var defaults: ServerConfiguration { ServerConfiguration(listeners: []) }
+
+    /// What protects the TCP listeners' traffic.
+    public enum TransportSecurity: Sendable {
+        /// None: loopback only, unless `allowInsecureTCP`.
+        case plaintext
     }
 }

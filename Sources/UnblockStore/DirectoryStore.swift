@@ -40,6 +40,11 @@ public final class DirectoryStore: Sendable {
         public var storage: any Storage = PosixStorage()
         public var logger = Logger(label: "unblock.store")
 
+        /// The documented defaults for the data directory at `dataDirectory`.
+        public static func defaults(dataDirectory: String) -> Configuration {
+            Configuration(dataDirectory: dataDirectory)
+        }
+
         public init(dataDirectory: String) {
             self.dataDirectory = dataDirectory
         }

@@ -58,65 +58,73 @@ struct ServeCommand: AsyncParsableCommand {
     var `import`: String = env("UNBLOCK_IMPORT") ?? ""
 
     @Option(help: "When the journal syncs: always, everysec or none. [env: UNBLOCK_FSYNC]")
-    var fsync: FsyncPolicy = env("UNBLOCK_FSYNC").flatMap(FsyncPolicy.init) ?? .always
+    var fsync: FsyncPolicy = env("UNBLOCK_FSYNC").flatMap(FsyncPolicy.init) ?? store.fsync
 
     @Option(
         help: """
             MiB of zeros each journal file is written with ahead of use, so that a sync writes only \
             the records, not the file's size; 0 lets journal files grow. [env: UNBLOCK_JOURNAL_PREALLOCATE]
             """)
-    var journalPreallocate: Int = env("UNBLOCK_JOURNAL_PREALLOCATE").flatMap { Int($0) } ?? 32
+    var journalPreallocate: Int =
+        env("UNBLOCK_JOURNAL_PREALLOCATE").flatMap { Int($0) } ?? store.journalPreallocation >> 20
 
     @Option(help: "Responses allowed per card per 24 hours. [env: UNBLOCK_RESPONSES_PER_DAY]")
-    var responsesPerDay: Int = env("UNBLOCK_RESPONSES_PER_DAY").flatMap { Int($0) } ?? 5
+    var responsesPerDay: Int =
+        env("UNBLOCK_RESPONSES_PER_DAY").flatMap { Int($0) } ?? server.unblockPolicy.maxResponsesPerWindow
 
     @Option(
         help: """
             Password checks one client (a local user, or an IP address) may have under way; \
             more are refused at once as server busy. [env: UNBLOCK_MAX_LOGINS_PER_CLIENT]
             """)
-    var maxLoginsPerClient: Int = env("UNBLOCK_MAX_LOGINS_PER_CLIENT").flatMap { Int($0) } ?? 16
+    var maxLoginsPerClient: Int =
+        env("UNBLOCK_MAX_LOGINS_PER_CLIENT").flatMap { Int($0) } ?? server.logins.maximumPerClient
 
     @Option(help: "Consecutive failed logins that lock an account. [env: UNBLOCK_MAX_LOGIN_FAILURES]")
-    var maxLoginFailures: UInt32 = env("UNBLOCK_MAX_LOGIN_FAILURES").flatMap { UInt32($0) } ?? 5
+    var maxLoginFailures: UInt32 =
+        env("UNBLOCK_MAX_LOGIN_FAILURES").flatMap { UInt32($0) } ?? server.loginPolicy.maxConsecutiveFailures
 
     @Option(help: "PBKDF2 iterations for passwords hashed by this server. [env: UNBLOCK_PASSWORD_ITERATIONS]")
     var passwordIterations: Int =
         env("UNBLOCK_PASSWORD_ITERATIONS").flatMap { Int($0) } ?? PasswordHasher.defaultIterations
 
     @Option(help: "Maximum open connections. [env: UNBLOCK_MAX_CONNECTIONS]")
-    var maxConnections: Int = env("UNBLOCK_MAX_CONNECTIONS").flatMap { Int($0) } ?? 1_024
+    var maxConnections: Int = env("UNBLOCK_MAX_CONNECTIONS").flatMap { Int($0) } ?? server.connections.maximum
 
     @Option(
         help: """
             Maximum open connections of one client: a local user (Unix socket) or an IP address \
             (TCP). [env: UNBLOCK_MAX_CONNECTIONS_PER_CLIENT]
             """)
-    var maxConnectionsPerClient: Int = env("UNBLOCK_MAX_CONNECTIONS_PER_CLIENT").flatMap { Int($0) } ?? 256
+    var maxConnectionsPerClient: Int =
+        env("UNBLOCK_MAX_CONNECTIONS_PER_CLIENT").flatMap { Int($0) } ?? server.connections.maximumPerClient
 
     @Option(help: "Calls in flight per connection; more wait. [env: UNBLOCK_CALLS_IN_FLIGHT]")
-    var callsInFlight: Int = env("UNBLOCK_CALLS_IN_FLIGHT").flatMap { Int($0) } ?? 64
+    var callsInFlight: Int = env("UNBLOCK_CALLS_IN_FLIGHT").flatMap { Int($0) } ?? server.connections.callsInFlight
 
     @Option(help: "Seconds before an idle connection is closed. [env: UNBLOCK_IDLE_TIMEOUT]")
-    var idleTimeout: Int = env("UNBLOCK_IDLE_TIMEOUT").flatMap { Int($0) } ?? 300
+    var idleTimeout: Int = env("UNBLOCK_IDLE_TIMEOUT").flatMap { Int($0) } ?? seconds(server.connections.idleTimeout)
 
     @Option(help: "Seconds of inactivity that end a session. [env: UNBLOCK_SESSION_IDLE_TIMEOUT]")
-    var sessionIdleTimeout: Int = env("UNBLOCK_SESSION_IDLE_TIMEOUT").flatMap { Int($0) } ?? 900
+    var sessionIdleTimeout: Int =
+        env("UNBLOCK_SESSION_IDLE_TIMEOUT").flatMap { Int($0) } ?? seconds(server.sessions.idleTimeout)
 
     @Option(help: "Seconds after login that end a session. [env: UNBLOCK_SESSION_LIFETIME]")
-    var sessionLifetime: Int = env("UNBLOCK_SESSION_LIFETIME").flatMap { Int($0) } ?? 28_800
+    var sessionLifetime: Int =
+        env("UNBLOCK_SESSION_LIFETIME").flatMap { Int($0) } ?? seconds(server.sessions.absoluteTimeout)
 
     @Option(
         help:
             "Sessions kept at once; when full, the least recently used end first. [env: UNBLOCK_MAX_SESSIONS]")
-    var maxSessions: Int = env("UNBLOCK_MAX_SESSIONS").flatMap { Int($0) } ?? 100_000
+    var maxSessions: Int = env("UNBLOCK_MAX_SESSIONS").flatMap { Int($0) } ?? server.sessions.maximum
 
     @Option(
         help: """
             Sessions one user may hold; one more login ends that user's least recently used. \
             [env: UNBLOCK_MAX_SESSIONS_PER_USER]
             """)
-    var maxSessionsPerUser: Int = env("UNBLOCK_MAX_SESSIONS_PER_USER").flatMap { Int($0) } ?? 32
+    var maxSessionsPerUser: Int =
+        env("UNBLOCK_MAX_SESSIONS_PER_USER").flatMap { Int($0) } ?? server.sessions.maximumPerAccount
 
     @Flag(help: "Let crypto callers and idle workers spin briefly (lower latency at low load, more CPU).")
     var poolSpin = env("UNBLOCK_POOL_SPIN") == "1"
@@ -179,7 +187,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let prometheus = BindAddress(parsing: metrics).map { makePrometheus(at: $0, logger: logger) }
-        var storeConfiguration = DirectoryStore.Configuration(dataDirectory: dataDir)
+        var storeConfiguration = DirectoryStore.Configuration.defaults(dataDirectory: dataDir)
         storeConfiguration.metrics = prometheus?.factory
         storeConfiguration.fsync = fsync
         storeConfiguration.journalPreallocation = journalPreallocate << 20
@@ -243,7 +251,8 @@ struct ServeCommand: AsyncParsableCommand {
         let socket = unixSocket.replacingOccurrences(of: "DATA_DIR", with: dataDir)
         if socket != "none" { listeners.append(.unixDomainSocket(path: socket)) }
         if tcp != "none", let address = BindAddress(parsing: tcp) { listeners.append(address) }
-        var configuration = ServerConfiguration(listeners: listeners)
+        var configuration = ServerConfiguration.defaults
+        configuration.listeners = listeners
         configuration.allowInsecureTCP = allowInsecureTcp
         configuration.connections.maximum = maxConnections
         configuration.connections.maximumPerClient = maxConnectionsPerClient
@@ -287,3 +296,9 @@ private func env(_ name: String) -> String? {
 
 extension FsyncPolicy: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// The defaults the options show: the components' own, never repeated here.
+private let server = ServerConfiguration.defaults
+private let store = DirectoryStore.Configuration.defaults(dataDirectory: "")
+
+private func seconds(_ duration: Duration) -> Int { Int(duration.components.seconds) }
