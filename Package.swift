@@ -81,11 +81,23 @@ let package = Package(
                 "UnblockWire", "UnblockCore", "UnblockCrypto", "UnblockStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+
+        // The HTTP endpoint a Prometheus scraper reads the server's metrics from (NIOHTTP1).
+        .target(
+            name: "UnblockMetricsEndpoint",
+            dependencies: [
+                "UnblockServer", "UnblockWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -104,6 +116,7 @@ let package = Package(
             name: "unblockd",
             dependencies: [
                 "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire", "CUnblockSystem",
+                "UnblockMetricsEndpoint",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

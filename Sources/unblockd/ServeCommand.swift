@@ -8,6 +8,7 @@ import Prometheus
 import ServiceLifecycle
 import UnblockCore
 import UnblockCrypto
+import UnblockMetricsEndpoint
 import UnblockServer
 import UnblockStore
 import UnblockWire

@@ -6,10 +6,10 @@ import UnblockWire
 /// A configuration or start-up problem, with a message for the operator.
 public struct ServerError: Error, CustomStringConvertible, Sendable {
     public let description: String
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 
     /// A listener that could not be opened: where, why, and what to change.
-    init(listeningOn address: BindAddress, _ error: any Error, option: String) {
+    package init(listeningOn address: BindAddress, _ error: any Error, option: String) {
         let reason: String
         var hint = "choose another address with \(option)"
         switch error {

@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import UnblockServer
 import UnblockWire
 
 /// An HTTP listener for a metrics scraper, as a `Service` (stops at graceful shutdown).
