@@ -4,6 +4,7 @@ import NIOCore
 import Synchronization
 import UnblockCore
 import UnblockCrypto
+import UnblockProtobufBridge
 import UnblockStore
 import UnblockWire
 

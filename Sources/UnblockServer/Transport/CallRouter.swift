@@ -2,6 +2,7 @@
 import DequeModule
 import Logging
 import NIOCore
+import UnblockProtobufBridge
 import UnblockWire
 
 /// The first reader of a connection's frames.

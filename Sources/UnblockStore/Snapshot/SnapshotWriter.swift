@@ -2,7 +2,6 @@
 import Dispatch
 import Synchronization
 import UnblockCore
-import UnblockWire
 
 /// Streams a directory to a snapshot file in bounded chunks, so memory stays flat at any size.
 ///
