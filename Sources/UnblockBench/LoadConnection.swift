@@ -73,8 +73,8 @@ final class LoadConnection: ChannelInboundHandler {
     }
 
     /// Wakes the loop when the next request is due, and not before: a fixed fine-grained
-    /// timer per connection (200 us, as before) cost the harness most of a core at 5,000
-    /// requests/s over 50 connections. A late wake-up counts as latency (from the intended time).
+    /// timer per connection would cost the harness most of a core. A late wake-up counts as
+    /// latency (from the intended time).
     private func scheduleTick(_ context: ChannelHandlerContext, perSecond: Double) {
         guard !stopped else { return }
         let next = openStart + .nanoseconds(Int64(Double(openSent) / perSecond * 1e9))

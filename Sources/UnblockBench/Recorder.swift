@@ -4,7 +4,7 @@ import Synchronization
 import UnblockWire
 
 /// What the connections record: one shard per event loop, so that the loops never wait for
-/// each other (a single shared lock cost the harness a context switch per call at 100k/s);
+/// each other (a single shared lock costs the harness a context switch per call under load);
 /// the progress line and the final report merge the shards.
 final class Recorder: Sendable {
     struct Totals {

@@ -5,8 +5,7 @@ import UnblockCore
 /// The cipher state one worker owns: each algorithm fetched once, and OpenSSL contexts
 /// that keep recently used key schedules.
 ///
-/// Setting a key costs far more than a block (OpenSSL 3 on this machine class: about 1 us
-/// to key 3DES, 0.35 us per 3DES block; 0.2 us to key AES, 0.02 us per block). Encryption
+/// Setting a key costs far more than a block (several times as much with OpenSSL 3). Encryption
 /// contexts sit in a direct-mapped cache of `cachedKeysPerAlgorithm` slots indexed by the
 /// key's never-reused identity, so a key used again (its check value, then its response)
 /// is not keyed twice. Contexts are bound to their cipher once; re-keying passes a null

@@ -9,7 +9,7 @@ import Glibc
 /// Writers also take a mutex of their own, held for the whole change: while one holds it the
 /// value cannot change, so a writer can work out its change alongside the readers
 /// (`update`'s `prepare`) and exclude them only to apply it. A commit spends most of its time
-/// deciding and encoding; an event loop reading meanwhile used to sleep on the lock.
+/// deciding and encoding, during which an event loop reading would otherwise sleep on the lock.
 final class ReadWriteLock<Value>: @unchecked Sendable {
     // @unchecked: every access to `value` is under `lock`, which the compiler cannot see.
     private var value: Value

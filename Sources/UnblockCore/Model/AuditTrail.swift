@@ -3,8 +3,8 @@ import DequeModule
 
 /// The directory's audit trail (up to its retention, 100,000 events by default). Like the
 /// large tables (`ShardedDictionary`), it is shared with a snapshot while one is written;
-/// as one array, the first event recorded after that copied all of it under the store's
-/// exclusive lock (~25 ms). In chunks of 1,024 events, an append copies at most the last
+/// as one array, the first event recorded after that would copy all of it under the store's
+/// exclusive lock. In chunks of 1,024 events, an append copies at most the last
 /// chunk, and dropping the oldest events drops whole chunks.
 public struct AuditTrail: Sendable {
     static let chunkSize = 1_024

@@ -4,8 +4,8 @@ import UnblockCore
 /// A worker's admin keys, opened (unsealed or derived) and checked against their key check
 /// value, by where they came from.
 ///
-/// Opening a sealed 3DES key, checking it and answering costs about 3 us; answering with a
-/// key already open, about 0.4 us (its schedule stays in the worker's `BlockCipher` too).
+/// Opening a sealed key and checking it costs several times what answering with a key
+/// already open does (its schedule stays in the worker's `BlockCipher` too).
 /// The source names everything the opening and its check depended on (algorithm, card,
 /// key version, the sealed bytes or the derivation input, the stored check value), so a
 /// changed key or check value, or sealed bytes copied to another card, is never answered

@@ -27,9 +27,8 @@ final class UnblockBatcher: Sendable {
     }
 
     /// Calls per pool job: beyond it a round is split, which bounds how long one commit holds
-    /// the store's write lock (the loops' reads wait behind it). Each loop's round already
-    /// gives the workers a job each; at 64 the rounds of 50x16 were split into many small
-    /// commits, ~10 % slower than at 256 (server CPU per call 18-21 us against 16-18 us).
+    /// the store's write lock (the loops' reads wait behind it); large enough that a busy
+    /// loop's round is not split into many small commits.
     static let maximumBatch = 256
 
     let eventLoop: any EventLoop

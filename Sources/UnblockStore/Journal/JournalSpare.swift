@@ -7,8 +7,7 @@ import Synchronization
 ///
 /// A journal file written over zeros that are already on disk keeps its size and its blocks:
 /// an fdatasync then writes the records and flushes, where a file that grows also has to
-/// write its new size first (measured on this machine class: 145 us instead of 210 us per
-/// sync alone, and fewer wake-ups under load). One spare is made at a time, on a
+/// write its new size first (Benchmarks/HISTORY.md has the figures). One spare is made at a time, on a
 /// low-priority queue, and renamed into place when the journal rotates. Without a spare
 /// ready (disk full, or not made yet) the journal simply grows as before.
 final class JournalSpare: Sendable {
