@@ -51,55 +51,40 @@ final class SelfServiceHandler: Sendable {
         self.loginThrottle = LoginThrottle(limits: configuration.logins)
     }
 
-    /// Answers one call that needs a task (Authenticate, EnableProcess, DisableProcess): a
-    /// complete response frame, length prefix included.
-    func handle(_ frame: RequestFrame, connection: ConnectionIdentity) async -> ByteBuffer {
+    /// The service's methods, each registered once with how it runs.
+    func registerMethods(with table: inout MethodTable) {
+        register(SelfService.Health.self, onEventLoop: health, with: &table)
+        register(SelfService.ListCards.self, onEventLoop: listCards, with: &table)
+        register(SelfService.Logout.self, onEventLoop: logout, with: &table)
+        register(SelfService.Authenticate.self, onTask: authenticate, with: &table)
+        register(SelfService.EnableProcess.self, onTask: enableProcess, with: &table)
+        register(SelfService.DisableProcess.self, onTask: disableProcess, with: &table)
+        table.registerBatched(SelfService.UnblockPinOffline.name)
+    }
+
+    /// Answers a method no service registered: UNIMPLEMENTED, before any session check.
+    func answerUnknown(_ frame: RequestFrame, connection: ConnectionIdentity, into output: inout ByteBuffer) {
         let context = makeContext(frame, connection: connection)
-        switch frame.method {
-        case SelfService.Authenticate.name:
-            return await run(SelfService.Authenticate.self, frame, context, authenticate)
-        case SelfService.EnableProcess.name:
-            return await run(SelfService.EnableProcess.self, frame, context, enableProcess)
-        case SelfService.DisableProcess.name:
-            return await run(SelfService.DisableProcess.self, frame, context, disableProcess)
-        case SelfService.UnblockPinOffline.name:
-            // Served from the connection's `CallRouter` on the event loop, never from a task.
-            return answer(context, started: .now, error: RPCError(.internal, "\(frame.method) is not served here"))
-        default:
-            // Normally answered at once by the `CallRouter`; here only if passed on anyway.
-            var buffer = ByteBuffer()
-            answerNow(frame, connection: connection, into: &buffer)
-            return buffer
+        let method = String(frame.method.prefix(200))
+        answer(context, started: .now, error: RPCError(.unimplemented, "unknown method \"\(method)\""), into: &output)
+    }
+
+    private func register<Method: RPCMethod>(
+        _: Method.Type, onEventLoop body: @escaping @Sendable (Method.Request, CallContext) throws -> Method.Response,
+        with table: inout MethodTable
+    ) {
+        table.register(Method.name) { [self] frame, connection, output in
+            runNow(Method.self, frame, makeContext(frame, connection: connection), body, into: &output)
         }
     }
 
-    /// Answers at once, on the caller's thread, a call that needs neither the crypto pool nor
-    /// the disk (Health, ListCards, Logout, an unknown method: `needsPoolOrDisk` is false),
-    /// appending its answer frame to `output`.
-    ///
-    /// The connection's event loop answers these without a task per call: they are most of
-    /// the traffic, and a hop to a task and back costs more than the call itself.
-    func answerNow(_ frame: RequestFrame, connection: ConnectionIdentity, into output: inout ByteBuffer) {
-        let context = makeContext(frame, connection: connection)
-        switch frame.method {
-        case SelfService.Health.name: runNow(SelfService.Health.self, frame, context, health, into: &output)
-        case SelfService.ListCards.name: runNow(SelfService.ListCards.self, frame, context, listCards, into: &output)
-        case SelfService.Logout.name: runNow(SelfService.Logout.self, frame, context, logout, into: &output)
-        default:
-            let method = String(frame.method.prefix(200))
-            let error = RPCError(.unimplemented, "unknown method \"\(method)\"")
-            answer(context, started: .now, error: error, into: &output)
-        }
-    }
-
-    /// Whether a method needs the crypto pool or the disk, and so is not answered at once.
-    static func needsPoolOrDisk(_ method: String) -> Bool {
-        switch method {
-        case SelfService.Authenticate.name, SelfService.EnableProcess.name, SelfService.DisableProcess.name,
-            SelfService.UnblockPinOffline.name:
-            true
-        default:
-            false
+    private func register<Method: RPCMethod>(
+        _: Method.Type,
+        onTask body: @escaping @Sendable (Method.Request, CallContext) async throws -> Method.Response,
+        with table: inout MethodTable
+    ) {
+        table.register(Method.name) { [self] frame, connection in
+            await run(Method.self, frame, makeContext(frame, connection: connection), body)
         }
     }
 

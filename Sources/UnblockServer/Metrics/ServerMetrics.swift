@@ -21,12 +21,6 @@ final class ServerMetrics: Sendable {
     /// Live sessions (expired ones count until a call or a login finds them).
     let sessions: Meter
 
-    static let knownMethods = [
-        SelfService.Authenticate.name, SelfService.Logout.name, SelfService.ListCards.name,
-        SelfService.EnableProcess.name, SelfService.DisableProcess.name, SelfService.UnblockPinOffline.name,
-        SelfService.Health.name,
-    ]
-
     init(factory: any MetricsFactory) {
         func metrics(_ method: String) -> MethodMetrics {
             MethodMetrics(
@@ -38,7 +32,7 @@ final class ServerMetrics: Sendable {
                 duration: Timer(
                     label: "unblock_call_duration_seconds", dimensions: [("method", method)], factory: factory))
         }
-        methods = Dictionary(uniqueKeysWithValues: Self.knownMethods.map { ($0, metrics($0)) })
+        methods = Dictionary(uniqueKeysWithValues: SelfService.methodNames.map { ($0, metrics($0)) })
         unknownMethod = metrics("unknown")
         connections = Meter(label: "unblock_open_connections", factory: factory)
         sessions = Meter(label: "unblock_sessions", factory: factory)

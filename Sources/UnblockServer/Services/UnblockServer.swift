@@ -20,6 +20,8 @@ import UnblockWire
 public final class UnblockServer: Service, Sendable {
     private let configuration: ServerConfiguration
     private let handler: SelfServiceHandler
+    /// Every method served, and how each runs.
+    private let methods: MethodTable
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let nextConnectionID = Atomic<UInt64>(1)
@@ -58,6 +60,9 @@ public final class UnblockServer: Service, Sendable {
             decoyPasswordHash: try PasswordHasher(
                 iterations: store.read(\.mostCommonPasswordIterations) ?? pool.passwordHasher.iterations
             ).hash("decoy password of no account"))
+        var methods = MethodTable(unknown: handler.answerUnknown)
+        handler.registerMethods(with: &methods)
+        self.methods = methods
         var batchers: [ObjectIdentifier: UnblockBatcher] = [:]
         for loop in group.makeIterator() {
             batchers[ObjectIdentifier(loop)] = UnblockBatcher(eventLoop: loop, handler: handler)
@@ -131,7 +136,7 @@ public final class UnblockServer: Service, Sendable {
                         guard case .serve(let identity, let callIDs, let connection) = accepted else { continue }
                         connections.add(identity.id, connection.channel)
                         let served = ConnectionHandler(
-                            connection: identity, handler: handler, callIDs: callIDs, activeCalls: activeCalls,
+                            connection: identity, methods: methods, callIDs: callIDs, activeCalls: activeCalls,
                             logger: logger)
                         group.addTask {
                             await served.serve(connection)
@@ -206,7 +211,8 @@ public final class UnblockServer: Service, Sendable {
                 let connection = ConnectionIdentity(id: id, client: client)
                 try pipeline.addHandler(
                     CallRouter(
-                        connection: connection, handler: handler, batcher: batcher(for: channel.eventLoop),
+                        connection: connection, handler: handler, methods: methods,
+                        batcher: batcher(for: channel.eventLoop),
                         callIDs: callIDs, callsInFlight: connections.callsInFlight, activeCalls: activeCalls,
                         logger: logger))
                 return .serve(

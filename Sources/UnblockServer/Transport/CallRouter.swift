@@ -26,6 +26,7 @@ final class CallRouter: ChannelDuplexHandler {
 
     private let connection: ConnectionIdentity
     private let handler: SelfServiceHandler
+    private let methods: MethodTable
     private let batcher: UnblockBatcher
     private let callIDs: CallIDs
     private let callsInFlight: Int
@@ -50,6 +51,7 @@ final class CallRouter: ChannelDuplexHandler {
     init(
         connection: ConnectionIdentity,
         handler: SelfServiceHandler,
+        methods: MethodTable,
         batcher: UnblockBatcher,
         callIDs: CallIDs,
         callsInFlight: Int,
@@ -59,6 +61,7 @@ final class CallRouter: ChannelDuplexHandler {
         precondition(batcher.eventLoop.inEventLoop, "a connection's batcher belongs to its event loop")
         self.connection = connection
         self.handler = handler
+        self.methods = methods
         self.batcher = batcher
         self.callIDs = callIDs
         self.callsInFlight = callsInFlight
@@ -83,8 +86,8 @@ final class CallRouter: ChannelDuplexHandler {
         if callIDs.contains(frame.callID) {
             // Not answered on that call id: a client would take it for the first call's answer.
             fail(context, .invalidArgument, "call_id \(frame.callID) is already in flight; closing the connection")
-        } else if !SelfServiceHandler.needsPoolOrDisk(frame.method) {
-            appendAnswer(context) { handler.answerNow(frame, connection: connection, into: &$0) }
+        } else if methods.execution(of: frame.method) == .onEventLoop {
+            appendAnswer(context) { methods.answerNow(frame, connection, into: &$0) }
         } else {
             callIDs.insert(frame.callID)
             if inFlight < callsInFlight { dispatch(context, frame) } else { waiting.append(frame) }
@@ -95,7 +98,7 @@ final class CallRouter: ChannelDuplexHandler {
     /// others on the connection's task.
     private func dispatch(_ context: ChannelHandlerContext, _ frame: RequestFrame) {
         inFlight += 1
-        if frame.method == SelfService.UnblockPinOffline.name {
+        if methods.execution(of: frame.method) == .batched {
             start(context, frame)
         } else {
             context.fireChannelRead(wrapInboundOut(frame))
@@ -221,7 +224,7 @@ final class CallRouter: ChannelDuplexHandler {
         var passedOn = false
         while isOpen && inFlight < callsInFlight, let frame = waiting.popFirst() {
             dispatch(context, frame)
-            passedOn = passedOn || frame.method != SelfService.UnblockPinOffline.name
+            passedOn = passedOn || methods.execution(of: frame.method) == .onTask
         }
         if passedOn { context.fireChannelReadComplete() }
     }

@@ -11,7 +11,7 @@ import UnblockWire
 /// Never throws: whatever one client sends, the server goes on serving the others.
 struct ConnectionHandler: Sendable {
     let connection: ConnectionIdentity
-    let handler: SelfServiceHandler
+    let methods: MethodTable
     let callIDs: CallIDs
     let activeCalls: CallCounter
     let logger: Logger
@@ -37,7 +37,7 @@ struct ConnectionHandler: Sendable {
                 for try await frame in inbound {
                     activeCalls.increment()
                     group.addTask {
-                        let response = await handler.handle(frame, connection: connection)
+                        let response = await methods.answerOnTask(frame, connection)
                         callIDs.remove(frame.callID)
                         try? await outbound.write(response)
                         activeCalls.decrement()

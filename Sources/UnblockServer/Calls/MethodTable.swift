@@ -1,0 +1,78 @@
+// Every method the server answers, registered once: its name, how it runs, and what runs it.
+import NIOCore
+import UnblockWire
+
+/// How a method runs: a property of its registration, not a code path of its own.
+enum MethodExecution: Sendable {
+    /// Answered on the connection's event loop as it is read: needs neither pool nor disk.
+    case onEventLoop
+    /// Run on the connection's task: it awaits the crypto pool or a commit.
+    case onTask
+    /// Checked on the event loop and finished in a batch on the crypto pool (`UnblockBatcher`).
+    case batched
+}
+
+/// The methods of the server, by full name; built once, read by every call.
+struct MethodTable: Sendable {
+    /// One registered method.
+    struct Entry: Sendable {
+        let execution: MethodExecution
+        /// For `.onEventLoop`: appends the answer frame to the flush's buffer.
+        let answerNow: (@Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void)?
+        /// For `.onTask`: the answer frame.
+        let answerOnTask: (@Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer)?
+    }
+
+    private var entries: [String: Entry] = [:]
+    /// Answers a method no one registered (UNIMPLEMENTED).
+    private let unknown: @Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void
+
+    init(unknown: @escaping @Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void) {
+        self.unknown = unknown
+    }
+
+    /// The registered method named `name`, nil for an unknown one.
+    subscript(name: String) -> Entry? { entries[name] }
+
+    /// Every registered name (the metrics' labels).
+    var names: [String] { entries.keys.sorted() }
+
+    /// How the method named `name` runs; an unknown method is answered at once (UNIMPLEMENTED).
+    func execution(of name: String) -> MethodExecution { entries[name]?.execution ?? .onEventLoop }
+
+    /// Answers a call of a method that runs on the event loop (or of an unknown method),
+    /// appending its answer frame to `output`.
+    func answerNow(_ frame: RequestFrame, _ connection: ConnectionIdentity, into output: inout ByteBuffer) {
+        (entries[frame.method]?.answerNow ?? unknown)(frame, connection, &output)
+    }
+
+    /// Answers a call of a method that runs on a task: a complete answer frame.
+    func answerOnTask(_ frame: RequestFrame, _ connection: ConnectionIdentity) async -> ByteBuffer {
+        if let answer = entries[frame.method]?.answerOnTask { return await answer(frame, connection) }
+        var output = ByteBuffer()
+        answerNow(frame, connection, into: &output)
+        return output
+    }
+
+    mutating func register(
+        _ name: String,
+        onEventLoop answer: @escaping @Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void
+    ) {
+        add(name, Entry(execution: .onEventLoop, answerNow: answer, answerOnTask: nil))
+    }
+
+    mutating func register(
+        _ name: String, onTask answer: @escaping @Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer
+    ) {
+        add(name, Entry(execution: .onTask, answerNow: nil, answerOnTask: answer))
+    }
+
+    mutating func registerBatched(_ name: String) {
+        add(name, Entry(execution: .batched, answerNow: nil, answerOnTask: nil))
+    }
+
+    private mutating func add(_ name: String, _ entry: Entry) {
+        precondition(entries[name] == nil, "\(name) is registered twice")
+        entries[name] = entry
+    }
+}
