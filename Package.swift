@@ -42,18 +42,11 @@ let package = Package(
         // The protobuf-c code generated from Protos/ (Scripts/generate-protos); committed.
         .target(name: "CUnblockProtos", dependencies: ["CProtobufC"]),
 
-        // The bridge every hand-written binding stands on: building, packing and checked
-        // reading of protobuf-c structs (the wire contract's messages and the store's records).
-        .target(
-            name: "UnblockProtobufBridge",
-            dependencies: ["CProtobufC", .product(name: "NIOCore", package: "swift-nio")]
-        ),
-
         // The public wire contract: Swift bindings for every message and the frame codec.
         .target(
             name: "UnblockWire",
             dependencies: [
-                "CUnblockProtos", "CProtobufC", "UnblockProtobufBridge",
+                "CUnblockProtos", "CProtobufC",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -74,7 +67,7 @@ let package = Package(
         .target(
             name: "UnblockStore",
             dependencies: [
-                "UnblockCore", "UnblockCrypto", "UnblockProtobufBridge", "CUnblockProtos",
+                "UnblockCore", "UnblockCrypto", "UnblockWire", "CUnblockProtos",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -84,7 +77,7 @@ let package = Package(
         .target(
             name: "UnblockServer",
             dependencies: [
-                "UnblockWire", "UnblockProtobufBridge", "UnblockCore", "UnblockCrypto", "UnblockStore",
+                "UnblockWire", "UnblockCore", "UnblockCrypto", "UnblockStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -111,7 +104,7 @@ let package = Package(
         .target(
             name: "UnblockClient",
             dependencies: [
-                "UnblockWire", "UnblockProtobufBridge",
+                "UnblockWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -165,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "unblock-fuzz",
             dependencies: [
-                "UnblockWire", "UnblockProtobufBridge", "UnblockStore", .product(name: "NIOCore", package: "swift-nio"),
+                "UnblockWire", "UnblockStore", .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Sources/UnblockFuzz"
         ),
@@ -173,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "UnblockWireTests",
             dependencies: [
-                "UnblockWire", "UnblockProtobufBridge",
+                "UnblockWire",
                 "CProtobufC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -3,7 +3,6 @@ import NIOCore
 import NIOEmbedded
 import NIOTestUtils
 import Testing
-import UnblockProtobufBridge
 import UnblockWire
 
 @Suite struct FrameCodecTests {

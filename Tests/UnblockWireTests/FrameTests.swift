@@ -2,7 +2,6 @@
 import NIOCore
 import NIOEmbedded
 import Testing
-import UnblockProtobufBridge
 import UnblockWire
 
 @Suite struct FrameReaderTests {

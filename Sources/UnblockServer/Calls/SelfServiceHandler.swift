@@ -4,7 +4,6 @@ import NIOCore
 import Synchronization
 import UnblockCore
 import UnblockCrypto
-import UnblockProtobufBridge
 import UnblockStore
 import UnblockWire
 

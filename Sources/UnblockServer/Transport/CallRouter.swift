@@ -2,7 +2,6 @@
 import DequeModule
 import Logging
 import NIOCore
-import UnblockProtobufBridge
 import UnblockWire
 
 /// The first reader of a connection's frames.

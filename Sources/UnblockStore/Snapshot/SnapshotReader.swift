@@ -2,7 +2,7 @@
 import Dispatch
 import Synchronization
 import UnblockCore
-import UnblockProtobufBridge
+import UnblockWire
 
 /// Loads snapshot files; any damage is reported with the file and the byte offset.
 ///
