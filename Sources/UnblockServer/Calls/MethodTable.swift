@@ -54,21 +54,35 @@ struct MethodTable: Sendable {
         return output
     }
 
-    mutating func register(
-        _ name: String,
-        onEventLoop answer: @escaping @Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void
+    /// Registers a method answered on the event loop: `body` needs neither pool nor disk.
+    mutating func register<Method: RPCMethod>(
+        _: Method.Type,
+        onEventLoop body: @escaping @Sendable (Method.Request, CallContext) throws -> Method.Response,
+        executor: CallExecutor
     ) {
-        add(name, Entry(execution: .onEventLoop, answerNow: answer, answerOnTask: nil))
+        let answer: @Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void = {
+            frame, connection, output in
+            executor.runNow(
+                Method.self, frame, executor.makeContext(frame, connection: connection), body, into: &output)
+        }
+        add(Method.name, Entry(execution: .onEventLoop, answerNow: answer, answerOnTask: nil))
     }
 
-    mutating func register(
-        _ name: String, onTask answer: @escaping @Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer
+    /// Registers a method run on the connection's task: `body` awaits the pool or a commit.
+    mutating func register<Method: RPCMethod>(
+        _: Method.Type,
+        onTask body: @escaping @Sendable (Method.Request, CallContext) async throws -> Method.Response,
+        executor: CallExecutor
     ) {
-        add(name, Entry(execution: .onTask, answerNow: nil, answerOnTask: answer))
+        let answer: @Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer = { frame, connection in
+            await executor.run(Method.self, frame, executor.makeContext(frame, connection: connection), body)
+        }
+        add(Method.name, Entry(execution: .onTask, answerNow: nil, answerOnTask: answer))
     }
 
-    mutating func registerBatched(_ name: String) {
-        add(name, Entry(execution: .batched, answerNow: nil, answerOnTask: nil))
+    /// Registers a method the router starts on the event loop and the batcher finishes.
+    mutating func registerBatched<Method: RPCMethod>(_: Method.Type) {
+        add(Method.name, Entry(execution: .batched, answerNow: nil, answerOnTask: nil))
     }
 
     private mutating func add(_ name: String, _ entry: Entry) {

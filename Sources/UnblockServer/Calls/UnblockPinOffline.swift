@@ -48,13 +48,13 @@ extension SelfServiceHandler {
     /// The first half of an UnblockPinOffline call, without a task so that an event loop can
     /// run it: every check that needs neither the crypto pool nor the disk.
     func startUnblockPinOffline(_ frame: RequestFrame, connection: ConnectionIdentity) -> UnblockStart {
-        let context = makeContext(frame, connection: connection)
+        let context = executor.makeContext(frame, connection: connection)
         let started = ContinuousClock.now
         do {
-            let request = try start(SelfService.UnblockPinOffline.self, frame, context)
+            let request = try executor.start(SelfService.UnblockPinOffline.self, frame, context)
             return .planned(try planUnblock(request, context, started: started))
         } catch {
-            return .refused(answer(context, started: started, error: error))
+            return .refused(executor.answer(context, started: started, error: error))
         }
     }
 
@@ -83,7 +83,7 @@ extension SelfServiceHandler {
                 issued.append(IssuedCall(index: index, plan: plan, frame: frame, event: auditEvent(plan, at: now)))
                 if !cards.insert(plan.card.id).inserted { namedAgain.insert(plan.card.id) }
             } catch {
-                answers[index] = answer(plan.context, started: plan.started, error: error)
+                answers[index] = executor.answer(plan.context, started: plan.started, error: error)
             }
         }
         guard !issued.isEmpty else { return completion(answers.map { $0! }) }
@@ -98,13 +98,13 @@ extension SelfServiceHandler {
                 switch outcome {
                 case .success(let refusals):
                     if let refusal = refusals[call.index] {
-                        answers[call.index] = self.answer(plan.context, started: plan.started, error: refusal)
+                        answers[call.index] = self.executor.answer(plan.context, started: plan.started, error: refusal)
                     } else {
-                        self.callEnded(plan.context, started: plan.started, status: .ok)
+                        self.executor.callEnded(plan.context, started: plan.started, status: .ok)
                         answers[call.index] = call.frame
                     }
                 case .failure(let error):
-                    answers[call.index] = self.answer(plan.context, started: plan.started, error: error)
+                    answers[call.index] = self.executor.answer(plan.context, started: plan.started, error: error)
                 }
             }
             completion(answers.map { $0! })

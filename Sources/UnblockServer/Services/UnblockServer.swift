@@ -112,7 +112,7 @@ public final class UnblockServer: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.logger.info("shutting down: no new connections or calls")
-            self.handler.shuttingDown.store(true, ordering: .relaxed)
+            self.handler.executor.shuttingDown.store(true, ordering: .relaxed)
             for listener in listeners { listener.channel.close(promise: nil) }
         }
     }

@@ -78,7 +78,7 @@ final class UnblockBatcher: Sendable {
             }
         } catch {
             // Overloaded or shutting down: every call of the batch is told at once.
-            deliver(batch, plans.map { handler.answer($0.context, started: $0.started, error: error) })
+            deliver(batch, plans.map { handler.executor.answer($0.context, started: $0.started, error: error) })
         }
     }
 
