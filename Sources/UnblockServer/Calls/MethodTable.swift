@@ -40,6 +40,15 @@ struct MethodTable: Sendable {
     /// How the method named `name` runs; an unknown method is answered at once (UNIMPLEMENTED).
     func execution(of name: String) -> MethodExecution { entries[name]?.execution ?? .onEventLoop }
 
+    /// What answers a call of `name` at once: the method's answer when it runs on the event
+    /// loop, UNIMPLEMENTED for an unknown method; nil when it runs elsewhere. One lookup for
+    /// the calls that are most of the traffic.
+    func immediateAnswer(for name: String) -> (@Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void)?
+    {
+        guard let entry = entries[name] else { return unknown }
+        return entry.answerNow
+    }
+
     /// Answers a call of a method that runs on the event loop (or of an unknown method),
     /// appending its answer frame to `output`.
     func answerNow(_ frame: RequestFrame, _ connection: ConnectionIdentity, into output: inout ByteBuffer) {

@@ -85,8 +85,8 @@ final class CallRouter: ChannelDuplexHandler {
         if callIDs.contains(frame.callID) {
             // Not answered on that call id: a client would take it for the first call's answer.
             fail(context, .invalidArgument, "call_id \(frame.callID) is already in flight; closing the connection")
-        } else if methods.execution(of: frame.method) == .onEventLoop {
-            appendAnswer(context) { methods.answerNow(frame, connection, into: &$0) }
+        } else if let answer = methods.immediateAnswer(for: frame.method) {
+            appendAnswer(context) { answer(frame, connection, &$0) }
         } else {
             callIDs.insert(frame.callID)
             if inFlight < callsInFlight { dispatch(context, frame) } else { waiting.append(frame) }
