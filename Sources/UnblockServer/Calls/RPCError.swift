@@ -3,9 +3,15 @@ import UnblockCrypto
 import UnblockStore
 import UnblockWire
 
+/// An error that stands for a status a client can act on: each kind of error says its own
+/// status once, here, so that every front end (RPC today, HTTP for the portal) maps alike.
+protocol RPCErrorConvertible: Error {
+    var rpcError: RPCError { get }
+}
+
 /// A call's non-OK outcome: a gRPC status code and a message for the caller, and where the
 /// code alone does not tell a client what to do, a reason and when a retry can succeed.
-struct RPCError: Error, Sendable {
+struct RPCError: Error, Sendable, RPCErrorConvertible {
     var code: StatusCode
     var message: String
     var reason: ErrorReason
@@ -26,28 +32,42 @@ struct RPCError: Error, Sendable {
     static let invalidCredentials = RPCError(.unauthenticated, "invalid username or password")
     static let noSuchCard = RPCError(.notFound, "no such card")
 
+    var rpcError: RPCError { self }
+
     /// The status for any error a call can raise. Internal details (file names, OpenSSL
     /// failures) stay in the log; the caller gets a message it can act on.
     static func from(_ error: any Error) -> RPCError {
         switch error {
-        case let error as RPCError:
-            return error
-        case let error as WireError:
-            return RPCError(.invalidArgument, error.message)
-        case let error as CryptoError where error.code == .overloaded:
-            return RPCError(
-                .resourceExhausted, "the server is busy; retry in a moment", reason: .serverBusy,
-                retryAfterMilliseconds: busyRetryMilliseconds)
-        case let error as CryptoError where error.code == .deadlinePassed:
-            return RPCError(.deadlineExceeded, "the call's deadline passed while it waited for the crypto pool")
-        case let error as CryptoError where error.code == .shutDown:
-            return RPCError(.unavailable, "the server is shutting down")
-        case let error as StoreError where error.code == .failed:
-            return RPCError(.unavailable, "the server cannot record changes right now; an operator must restart it")
-        case is CancellationError:
-            return RPCError(.cancelled, "the call was cancelled")
-        default:
-            return RPCError(.internal, "internal error")
+        case let error as any RPCErrorConvertible: error.rpcError
+        case is CancellationError: RPCError(.cancelled, "the call was cancelled")
+        default: RPCError(.internal, "internal error")
         }
+    }
+}
+
+extension WireError: RPCErrorConvertible {
+    var rpcError: RPCError { RPCError(.invalidArgument, message) }
+}
+
+extension CryptoError: RPCErrorConvertible {
+    var rpcError: RPCError {
+        switch code {
+        case .overloaded:
+            RPCError(
+                .resourceExhausted, "the server is busy; retry in a moment", reason: .serverBusy,
+                retryAfterMilliseconds: RPCError.busyRetryMilliseconds)
+        case .deadlinePassed:
+            RPCError(.deadlineExceeded, "the call's deadline passed while it waited for the crypto pool")
+        case .shutDown: RPCError(.unavailable, "the server is shutting down")
+        default: RPCError(.internal, "internal error")
+        }
+    }
+}
+
+extension StoreError: RPCErrorConvertible {
+    var rpcError: RPCError {
+        code == .failed
+            ? RPCError(.unavailable, "the server cannot record changes right now; an operator must restart it")
+            : RPCError(.internal, "internal error")
     }
 }
