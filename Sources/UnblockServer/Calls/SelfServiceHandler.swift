@@ -13,7 +13,7 @@ import UnblockWire
 final class SelfServiceHandler: Sendable {
     let store: DirectoryStore
     let pool: CryptoPool
-    let sessions: SessionStore
+    let sessions: any SessionTable
     /// Password checks under way per account (the lockout counts them).
     let loginAttempts = LoginAttempts()
     /// Password checks under way per client and per username.
@@ -28,7 +28,7 @@ final class SelfServiceHandler: Sendable {
     init(
         store: DirectoryStore,
         pool: CryptoPool,
-        sessions: SessionStore,
+        sessions: any SessionTable,
         configuration: ServerConfiguration,
         metrics: ServerMetrics?,
         logger: Logger,
