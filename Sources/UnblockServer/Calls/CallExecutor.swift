@@ -22,6 +22,7 @@ final class CallExecutor: Sendable {
         self.defaultTimeout = defaultTimeout
     }
 
+    /// The call's envelope facts, its deadline counted from now (the server's default when none was sent).
     func makeContext(_ frame: RequestFrame, connection: ConnectionIdentity) -> CallContext {
         let timeout = frame.timeoutMilliseconds.map { Duration.milliseconds(Int64($0)) } ?? defaultTimeout
         return CallContext(
@@ -30,6 +31,7 @@ final class CallExecutor: Sendable {
         )
     }
 
+    /// Runs a call on the caller's task: checks, decode, `body`, and its answer frame.
     func run<Method: RPCMethod>(
         _: Method.Type,
         _ frame: RequestFrame,
@@ -45,6 +47,7 @@ final class CallExecutor: Sendable {
         }
     }
 
+    /// Runs a call at once on the caller's thread, appending its answer frame to `output`.
     func runNow<Method: RPCMethod>(
         _: Method.Type,
         _ frame: RequestFrame,
