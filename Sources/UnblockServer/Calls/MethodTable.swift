@@ -34,9 +34,6 @@ struct MethodTable: Sendable {
     /// The registered method named `name`, nil for an unknown one.
     subscript(name: String) -> Entry? { entries[name] }
 
-    /// Every registered name (the metrics' labels).
-    var names: [String] { entries.keys.sorted() }
-
     /// How the method named `name` runs; an unknown method is answered at once (UNIMPLEMENTED).
     func execution(of name: String) -> MethodExecution { entries[name]?.execution ?? .onEventLoop }
 
@@ -49,17 +46,12 @@ struct MethodTable: Sendable {
         return entry.answerNow
     }
 
-    /// Answers a call of a method that runs on the event loop (or of an unknown method),
-    /// appending its answer frame to `output`.
-    func answerNow(_ frame: RequestFrame, _ connection: ConnectionIdentity, into output: inout ByteBuffer) {
-        (entries[frame.method]?.answerNow ?? unknown)(frame, connection, &output)
-    }
-
     /// Answers a call of a method that runs on a task: a complete answer frame.
     func answerOnTask(_ frame: RequestFrame, _ connection: ConnectionIdentity) async -> ByteBuffer {
-        if let answer = entries[frame.method]?.answerOnTask { return await answer(frame, connection) }
+        let entry = entries[frame.method]
+        if let answer = entry?.answerOnTask { return await answer(frame, connection) }
         var output = ByteBuffer()
-        answerNow(frame, connection, into: &output)
+        (entry?.answerNow ?? unknown)(frame, connection, &output)
         return output
     }
 
