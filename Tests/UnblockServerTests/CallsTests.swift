@@ -390,23 +390,42 @@ import UnblockWire
 
     @Test(arguments: Transport.allCases)
     func oneClientCannotFillThePasswordQueue(_ transport: Transport) async throws {
-        try await TestServer.with(configure: { $0.logins.maximumPerClient = 2 }) { server in
-            // Ten logins for unknown users at once from one client: two are checked, the rest
-            // refused at once as busy (without a password check).
-            let raw = try await RawConnection.open(server.address(transport))
-            var burst = ByteBuffer()
-            for call in 1...10 {
-                burst.writeRequestFrame(
-                    callID: UInt64(call), method: SelfService.Authenticate.name,
-                    request: AuthenticateRequest(username: "nobody\(call)", password: "guess"))
+        var pool = CryptoPool.Configuration.defaults
+        pool.passwordWorkers = 1
+        try await TestServer.with(configure: { $0.logins.maximumPerClient = 2 }, pool: pool) { server in
+            // The one password worker is held, so that no check can end while the burst arrives.
+            let started = DispatchSemaphore(value: 0)
+            let gate = DispatchSemaphore(value: 0)
+            async let held: Void = server.pool.run(on: .password) { _ in
+                started.signal()
+                gate.wait()
             }
-            try await raw.send(Array(burst.readableBytesView))
-            let frames = try await raw.responses(10)
-            // Filtered outside #expect: a filter inside one made the next filter of `frames` return its result.
-            let checked = frames.filter { $0.statusCode == .unauthenticated }
-            let busy = frames.filter { $0.statusCode == .resourceExhausted }
-            #expect(checked.count == 2 && busy.count == 8, "\(frames.map(\.statusCode))")
-            #expect(busy.allSatisfy { $0.reason == .serverBusy && $0.retryAfterMilliseconds > 0 })
+            started.wait()
+            // Ten logins for unknown users at once from one client: two wait for a check, the
+            // other eight are refused at once as busy (without a password check).
+            let client = server.client(transport)
+            let statuses = await withTaskGroup(of: UnblockClientError?.self) { group in
+                for call in 1...10 {
+                    group.addTask {
+                        do {
+                            try await client.authenticate(username: "nobody\(call)", password: "guess")
+                            return nil
+                        } catch {
+                            return error as? UnblockClientError
+                        }
+                    }
+                }
+                var answers: [UnblockClientError?] = []
+                for _ in 0..<8 { answers.append(await group.next() ?? nil) }
+                gate.signal()
+                for await answer in group { answers.append(answer) }
+                return answers
+            }
+            try await held
+            let busy = statuses.prefix(8)
+            #expect(busy.allSatisfy { $0?.code == .resourceExhausted && $0?.reason == .serverBusy }, "\(statuses)")
+            #expect(busy.allSatisfy { ($0?.retryAfter ?? .zero) > .zero })
+            #expect(statuses.suffix(2).allSatisfy { $0?.code == .unauthenticated }, "\(statuses)")
             // Another client logs in meanwhile (over TCP: from another loopback address).
             if transport == .tcp {
                 let other = try await RawConnection.open(server.address(transport), from: "127.0.0.2")

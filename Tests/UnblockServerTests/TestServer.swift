@@ -21,6 +21,8 @@ struct TestServer: Sendable {
     let addresses: [BindAddress]
     let dataDirectory: String
     let store: DirectoryStore
+    /// The server's crypto pool, for tests that hold its workers.
+    let pool: CryptoPool
     /// Starts the graceful shutdown a SIGTERM would (returns without waiting for it).
     let shutDown: @Sendable () async -> Void
 
@@ -97,7 +99,7 @@ struct TestServer: Sendable {
             do {
                 let result = try await body(
                     TestServer(
-                        addresses: addresses, dataDirectory: root + "/data", store: store,
+                        addresses: addresses, dataDirectory: root + "/data", store: store, pool: cryptoPool,
                         shutDown: { await group.triggerGracefulShutdown() }))
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
