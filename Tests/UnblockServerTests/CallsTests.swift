@@ -1,6 +1,7 @@
 // Every call's success path and every status it can answer, end to end over both transports.
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 import UnblockClient
 import UnblockCore
@@ -394,13 +395,14 @@ import UnblockWire
         pool.passwordWorkers = 1
         try await TestServer.with(configure: { $0.logins.maximumPerClient = 2 }, pool: pool) { server in
             // The one password worker is held, so that no check can end while the burst arrives.
-            let started = DispatchSemaphore(value: 0)
+            // (Waited for without blocking: the test's tasks share the cooperative threads.)
+            let started = Atomic(false)
             let gate = DispatchSemaphore(value: 0)
             async let held: Void = server.pool.run(on: .password) { _ in
-                started.signal()
+                started.store(true, ordering: .releasing)
                 gate.wait()
             }
-            started.wait()
+            while !started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
             // Ten logins for unknown users at once from one client: two wait for a check, the
             // other eight are refused at once as busy (without a password check).
             let client = server.client(transport)
