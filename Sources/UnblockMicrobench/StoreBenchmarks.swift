@@ -32,9 +32,9 @@ enum StoreBenchmarks {
     static func durableCommits() async throws -> Measurement {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var configuration = DirectoryStore.Configuration(dataDirectory: folder + "/data")
+        var configuration = EmbeddedStore.Configuration(dataDirectory: folder + "/data")
         configuration.logger.logLevel = .warning
-        let store = try DirectoryStore(configuration: configuration)
+        let store = try EmbeddedStore(configuration: configuration)
         try await store.commit { _ in ((1...1_000).map { .card(card(UInt64($0), owner: 1)) }, ()) }
         let writers = 50
         let perWriter = 2_000
@@ -69,12 +69,12 @@ enum StoreBenchmarks {
 
     /// Builds a store of `cards` cards and `cards / 2` users in `folder`, then times one snapshot.
     static func buildLargeStore(in folder: String, cards: Int) async throws -> Measurement {
-        var configuration = DirectoryStore.Configuration(dataDirectory: folder + "/data")
+        var configuration = EmbeddedStore.Configuration(dataDirectory: folder + "/data")
         configuration.logger.logLevel = .warning
         configuration.fsync = .none
         configuration.snapshotEveryCommits = .max
         configuration.snapshotInterval = .zero
-        let store = try DirectoryStore(configuration: configuration)
+        let store = try EmbeddedStore(configuration: configuration)
         var profile = CardProfile(name: "Employee Card")
         profile.set(.unblockPinOffline, enabled: true, for: .active)
         try await store.commit { _ in ([.profile(profile)], ()) }
@@ -100,13 +100,13 @@ enum StoreBenchmarks {
 
     /// Opens (recovers) a store and reports the time and the process's resident memory after.
     static func loadLargeStore(in folder: String) throws -> (Measurement, residentBytes: Int) {
-        var configuration = DirectoryStore.Configuration(dataDirectory: folder + "/data")
+        var configuration = EmbeddedStore.Configuration(dataDirectory: folder + "/data")
         configuration.logger.logLevel = .warning
         let clock = ContinuousClock()
         let start = clock.now
-        let store = try DirectoryStore(configuration: configuration)
+        let store = try EmbeddedStore(configuration: configuration)
         let elapsed = nanoseconds(clock.now - start)
-        let cards = store.read { $0.cards.count }
+        let cards = store.withDirectory { $0.cards.count }
         let measurement = Measurement(once: "store: load \(cards) cards", nanoseconds: elapsed, target: "<= 3 s")
         return (measurement, residentBytes())
     }
@@ -115,11 +115,11 @@ enum StoreBenchmarks {
     /// first alone, then while a snapshot of the same store is being written: the snapshot
     /// holds the directory as it was, so the commit's change copies what it touches.
     static func commitDuringSnapshot(in folder: String) async throws -> [Measurement] {
-        var configuration = DirectoryStore.Configuration(dataDirectory: folder + "/data")
+        var configuration = EmbeddedStore.Configuration(dataDirectory: folder + "/data")
         configuration.logger.logLevel = .warning
         configuration.snapshotEveryCommits = .max
         configuration.snapshotInterval = .zero
-        let store = try DirectoryStore(configuration: configuration)
+        let store = try EmbeddedStore(configuration: configuration)
         func commit(_ sequence: UInt8) async throws {
             let hash = SHA256Hash(digesting: [sequence])
             let now = Timestamp.now
@@ -130,7 +130,7 @@ enum StoreBenchmarks {
             }
         }
         // A full audit trail, as a server that has run a while keeps (the default retention).
-        let auditMissing = configuration.auditRetention - store.read { $0.recentAudit.count }
+        let auditMissing = configuration.auditRetention - store.withDirectory { $0.recentAudit.count }
         for start in stride(from: 0, to: auditMissing, by: 5_000) {
             let now = Timestamp.now
             try await store.commit { _ in

@@ -27,9 +27,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let data = try DirectoryFileInput.read(file)
-        var configuration = DirectoryStore.Configuration(dataDirectory: dataDir)
+        var configuration = EmbeddedStore.Configuration(dataDirectory: dataDir)
         configuration.logger.logLevel = .warning
-        let store = try DirectoryStore(configuration: configuration)
+        let store = try EmbeddedStore(configuration: configuration)
         do {
             let summary = try await store.importDirectory(
                 data, passwordHasher: PasswordHasher(iterations: passwordIterations))

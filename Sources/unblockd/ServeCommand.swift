@@ -188,12 +188,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let prometheus = BindAddress(parsing: metrics).map { makePrometheus(at: $0, logger: logger) }
-        var storeConfiguration = DirectoryStore.Configuration.defaults(dataDirectory: dataDir)
+        var storeConfiguration = EmbeddedStore.Configuration.defaults(dataDirectory: dataDir)
         storeConfiguration.metrics = prometheus?.factory
         storeConfiguration.fsync = fsync
         storeConfiguration.journalPreallocation = journalPreallocate << 20
         storeConfiguration.logger = Logger(label: "unblockd.store")
-        let store = try DirectoryStore(configuration: storeConfiguration)
+        let store = try EmbeddedStore(configuration: storeConfiguration)
         if !self.import.isEmpty { try await importIfEmpty(self.import, into: store, logger: logger) }
 
         var pool = CryptoPool.Configuration.defaults
@@ -269,8 +269,8 @@ struct ServeCommand: AsyncParsableCommand {
         return configuration
     }
 
-    private func importIfEmpty(_ file: String, into store: DirectoryStore, logger: Logger) async throws {
-        guard store.read({ $0.accounts.isEmpty && $0.cards.isEmpty && $0.profiles.isEmpty }) else {
+    private func importIfEmpty(_ file: String, into store: EmbeddedStore, logger: Logger) async throws {
+        guard store.withDirectory({ $0.accounts.isEmpty && $0.cards.isEmpty && $0.profiles.isEmpty }) else {
             logger.info("the data directory already holds a directory; --import ignored", metadata: ["file": "\(file)"])
             return
         }
@@ -300,6 +300,6 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// The defaults the options show: the components' own, never repeated here.
 private let server = ServerConfiguration.defaults
-private let store = DirectoryStore.Configuration.defaults(dataDirectory: "")
+private let store = EmbeddedStore.Configuration.defaults(dataDirectory: "")
 
 private func seconds(_ duration: Duration) -> Int { Int(duration.components.seconds) }

@@ -9,12 +9,12 @@ guard arguments.count == 3, let count = Int(arguments[2]) else {
     FileHandle.standardError.write(Data("usage: store-crash-writer DATA_DIR COUNT\n".utf8))
     exit(2)
 }
-var configuration = DirectoryStore.Configuration(dataDirectory: arguments[1])
+var configuration = EmbeddedStore.Configuration(dataDirectory: arguments[1])
 configuration.snapshotEveryCommits = 40  // snapshots and rotations happen mid-run too
 configuration.journalPreallocation = 16 << 10  // and journal files made ahead of use run out
 configuration.logger.logLevel = .critical
-let store = try DirectoryStore(configuration: configuration)
-let first = store.read { $0.nextAccountID }
+let store = try EmbeddedStore(configuration: configuration)
+let first = store.withDirectory { $0.nextAccountID }
 try await withThrowingTaskGroup(of: Void.self) { group in
     // Four concurrent writers, so that group commit batches are part of what gets killed.
     for lane in 0..<4 {

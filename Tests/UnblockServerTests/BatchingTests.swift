@@ -24,7 +24,7 @@ import UnblockWire
             let answers = [try await first.value] + (try await later.asyncMap { try await $0.value })
             #expect(answers.allSatisfy { $0.responseBytes.count == 16 })
             #expect(Set(answers.map(\.response)).count == 4)
-            #expect(server.store.read { $0.card(serial: Demo.aliceContractor)?.responses.count } == 4)
+            #expect(server.store.withDirectory { $0.card(serial: Demo.aliceContractor)?.responses.count } == 4)
         }
     }
 }

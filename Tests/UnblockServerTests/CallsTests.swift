@@ -70,10 +70,14 @@ import UnblockWire
             #expect(messages == ["invalid username or password"])
             // Each names its client: the local user of a Unix socket, the address of a TCP peer.
             let client = transport == .unix ? "client=uid \(getuid())" : "client=127.0.0.1"
-            let details = server.store.read { $0.recentLogins.filter { $0.action == "authenticate" }.map(\.detail) }
+            let details = server.store.withDirectory {
+                $0.recentLogins.filter { $0.action == "authenticate" }.map(\.detail)
+            }
             #expect(!details.isEmpty && details.allSatisfy { $0 == client }, "\(details)")
             // The audit keeps the real reasons.
-            let outcomes = server.store.read { $0.recentLogins.filter { $0.action == "authenticate" }.map(\.outcome) }
+            let outcomes = server.store.withDirectory {
+                $0.recentLogins.filter { $0.action == "authenticate" }.map(\.outcome)
+            }
             #expect(
                 outcomes.contains("refused: wrong password") && outcomes.contains("refused: unknown user")
                     && outcomes.contains("refused: inactive account"))
@@ -93,7 +97,7 @@ import UnblockWire
             #expect(
                 await status { try await client.authenticate(username: "bob", password: "bob-demo-password") }
                     == .unauthenticated)
-            #expect(server.store.read { $0.account(username: "bob")?.lockedUntil } != nil)
+            #expect(server.store.withDirectory { $0.account(username: "bob")?.lockedUntil } != nil)
             // Another account is not affected.
             _ = try await server.login("alice", transport)
         }
@@ -120,13 +124,13 @@ import UnblockWire
             #expect(frames.count == 13)
             #expect(frames.allSatisfy { $0.statusCode == .unauthenticated }, "\(frames.map(\.statusCode))")
             // Locked by the three that were checked; the right password does not clear it.
-            #expect(server.store.read { $0.account(username: "bob")?.lockedUntil } != nil)
+            #expect(server.store.withDirectory { $0.account(username: "bob")?.lockedUntil } != nil)
             #expect(
                 await status {
                     try await server.client(transport).authenticate(username: "bob", password: "bob-demo-password")
                 }
                     == .unauthenticated)
-            let outcomes = server.store.read {
+            let outcomes = server.store.withDirectory {
                 $0.recentLogins.filter { $0.action == "authenticate" }.map(\.outcome)
             }
             #expect(outcomes.filter { $0 == "refused: wrong password" }.count == 3, "\(outcomes)")
@@ -138,11 +142,13 @@ import UnblockWire
         // The demo accounts were hashed with 1,000 iterations; this server hashes with 2,000.
         try await TestServer.with(passwordIterations: 2_000) { server in
             func aliceIterations() -> Int? {
-                server.store.read { PasswordHasher.iterations(of: $0.account(username: "alice")!.passwordHash) }
+                server.store.withDirectory {
+                    PasswordHasher.iterations(of: $0.account(username: "alice")!.passwordHash)
+                }
             }
             #expect(aliceIterations() == 1_000)
             // A refused login for no account checks a decoy of the cost most accounts have.
-            #expect(server.store.read(\.mostCommonPasswordIterations) == 1_000)
+            #expect(server.store.withDirectory(\.mostCommonPasswordIterations) == 1_000)
             _ = try await server.login("alice", transport)
             #expect(aliceIterations() == 2_000)
             _ = try await server.login("alice", transport)  // the new hash verifies
@@ -150,7 +156,8 @@ import UnblockWire
             #expect(
                 await status { try await server.client(transport).authenticate(username: "bob", password: "x") } != nil)
             #expect(
-                server.store.read { PasswordHasher.iterations(of: $0.account(username: "bob")!.passwordHash) } == 1_000)
+                server.store.withDirectory { PasswordHasher.iterations(of: $0.account(username: "bob")!.passwordHash) }
+                    == 1_000)
         }
     }
 
@@ -203,7 +210,7 @@ import UnblockWire
             #expect(disabledAgain.changed == false)
             let none = try await alice.listCards().cards[0].possibleActions
             #expect(none.isEmpty)
-            let audited = server.store.read { $0.recentAudit.filter { $0.action.hasSuffix("-process") }.count }
+            let audited = server.store.withDirectory { $0.recentAudit.filter { $0.action.hasSuffix("-process") }.count }
             #expect(audited == 4)
         }
     }
@@ -233,7 +240,7 @@ import UnblockWire
                 card: .cardID(cardID), challenge: String(repeating: "0F", count: 16))
             #expect(aes.responseBytes.count == 16 && aes.serial == Demo.aliceContractor)
 
-            let event = server.store.read { $0.recentAudit.last { $0.action == "unblock-pin-offline" } }
+            let event = server.store.withDirectory { $0.recentAudit.last { $0.action == "unblock-pin-offline" } }
             #expect(event?.actor == "alice" && event?.target == cardID)
             // What the audit keeps: the card, its key's version and check value, the challenge's hash.
             let challengeHash = SHA256Hash(digesting: Array(cardID.utf8) + [UInt8](repeating: 0x0F, count: 16))
@@ -327,7 +334,7 @@ import UnblockWire
                     card: .serial(Demo.aliceContractor), challenge: String(repeating: "B2", count: 16))
             }
             #expect(second == .internal)
-            let issued = server.store.read { $0.card(serial: Demo.aliceContractor)?.responses.count }
+            let issued = server.store.withDirectory { $0.card(serial: Demo.aliceContractor)?.responses.count }
             #expect(issued == 1)
         }
     }
@@ -474,7 +481,7 @@ import UnblockWire
             // Bob's queued logins were dropped, not hashed late: no outcome of theirs was audited.
             let bob = server.client(transport)
             try await bob.authenticate(username: "bob", password: "bob-demo-password")
-            let bobsLogins = server.store.read { directory in
+            let bobsLogins = server.store.withDirectory { directory in
                 directory.recentLogins.filter { $0.action == "authenticate" && $0.actor == "bob" }
             }
             #expect(bobsLogins.map(\.outcome) == ["success"])

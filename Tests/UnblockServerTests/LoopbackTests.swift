@@ -21,7 +21,7 @@ import UnblockWire
     @Test func plaintextTCPOnANameThatLooksLikeLoopbackIsRefused() async throws {
         let folder = "/tmp/ubloop-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = try DirectoryStore(configuration: DirectoryStore.Configuration(dataDirectory: folder))
+        let store = try EmbeddedStore(configuration: EmbeddedStore.Configuration(dataDirectory: folder))
         var poolConfiguration = CryptoPool.Configuration.defaults
         poolConfiguration.passwordIterations = 1_000
         let pool = try CryptoPool(configuration: poolConfiguration)

@@ -52,11 +52,11 @@ import UnblockWire
                 try await server.login("admin", .unix), try await server.login("alice", .unix), server.client(.unix))
         }
         try await TestServer.with(folder: folder, configure: configure) { server in
-            let audit = server.store.read { $0.recentAudit.map(\.action) }
+            let audit = server.store.withDirectory { $0.recentAudit.map(\.action) }
             #expect(audit.filter { $0 == "unblock-pin-offline" }.count == 2)
             #expect(audit.contains("enable-process") && !audit.contains(AuditEvent.loginAction))
             // Logins keep their own trail, through the snapshot and back.
-            #expect(server.store.read { $0.recentLogins.contains { $0.outcome == "success" } })
+            #expect(server.store.withDirectory { $0.recentLogins.contains { $0.outcome == "success" } })
             try await Self.checkChanges(server.address(.unix))
         }
     }

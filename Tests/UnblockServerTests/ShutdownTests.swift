@@ -46,7 +46,7 @@ extension TestServer {
             try await client.unblockPinOffline(
                 card: .serial(Demo.aliceContractor), challenge: String(repeating: "A1", count: 16))
         }
-        while store.read({ $0.card(serial: Demo.aliceContractor)?.responses.count }) != 1 {
+        while store.withDirectory({ $0.card(serial: Demo.aliceContractor)?.responses.count }) != 1 {
             try await Task.sleep(for: .milliseconds(5))
         }
         return inFlight

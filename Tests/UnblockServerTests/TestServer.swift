@@ -20,7 +20,7 @@ enum Transport: String, CaseIterable, Sendable, CustomStringConvertible {
 struct TestServer: Sendable {
     let addresses: [BindAddress]
     let dataDirectory: String
-    let store: DirectoryStore
+    let store: EmbeddedStore
     /// The server's crypto pool, for tests that hold its workers.
     let pool: CryptoPool
     /// Starts the graceful shutdown a SIGTERM would (returns without waiting for it).
@@ -63,13 +63,13 @@ struct TestServer: Sendable {
     ) async throws -> Result {
         let root = folder ?? "/tmp/ub-\(UInt32.random(in: 0...UInt32.max))"
         defer { if folder == nil { try? FileManager.default.removeItem(atPath: root) } }
-        var storeConfiguration = DirectoryStore.Configuration(dataDirectory: root + "/data")
+        var storeConfiguration = EmbeddedStore.Configuration(dataDirectory: root + "/data")
         storeConfiguration.logger.logLevel = .critical
         storeConfiguration.journalPreallocation = 64 << 10
         if let storage { storeConfiguration.storage = storage }
         storeConfiguration.metrics = metrics
-        let store = try DirectoryStore(configuration: storeConfiguration)
-        if store.read({ $0.accounts.isEmpty }) {
+        let store = try EmbeddedStore(configuration: storeConfiguration)
+        if store.withDirectory({ $0.accounts.isEmpty }) {
             _ = try await store.importDirectory(
                 try Data(contentsOf: demo), passwordHasher: PasswordHasher(iterations: passwordIterations))
         }

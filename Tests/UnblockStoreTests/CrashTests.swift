@@ -38,7 +38,7 @@ import UnblockTesting
                     acknowledged.insert(UInt32(line.dropFirst(4))!)
                 }
 
-                let store = try DirectoryStore(configuration: configuration(path))
+                let store = try EmbeddedStore(configuration: configuration(path))
                 let directory = store.directory
                 let missing = acknowledged.filter { directory.account(id: AccountID($0)) == nil }
                 #expect(missing.isEmpty, "round \(round): lost acknowledged commits \(missing.sorted().prefix(10))")

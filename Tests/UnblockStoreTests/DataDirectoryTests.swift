@@ -12,7 +12,7 @@ import UnblockTesting
 
     /// A data directory with the demo's cards (sealed and derived keys) in it, closed.
     func storeWithCards(_ path: String) async throws {
-        let store = try DirectoryStore(configuration: configuration(path))
+        let store = try EmbeddedStore(configuration: configuration(path))
         _ = try await store.importDirectory(
             try Data(contentsOf: Self.demo), passwordHasher: PasswordHasher(iterations: 1_000))
         try await store.close()
@@ -20,7 +20,7 @@ import UnblockTesting
 
     func openError(_ path: String) -> String? {
         do {
-            _ = try DirectoryStore(configuration: configuration(path))
+            _ = try EmbeddedStore(configuration: configuration(path))
             return nil
         } catch {
             return error.message
@@ -41,7 +41,7 @@ import UnblockTesting
 
     @Test func aNewDataDirectoryGetsAMasterKey() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             try await store.close()
             #expect(FileManager.default.fileExists(atPath: path + "/data/master.key"))
         }
@@ -67,7 +67,7 @@ import UnblockTesting
         try await withTemporaryDirectory { path in
             try FileManager.default.createDirectory(
                 atPath: path + "/data", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             try await store.close()
             let mode = try FileManager.default.attributesOfItem(atPath: path + "/data")[.posixPermissions] as? Int
             #expect(mode == 0o700)

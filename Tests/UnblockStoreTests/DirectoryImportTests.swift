@@ -13,7 +13,7 @@ import UnblockTesting
 
     @Test func theDemoDirectoryImportsWithSealedKeysAndHashedPasswords() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             let data = try Data(contentsOf: Self.demo)
             let summary = try await store.importDirectory(data, passwordHasher: Self.hasher)
             #expect(summary == ImportSummary(profiles: 2, users: 4, cards: 5))
@@ -153,7 +153,7 @@ import UnblockTesting
 
     @Test func invalidJSONIsPlacedByLineAndColumn() async throws {
         try await withTemporaryDirectory { folder in
-            let store = try DirectoryStore(configuration: configuration(folder))
+            let store = try EmbeddedStore(configuration: configuration(folder))
             let json = "{\n  \"users\": [\n    {\"username\": \"dave\" \"password\": \"x\"}\n  ]\n}"
             do {
                 _ = try await store.importDirectory(Data(json.utf8), passwordHasher: Self.hasher)
@@ -176,7 +176,7 @@ import UnblockTesting
 
     @Test func problemsInTheFileAndAgainstTheStoreComeInOneReport() async throws {
         try await withTemporaryDirectory { folder in
-            let store = try DirectoryStore(configuration: configuration(folder))
+            let store = try EmbeddedStore(configuration: configuration(folder))
             _ = try await store.importDirectory(try Data(contentsOf: Self.demo), passwordHasher: Self.hasher)
             // A key of the wrong length (found reading the file) beside an unknown owner, an unknown
             // profile, an existing serial and an existing user (found against the store).
@@ -204,7 +204,7 @@ import UnblockTesting
 
     @Test func theDemoPasswordsAreAcceptedInAFileThatSaysItIsDemoData() async throws {
         try await withTemporaryDirectory { folder in
-            let store = try DirectoryStore(configuration: configuration(folder))
+            let store = try EmbeddedStore(configuration: configuration(folder))
             let json = #"{"demo": true, "users": [{"username": "dave", "password": "alice-demo-password"}]}"#
             let summary = try await store.importDirectory(Data(json.utf8), passwordHasher: Self.hasher)
             #expect(summary.users == 1)
@@ -224,7 +224,7 @@ import UnblockTesting
     func anInvalidFileIsRefusedWholeWithItsJSONPath(_ index: Int) async throws {
         let (label, json, path) = Self.invalid[index]
         try await withTemporaryDirectory { folder in
-            let store = try DirectoryStore(configuration: configuration(folder))
+            let store = try EmbeddedStore(configuration: configuration(folder))
             _ = try await store.importDirectory(try Data(contentsOf: Self.demo), passwordHasher: Self.hasher)
             let before = store.directory
             let sequence = store.lastSequence
@@ -242,7 +242,7 @@ import UnblockTesting
 
     @Test func everyProblemIsReportedNotJustTheFirst() async throws {
         try await withTemporaryDirectory { folder in
-            let store = try DirectoryStore(configuration: configuration(folder))
+            let store = try EmbeddedStore(configuration: configuration(folder))
             let json =
                 #"{"users": [{"username": "", "password": "p"}, {"username": "b"}], "cards": [{"serial": "01"}]}"#
             do {

@@ -20,7 +20,7 @@ import UnblockTesting
             let image = try await CrashImage.make(commits: 6, in: path, preallocation: 64 << 10)
             #expect(image.files[image.journalName]!.count == 64 << 10)
             try image.restore(into: path)
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             #expect(store.directory == image.states[6])
             try await store.apply(Sample.commit(6))
             let expected = store.directory
@@ -30,7 +30,7 @@ import UnblockTesting
             #expect(journal.count == 64 << 10)
             #expect(CrashImage.recordOffsets(in: journal).count == 8)
             try await store.close()
-            let reopened = try DirectoryStore(configuration: configuration(path))
+            let reopened = try EmbeddedStore(configuration: configuration(path))
             #expect(reopened.directory == expected)
             try await reopened.close()
         }
@@ -38,7 +38,7 @@ import UnblockTesting
 
     @Test func aJournalOutOfZerosGoesOnInTheNextFileMadeAheadAndACrashLosesNothing() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path, preallocation: 16 << 10))
+            let store = try EmbeddedStore(configuration: configuration(path, preallocation: 16 << 10))
             var commits = 0
             while try journals(in: path).count < 4 && commits < 2_000 {
                 try await store.apply(Sample.commit(commits))
@@ -54,7 +54,7 @@ import UnblockTesting
             try FileManager.default.copyItem(atPath: path + "/data", toPath: image + "/data")
             try FileManager.default.removeItem(atPath: image + "/data/LOCK")
             try await store.close()
-            let recovered = try DirectoryStore(configuration: configuration(image, preallocation: 16 << 10))
+            let recovered = try EmbeddedStore(configuration: configuration(image, preallocation: 16 << 10))
             #expect(recovered.directory == expected)
             #expect(recovered.lastSequence == UInt64(commits))
             try await recovered.close()
@@ -67,7 +67,7 @@ import UnblockTesting
             let offsets = image.recordOffsets
             try image.restore(into: path) { $0.resetBytes(in: offsets[2]..<offsets[3]) }
             do {
-                _ = try DirectoryStore(configuration: configuration(path))
+                _ = try EmbeddedStore(configuration: configuration(path))
                 Issue.record("opened a journal with a record missing in the middle")
             } catch let error as StoreError {
                 #expect(error.code == .corrupt)
@@ -82,7 +82,7 @@ import UnblockTesting
             let faults = Faults()
             faults.refuseCreating { $0.hasSuffix(".spare") }
             let storage = FaultyStorage(faults: faults)
-            let store = try DirectoryStore(configuration: configuration(path, storage: storage))
+            let store = try EmbeddedStore(configuration: configuration(path, storage: storage))
             for index in 0..<40 { try await store.apply(Sample.commit(index)) }
             let expected = store.directory
             let files = try journals(in: path)
@@ -92,7 +92,7 @@ import UnblockTesting
             #expect(files[0].size == offsets.last!, "no zeros: the file grew as it was written")
             #expect(offsets.count == 41)
             try await store.close()
-            let reopened = try DirectoryStore(configuration: configuration(path))
+            let reopened = try EmbeddedStore(configuration: configuration(path))
             #expect(reopened.directory == expected)
             try await reopened.close()
         }
@@ -100,7 +100,7 @@ import UnblockTesting
 
     @Test func aGracefulCloseLeavesNoSpareAndNoUnusedZeros() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             for index in 0..<5 { try await store.apply(Sample.commit(index)) }
             try await store.close()
             let names = try FileManager.default.contentsOfDirectory(atPath: path + "/data")

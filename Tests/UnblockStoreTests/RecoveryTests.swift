@@ -16,7 +16,7 @@ struct CrashImage {
     let preallocation: Int
 
     static func make(commits: Int, in path: String, preallocation: Int = 0) async throws -> CrashImage {
-        let store = try DirectoryStore(configuration: configuration(path, preallocation: preallocation))
+        let store = try EmbeddedStore(configuration: configuration(path, preallocation: preallocation))
         var states = [store.directory]
         for index in 0..<commits {
             try await store.apply(Sample.commit(index))
@@ -88,13 +88,13 @@ let journalKinds = [0, 64 << 10]
             for cut in offsets[offsets.count - 4]..<offsets.last! {
                 try image.restore(into: path, editJournal: image.writtenUpTo(cut))
                 let complete = offsets.filter { $0 <= cut }.count - 1
-                let store = try DirectoryStore(configuration: configuration(path, preallocation: preallocation))
+                let store = try EmbeddedStore(configuration: configuration(path, preallocation: preallocation))
                 #expect(store.directory == image.states[complete], "cut at \(cut)")
                 #expect(store.lastSequence == UInt64(complete))
                 // The store keeps working after the repair.
                 try await store.apply(Sample.commit(100))
                 try await store.close()
-                let reopened = try DirectoryStore(configuration: configuration(path, preallocation: preallocation))
+                let reopened = try EmbeddedStore(configuration: configuration(path, preallocation: preallocation))
                 #expect(reopened.lastSequence == UInt64(complete + 1), "cut at \(cut)")
                 try await reopened.close()
             }
@@ -108,7 +108,7 @@ let journalKinds = [0, 64 << 10]
             // exist. (A journal made ahead of use gets its name once its header is on disk.)
             let image = try await CrashImage.make(commits: 0, in: path)
             try image.restore(into: path) { $0 = $0.prefix(cut) }
-            let store = try DirectoryStore(configuration: configuration(path, preallocation: 0))
+            let store = try EmbeddedStore(configuration: configuration(path, preallocation: 0))
             try await store.apply(Sample.commit(0))
             let expected = store.directory
             // Then a crash with that commit only in the journal: the files as they are now.
@@ -124,7 +124,7 @@ let journalKinds = [0, 64 << 10]
                 try data.write(to: URL(filePath: folder + "/" + name))
                 chmod(folder + "/" + name, 0o600)
             }
-            let reopened = try DirectoryStore(configuration: configuration(path, preallocation: 0))
+            let reopened = try EmbeddedStore(configuration: configuration(path, preallocation: 0))
             #expect(reopened.directory == expected)
             #expect(reopened.lastSequence == 1)
             try await reopened.close()
@@ -137,7 +137,7 @@ let journalKinds = [0, 64 << 10]
             let image = try await CrashImage.make(commits: 6, in: path, preallocation: preallocation)
             let offsets = image.recordOffsets
             try image.restore(into: path) { $0[offsets[5] + 12] ^= 0x10 }
-            let store = try DirectoryStore(configuration: configuration(path, preallocation: preallocation))
+            let store = try EmbeddedStore(configuration: configuration(path, preallocation: preallocation))
             #expect(store.directory == image.states[5])
             try await store.close()
         }
@@ -152,7 +152,7 @@ let journalKinds = [0, 64 << 10]
             let offsets = image.recordOffsets
             try image.restore(into: path) { $0[offsets[record] + 9] ^= 0x01 }
             do {
-                _ = try DirectoryStore(configuration: configuration(path))
+                _ = try EmbeddedStore(configuration: configuration(path))
                 Issue.record("opened a journal damaged in the middle")
             } catch let error as StoreError {
                 #expect(error.code == .corrupt)
@@ -164,7 +164,7 @@ let journalKinds = [0, 64 << 10]
 
     @Test func aDamagedSnapshotFallsBackToThePreviousOneAndTheJournal() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             for index in 0..<20 { try await store.apply(Sample.commit(index)) }
             try await store.snapshot()
             for index in 20..<40 { try await store.apply(Sample.commit(index)) }
@@ -177,7 +177,7 @@ let journalKinds = [0, 64 << 10]
             #expect(snapshots.count == 2)
             try flipByte(in: folder + "/" + snapshots[1], at: 300)
 
-            let recovered = try DirectoryStore(configuration: configuration(path))
+            let recovered = try EmbeddedStore(configuration: configuration(path))
             #expect(recovered.directory == expected)
             try await recovered.close()
             #expect(FileManager.default.fileExists(atPath: folder + "/" + snapshots[1] + ".damaged"))
@@ -186,7 +186,7 @@ let journalKinds = [0, 64 << 10]
 
     @Test func twoDamagedSnapshotsStopTheStartNamingTheNewest() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             for index in 0..<20 { try await store.apply(Sample.commit(index)) }
             try await store.snapshot()
             try await store.apply(Sample.commit(20))
@@ -196,7 +196,7 @@ let journalKinds = [0, 64 << 10]
                 .filter { $0.hasPrefix("snapshot-") }.sorted()
             for name in snapshots { try flipByte(in: folder + "/" + name, at: 100) }
             do {
-                _ = try DirectoryStore(configuration: configuration(path))
+                _ = try EmbeddedStore(configuration: configuration(path))
                 Issue.record("opened with both snapshots damaged")
             } catch let error as StoreError {
                 #expect(error.code == .corrupt)
@@ -208,7 +208,7 @@ let journalKinds = [0, 64 << 10]
     @Test func aFailedSyncFailsTheCommitAndEveryLaterOneButCorruptsNothing() async throws {
         try await withTemporaryDirectory { path in
             let faults = Faults()
-            let store = try DirectoryStore(configuration: configuration(path, storage: FaultyStorage(faults: faults)))
+            let store = try EmbeddedStore(configuration: configuration(path, storage: FaultyStorage(faults: faults)))
             for index in 0..<10 { try await store.apply(Sample.commit(index)) }
             let acknowledged = store.directory
             faults.failNextSyncs()
@@ -223,7 +223,7 @@ let journalKinds = [0, 64 << 10]
             }
             try await store.close()
 
-            let reopened = try DirectoryStore(configuration: configuration(path))
+            let reopened = try EmbeddedStore(configuration: configuration(path))
             for (id, account) in acknowledged.accounts { #expect(reopened.directory.account(id: id) == account) }
             #expect(reopened.directory.account(id: AccountID(12)) == nil)
             try await reopened.apply(Sample.commit(50))
@@ -234,7 +234,7 @@ let journalKinds = [0, 64 << 10]
     @Test func aDiskFullMidWriteLeavesARepairableTail() async throws {
         try await withTemporaryDirectory { path in
             let faults = Faults()
-            let store = try DirectoryStore(configuration: configuration(path, storage: FaultyStorage(faults: faults)))
+            let store = try EmbeddedStore(configuration: configuration(path, storage: FaultyStorage(faults: faults)))
             for index in 0..<10 { try await store.apply(Sample.commit(index)) }
             let acknowledged = store.directory
             faults.fillDisk(after: 37)
@@ -242,7 +242,7 @@ let journalKinds = [0, 64 << 10]
             await #expect(throws: StoreError.self) { try await store.apply(Sample.commit(11)) }
             try await store.close()
 
-            let reopened = try DirectoryStore(configuration: configuration(path))
+            let reopened = try EmbeddedStore(configuration: configuration(path))
             #expect(reopened.directory == acknowledged)
             try await reopened.apply(Sample.commit(10))
             try await reopened.close()

@@ -10,8 +10,8 @@ import UnblockTesting
 func configuration(
     _ path: String, storage: any Storage = PosixStorage(), fsync: FsyncPolicy = .always,
     snapshotEvery: Int = 1_000_000, preallocation: Int = 64 << 10
-) -> DirectoryStore.Configuration {
-    var configuration = DirectoryStore.Configuration(dataDirectory: path + "/data")
+) -> EmbeddedStore.Configuration {
+    var configuration = EmbeddedStore.Configuration(dataDirectory: path + "/data")
     configuration.storage = storage
     configuration.journalPreallocation = preallocation
     configuration.fsync = fsync
@@ -63,10 +63,10 @@ enum Sample {
     }
 }
 
-extension DirectoryStore {
+extension EmbeddedStore {
     func apply(_ mutations: [Mutation]) async throws {
         try await commit { _ in (mutations, ()) }
     }
 
-    var directory: Directory { read { $0 } }
+    var directory: Directory { withDirectory { $0 } }
 }

@@ -6,8 +6,9 @@
 /// sequence while the live directory keeps changing. Only `apply` changes it, so that
 /// replaying a journal rebuilds exactly the same state.
 public struct Directory: Sendable {
-    /// The tables, in one copy-on-write box: a copy of the directory (every read of the
-    /// store makes one) retains one object instead of each of the seven tables.
+    /// The tables and counters, in one copy-on-write box: a copy of the directory (every read
+    /// of the store makes one) retains one object instead of each of the seven tables, and
+    /// the directory is one reference, which an `any DirectoryView` holds without a box.
     private final class Tables: @unchecked Sendable {
         // @unchecked: changed only through the directory's mutating methods, and only while
         // no other directory shares the box (`writable` copies it first).
@@ -21,8 +22,12 @@ public struct Directory: Sendable {
         var accountIDsByUsername = ShardedDictionary<String, AccountID>()
         var cardIDsBySerial = ShardedDictionary<String, CardID>()
         var cardIDsByOwner = ShardedDictionary<AccountID, OwnedCards>()
+        var nextAccountID: UInt32 = 1
+        var nextCardID: UInt64 = 1
+        var nextAuditSequence: UInt64 = 1
+        var auditRetention: Int
 
-        init() {}
+        init(auditRetention: Int) { self.auditRetention = auditRetention }
 
         init(copying other: Tables) {
             accounts = other.accounts
@@ -33,10 +38,14 @@ public struct Directory: Sendable {
             accountIDsByUsername = other.accountIDsByUsername
             cardIDsBySerial = other.cardIDsBySerial
             cardIDsByOwner = other.cardIDsByOwner
+            nextAccountID = other.nextAccountID
+            nextCardID = other.nextCardID
+            nextAuditSequence = other.nextAuditSequence
+            auditRetention = other.auditRetention
         }
     }
 
-    private var tables = Tables()
+    private var tables: Tables
 
     /// The tables, ready to change: copied first when another directory shares them.
     private var writable: Tables {
@@ -57,23 +66,27 @@ public struct Directory: Sendable {
     public var recentLogins: AuditTrail { tables.recentLogins }
 
     /// Next free identities, persisted in snapshots so that ids are never reused.
-    public private(set) var nextAccountID: UInt32 = 1
-    public private(set) var nextCardID: UInt64 = 1
-    public private(set) var nextAuditSequence: UInt64 = 1
+    public var nextAccountID: UInt32 { tables.nextAccountID }
+    public var nextCardID: UInt64 { tables.nextCardID }
+    public var nextAuditSequence: UInt64 { tables.nextAuditSequence }
 
     /// How many audit events stay in memory (and in snapshots); older ones live only in
     /// rotated journals and are gone after the next snapshot but one.
-    public var auditRetention: Int
+    public var auditRetention: Int {
+        get { tables.auditRetention }
+        set { writable.auditRetention = newValue }
+    }
 
     public init(auditRetention: Int = 100_000) {
-        self.auditRetention = auditRetention
+        tables = Tables(auditRetention: auditRetention)
     }
 
     /// Restores the identity counters from a snapshot header.
     public mutating func restoreCounters(nextAccountID: UInt32, nextCardID: UInt64, nextAuditSequence: UInt64) {
-        self.nextAccountID = max(self.nextAccountID, nextAccountID)
-        self.nextCardID = max(self.nextCardID, nextCardID)
-        self.nextAuditSequence = max(self.nextAuditSequence, nextAuditSequence)
+        let tables = writable
+        tables.nextAccountID = max(tables.nextAccountID, nextAccountID)
+        tables.nextCardID = max(tables.nextCardID, nextCardID)
+        tables.nextAuditSequence = max(tables.nextAuditSequence, nextAuditSequence)
     }
 
     /// Sizes the tables for this many entries, so that loading them never rehashes.
@@ -120,14 +133,16 @@ public struct Directory: Sendable {
 
     /// Reserves a new account id.
     public mutating func makeAccountID() -> AccountID {
-        defer { nextAccountID += 1 }
-        return AccountID(nextAccountID)
+        let tables = writable
+        defer { tables.nextAccountID += 1 }
+        return AccountID(tables.nextAccountID)
     }
 
     /// Reserves a new card id.
     public mutating func makeCardID() -> CardID {
-        defer { nextCardID += 1 }
-        return CardID(nextCardID)
+        let tables = writable
+        defer { tables.nextCardID += 1 }
+        return CardID(tables.nextCardID)
     }
 
     // MARK: Changes
@@ -143,7 +158,7 @@ public struct Directory: Sendable {
             }
             tables.accounts[account.id] = account
             tables.accountIDsByUsername[account.username] = account.id
-            nextAccountID = max(nextAccountID, account.id.rawValue + 1)
+            tables.nextAccountID = max(tables.nextAccountID, account.id.rawValue + 1)
         case .card(let card):
             if let old = tables.cards[card.id] {
                 if old.serial != card.serial { tables.cardIDsBySerial[old.serial] = nil }
@@ -155,19 +170,19 @@ public struct Directory: Sendable {
                 Self.index(card.id, owner: card.owner, in: tables)
             }
             tables.cardIDsBySerial[card.serial] = card.id
-            nextCardID = max(nextCardID, card.id.rawValue + 1)
+            tables.nextCardID = max(tables.nextCardID, card.id.rawValue + 1)
         case .profile(let profile):
             tables.profiles[profile.name] = profile
         case .responseIssued(let id, let response):
             // In place: the card's history is not copied when nothing else holds it.
             tables.cards[id]?.remember(response)
         case .audit(var event):
-            if event.sequence == 0 { event.sequence = nextAuditSequence }
-            nextAuditSequence = max(nextAuditSequence, event.sequence + 1)
+            if event.sequence == 0 { event.sequence = tables.nextAuditSequence }
+            tables.nextAuditSequence = max(tables.nextAuditSequence, event.sequence + 1)
             let trail = event.action == AuditEvent.loginAction ? \Tables.recentLogins : \Tables.recentAudit
             tables[keyPath: trail].append(event)
-            if tables[keyPath: trail].count > auditRetention {
-                tables[keyPath: trail].removeFirst(tables[keyPath: trail].count - auditRetention)
+            if tables[keyPath: trail].count > tables.auditRetention {
+                tables[keyPath: trail].removeFirst(tables[keyPath: trail].count - tables.auditRetention)
             }
         }
     }
@@ -181,7 +196,7 @@ public struct Directory: Sendable {
         let tables = writable
         tables.accounts[account.id] = account
         tables.accountIDsByUsername[account.username] = account.id
-        nextAccountID = max(nextAccountID, account.id.rawValue + 1)
+        tables.nextAccountID = max(tables.nextAccountID, account.id.rawValue + 1)
     }
 
     /// Adds a card known to be new (loading a snapshot): the upsert's lookups are skipped.
@@ -190,7 +205,7 @@ public struct Directory: Sendable {
         tables.cards[card.id] = card
         Self.index(card.id, owner: card.owner, in: tables)
         tables.cardIDsBySerial[card.serial] = card.id
-        nextCardID = max(nextCardID, card.id.rawValue + 1)
+        tables.nextCardID = max(tables.nextCardID, card.id.rawValue + 1)
     }
 
     /// Applies mutations in order.

@@ -1,12 +1,10 @@
-// What a call carries besides its message: who sent it, on which connection, and by when it must end.
+// What a service sees of a call besides its request: where it comes from, and by when it must end.
 import UnblockCore
 
-/// The envelope facts of one call.
+/// The facts of one call a service may use: never frames, connections or call ids.
 struct CallContext: Sendable {
-    let connection: ConnectionIdentity
-    let callID: UInt64
-    let method: String
-    let sessionToken: String
+    /// Who is at the other end (a local uid or an address), for the audit and per-client limits.
+    let client: ClientIdentity
     let deadline: ContinuousClock.Instant
 
     /// Throws `DEADLINE_EXCEEDED` once the deadline has passed. Checked between the stages of
@@ -16,4 +14,21 @@ struct CallContext: Sendable {
             throw RPCError(.deadlineExceeded, "the call's deadline passed before it could finish")
         }
     }
+}
+
+/// The authenticated principal of a call: the account behind its session, as of this call.
+struct Caller: Sendable {
+    let account: Account
+    /// The session the call came with (Logout ends it).
+    let sessionToken: String
+}
+
+/// One call as the executor tracks it: its envelope, for the answer, the metrics and the log.
+struct Call: Sendable {
+    let connection: ConnectionIdentity
+    let id: UInt64
+    let method: String
+    let sessionToken: String
+    let started: ContinuousClock.Instant
+    let context: CallContext
 }

@@ -1,7 +1,8 @@
-// The steps every call takes, however it runs: deadline, decode, the handler, encode, status, metrics, log.
+// The steps every call takes, however it runs: deadline, decode, the caller, the handler, encode, status, metrics, log.
 import Logging
 import NIOCore
 import Synchronization
+import UnblockCore
 import UnblockWire
 
 /// Runs one call of any method through the same steps, so that a method's registration says
@@ -9,127 +10,115 @@ import UnblockWire
 final class CallExecutor: Sendable {
     let metrics: ServerMetrics?
     let logger: Logger
+    /// Who is calling: the session of a call and its account.
+    let authenticator: SessionAuthenticator
     /// Whether each call is logged (debug): checked per call without copying the logger.
     private let logsEachCall: Bool
     private let defaultTimeout: Duration
     /// Set at graceful shutdown: new calls are answered UNAVAILABLE (Health excepted).
     let shuttingDown = Atomic(false)
 
-    init(metrics: ServerMetrics?, logger: Logger, defaultTimeout: Duration) {
+    init(authenticator: SessionAuthenticator, metrics: ServerMetrics?, logger: Logger, defaultTimeout: Duration) {
+        self.authenticator = authenticator
         self.metrics = metrics
         self.logger = logger
         self.logsEachCall = logger.logLevel <= .debug
         self.defaultTimeout = defaultTimeout
     }
 
-    /// The call's envelope facts, its deadline counted from now (the server's default when none was sent).
-    func makeContext(_ frame: RequestFrame, connection: ConnectionIdentity) -> CallContext {
+    /// The call a frame starts, its deadline counted from now (the server's default when none was sent).
+    func makeCall(_ frame: RequestFrame, connection: ConnectionIdentity) -> Call {
+        let started = ContinuousClock.now
         let timeout = frame.timeoutMilliseconds.map { Duration.milliseconds(Int64($0)) } ?? defaultTimeout
-        return CallContext(
-            connection: connection, callID: frame.callID, method: frame.method,
-            sessionToken: frame.sessionToken, deadline: .now + timeout
-        )
+        return Call(
+            connection: connection, id: frame.callID, method: frame.method, sessionToken: frame.sessionToken,
+            started: started, context: CallContext(client: connection.client, deadline: started + timeout))
     }
 
-    /// Runs a call on the caller's task: checks, decode, `body`, and its answer frame.
-    func run<Method: RPCMethod>(
-        _: Method.Type,
-        _ frame: RequestFrame,
-        _ context: CallContext,
-        _ body: (Method.Request, CallContext) async throws -> Method.Response
-    ) async -> ByteBuffer {
-        let started = ContinuousClock.now
-        do {
-            let request = try start(Method.self, frame, context)
-            return finish(context, started: started, try await body(request, context))
-        } catch {
-            return answer(context, started: started, error: error)
+    /// The checks every call passes first, then its request message.
+    func decode<Method: RPCMethod>(_: Method.Type, _ frame: RequestFrame, _ call: Call) throws -> Method.Request {
+        if shuttingDown.load(ordering: .relaxed) && Method.self != SelfService.Health.self {
+            throw RPCError(.unavailable, "the server is shutting down; retry against another instance or later")
         }
+        try call.context.checkDeadline()
+        return try Method.Request(buffer: frame.message)
     }
 
     /// Runs a call at once on the caller's thread, appending its answer frame to `output`.
     func runNow<Method: RPCMethod>(
         _: Method.Type,
         _ frame: RequestFrame,
-        _ context: CallContext,
-        _ body: (Method.Request, CallContext) throws -> Method.Response,
-        into output: inout ByteBuffer
+        connection: ConnectionIdentity,
+        into output: inout ByteBuffer,
+        _ body: (Method.Request, Call) throws -> Method.Response
     ) {
-        let started = ContinuousClock.now
+        let call = makeCall(frame, connection: connection)
         do {
-            let request = try start(Method.self, frame, context)
-            finish(context, started: started, try body(request, context), into: &output)
+            let request = try decode(Method.self, frame, call)
+            succeeded(call, try body(request, call), into: &output)
         } catch {
-            answer(context, started: started, error: error, into: &output)
+            failed(call, error, into: &output)
         }
     }
 
-    /// The checks every call passes first, then its request message.
-    func start<Method: RPCMethod>(_: Method.Type, _ frame: RequestFrame, _ context: CallContext) throws
-        -> Method.Request
-    {
-        if shuttingDown.load(ordering: .relaxed) && Method.self != SelfService.Health.self {
-            throw RPCError(.unavailable, "the server is shutting down; retry against another instance or later")
+    /// Runs a call on the caller's task: its answer frame.
+    func run<Method: RPCMethod>(
+        _: Method.Type,
+        _ frame: RequestFrame,
+        connection: ConnectionIdentity,
+        _ body: (Method.Request, Call) async throws -> Method.Response
+    ) async -> ByteBuffer {
+        let call = makeCall(frame, connection: connection)
+        var output = ByteBuffer()
+        do {
+            let request = try decode(Method.self, frame, call)
+            succeeded(call, try await body(request, call), into: &output)
+        } catch {
+            failed(call, error, into: &output)
         }
-        try context.checkDeadline()
-        return try Method.Request(buffer: frame.message)
+        return output
     }
 
-    private func finish(_ context: CallContext, started: ContinuousClock.Instant, _ response: some WireMessage)
-        -> ByteBuffer
-    {
-        var buffer = ByteBuffer()
-        finish(context, started: started, response, into: &buffer)
-        return buffer
-    }
-
-    private func finish(
-        _ context: CallContext, started: ContinuousClock.Instant, _ response: some WireMessage,
-        into output: inout ByteBuffer
-    ) {
-        output.writeResponseFrame(callID: context.callID, response: response)
-        callEnded(context, started: started, status: .ok)
-    }
-
-    func answer(_ context: CallContext, started: ContinuousClock.Instant, error: any Error) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        answer(context, started: started, error: error, into: &buffer)
-        return buffer
+    /// Appends the answer of a call that succeeded to `output`, and counts it.
+    func succeeded(_ call: Call, _ response: some WireMessage, into output: inout ByteBuffer) {
+        output.writeResponseFrame(callID: call.id, response: response)
+        callEnded(call, status: .ok)
     }
 
     /// Appends the status frame that answers a failed call to `output`, and logs it.
-    func answer(
-        _ context: CallContext, started: ContinuousClock.Instant, error: any Error, into output: inout ByteBuffer
-    ) {
+    func failed(_ call: Call, _ error: any Error, into output: inout ByteBuffer) {
         let status = RPCError.from(error)
         if status.code == .internal {
-            metrics?.record(method: context.method, status: status.code, duration: .now - started)
+            metrics?.record(method: call.method, status: status.code, duration: .now - call.started)
             logger.error(
-                "call failed",
-                metadata: metadata(context, started: started, status: status.code)
-                    .merging(["error": "\(error)"]) { $1 })
+                "call failed", metadata: metadata(call, status: status.code).merging(["error": "\(error)"]) { $1 })
         } else {
-            callEnded(context, started: started, status: status.code)
+            callEnded(call, status: status.code)
         }
         output.writeFrame(
             ResponseFrame(
-                callID: context.callID, statusCode: status.code, statusMessage: status.message, reason: status.reason,
+                callID: call.id, statusCode: status.code, statusMessage: status.message, reason: status.reason,
                 retryAfterMilliseconds: status.retryAfterMilliseconds))
     }
 
-    /// Counts and logs (at debug) one answered call.
-    func callEnded(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode) {
-        metrics?.record(method: context.method, status: status, duration: .now - started)
-        guard logsEachCall else { return }
-        logger.debug("call", metadata: metadata(context, started: started, status: status))
+    /// The status frame that answers a failed call.
+    func failed(_ call: Call, _ error: any Error) -> ByteBuffer {
+        var output = ByteBuffer()
+        failed(call, error, into: &output)
+        return output
     }
 
-    private func metadata(_ context: CallContext, started: ContinuousClock.Instant, status: StatusCode)
-        -> Logger.Metadata
-    {
+    /// Counts and logs (at debug) one answered call.
+    private func callEnded(_ call: Call, status: StatusCode) {
+        metrics?.record(method: call.method, status: status, duration: .now - call.started)
+        guard logsEachCall else { return }
+        logger.debug("call", metadata: metadata(call, status: status))
+    }
+
+    private func metadata(_ call: Call, status: StatusCode) -> Logger.Metadata {
         [
-            "connection": "\(context.connection.id)", "call": "\(context.callID)", "method": "\(context.method)",
-            "status": "\(status)", "duration": "\(ContinuousClock.now - started)",
+            "connection": "\(call.connection.id)", "call": "\(call.id)", "method": "\(call.method)",
+            "status": "\(status)", "duration": "\(ContinuousClock.now - call.started)",
         ]
     }
 }

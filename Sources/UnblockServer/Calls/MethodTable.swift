@@ -1,93 +1,147 @@
 // Every method the server answers, registered once: its name, how it runs, and what runs it.
 import NIOCore
+import UnblockCore
+import UnblockCrypto
 import UnblockWire
 
 /// How a method runs: a property of its registration, not a code path of its own.
 enum MethodExecution: Sendable {
-    /// Answered on the connection's event loop as it is read: needs neither pool nor disk.
-    case onEventLoop
+    /// Answered on the connection's event loop as it is read, into the read's flush buffer:
+    /// needs neither pool nor disk.
+    case onEventLoop(@Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void)
     /// Run on the connection's task: it awaits the crypto pool or a commit.
-    case onTask
-    /// Checked on the event loop and finished in a batch on the crypto pool (`UnblockBatcher`).
-    case batched
+    case onTask(@Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer)
+    /// Checked on the event loop, finished in batches on the crypto pool: the batcher of an event loop.
+    case batched(@Sendable (any EventLoop) -> any CallBatching)
 }
 
 /// The methods of the server, by full name; built once, read by every call.
 struct MethodTable: Sendable {
-    /// One registered method.
-    struct Entry: Sendable {
-        let execution: MethodExecution
-        /// For `.onEventLoop`: appends the answer frame to the flush's buffer.
-        let answerNow: (@Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void)?
-        /// For `.onTask`: the answer frame.
-        let answerOnTask: (@Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer)?
+    let executor: CallExecutor
+    private var methods: [String: MethodExecution] = [:]
+
+    init(executor: CallExecutor) {
+        self.executor = executor
     }
 
-    private var entries: [String: Entry] = [:]
-    /// Answers a method no one registered (UNIMPLEMENTED).
-    private let unknown: @Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void
+    /// How the method named `name` runs; nil for a method no service registered.
+    subscript(name: String) -> MethodExecution? { methods[name] }
 
-    init(unknown: @escaping @Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void) {
-        self.unknown = unknown
-    }
+    /// The names registered, for metrics labels.
+    var names: [String] { Array(methods.keys) }
 
-    /// The registered method named `name`, nil for an unknown one.
-    subscript(name: String) -> Entry? { entries[name] }
-
-    /// How the method named `name` runs; an unknown method is answered at once (UNIMPLEMENTED).
-    func execution(of name: String) -> MethodExecution { entries[name]?.execution ?? .onEventLoop }
-
-    /// What answers a call of `name` at once: the method's answer when it runs on the event
-    /// loop, UNIMPLEMENTED for an unknown method; nil when it runs elsewhere. One lookup for
-    /// the calls that are most of the traffic.
-    func immediateAnswer(for name: String) -> (@Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void)?
-    {
-        guard let entry = entries[name] else { return unknown }
-        return entry.answerNow
+    /// Answers a method no service registered: UNIMPLEMENTED, before any session check.
+    func answerUnknown(_ frame: RequestFrame, connection: ConnectionIdentity, into output: inout ByteBuffer) {
+        let call = executor.makeCall(frame, connection: connection)
+        let method = String(frame.method.prefix(200))
+        executor.failed(call, RPCError(.unimplemented, "unknown method \"\(method)\""), into: &output)
     }
 
     /// Answers a call of a method that runs on a task: a complete answer frame.
     func answerOnTask(_ frame: RequestFrame, _ connection: ConnectionIdentity) async -> ByteBuffer {
-        let entry = entries[frame.method]
-        if let answer = entry?.answerOnTask { return await answer(frame, connection) }
         var output = ByteBuffer()
-        (entry?.answerNow ?? unknown)(frame, connection, &output)
+        switch methods[frame.method] {
+        case .onTask(let answer)?: return await answer(frame, connection)
+        case .onEventLoop(let answer)?: answer(frame, connection, &output)
+        case .batched?, nil: answerUnknown(frame, connection: connection, into: &output)
+        }
         return output
     }
 
-    /// Registers a method answered on the event loop: `body` needs neither pool nor disk.
+    /// The batchers of one event loop, by method name.
+    func makeBatchers(on loop: any EventLoop) -> [String: any CallBatching] {
+        methods.compactMapValues { execution in
+            guard case .batched(let makeBatcher) = execution else { return nil }
+            return makeBatcher(loop)
+        }
+    }
+
+    // MARK: Registration
+
+    /// Registers a method that needs no caller, answered on the event loop.
     mutating func register<Method: RPCMethod>(
         _: Method.Type,
-        onEventLoop body: @escaping @Sendable (Method.Request, CallContext) throws -> Method.Response,
-        executor: CallExecutor
+        onEventLoop body: @escaping @Sendable (Method.Request, CallContext) throws -> Method.Response
     ) {
-        let answer: @Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Void = {
-            frame, connection, output in
-            executor.runNow(
-                Method.self, frame, executor.makeContext(frame, connection: connection), body, into: &output)
-        }
-        add(Method.name, Entry(execution: .onEventLoop, answerNow: answer, answerOnTask: nil))
+        let executor = executor
+        add(
+            Method.self,
+            .onEventLoop { frame, connection, output in
+                executor.runNow(Method.self, frame, connection: connection, into: &output) {
+                    try body($0, $1.context)
+                }
+            })
     }
 
-    /// Registers a method run on the connection's task: `body` awaits the pool or a commit.
+    /// Registers a method of an authenticated caller that only reads: on the event loop when
+    /// the store reads at once, on the connection's task otherwise.
     mutating func register<Method: RPCMethod>(
         _: Method.Type,
-        onTask body: @escaping @Sendable (Method.Request, CallContext) async throws -> Method.Response,
-        executor: CallExecutor
+        reading body:
+            @escaping @Sendable (Method.Request, Caller, any DirectoryView, CallContext) throws -> Method.Response
     ) {
-        let answer: @Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer = { frame, connection in
-            await executor.run(Method.self, frame, executor.makeContext(frame, connection: connection), body)
+        let (executor, authenticator) = (executor, executor.authenticator)
+        guard authenticator.store.readsImmediately else {
+            return add(
+                Method.self,
+                .onTask { frame, connection in
+                    await executor.run(Method.self, frame, connection: connection) { request, call in
+                        try await authenticator.withCaller(call) { try body(request, $0, $1, call.context) }
+                    }
+                })
         }
-        add(Method.name, Entry(execution: .onTask, answerNow: nil, answerOnTask: answer))
+        add(
+            Method.self,
+            .onEventLoop { frame, connection, output in
+                executor.runNow(Method.self, frame, connection: connection, into: &output) { request, call in
+                    try authenticator.withCallerNow(call) { try body(request, $0, $1, call.context) }
+                }
+            })
     }
 
-    /// Registers a method the router starts on the event loop and the batcher finishes.
-    mutating func registerBatched<Method: RPCMethod>(_: Method.Type) {
-        add(Method.name, Entry(execution: .batched, answerNow: nil, answerOnTask: nil))
+    /// Registers a method that needs no caller, run on the connection's task.
+    mutating func register<Method: RPCMethod>(
+        _: Method.Type,
+        onTask body: @escaping @Sendable (Method.Request, CallContext) async throws -> Method.Response
+    ) {
+        let executor = executor
+        add(
+            Method.self,
+            .onTask { frame, connection in
+                await executor.run(Method.self, frame, connection: connection) { try await body($0, $1.context) }
+            })
     }
 
-    private mutating func add(_ name: String, _ entry: Entry) {
-        precondition(entries[name] == nil, "\(name) is registered twice")
-        entries[name] = entry
+    /// Registers a method of an authenticated caller, run on the connection's task.
+    mutating func register<Method: RPCMethod>(
+        _: Method.Type,
+        authenticatedOnTask body:
+            @escaping @Sendable (Method.Request, Caller, CallContext) async throws
+            -> Method.Response
+    ) {
+        let (executor, authenticator) = (executor, executor.authenticator)
+        add(
+            Method.self,
+            .onTask { frame, connection in
+                await executor.run(Method.self, frame, connection: connection) { request, call in
+                    try await body(request, try await authenticator.caller(of: call), call.context)
+                }
+            })
+    }
+
+    /// Registers a method whose calls are checked on the event loop and finished together
+    /// on the crypto pool (`BatchedMethod`). Needs a store that reads at once.
+    mutating func register<Batch: BatchedMethod>(batched batch: Batch, pool: CryptoPool) {
+        precondition(
+            executor.authenticator.store.readsImmediately, "a batched method plans on the event loop: it reads at once")
+        let executor = executor
+        add(
+            Batch.Method.self,
+            .batched { loop in CallBatcher(batch, eventLoop: loop, pool: pool, executor: executor) })
+    }
+
+    private mutating func add<Method: RPCMethod>(_: Method.Type, _ execution: MethodExecution) {
+        precondition(methods[Method.name] == nil, "\(Method.name) is registered twice")
+        methods[Method.name] = execution
     }
 }

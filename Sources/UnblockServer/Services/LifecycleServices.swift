@@ -5,8 +5,8 @@ import UnblockStore
 
 /// Keeps the store open until graceful shutdown, then closes it (final snapshot).
 public struct StoreService: Service {
-    let store: DirectoryStore
-    public init(store: DirectoryStore) { self.store = store }
+    let store: EmbeddedStore
+    public init(store: EmbeddedStore) { self.store = store }
 
     public func run() async throws {
         try? await gracefulShutdown()

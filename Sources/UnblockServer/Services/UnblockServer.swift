@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import UnblockCore
 import UnblockCrypto
 import UnblockStore
 import UnblockWire
@@ -19,28 +20,49 @@ import UnblockWire
 /// before it, are stopped after it by the service group.
 public final class UnblockServer: Service, Sendable {
     private let configuration: ServerConfiguration
-    private let handler: SelfServiceHandler
     /// Every method served, and how each runs.
     private let methods: MethodTable
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
+    private let executor: CallExecutor
     private let nextConnectionID = Atomic<UInt64>(1)
     private let openConnections = Atomic<Int>(0)
     private let connectionsByClient = ClientConnectionCounts()
     private let partialFrames: PartialFrameBudget
     private let metrics: ServerMetrics?
     private let activeCalls = CallCounter()
-    /// One per event loop of `group`.
-    private let batchers: [ObjectIdentifier: UnblockBatcher]
+    /// The batchers of each event loop of `group`, by method name.
+    private let batchers: [ObjectIdentifier: [String: any CallBatching]]
     private let bound = Mutex<(addresses: [BindAddress]?, waiters: [CheckedContinuation<[BindAddress], any Error>])>(
         (nil, []))
 
+    /// A server over the embedded store.
     /// - Parameters:
     ///   - store: the open store (the server does not close it).
     ///   - pool: the crypto pool (the server does not shut it down).
+    public convenience init(
+        configuration: ServerConfiguration,
+        store: EmbeddedStore,
+        pool: CryptoPool,
+        logger: Logger,
+        group: MultiThreadedEventLoopGroup = .singleton
+    ) throws {
+        try self.init(
+            configuration: configuration, store: store as any DirectoryStore, masterKey: store.masterKey,
+            decoyPasswordIterations: store.withDirectory(\.mostCommonPasswordIterations), pool: pool, logger: logger,
+            group: group)
+    }
+
+    /// - Parameters:
+    ///   - store: the open store (the server does not close it).
+    ///   - masterKey: seals and derives the cards' admin keys.
+    ///   - decoyPasswordIterations: the cost most stored password hashes have (nil: the pool's).
+    ///   - pool: the crypto pool (the server does not shut it down).
     public init(
         configuration: ServerConfiguration,
-        store: DirectoryStore,
+        store: any DirectoryStore,
+        masterKey: SecretBytes,
+        decoyPasswordIterations: Int?,
         pool: CryptoPool,
         logger: Logger,
         group: MultiThreadedEventLoopGroup = .singleton
@@ -54,18 +76,25 @@ public final class UnblockServer: Service, Sendable {
             idleTimeout: configuration.sessions.idleTimeout, absoluteTimeout: configuration.sessions.absoluteTimeout,
             maximum: configuration.sessions.maximum, maximumPerAccount: configuration.sessions.maximumPerAccount,
             counter: metrics?.sessions)
-        self.handler = SelfServiceHandler(
-            store: store, pool: pool, sessions: sessions, configuration: configuration, metrics: metrics,
-            logger: logger,
-            decoyPasswordHash: try PasswordHasher(
-                iterations: store.read(\.mostCommonPasswordIterations) ?? pool.passwordHasher.iterations
-            ).hash("decoy password of no account"))
-        var methods = MethodTable(unknown: handler.answerUnknown)
-        handler.registerMethods(with: &methods)
+        let executor = CallExecutor(
+            authenticator: SessionAuthenticator(sessions: sessions, store: store), metrics: metrics, logger: logger,
+            defaultTimeout: configuration.defaultTimeout)
+        self.executor = executor
+        let selfService = SelfServiceProvider(
+            store: store, sessions: sessions,
+            verifier: try LocalPasswordVerifier(pool: pool, decoyIterations: decoyPasswordIterations),
+            configuration: configuration, logger: logger,
+            shuttingDown: { executor.shuttingDown.load(ordering: .relaxed) })
+        var methods = MethodTable(executor: executor)
+        selfService.registerMethods(
+            with: &methods,
+            unblock: UnblockPinOfflineBatch(
+                store: store, masterKey: masterKey, policy: configuration.unblockPolicy, logger: logger),
+            pool: pool)
         self.methods = methods
-        var batchers: [ObjectIdentifier: UnblockBatcher] = [:]
+        var batchers: [ObjectIdentifier: [String: any CallBatching]] = [:]
         for loop in group.makeIterator() {
-            batchers[ObjectIdentifier(loop)] = UnblockBatcher(eventLoop: loop, handler: handler)
+            batchers[ObjectIdentifier(loop)] = methods.makeBatchers(on: loop)
         }
         self.batchers = batchers
         partialFrames = PartialFrameBudget(limit: configuration.connections.maximumPartialFrameBytes)
@@ -112,7 +141,7 @@ public final class UnblockServer: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.logger.info("shutting down: no new connections or calls")
-            self.handler.executor.shuttingDown.store(true, ordering: .relaxed)
+            self.executor.shuttingDown.store(true, ordering: .relaxed)
             for listener in listeners { listener.channel.close(promise: nil) }
         }
     }
@@ -211,8 +240,7 @@ public final class UnblockServer: Service, Sendable {
                 let connection = ConnectionIdentity(id: id, client: client)
                 try pipeline.addHandler(
                     CallRouter(
-                        connection: connection, handler: handler, methods: methods,
-                        batcher: batcher(for: channel.eventLoop),
+                        connection: connection, methods: methods, batchers: batchers(for: channel.eventLoop),
                         callIDs: callIDs, callsInFlight: connections.callsInFlight, activeCalls: activeCalls,
                         logger: logger))
                 return .serve(
@@ -248,11 +276,11 @@ public final class UnblockServer: Service, Sendable {
         }
     }
 
-    private func batcher(for loop: any EventLoop) -> UnblockBatcher {
-        guard let batcher = batchers[ObjectIdentifier(loop)] else {
+    private func batchers(for loop: any EventLoop) -> [String: any CallBatching] {
+        guard let batchers = batchers[ObjectIdentifier(loop)] else {
             preconditionFailure("a connection on an event loop outside the server's group")
         }
-        return batcher
+        return batchers
     }
 
     /// Removes a socket file left by a server that is gone; refuses to replace a live one, or

@@ -7,16 +7,14 @@ import UnblockWire
 /// The first reader of a connection's frames.
 ///
 /// Checks the envelope (a malformed or oversized frame, or a call id already in flight: a
-/// status frame with call id 0, then close), answers Health, ListCards, Logout
-/// and unknown methods on the event loop (flushed once per read, so pipelined calls share a
-/// system call), and starts UnblockPinOffline calls from here too: checks on the event loop,
-/// the cipher and the record on a crypto worker (in batches, `UnblockBatcher`), the answer
-/// back here once it is durable. Those are the traffic; a task per call and its hops would
-/// cost more than the call. Authenticate, EnableProcess and DisableProcess go on to the
-/// connection's task (`ConnectionHandler`).
+/// status frame with call id 0, then close), then runs each call as its method's
+/// registration says (`MethodTable`): answered here on the event loop (flushed once per
+/// read, so pipelined calls share a system call), started here and finished in batches on
+/// the crypto pool (`CallBatcher`, the answer back here once it is durable), or passed on to
+/// the connection's task (`ConnectionHandler`). Unknown methods are answered at once.
 ///
 /// Bounded by backpressure: while the socket cannot take more, or `callsInFlight` calls
-/// (UnblockPinOffline and the task's together) run and more wait, the connection stops reading.
+/// (batched and the task's together) run and more wait, the connection stops reading.
 final class CallRouter: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = RequestFrame
@@ -24,9 +22,9 @@ final class CallRouter: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let connection: ConnectionIdentity
-    private let handler: SelfServiceHandler
     private let methods: MethodTable
-    private let batcher: UnblockBatcher
+    /// The batchers of this connection's event loop, by method name.
+    private let batchers: [String: any CallBatching]
     private let callIDs: CallIDs
     private let callsInFlight: Int
     private let activeCalls: CallCounter
@@ -49,19 +47,16 @@ final class CallRouter: ChannelDuplexHandler {
 
     init(
         connection: ConnectionIdentity,
-        handler: SelfServiceHandler,
         methods: MethodTable,
-        batcher: UnblockBatcher,
+        batchers: [String: any CallBatching],
         callIDs: CallIDs,
         callsInFlight: Int,
         activeCalls: CallCounter,
         logger: Logger
     ) {
-        precondition(batcher.eventLoop.inEventLoop, "a connection's batcher belongs to its event loop")
         self.connection = connection
-        self.handler = handler
         self.methods = methods
-        self.batcher = batcher
+        self.batchers = batchers
         self.callIDs = callIDs
         self.callsInFlight = callsInFlight
         self.activeCalls = activeCalls
@@ -85,23 +80,30 @@ final class CallRouter: ChannelDuplexHandler {
         if callIDs.contains(frame.callID) {
             // Not answered on that call id: a client would take it for the first call's answer.
             fail(context, .invalidArgument, "call_id \(frame.callID) is already in flight; closing the connection")
-        } else if let answer = methods.immediateAnswer(for: frame.method) {
-            appendAnswer(context) { answer(frame, connection, &$0) }
         } else {
-            callIDs.insert(frame.callID)
-            if inFlight < callsInFlight { dispatch(context, frame) } else { waiting.append(frame) }
+            switch methods[frame.method] {
+            case .onEventLoop(let answer)?:
+                appendAnswer(context) { answer(frame, connection, &$0) }
+            case nil:
+                appendAnswer(context) { methods.answerUnknown(frame, connection: connection, into: &$0) }
+            case .onTask?, .batched?:
+                callIDs.insert(frame.callID)
+                if inFlight < callsInFlight { dispatch(context, frame) } else { waiting.append(frame) }
+            }
         }
     }
 
-    /// Starts a call that needs the pool or the disk: UnblockPinOffline from here, the
-    /// others on the connection's task.
-    private func dispatch(_ context: ChannelHandlerContext, _ frame: RequestFrame) {
+    /// Starts a call that needs the pool or the disk: a batched one from here, the others on
+    /// the connection's task. Whether it was passed on to the task.
+    @discardableResult
+    private func dispatch(_ context: ChannelHandlerContext, _ frame: RequestFrame) -> Bool {
         inFlight += 1
-        if methods.execution(of: frame.method) == .batched {
-            start(context, frame)
-        } else {
-            context.fireChannelRead(wrapInboundOut(frame))
+        if let batcher = batchers[frame.method] {
+            start(context, frame, batcher)
+            return false
         }
+        context.fireChannelRead(wrapInboundOut(frame))
+        return true
     }
 
     /// Answers from the connection's task pass here: one per call it was given.
@@ -176,21 +178,17 @@ final class CallRouter: ChannelDuplexHandler {
         context.channel.read()
     }
 
-    // MARK: UnblockPinOffline
+    // MARK: Batched calls
 
-    private func start(_ context: ChannelHandlerContext, _ frame: RequestFrame) {
+    private func start(_ context: ChannelHandlerContext, _ frame: RequestFrame, _ batcher: any CallBatching) {
         activeCalls.increment()
         let callID = frame.callID
-        switch handler.startUnblockPinOffline(frame, connection: connection) {
-        case .refused(let answer):
-            finished(context, callID: callID, answer)
-        case .planned(let plan):
-            batcher.add(plan) { answer in
-                self.finished(context, callID: callID, answer)
-                self.startWaiting(context)
-                self.flushAfterDelivery(context)
-            }
+        let refusal = batcher.start(frame, connection: connection) { answer in
+            self.finished(context, callID: callID, answer)
+            self.startWaiting(context)
+            self.flushAfterDelivery(context)
         }
+        if let refusal { finished(context, callID: callID, refusal) }
     }
 
     /// A batch delivers its answers one after the other: the connection flushes once after
@@ -222,8 +220,7 @@ final class CallRouter: ChannelDuplexHandler {
     private func startWaiting(_ context: ChannelHandlerContext) {
         var passedOn = false
         while isOpen && inFlight < callsInFlight, let frame = waiting.popFirst() {
-            dispatch(context, frame)
-            passedOn = passedOn || methods.execution(of: frame.method) == .onTask
+            passedOn = dispatch(context, frame) || passedOn
         }
         if passedOn { context.fireChannelReadComplete() }
     }

@@ -16,7 +16,7 @@ public struct ImportSummary: Sendable, Equatable {
     }
 }
 
-extension DirectoryStore {
+extension EmbeddedStore {
     /// Imports a directory file (see `Examples/demo-directory.json` for its shape).
     ///
     /// Everything is checked first: the JSON, weak keys, unknown owners or profiles,
@@ -47,7 +47,7 @@ extension DirectoryStore {
         }
         let problems =
             parser.problems + weakHashes
-            + (try read { directory in
+            + (try withDirectory { directory in
                 var planner = ImportPlanner(directory: directory, masterKey: masterKey)
                 _ = try planner.plan(file, hashes: [:], actor: actor, now: now, checkOnly: true)
                 return planner.problems

@@ -15,7 +15,7 @@ import UnblockCrypto
 /// is durable under the fsync policy. Snapshots are written
 /// in the background every `snapshotEveryCommits` commits or `snapshotInterval`, and at
 /// `close()`; each rotates the journal, and the previous snapshot is kept.
-public final class DirectoryStore: Sendable {
+public final class EmbeddedStore: DirectoryStore {
     /// Where and how the store keeps its data.
     public struct Configuration: Sendable {
         public var dataDirectory: String
@@ -112,7 +112,7 @@ public final class DirectoryStore: Sendable {
     }
 
     /// Runs `body` on the current directory.
-    public func read<Result: Sendable>(_ body: (Directory) throws -> Result) rethrows -> Result {
+    public func withDirectory<Result>(_ body: (Directory) throws -> Result) rethrows -> Result {
         try state.withReadLock { state in try body(state.directory) }
     }
 
@@ -322,5 +322,31 @@ public final class DirectoryStore: Sendable {
             return try beginSnapshot(&state)
         }
         if let snapshot { write(snapshot, completion: nil) }
+    }
+}
+
+extension EmbeddedStore {
+    /// In memory: every read completes at once.
+    public var readsImmediately: Bool { true }
+
+    public func readNow<Result>(_ body: (any DirectoryView) throws -> Result) rethrows -> Result {
+        try withDirectory(body)
+    }
+
+    public func read<Result: Sendable>(_ body: (any DirectoryView) throws -> Result) async throws -> Result {
+        try withDirectory(body)
+    }
+
+    public func commit<Result: Sendable>(
+        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
+    ) async throws -> Result {
+        try await commit { (directory: Directory) in try transaction(directory) }
+    }
+
+    public func commit<Result: Sendable>(
+        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
+        completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void
+    ) {
+        commit({ (directory: Directory) in try transaction(directory) }, completion: completion)
     }
 }

@@ -6,17 +6,17 @@ import UnblockCore
 import UnblockStore
 import UnblockTesting
 
-@Suite struct DirectoryStoreTests {
+@Suite struct EmbeddedStoreTests {
     @Test(arguments: FsyncPolicy.allCases)
     func mutationsSurviveCloseAndReopen(_ policy: FsyncPolicy) async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path, fsync: policy))
+            let store = try EmbeddedStore(configuration: configuration(path, fsync: policy))
             for index in 0..<200 { try await store.apply(Sample.commit(index)) }
             let before = store.directory
             try await store.close()
             await #expect(throws: StoreError.self) { try await store.apply(Sample.commit(999)) }
 
-            let reopened = try DirectoryStore(configuration: configuration(path, fsync: policy))
+            let reopened = try EmbeddedStore(configuration: configuration(path, fsync: policy))
             #expect(reopened.directory == before)
             #expect(reopened.directory.accounts.count == 200)
             #expect(reopened.lastSequence == 200)
@@ -26,7 +26,7 @@ import UnblockTesting
 
     @Test func concurrentCommitsAreAllDurableAndOrdered() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<50 {
                     group.addTask {
@@ -38,7 +38,7 @@ import UnblockTesting
             let before = store.directory
             #expect(before.accounts.count == 1_000)
             try await store.close()
-            let reopened = try DirectoryStore(configuration: configuration(path))
+            let reopened = try EmbeddedStore(configuration: configuration(path))
             #expect(reopened.directory == before)
             try await reopened.close()
         }
@@ -48,7 +48,7 @@ import UnblockTesting
     /// a second commit still waits for the first and sees its mutations.
     @Test func readsGoOnWhileACommitDecides() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path, fsync: .none))
+            let store = try EmbeddedStore(configuration: configuration(path, fsync: .none))
             // Threads that block on purpose: not Swift's few cooperative ones, nor the global
             // queue's (as wide as the cores: blocked, it adds a thread only after a while).
             let (readWhileDeciding, secondSaw) = await withCheckedContinuation { continuation in
@@ -66,7 +66,7 @@ import UnblockTesting
     /// Holds one commit in its transaction, starts a second commit and a read meanwhile, then
     /// lets the first go on. Whether the read finished while the first decided, and how many
     /// accounts the second commit's transaction saw (nil: it ran before the first finished).
-    private static func readWhileACommitDecides(_ store: DirectoryStore) -> (Bool, Int?) {
+    private static func readWhileACommitDecides(_ store: EmbeddedStore) -> (Bool, Int?) {
         let deciding = DispatchSemaphore(value: 0)
         let decide = DispatchSemaphore(value: 0)
         let secondSaw = Mutex<Int?>(nil)
@@ -90,7 +90,7 @@ import UnblockTesting
         // Blocked behind the deciding commit, this read would never finish.
         let read = DispatchSemaphore(value: 0)
         DispatchQueue(label: "read").async {
-            _ = store.read { $0.accounts.count }
+            _ = store.withDirectory { $0.accounts.count }
             read.signal()
         }
         let readWhileDeciding = read.wait(timeout: .now() + 10) == .success
@@ -106,7 +106,7 @@ import UnblockTesting
         try await withTemporaryDirectory { path in
             var settings = configuration(path)
             settings.maximumRecordBytes = 4_096
-            let store = try DirectoryStore(configuration: settings)
+            let store = try EmbeddedStore(configuration: settings)
             try await store.apply(Sample.commit(0))
             do {
                 try await store.apply((1...100).flatMap(Sample.commit))
@@ -118,7 +118,7 @@ import UnblockTesting
             try await store.apply(Sample.commit(101))
             let before = store.directory
             try await store.close()
-            let reopened = try DirectoryStore(configuration: settings)
+            let reopened = try EmbeddedStore(configuration: settings)
             #expect(reopened.directory == before && reopened.lastSequence == 2)
             try await reopened.close()
         }
@@ -126,7 +126,7 @@ import UnblockTesting
 
     @Test func snapshotsRotateTheJournalAndKeepThePreviousOne() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path, snapshotEvery: 25))
+            let store = try EmbeddedStore(configuration: configuration(path, snapshotEvery: 25))
             for index in 0..<230 { try await store.apply(Sample.commit(index)) }
             try await store.snapshot()
             let before = store.directory
@@ -135,7 +135,7 @@ import UnblockTesting
             #expect(files.filter { $0.hasPrefix("journal-") }.count <= 3)
             #expect(!files.contains { $0.hasSuffix(".tmp") })
             try await store.close()
-            let reopened = try DirectoryStore(configuration: configuration(path))
+            let reopened = try EmbeddedStore(configuration: configuration(path))
             #expect(reopened.directory == before)
             try await reopened.close()
         }
@@ -143,9 +143,9 @@ import UnblockTesting
 
     @Test func aSecondServerCannotOpenTheSameDirectory() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             do {
-                _ = try DirectoryStore(configuration: configuration(path))
+                _ = try EmbeddedStore(configuration: configuration(path))
                 Issue.record("opened a locked directory")
             } catch let error as StoreError {
                 #expect(error.code == .locked)
@@ -158,7 +158,7 @@ import UnblockTesting
     @Test func transactionErrorsApplyNothing() async throws {
         struct Refused: Error {}
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             try await store.apply(Sample.commit(0))
             await #expect(throws: Refused.self) {
                 try await store.commit { _ -> (mutations: [Mutation], result: Void) in throw Refused() }
@@ -172,7 +172,7 @@ import UnblockTesting
 
     @Test func dataFilesAreNotReadableByOthersAndHoldNoPlaintextSecrets() async throws {
         try await withTemporaryDirectory { path in
-            let store = try DirectoryStore(configuration: configuration(path))
+            let store = try EmbeddedStore(configuration: configuration(path))
             try await store.apply(Sample.commit(0))
             try await store.close()
             for name in try FileManager.default.contentsOfDirectory(atPath: path + "/data") {

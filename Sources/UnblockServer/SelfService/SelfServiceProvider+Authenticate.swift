@@ -1,20 +1,20 @@
-// Authenticate and Logout: passwords checked on the crypto pool, failures counted and locked out.
+// Authenticate and Logout: credentials checked by the login method's verifier, failures counted and locked out.
 import UnblockCore
 import UnblockCrypto
 import UnblockWire
 
-extension SelfServiceHandler {
+extension SelfServiceProvider {
     func authenticate(_ request: AuthenticateRequest, _ context: CallContext) async throws -> AuthenticateResponse {
-        try await loginThrottle.withCheck(client: context.connection.client, username: request.username) {
-            try await checkPassword(request, context)
+        try await loginThrottle.withCheck(client: context.client, username: request.username) {
+            try await logIn(request, context)
         }
     }
 
-    private func checkPassword(_ request: AuthenticateRequest, _ context: CallContext) async throws
+    private func logIn(_ request: AuthenticateRequest, _ context: CallContext) async throws
         -> AuthenticateResponse
     {
         let policy = configuration.loginPolicy
-        let account = store.read { $0.account(username: request.username) }
+        let account = try await store.read { $0.account(username: request.username) }
         // A place among the account's allowed failures, taken in a commit (which writes
         // nothing) so that it sees every outcome committed before it.
         let reservation: LoginAttempts.Reservation? =
@@ -32,16 +32,14 @@ extension SelfServiceHandler {
             }
         defer { reservation?.release() }
         let reserved = reservation != nil
-        // Always verify a hash: unknown, inactive and locked accounts cost what a wrong password costs.
-        // Past the call's deadline the wait ends, and a check not yet started never runs.
-        let matches = try await pool.verifyPassword(
-            request.password, against: reserved ? account!.passwordHash : decoyPasswordHash,
-            deadline: context.deadline)
-        // A hash made with other iterations than the server's is made again, now that the
-        // password is known: over time every check costs the same.
-        let rehashed =
-            matches && reserved && pool.passwordHasher.needsRehash(account!.passwordHash)
-            ? try await pool.hashPassword(request.password) : nil
+        // Always checked: unknown, inactive and locked accounts cost what a wrong password costs.
+        let check = try await verifier.verify(
+            request.password, of: reserved ? account : nil, deadline: context.deadline)
+        let (matches, rehashed): (Bool, String?) =
+            switch check {
+            case .accepted(let updated): (true, updated)
+            case .rejected: (false, nil)
+            }
         let now = Timestamp.now
         let name = String(request.username.prefix(64))
         let refusal: LoginRefusal? =
@@ -67,7 +65,7 @@ extension SelfServiceHandler {
                     AuditEvent(
                         at: now, actor: name, action: AuditEvent.loginAction, target: name,
                         outcome: refusal.map { "refused: \($0.rawValue)" } ?? "success",
-                        detail: "client=\(context.connection.client)"))
+                        detail: "client=\(context.client)"))
             ]
             if let current {
                 switch refusal {
@@ -95,20 +93,12 @@ extension SelfServiceHandler {
         )
     }
 
-    func logout(_ request: LogoutRequest, _ context: CallContext) throws -> LogoutResponse {
-        // Validated like any call: an expired session, or a deactivated user's, is already over.
-        _ = try authenticatedCaller(context)
-        sessions.remove(token: context.sessionToken)
+    /// Ends the caller's session. Authenticated like any call: an expired session, or a
+    /// deactivated user's, is already over.
+    func logout(_ request: LogoutRequest, _ caller: Caller, _ directory: any DirectoryView, _ context: CallContext)
+        throws -> LogoutResponse
+    {
+        sessions.remove(token: caller.sessionToken)
         return LogoutResponse()
     }
-}
-
-/// Why a login was refused, as the audit records it (the caller is told none of these).
-enum LoginRefusal: String, Sendable {
-    case unknownUser = "unknown user"
-    case inactiveAccount = "inactive account"
-    case accountLocked = "account locked"
-    /// Not locked yet, but the checks under way could lock it: this one was not made.
-    case failuresUnderWay = "as many checks under way as failures allowed"
-    case wrongPassword = "wrong password"
 }

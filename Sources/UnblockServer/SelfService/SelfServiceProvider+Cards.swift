@@ -2,38 +2,41 @@
 import UnblockCore
 import UnblockWire
 
-extension SelfServiceHandler {
-    func listCards(_ request: ListCardsRequest, _ context: CallContext) throws -> ListCardsResponse {
-        try withAuthenticatedCaller(context) { caller, directory in
-            let owner: Account
-            if request.username.isEmpty || request.username == caller.username {
-                owner = caller
-            } else {
-                guard CardRules.mayAdminister(caller) else {
-                    throw RPCError(.permissionDenied, "only administrators may list another user's cards")
-                }
-                guard let named = directory.account(username: request.username) else {
-                    throw RPCError(.notFound, "no user named \"\(request.username.prefix(64))\"")
-                }
-                owner = named
+extension SelfServiceProvider {
+    func listCards(
+        _ request: ListCardsRequest, _ caller: Caller, _ directory: any DirectoryView, _ context: CallContext
+    ) throws -> ListCardsResponse {
+        let owner: Account
+        if request.username.isEmpty || request.username == caller.account.username {
+            owner = caller.account
+        } else {
+            guard CardRules.mayAdminister(caller.account) else {
+                throw RPCError(.permissionDenied, "only administrators may list another user's cards")
             }
-            var cards = directory.cards(ownedBy: owner.id)
-            if cards.count > 1 { cards.sort { $0.id < $1.id } }
-            return ListCardsResponse(
-                cards: cards.map { Card($0, owner: owner, profile: directory.profile(named: $0.profile)) })
+            guard let named = directory.account(username: request.username) else {
+                throw RPCError(.notFound, "no user named \"\(request.username.prefix(64))\"")
+            }
+            owner = named
         }
+        var cards = directory.cards(ownedBy: owner.id)
+        if cards.count > 1 { cards.sort { $0.id < $1.id } }
+        return ListCardsResponse(
+            cards: cards.map { Card($0, owner: owner, profile: directory.profile(named: $0.profile)) })
     }
 
-    func enableProcess(_ request: EnableProcessRequest, _ context: CallContext) async throws -> EnableProcessResponse {
+    func enableProcess(_ request: EnableProcessRequest, _ caller: Caller, _ context: CallContext) async throws
+        -> EnableProcessResponse
+    {
         let (changed, enabled) = try await setProcess(
-            request.process, enabled: true, profile: request.profile, state: request.cardState, context)
+            request.process, enabled: true, profile: request.profile, state: request.cardState, caller, context)
         return EnableProcessResponse(changed: changed, enabledProcesses: enabled)
     }
 
-    func disableProcess(_ request: DisableProcessRequest, _ context: CallContext) async throws -> DisableProcessResponse
+    func disableProcess(_ request: DisableProcessRequest, _ caller: Caller, _ context: CallContext) async throws
+        -> DisableProcessResponse
     {
         let (changed, enabled) = try await setProcess(
-            request.process, enabled: false, profile: request.profile, state: request.cardState, context)
+            request.process, enabled: false, profile: request.profile, state: request.cardState, caller, context)
         return DisableProcessResponse(changed: changed, enabledProcesses: enabled)
     }
 
@@ -44,10 +47,10 @@ extension SelfServiceHandler {
         enabled: Bool,
         profile name: String,
         state wireState: CardState,
+        _ caller: Caller,
         _ context: CallContext
     ) async throws -> (changed: Bool, enabled: [CardProcess]) {
-        let caller = try authenticatedCaller(context)
-        guard CardRules.mayAdminister(caller) else {
+        guard CardRules.mayAdminister(caller.account) else {
             throw RPCError(.permissionDenied, "only administrators may enable or disable processes")
         }
         guard let process = SelfServiceProcess(wireProcess) else {
@@ -67,9 +70,9 @@ extension SelfServiceHandler {
             }
             let changed = profile.set(process, enabled: enabled, for: state)
             let event = AuditEvent(
-                at: now, actor: caller.username, action: enabled ? "enable-process" : "disable-process",
+                at: now, actor: caller.account.username, action: enabled ? "enable-process" : "disable-process",
                 target: profile.name, outcome: changed ? "success" : "unchanged",
-                detail: "process=\(process.name) state=\(state) client=\(context.connection.client)"
+                detail: "process=\(process.name) state=\(state) client=\(context.client)"
             )
             let mutations: [Mutation] = changed ? [.profile(profile), .audit(event)] : [.audit(event)]
             return (mutations, (changed, profile.enabledProcesses(for: state).map(CardProcess.init)))

@@ -1,13 +1,24 @@
 // UnblockPinOffline: the response to a blocked card's challenge, for its owner only, recorded before it is returned.
-import NIOCore
+import Logging
 import UnblockCore
 import UnblockCrypto
 import UnblockWire
 
-extension SelfServiceHandler {
+/// The method `UnblockPinOffline`, batched: the checks on the event loop, then for a batch of
+/// calls each response on a crypto worker and one commit recording them all (one lock, one
+/// journal record, one wait for the disk).
+struct UnblockPinOfflineBatch: BatchedMethod {
+    typealias Method = SelfService.UnblockPinOffline
+
+    let store: any DirectoryStore
+    /// Seals and derives the admin keys.
+    let masterKey: SecretBytes
+    let policy: UnblockPolicy
+    let logger: Logger
+
     /// What the checks before the cipher established for one call. A class: a plan passes
     /// through a batch, a pool job and a commit, and is copied at each step.
-    final class UnblockPlan: Sendable {
+    final class Plan: Sendable {
         let caller: Account
         /// The card as checked, without its history of responses: holding that would make the
         /// commit that appends to it copy it.
@@ -15,18 +26,13 @@ extension SelfServiceHandler {
         let challenge: Challenge
         let challengeHash: SHA256Hash
         let context: CallContext
-        let started: ContinuousClock.Instant
 
-        init(
-            caller: Account, card: SmartCard, challenge: Challenge, challengeHash: SHA256Hash, context: CallContext,
-            started: ContinuousClock.Instant
-        ) {
+        init(caller: Account, card: SmartCard, challenge: Challenge, challengeHash: SHA256Hash, context: CallContext) {
             self.caller = caller
             self.card = IssuingCard(id: card.id, serial: card.serial, key: card.key)
             self.challenge = challenge
             self.challengeHash = challengeHash
             self.context = context
-            self.started = started
         }
     }
 
@@ -37,38 +43,44 @@ extension SelfServiceHandler {
         let key: AdminKeyRecord
     }
 
-    /// How an UnblockPinOffline call goes on after the checks on the caller's thread.
-    enum UnblockStart {
-        /// Refused: the answer frame.
-        case refused(ByteBuffer)
-        /// Cleared for the cipher: hand it to `finishUnblockPinOffline` on a crypto worker.
-        case planned(UnblockPlan)
-    }
-
-    /// The first half of an UnblockPinOffline call, without a task so that an event loop can
-    /// run it: every check that needs neither the crypto pool nor the disk.
-    func startUnblockPinOffline(_ frame: RequestFrame, connection: ConnectionIdentity) -> UnblockStart {
-        let context = executor.makeContext(frame, connection: connection)
-        let started = ContinuousClock.now
-        do {
-            let request = try executor.start(SelfService.UnblockPinOffline.self, frame, context)
-            return .planned(try planUnblock(request, context, started: started))
-        } catch {
-            return .refused(executor.answer(context, started: started, error: error))
+    /// The checks that need neither the pool nor the disk, in the order that reveals nothing:
+    /// a card that is not the caller's is NOT_FOUND before its challenge is even read.
+    func plan(
+        _ request: UnblockPinOfflineRequest, caller: Caller, view directory: any DirectoryView, context: CallContext
+    ) throws -> Plan {
+        let card: SmartCard? =
+            switch request.card {
+            case .cardID(let text): CardID(text).flatMap { directory.card(id: $0) }
+            case .serial(let serial): directory.card(serial: serial)
+            case nil: throw RPCError(.invalidArgument, "name the card by card_id or serial")
+            }
+        let profile = card.flatMap { directory.profile(named: $0.profile) }
+        if let refusal = policy.checkAccess(caller: caller.account, card: card, profile: profile) {
+            throw refusal.status
         }
+        let challenge: Challenge
+        do {
+            challenge = try Challenge(text: request.challenge, algorithm: card!.key.algorithm)
+        } catch {
+            throw RPCError(.invalidArgument, error.message)
+        }
+        let challengeHash = SHA256Hash(digesting: Array(card!.id.description.utf8) + challenge.bytes)
+        if let refusal = policy.checkChallenge(challengeHash, card: card!, now: .now) { throw refusal.status }
+        return Plan(
+            caller: caller.account, card: card!, challenge: challenge, challengeHash: challengeHash, context: context)
     }
 
-    /// The second half, on a crypto worker, for a batch of calls: each response, then one
-    /// commit recording them all (one lock, one journal record, one wait for the disk).
-    /// `completion` gets one answer frame per plan, in order: once the record is durable (on
+    /// For a batch of calls on a crypto worker: each response, then one commit recording them
+    /// all. `completion` gets one outcome per plan, in order: once the record is durable (on
     /// the journal's thread), or at once when none is left to record.
-    func finishUnblockPinOffline(
-        _ plans: [UnblockPlan],
+    func finish(
+        _ plans: [Plan],
         cipher: BlockCipher,
-        completion: @escaping @Sendable ([ByteBuffer]) -> Void
+        completion: @escaping @Sendable ([Result<UnblockPinOfflineResponse, any Error>]) -> Void
     ) {
         let now = Timestamp.now
-        var answers = [ByteBuffer?](repeating: nil, count: plans.count)
+        var outcomes = [Result<UnblockPinOfflineResponse, any Error>](
+            repeating: .failure(RPCError(.internal, "not answered")), count: plans.count)
         var issued: [IssuedCall] = []
         issued.reserveCapacity(plans.count)
         var cards = Set<CardID>(minimumCapacity: plans.count)
@@ -77,37 +89,32 @@ extension SelfServiceHandler {
             do {
                 try plan.context.checkDeadline()
                 let response = try adminKeyResponse(to: plan.challenge, card: plan.card, cipher: cipher)
-                var frame = ByteBuffer()
-                frame.writeResponseFrame(callID: plan.context.callID, response: wireResponse(plan.card, response))
                 // Everything that does not depend on the latest state is built before the commit.
-                issued.append(IssuedCall(index: index, plan: plan, frame: frame, event: auditEvent(plan, at: now)))
+                issued.append(
+                    IssuedCall(
+                        index: index, plan: plan, response: wireResponse(plan.card, response),
+                        event: auditEvent(plan, at: now)))
                 if !cards.insert(plan.card.id).inserted { namedAgain.insert(plan.card.id) }
             } catch {
-                answers[index] = executor.answer(plan.context, started: plan.started, error: error)
+                outcomes[index] = .failure(error)
             }
         }
-        guard !issued.isEmpty else { return completion(answers.map { $0! }) }
+        guard !issued.isEmpty else { return completion(outcomes) }
         let ready = issued
-        let refusedBeforeCommit = answers
+        let refusedBeforeCommit = outcomes
         store.commit({ [namedAgain] directory in
             try self.record(ready, namedAgain: namedAgain, at: now, in: directory)
         }) { outcome in
-            var answers = refusedBeforeCommit
+            var outcomes = refusedBeforeCommit
             for call in ready {
-                let plan = call.plan
                 switch outcome {
                 case .success(let refusals):
-                    if let refusal = refusals[call.index] {
-                        answers[call.index] = self.executor.answer(plan.context, started: plan.started, error: refusal)
-                    } else {
-                        self.executor.callEnded(plan.context, started: plan.started, status: .ok)
-                        answers[call.index] = call.frame
-                    }
+                    outcomes[call.index] = refusals[call.index].map { .failure($0) } ?? .success(call.response)
                 case .failure(let error):
-                    answers[call.index] = self.executor.answer(plan.context, started: plan.started, error: error)
+                    outcomes[call.index] = .failure(error)
                 }
             }
-            completion(answers.map { $0! })
+            completion(outcomes)
         }
     }
 
@@ -116,42 +123,10 @@ extension SelfServiceHandler {
     struct IssuedCall: Sendable {
         /// Its place in the batch.
         let index: Int
-        let plan: UnblockPlan
-        /// The answer frame, returned once the record is durable.
-        let frame: ByteBuffer
+        let plan: Plan
+        /// The answer, returned once the record is durable.
+        let response: UnblockPinOfflineResponse
         let event: AuditEvent
-    }
-
-    /// The checks that need neither the pool nor the disk, in the order that reveals nothing:
-    /// a card that is not the caller's is NOT_FOUND before its challenge is even read.
-    private func planUnblock(
-        _ request: UnblockPinOfflineRequest,
-        _ context: CallContext,
-        started: ContinuousClock.Instant
-    ) throws -> UnblockPlan {
-        let policy = configuration.unblockPolicy
-        let (caller, card) = try withAuthenticatedCaller(context) { caller, directory -> (Account, SmartCard) in
-            let card: SmartCard? =
-                switch request.card {
-                case .cardID(let text): CardID(text).flatMap { directory.card(id: $0) }
-                case .serial(let serial): directory.card(serial: serial)
-                case nil: throw RPCError(.invalidArgument, "name the card by card_id or serial")
-                }
-            let profile = card.flatMap { directory.profile(named: $0.profile) }
-            if let refusal = policy.checkAccess(caller: caller, card: card, profile: profile) { throw refusal.status }
-            return (caller, card!)
-        }
-        let challenge: Challenge
-        do {
-            challenge = try Challenge(text: request.challenge, algorithm: card.key.algorithm)
-        } catch {
-            throw RPCError(.invalidArgument, error.message)
-        }
-        let challengeHash = SHA256Hash(digesting: Array(card.id.description.utf8) + challenge.bytes)
-        if let refusal = policy.checkChallenge(challengeHash, card: card, now: .now) { throw refusal.status }
-        return UnblockPlan(
-            caller: caller, card: card, challenge: challenge, challengeHash: challengeHash, context: context,
-            started: started)
     }
 
     /// The records of issued responses, each re-checked against the latest state and the
@@ -162,9 +137,8 @@ extension SelfServiceHandler {
         _ calls: [IssuedCall],
         namedAgain: Set<CardID>,
         at now: Timestamp,
-        in directory: Directory
+        in directory: any DirectoryView
     ) throws -> (mutations: [Mutation], result: [Int: any Error]) {
-        let policy = configuration.unblockPolicy
         var mutations: [Mutation] = []
         mutations.reserveCapacity(calls.count * 2)
         var refusals: [Int: any Error] = [:]
@@ -194,7 +168,7 @@ extension SelfServiceHandler {
         return (mutations, refusals)
     }
 
-    private func auditEvent(_ plan: UnblockPlan, at now: Timestamp) -> AuditEvent {
+    private func auditEvent(_ plan: Plan, at now: Timestamp) -> AuditEvent {
         let card = plan.card
         // Appended into one reserved string: interpolation grew it several times per call.
         var detail = "serial="
@@ -207,7 +181,7 @@ extension SelfServiceHandler {
         detail += " challengeSHA256="
         detail += HexFormat.plain(plan.challengeHash.bytes)
         detail += " client="
-        detail += plan.context.connection.client.description
+        detail += plan.context.client.description
         return AuditEvent(
             at: now, actor: plan.caller.username, action: "unblock-pin-offline", target: card.id.description,
             outcome: "success", detail: detail)
@@ -240,8 +214,8 @@ extension SelfServiceHandler {
                 let key =
                     derived
                     ? try AdminKeyDerivation.adminKey(
-                        masterKey: store.masterKey, serial: card.serial, algorithm: card.key.algorithm)
-                    : try KeySealer(masterKey: store.masterKey).open(
+                        masterKey: masterKey, serial: card.serial, algorithm: card.key.algorithm)
+                    : try KeySealer(masterKey: masterKey).open(
                         material, algorithm: card.key.algorithm, cardID: source.cardID, keyVersion: card.key.version)
                 // A wrong or corrupted key would burn the card's retry counter: refuse instead.
                 try cipher.verify(key, keyCheckValue: card.key.checkValue)

@@ -1,0 +1,39 @@
+// Where the services meet the store: reads, and commits that decide on the latest state.
+
+/// What the services need of a store.
+///
+/// Reads see one consistent `DirectoryView`. A commit runs its transaction on the latest
+/// state, with no other commit between its decision and its write (so that a rate limit
+/// sees every earlier commit), and returns once the change is durable; a transaction that
+/// returns no mutations writes nothing. The embedded store keeps the directory in memory
+/// and answers reads at once (`readsImmediately`); a database store may not, and then the
+/// server runs the calls that read on tasks instead of on the event loops.
+public protocol DirectoryStore: AnyObject, Sendable {
+    /// Whether commits are accepted now (false after a disk failure, or once closed).
+    var isWritable: Bool { get }
+
+    /// Whether `readNow` may be called: reads complete at once, without waiting.
+    var readsImmediately: Bool { get }
+
+    /// Reads at once on the caller's thread (an event loop may call it). Only when
+    /// `readsImmediately`.
+    func readNow<Result>(_ body: (any DirectoryView) throws -> Result) rethrows -> Result
+
+    /// Reads the directory as it is now.
+    func read<Result: Sendable>(_ body: (any DirectoryView) throws -> Result) async throws -> Result
+
+    /// Commits the mutations `transaction` derives from the latest state; returns its result
+    /// once they are durable.
+    /// - Throws: whatever `transaction` throws (nothing is applied), or the store's error when
+    ///   it cannot write.
+    func commit<Result: Sendable>(
+        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
+    ) async throws -> Result
+
+    /// Like `commit`, for callers that are not tasks (a crypto worker finishing a batch):
+    /// `completion` gets the result once the mutations are durable, or the error.
+    func commit<Result: Sendable>(
+        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
+        completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void
+    )
+}

@@ -1,0 +1,18 @@
+// The reads a call makes of the directory: what a store must answer, in memory or from a database.
+
+/// A consistent view of the directory for one read or one commit's decision.
+///
+/// `Directory` (the embedded store's in-memory state) is one; a database store provides
+/// its own. Services read only through it, never through a store's own types.
+public protocol DirectoryView: Sendable {
+    func account(id: AccountID) -> Account?
+    func account(username: String) -> Account?
+    func card(id: CardID) -> SmartCard?
+    /// The card with this serial, matched without regard to case.
+    func card(serial: String) -> SmartCard?
+    /// The cards of `owner`, by id.
+    func cards(ownedBy owner: AccountID) -> [SmartCard]
+    func profile(named name: String) -> CardProfile?
+}
+
+extension Directory: DirectoryView {}

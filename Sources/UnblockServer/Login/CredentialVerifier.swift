@@ -1,0 +1,32 @@
+// How a login's secret is checked: one verifier per login method (a local password today).
+import UnblockCore
+
+/// Checks the secret a login presents, for one login method.
+///
+/// A verifier never tells apart, by its answer or its time, an account that does not exist
+/// or may not log in from a wrong secret: for those it is called without an account and
+/// spends what a real check spends.
+protocol CredentialVerifier: Sendable {
+    /// Checks `secret` against `account`; with no account (unknown, inactive, locked), spends
+    /// a check's time and rejects. Past `deadline` the wait ends with DEADLINE_EXCEEDED.
+    func verify(_ secret: String, of account: Account?, deadline: ContinuousClock.Instant) async throws
+        -> CredentialCheck
+}
+
+/// A verifier's answer.
+enum CredentialCheck: Sendable, Equatable {
+    /// The secret is right; `updatedPasswordHash`: the hash to store instead of the account's
+    /// (made again with the server's cost, now that the password is known).
+    case accepted(updatedPasswordHash: String?)
+    case rejected
+}
+
+/// Why a login was refused, as the audit records it (the caller is told none of these).
+enum LoginRefusal: String, Sendable {
+    case unknownUser = "unknown user"
+    case inactiveAccount = "inactive account"
+    case accountLocked = "account locked"
+    /// Not locked yet, but the checks under way could lock it: this one was not made.
+    case failuresUnderWay = "as many checks under way as failures allowed"
+    case wrongPassword = "wrong password"
+}
