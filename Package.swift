@@ -42,11 +42,18 @@ let package = Package(
         // The protobuf-c code generated from Protos/ (Scripts/generate-protos); committed.
         .target(name: "CUnblockProtos", dependencies: ["CProtobufC"]),
 
+        // The bridge every hand-written binding stands on: building, packing and checked
+        // reading of protobuf-c structs (the wire contract's messages and the store's records).
+        .target(
+            name: "UnblockProtobufBridge",
+            dependencies: ["CProtobufC", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+
         // The public wire contract: Swift bindings for every message and the frame codec.
         .target(
             name: "UnblockWire",
             dependencies: [
-                "CUnblockProtos", "CProtobufC",
+                "CUnblockProtos", "CProtobufC", "UnblockProtobufBridge",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -67,7 +74,7 @@ let package = Package(
         .target(
             name: "UnblockStore",
             dependencies: [
-                "UnblockCore", "UnblockCrypto", "UnblockWire", "CUnblockProtos",
+                "UnblockCore", "UnblockCrypto", "UnblockProtobufBridge", "CUnblockProtos",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -77,7 +84,7 @@ let package = Package(
         .target(
             name: "UnblockServer",
             dependencies: [
-                "UnblockWire", "UnblockCore", "UnblockCrypto", "UnblockStore",
+                "UnblockWire", "UnblockProtobufBridge", "UnblockCore", "UnblockCrypto", "UnblockStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,7 +111,7 @@ let package = Package(
         .target(
             name: "UnblockClient",
             dependencies: [
-                "UnblockWire",
+                "UnblockWire", "UnblockProtobufBridge",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -158,7 +165,7 @@ let package = Package(
         .executableTarget(
             name: "unblock-fuzz",
             dependencies: [
-                "UnblockWire", "UnblockStore", .product(name: "NIOCore", package: "swift-nio"),
+                "UnblockWire", "UnblockProtobufBridge", "UnblockStore", .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Sources/UnblockFuzz"
         ),
@@ -166,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "UnblockWireTests",
             dependencies: [
-                "UnblockWire",
+                "UnblockWire", "UnblockProtobufBridge",
                 "CProtobufC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

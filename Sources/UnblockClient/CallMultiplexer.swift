@@ -1,5 +1,6 @@
 // Matches response frames to the calls waiting for them, by call id, on one connection.
 import NIOCore
+import UnblockProtobufBridge
 import UnblockWire
 
 /// A call on its way out: its frame, and where its answer goes.

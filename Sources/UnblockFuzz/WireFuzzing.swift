@@ -1,5 +1,6 @@
 // One fuzz input through everything that parses bytes from a client or a server: frames, envelopes, messages.
 import NIOCore
+import UnblockProtobufBridge
 import UnblockWire
 
 /// What the fuzzer checks of one input. Parsing may fail, never crash (the sanitizers and

@@ -1,6 +1,7 @@
 // Everything unblockd can be told: where to listen, connection limits, session lifetimes, policies.
 import Metrics
 import UnblockCore
+import UnblockProtobufBridge
 import UnblockWire
 
 /// The server's settings, with the documented defaults.

@@ -330,11 +330,11 @@ extension EmbeddedStore {
     public var readsImmediately: Bool { true }
 
     public func readNow<Result>(_ body: (any DirectoryView) throws -> Result) rethrows -> Result {
-        try withDirectory(body)
+        try state.withReadLock { state in try body(state.directory) }
     }
 
     public func read<Result: Sendable>(_ body: (any DirectoryView) throws -> Result) async throws -> Result {
-        try withDirectory(body)
+        try state.withReadLock { state in try body(state.directory) }
     }
 
     public func commit<Result: Sendable>(

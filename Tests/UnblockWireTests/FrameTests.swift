@@ -2,6 +2,7 @@
 import NIOCore
 import NIOEmbedded
 import Testing
+import UnblockProtobufBridge
 import UnblockWire
 
 @Suite struct FrameReaderTests {

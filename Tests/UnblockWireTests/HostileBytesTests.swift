@@ -2,6 +2,7 @@
 import CProtobufC
 import Glibc
 import Testing
+import UnblockProtobufBridge
 import UnblockWire
 
 /// A small deterministic generator (SplitMix64), so that a failure can be replayed.

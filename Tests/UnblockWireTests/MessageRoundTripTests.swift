@@ -1,5 +1,6 @@
 // Every message survives serialize-then-parse unchanged, and the contract's rules are enforced.
 import Testing
+import UnblockProtobufBridge
 import UnblockWire
 
 @Suite struct MessageRoundTripTests {

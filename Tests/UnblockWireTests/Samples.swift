@@ -1,5 +1,6 @@
 // Sample messages with edge values, shared by the wire tests.
 import NIOCore
+import UnblockProtobufBridge
 import UnblockWire
 
 /// A message of any contract type, type-erased for table-driven tests.

@@ -4,7 +4,7 @@ import UnblockCrypto
 import UnblockWire
 
 /// What the router needs of a batcher, whatever its method.
-protocol CallBatching: Sendable {
+package protocol CallBatching: Sendable {
     /// Starts a call on the event loop: its refusal frame at once, or nil when it is queued
     /// (then `answer` runs on the loop with its answer frame).
     func start(

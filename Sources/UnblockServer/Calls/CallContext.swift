@@ -2,7 +2,7 @@
 import UnblockCore
 
 /// The facts of one call a service may use: never frames, connections or call ids.
-struct CallContext: Sendable {
+package struct CallContext: Sendable {
     /// Who is at the other end (a local uid or an address), for the audit and per-client limits.
     let client: ClientIdentity
     let deadline: ContinuousClock.Instant
@@ -17,7 +17,7 @@ struct CallContext: Sendable {
 }
 
 /// The authenticated principal of a call: the account behind its session, as of this call.
-struct Caller: Sendable {
+package struct Caller: Sendable {
     let account: Account
     /// The session the call came with (Logout ends it).
     let sessionToken: String

@@ -3,11 +3,12 @@ import Logging
 import NIOCore
 import Synchronization
 import UnblockCore
+import UnblockProtobufBridge
 import UnblockWire
 
 /// Runs one call of any method through the same steps, so that a method's registration says
 /// only what the method does and how it runs (`MethodTable`).
-final class CallExecutor: Sendable {
+package final class CallExecutor: Sendable {
     let metrics: ServerMetrics?
     let logger: Logger
     /// Who is calling: the session of a call and its account.
@@ -18,7 +19,8 @@ final class CallExecutor: Sendable {
     /// Set at graceful shutdown: new calls are answered UNAVAILABLE (Health excepted).
     let shuttingDown = Atomic(false)
 
-    init(authenticator: SessionAuthenticator, metrics: ServerMetrics?, logger: Logger, defaultTimeout: Duration) {
+    package init(authenticator: SessionAuthenticator, metrics: ServerMetrics?, logger: Logger, defaultTimeout: Duration)
+    {
         self.authenticator = authenticator
         self.metrics = metrics
         self.logger = logger

@@ -16,11 +16,11 @@ enum MethodExecution: Sendable {
 }
 
 /// The methods of the server, by full name; built once, read by every call.
-struct MethodTable: Sendable {
+package struct MethodTable: Sendable {
     let executor: CallExecutor
     private var methods: [String: MethodExecution] = [:]
 
-    init(executor: CallExecutor) {
+    package init(executor: CallExecutor) {
         self.executor = executor
     }
 
@@ -59,7 +59,7 @@ struct MethodTable: Sendable {
     // MARK: Registration
 
     /// Registers a method that needs no caller, answered on the event loop.
-    mutating func register<Method: RPCMethod>(
+    package mutating func register<Method: RPCMethod>(
         _: Method.Type,
         onEventLoop body: @escaping @Sendable (Method.Request, CallContext) throws -> Method.Response
     ) {
@@ -75,7 +75,7 @@ struct MethodTable: Sendable {
 
     /// Registers a method of an authenticated caller that only reads: on the event loop when
     /// the store reads at once, on the connection's task otherwise.
-    mutating func register<Method: RPCMethod>(
+    package mutating func register<Method: RPCMethod>(
         _: Method.Type,
         reading body:
             @escaping @Sendable (Method.Request, Caller, any DirectoryView, CallContext) throws -> Method.Response
@@ -100,7 +100,7 @@ struct MethodTable: Sendable {
     }
 
     /// Registers a method that needs no caller, run on the connection's task.
-    mutating func register<Method: RPCMethod>(
+    package mutating func register<Method: RPCMethod>(
         _: Method.Type,
         onTask body: @escaping @Sendable (Method.Request, CallContext) async throws -> Method.Response
     ) {
@@ -113,7 +113,7 @@ struct MethodTable: Sendable {
     }
 
     /// Registers a method of an authenticated caller, run on the connection's task.
-    mutating func register<Method: RPCMethod>(
+    package mutating func register<Method: RPCMethod>(
         _: Method.Type,
         authenticatedOnTask body:
             @escaping @Sendable (Method.Request, Caller, CallContext) async throws

@@ -1,5 +1,6 @@
 // The status a call ends with, and the one mapping from every internal error to a wire status.
 import UnblockCrypto
+import UnblockProtobufBridge
 import UnblockStore
 import UnblockWire
 

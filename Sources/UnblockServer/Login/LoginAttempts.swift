@@ -7,7 +7,7 @@ import UnblockCore
 /// An account takes a login only while its failures and the checks under way together stay
 /// below the lockout's count: a burst sent at once gets no more guesses than the same
 /// guesses sent one by one. Places are taken and given back inside the store's commits
-/// (`EmbeddedStore.commit` runs one transaction at a time), so the failures a reservation
+/// (a `DirectoryStore` runs one commit's transaction at a time), so the failures a reservation
 /// reads and the checks it counts never miss or double-count one that just finished.
 final class LoginAttempts: Sendable {
     private let pending = Mutex(CountsByKey<AccountID>())

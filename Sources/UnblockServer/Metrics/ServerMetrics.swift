@@ -7,7 +7,7 @@ import UnblockWire
 /// Every metric object is made ahead: making one by label on each call would take the
 /// factory's lock. Methods are the contract's; any other name counts as `unknown`, so that
 /// a client sending made-up names cannot grow the set of labels.
-final class ServerMetrics: Sendable {
+package final class ServerMetrics: Sendable {
     private struct MethodMetrics: Sendable {
         /// By `StatusCode.rawValue`.
         let calls: [Counter]

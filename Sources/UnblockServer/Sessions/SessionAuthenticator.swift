@@ -3,9 +3,14 @@ import UnblockCore
 
 /// Resolves a call's session to its caller, as one step of the executor: the services get a
 /// `Caller`, never a session token to check.
-struct SessionAuthenticator: Sendable {
+package struct SessionAuthenticator: Sendable {
     let sessions: any SessionTable
     let store: any DirectoryStore
+
+    package init(sessions: any SessionTable, store: any DirectoryStore) {
+        self.sessions = sessions
+        self.store = store
+    }
 
     /// Runs `body` with the caller and the directory, in one read that completes at once;
     /// UNAUTHENTICATED when there is no live session or its account was deactivated since

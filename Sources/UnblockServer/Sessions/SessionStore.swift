@@ -5,7 +5,7 @@ import UnblockCore
 import UnblockCrypto
 
 /// A logged-in user's session.
-struct Session: Sendable {
+package struct Session: Sendable {
     let accountID: AccountID
     let username: String
     let expiresAt: Timestamp
@@ -18,7 +18,7 @@ struct Session: Sendable {
 ///
 /// Bounded twice: in all (`maximum`), and per account (`maximumPerAccount`), so that one
 /// account logging in again and again ends its own oldest sessions, not everyone else's.
-final class SessionStore: Sendable {
+package final class SessionStore: Sendable {
     /// The sessions by token hash, and each account's token hashes (a few each).
     private struct Table {
         var sessions: [SHA256Hash: Session] = [:]
@@ -40,9 +40,9 @@ final class SessionStore: Sendable {
     }
 
     private let table = Mutex(Table())
-    let idleTimeout: Duration
+    package let idleTimeout: Duration
     let absoluteTimeout: Duration
-    let maximum: Int
+    package let maximum: Int
     let maximumPerAccount: Int
     /// Places freed at once when the table is full: 1/64 of it (at least one).
     let evictionBatch: Int
@@ -54,7 +54,7 @@ final class SessionStore: Sendable {
     /// Set to the number of sessions whenever it changes (metrics).
     private let counter: Meter?
 
-    init(
+    package init(
         idleTimeout: Duration, absoluteTimeout: Duration, maximum: Int, maximumPerAccount: Int,
         counter: Meter? = nil
     ) {
@@ -71,7 +71,8 @@ final class SessionStore: Sendable {
     /// A new session for `account`. An account at its own limit loses its least recently used
     /// session. When the whole table is full, expired sessions go first, then the least
     /// recently used; `evicted` counts the live sessions of other accounts that had to go.
-    func create(for account: Account, now: Timestamp) throws -> (token: String, session: Session, evicted: Int) {
+    package func create(for account: Account, now: Timestamp) throws -> (token: String, session: Session, evicted: Int)
+    {
         let token = try SecureRandom.sessionToken()
         let session = Session(
             accountID: account.id, username: account.username, expiresAt: now + absoluteTimeout,
@@ -122,7 +123,7 @@ final class SessionStore: Sendable {
     }
 
     /// The live session for `token`, touched; nil (and forgotten) when unknown or expired.
-    func session(for token: String, now: Timestamp) -> Session? {
+    package func session(for token: String, now: Timestamp) -> Session? {
         guard !token.isEmpty else { return nil }
         let key = SHA256Hash(digesting: token.utf8)
         return table.withLock { table in
@@ -145,7 +146,7 @@ final class SessionStore: Sendable {
 
     /// Ends the session for `token`; returns whether there was one.
     @discardableResult
-    func remove(token: String) -> Bool {
+    package func remove(token: String) -> Bool {
         let key = SHA256Hash(digesting: token.utf8)
         return table.withLock { table in
             guard table.remove(key) else { return false }

@@ -3,7 +3,7 @@ import UnblockCore
 
 /// The login sessions the calls look up. The in-memory `SessionStore` is the one kept by a
 /// single unblockd; a table shared by several nodes can take its place.
-protocol SessionTable: Sendable {
+package protocol SessionTable: Sendable {
     /// Sessions end after this long without a call.
     var idleTimeout: Duration { get }
     /// The most sessions kept at once.

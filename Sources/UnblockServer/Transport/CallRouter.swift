@@ -2,6 +2,7 @@
 import DequeModule
 import Logging
 import NIOCore
+import UnblockProtobufBridge
 import UnblockWire
 
 /// The first reader of a connection's frames.
@@ -15,11 +16,11 @@ import UnblockWire
 ///
 /// Bounded by backpressure: while the socket cannot take more, or `callsInFlight` calls
 /// (batched and the task's together) run and more wait, the connection stops reading.
-final class CallRouter: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = RequestFrame
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+package final class CallRouter: ChannelDuplexHandler {
+    package typealias InboundIn = ByteBuffer
+    package typealias InboundOut = RequestFrame
+    package typealias OutboundIn = ByteBuffer
+    package typealias OutboundOut = ByteBuffer
 
     private let connection: ConnectionIdentity
     private let methods: MethodTable
@@ -45,7 +46,7 @@ final class CallRouter: ChannelDuplexHandler {
     /// A read held back by backpressure.
     private var readHeldBack = false
 
-    init(
+    package init(
         connection: ConnectionIdentity,
         methods: MethodTable,
         batchers: [String: any CallBatching],
@@ -65,7 +66,7 @@ final class CallRouter: ChannelDuplexHandler {
 
     private var mayRead: Bool { waiting.isEmpty && inFlight < callsInFlight }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         let frame: RequestFrame
         do {
@@ -107,13 +108,13 @@ final class CallRouter: ChannelDuplexHandler {
     }
 
     /// Answers from the connection's task pass here: one per call it was given.
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         inFlight -= 1
         slotFreedByTask = true
         context.write(data, promise: promise)
     }
 
-    func flush(context: ChannelHandlerContext) {
+    package func flush(context: ChannelHandlerContext) {
         context.flush()
         guard slotFreedByTask else { return }
         slotFreedByTask = false
@@ -125,7 +126,7 @@ final class CallRouter: ChannelDuplexHandler {
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    package func channelReadComplete(context: ChannelHandlerContext) {
         flushAnswers(context)
         context.fireChannelReadComplete()
     }
@@ -143,7 +144,7 @@ final class CallRouter: ChannelDuplexHandler {
         context.write(wrapOutboundOut(answers), promise: nil)
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let error = error as? WireError, error.code == .frameTooLarge {
             fail(context, .resourceExhausted, "\(error.message); closing the connection")
         } else {
@@ -151,14 +152,14 @@ final class CallRouter: ChannelDuplexHandler {
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
         for frame in waiting { callIDs.remove(frame.callID) }
         waiting.removeAll()
         context.fireChannelInactive()
     }
 
-    func read(context: ChannelHandlerContext) {
+    package func read(context: ChannelHandlerContext) {
         if context.channel.isWritable && mayRead {
             context.read()
         } else {
@@ -166,7 +167,7 @@ final class CallRouter: ChannelDuplexHandler {
         }
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
+    package func channelWritabilityChanged(context: ChannelHandlerContext) {
         resumeReading(context)
         context.fireChannelWritabilityChanged()
     }

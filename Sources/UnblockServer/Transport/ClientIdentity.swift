@@ -8,12 +8,12 @@ import Synchronization
 
 /// The client of a connection: the local user of a Unix socket (from SO_PEERCRED), or the
 /// IP address of a TCP peer. Audit events name it, and the per-client limits count by it.
-enum ClientIdentity: Hashable, Sendable, CustomStringConvertible {
+package enum ClientIdentity: Hashable, Sendable, CustomStringConvertible {
     case localUser(uid: UInt32)
     case remote(host: String)
     case unknown
 
-    var description: String {
+    package var description: String {
         switch self {
         case .localUser(let uid): "uid \(uid)"
         case .remote(let host): host
@@ -43,9 +43,14 @@ private struct PeerCredentials: Sendable {
 }
 
 /// One connection: its number in the server's log, and its client.
-struct ConnectionIdentity: Sendable {
+package struct ConnectionIdentity: Sendable {
     let id: UInt64
     let client: ClientIdentity
+
+    package init(id: UInt64, client: ClientIdentity) {
+        self.id = id
+        self.client = client
+    }
 }
 
 /// The open connections of each client, for the per-client limit.

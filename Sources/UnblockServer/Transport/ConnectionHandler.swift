@@ -52,7 +52,9 @@ struct ConnectionHandler: Sendable {
 }
 
 /// Calls in flight across all connections, so that shutdown can wait for them.
-final class CallCounter: Sendable {
+package final class CallCounter: Sendable {
+    package init() {}
+
     private let count = Atomic(0)
     func increment() { count.add(1, ordering: .relaxed) }
     func decrement() { count.subtract(1, ordering: .relaxed) }
@@ -60,7 +62,9 @@ final class CallCounter: Sendable {
 }
 
 /// The call ids in flight on one connection.
-final class CallIDs: Sendable {
+package final class CallIDs: Sendable {
+    package init() {}
+
     private let ids = Mutex(Set<UInt64>())
 
     func contains(_ id: UInt64) -> Bool { ids.withLock { $0.contains(id) } }

@@ -1,6 +1,6 @@
 // Rebuilds the directory at start: newest valid snapshot, then every journal record after it.
 import UnblockCore
-import UnblockWire
+import UnblockProtobufBridge
 
 /// Where the records of the last journal file end: the writer goes on from there.
 struct JournalEnd {

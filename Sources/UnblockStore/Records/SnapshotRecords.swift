@@ -1,7 +1,7 @@
 // The records of a snapshot file: a header, chunks of entities, and a trailer with counts.
 import CUnblockProtos
 import UnblockCore
-import UnblockWire
+import UnblockProtobufBridge
 
 struct SnapshotHeader: WireMessage {
     static let currentFormatVersion: UInt32 = 1

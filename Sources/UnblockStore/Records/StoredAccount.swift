@@ -1,7 +1,7 @@
 // An account as stored on disk (unblock.store.v1.Account).
 import CUnblockProtos
 import UnblockCore
-import UnblockWire
+import UnblockProtobufBridge
 
 /// Role numbers on disk, as in the public contract's `Role` enum.
 private let roleNumbers: [(Roles, UInt32)] = [(.selfService, 1), (.admin, 2)]

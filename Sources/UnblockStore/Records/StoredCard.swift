@@ -2,7 +2,7 @@
 import CUnblockProtos
 import UnblockCore
 import UnblockCrypto
-import UnblockWire
+import UnblockProtobufBridge
 
 extension AdminKeyAlgorithm {
     /// The number of the public contract's `KeyAlgorithm` enum.

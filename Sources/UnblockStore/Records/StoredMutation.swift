@@ -1,7 +1,7 @@
 // A mutation and a journal record as stored on disk.
 import CUnblockProtos
 import UnblockCore
-import UnblockWire
+import UnblockProtobufBridge
 
 struct StoredMutation: WireMessage {
     var value: Mutation

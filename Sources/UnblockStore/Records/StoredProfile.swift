@@ -1,7 +1,7 @@
 // A card profile and an audit event as stored on disk.
 import CUnblockProtos
 import UnblockCore
-import UnblockWire
+import UnblockProtobufBridge
 
 struct StoredProcessSetting: WireMessage {
     var state: SmartCard.State

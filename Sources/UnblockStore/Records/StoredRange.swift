@@ -1,6 +1,6 @@
 // The ranges the store writes: a record outside them is damage, refused when read rather than trapping later.
 import UnblockCore
-import UnblockWire
+import UnblockProtobufBridge
 
 /// Checks on numbers read back from disk. The store never writes an id or a sequence at its
 /// type's maximum (the next one would not fit), a time outside years 1970 to 9999, or counters

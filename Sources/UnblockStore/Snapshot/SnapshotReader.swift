@@ -2,7 +2,7 @@
 import Dispatch
 import Synchronization
 import UnblockCore
-import UnblockWire
+import UnblockProtobufBridge
 
 /// Loads snapshot files; any damage is reported with the file and the byte offset.
 ///

@@ -1,5 +1,6 @@
 // Splits a byte stream into frames: a 4-byte unsigned big-endian length, then that many bytes.
 import NIOCore
+import UnblockProtobufBridge
 
 /// Decodes length-prefixed frames, refusing any length over `maximumFrameLength`
 /// before buffering a byte of it.

@@ -1,5 +1,6 @@
 // Writes frames: a 4-byte unsigned big-endian length, then the payload.
 import NIOCore
+import UnblockProtobufBridge
 
 /// Encodes each outbound payload as one length-prefixed frame.
 public struct FrameEncoder: MessageToByteEncoder {

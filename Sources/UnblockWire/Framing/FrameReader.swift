@@ -1,5 +1,6 @@
 // Splits what a channel reads into frames and passes each on: FrameDecoder's rule, in a handler of its own.
 import NIOCore
+import UnblockProtobufBridge
 
 /// Passes on each frame's payload, as `ByteToMessageHandler(FrameDecoder())` would.
 ///

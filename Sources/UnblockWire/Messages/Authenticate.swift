@@ -1,5 +1,6 @@
 // Authenticate: log in with username and password, get a session token.
 import CUnblockProtos
+import UnblockProtobufBridge
 
 /// Log in with a method other than the blocked card.
 public struct AuthenticateRequest: WireMessage {

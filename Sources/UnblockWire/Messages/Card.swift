@@ -1,5 +1,6 @@
 // A smart card, as the contract shows it to its owner or an administrator.
 import CUnblockProtos
+import UnblockProtobufBridge
 
 /// A card: identity, profile, lifecycle state, admin-key algorithm and what its owner can do now.
 public struct Card: WireMessage {

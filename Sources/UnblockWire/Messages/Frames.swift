@@ -1,6 +1,7 @@
 // The envelope: RequestFrame and ResponseFrame (package unblock.rpc.v1).
 import CUnblockProtos
 import NIOCore
+import UnblockProtobufBridge
 
 /// One call from the client: which method, on whose session, and the request message.
 public struct RequestFrame: WireMessage {

@@ -1,5 +1,6 @@
 // Health: is the server serving? No session needed.
 import CUnblockProtos
+import UnblockProtobufBridge
 
 /// Asks whether the server is serving.
 public struct HealthRequest: WireMessage {

@@ -1,5 +1,6 @@
 // ListCards: the caller's cards (or, for an administrator, another user's).
 import CUnblockProtos
+import UnblockProtobufBridge
 
 /// Which user's cards to list.
 public struct ListCardsRequest: WireMessage {

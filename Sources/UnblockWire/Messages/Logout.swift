@@ -1,5 +1,6 @@
 // Logout: end the session the call carries.
 import CUnblockProtos
+import UnblockProtobufBridge
 
 /// Ends the session named in the request frame.
 public struct LogoutRequest: WireMessage {

@@ -1,5 +1,6 @@
 // EnableProcess and DisableProcess: an administrator switches a process on a card profile.
 import CUnblockProtos
+import UnblockProtobufBridge
 
 /// Enables a process on a card profile for cards in one state (administrators only).
 public struct EnableProcessRequest: WireMessage {

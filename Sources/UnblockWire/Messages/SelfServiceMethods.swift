@@ -1,4 +1,5 @@
 // The methods of unblock.v1.SelfService: full names and their request and response types.
+import UnblockProtobufBridge
 
 /// A unary method of the contract: its full wire name and its message types.
 public protocol RPCMethod: Sendable {

@@ -1,5 +1,6 @@
 // UnblockPinOffline: the response to the challenge Windows shows for a blocked card.
 import CUnblockProtos
+import UnblockProtobufBridge
 
 /// Asks for the response to a card's challenge.
 public struct UnblockPinOfflineRequest: WireMessage {

@@ -1,5 +1,6 @@
 // A user of the service, as the contract shows it.
 import CUnblockProtos
+import UnblockProtobufBridge
 
 /// A user: the login name, the name to display, roles and state.
 public struct User: WireMessage {

@@ -16,9 +16,9 @@ public protocol WireMessage: Sendable, Equatable {
 /// each message, so the work inside runs on concrete types (no runtime generic lookups).
 public final class WireType<Message>: Sendable {
     /// Builds the C struct of a message in an arena; returns its address (for sub-messages).
-    package let build: @Sendable (Message, inout CArena) -> UnsafeMutableRawPointer
+    @usableFromInline package let build: @Sendable (Message, inout CArena) -> UnsafeMutableRawPointer
     /// Reads a C struct (as unpacked by protobuf-c) into a Swift message (for sub-messages).
-    package let read: @Sendable (UnsafeRawPointer) throws(WireError) -> Message
+    @usableFromInline package let read: @Sendable (UnsafeRawPointer) throws(WireError) -> Message
     /// Parses bytes; a nil allocator means the stack-backed `UnpackAllocator`.
     @usableFromInline
     let parse:
@@ -33,9 +33,9 @@ public final class WireType<Message>: Sendable {
     @usableFromInline
     let serializeToArray: @Sendable (Message, Int) -> [UInt8]
     /// The encoding packed into arena memory, as a bytes field of an enclosing envelope.
-    package let packInArena: @Sendable (Message, inout CArena) -> ProtobufCBinaryData
+    @usableFromInline package let packInArena: @Sendable (Message, inout CArena) -> ProtobufCBinaryData
 
-    package init<CMessage>(
+    @inlinable package init<CMessage>(
         initialize: @escaping @Sendable (UnsafeMutablePointer<CMessage>?) -> Void,
         unpack cUnpack:
             @escaping @Sendable (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) ->
@@ -138,7 +138,7 @@ extension WireMessage {
     }
 
     /// Parses with a given protobuf-c allocator, so that tests can account for every allocation.
-    package init(
+    @usableFromInline package init(
         serializedBytes bytes: UnsafeRawBufferPointer,
         allocator: UnsafeMutablePointer<ProtobufCAllocator>
     ) throws(WireError) {
@@ -169,12 +169,12 @@ extension WireMessage {
 
     /// The encoding of a large message (a snapshot chunk, a batch's journal record), built in
     /// one scratch block of `scratchBytes` (at least the stack's) instead of many small allocations.
-    package func serializedBytes(scratchBytes: Int) -> [UInt8] {
+    @usableFromInline package func serializedBytes(scratchBytes: Int) -> [UInt8] {
         Self.wireType.serializeToArray(self, max(scratchBytes, CArena.stackBytes))
     }
 
     /// Parses a large message with one scratch block of `scratchBytes` for protobuf-c's allocations.
-    package init(serializedBytes bytes: UnsafeRawBufferPointer, scratchBytes: Int) throws(WireError) {
+    @usableFromInline package init(serializedBytes bytes: UnsafeRawBufferPointer, scratchBytes: Int) throws(WireError) {
         let result = UnpackAllocator.withAllocator(scratchBytes: scratchBytes) { allocator in
             Result { () throws(WireError) in try Self.wireType.parse(bytes, allocator) }
         }

@@ -4,10 +4,12 @@ import Glibc
 
 /// protobuf-c hands strings over NUL-terminated: `"token\0garbage"` arrives as `"token"`, so
 /// a value with a NUL inside would be read as another value. Such an encoding is refused.
-enum EmbeddedNUL {
+@usableFromInline enum EmbeddedNUL {
     /// Whether a string field of the message `descriptor` describes (or of a message inside
     /// it) holds a NUL byte. `bytes` must have unpacked successfully: it is well formed.
-    static func isPresent(in bytes: UnsafeRawBufferPointer, _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>)
+    @usableFromInline static func isPresent(
+        in bytes: UnsafeRawBufferPointer, _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>
+    )
         -> Bool
     {
         // Most encodings have no zero byte at all; only those that do are walked field by field.

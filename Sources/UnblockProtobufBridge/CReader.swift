@@ -5,8 +5,8 @@ import NIOCore
 
 /// Converts C fields to Swift values, enforcing the contract protobuf-c does not:
 /// UTF-8, size limits and known enum values.
-package enum CReader {
-    package static func string(
+@usableFromInline package enum CReader {
+    @usableFromInline package static func string(
         _ pointer: UnsafePointer<CChar>?,
         field: StaticString,
         limit: Int = WireLimits.maxStringBytes
@@ -17,7 +17,7 @@ package enum CReader {
 
     /// Like `string`, but returns the shared instance when the value is one of `known`
     /// (method names: a fixed set, read on every call), so that no string is allocated.
-    package static func string(
+    @usableFromInline package static func string(
         _ pointer: UnsafePointer<CChar>?,
         field: StaticString,
         interning known: [String]
@@ -61,7 +61,7 @@ package enum CReader {
         return high < 0x80
     }
 
-    package static func bytes(
+    @usableFromInline package static func bytes(
         _ data: ProtobufCBinaryData,
         field: StaticString,
         limit: Int = WireLimits.maxSmallBytes
@@ -76,7 +76,7 @@ package enum CReader {
     /// A bytes field as a slice of `payload` (no copy) when it is the payload's tail, as it is
     /// when an encoder writes the highest-numbered field last (ours and protobuf-c's do);
     /// otherwise a copy. Either way the bytes are the field's.
-    package static func bytes(
+    @usableFromInline package static func bytes(
         _ data: ProtobufCBinaryData,
         in payload: ByteBuffer,
         field: StaticString,
@@ -99,7 +99,7 @@ package enum CReader {
         return ByteBuffer(bytes: UnsafeBufferPointer(start: pointer, count: data.len))
     }
 
-    package static func enumeration<Value: RawRepresentable<UInt32>>(
+    @inlinable package static func enumeration<Value: RawRepresentable<UInt32>>(
         _ raw: UInt32,
         field: StaticString
     ) throws(WireError) -> Value {
@@ -109,7 +109,7 @@ package enum CReader {
         return value
     }
 
-    package static func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
+    @inlinable package static func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
         _ count: Int,
         _ pointer: UnsafePointer<CValue>?,
         field: StaticString
@@ -123,14 +123,14 @@ package enum CReader {
         return values
     }
 
-    package static func message<Message: WireMessage, CMessage>(
+    @inlinable package static func message<Message: WireMessage, CMessage>(
         _ pointer: UnsafePointer<CMessage>?
     ) throws(WireError) -> Message? {
         guard let pointer else { return nil }
         return try Message.wireType.read(UnsafeRawPointer(pointer))
     }
 
-    package static func messages<Message: WireMessage, CMessage>(
+    @inlinable package static func messages<Message: WireMessage, CMessage>(
         _ count: Int,
         _ pointers: UnsafePointer<UnsafeMutablePointer<CMessage>?>?
     ) throws(WireError) -> [Message] {

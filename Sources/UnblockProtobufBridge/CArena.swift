@@ -7,15 +7,15 @@ import NIOCore
 /// protobuf-c messages hold raw pointers (NUL-terminated strings, arrays, sub-messages).
 /// The arena hands them out from a stack buffer (heap only past it), and everything it
 /// handed out is released when `withArena` returns, so nothing can outlive the pack.
-package struct CArena: ~Copyable {
+@usableFromInline package struct CArena: ~Copyable {
     /// Swift's temporary allocations stay on the stack only up to 1 KiB; past that they are malloc'd.
-    package static let stackBytes = 1024
+    @usableFromInline package static let stackBytes = 1024
 
-    private var cursor: UnsafeMutableRawPointer
-    private var remaining: Int
-    private var overflow: [UnsafeMutableRawPointer] = []
+    @usableFromInline var cursor: UnsafeMutableRawPointer
+    @usableFromInline var remaining: Int
+    @usableFromInline var overflow: [UnsafeMutableRawPointer] = []
 
-    private init(_ buffer: UnsafeMutableRawBufferPointer) {
+    @usableFromInline init(_ buffer: UnsafeMutableRawBufferPointer) {
         cursor = buffer.baseAddress!
         remaining = buffer.count
     }
@@ -25,14 +25,16 @@ package struct CArena: ~Copyable {
     }
 
     /// Runs `body` with a fresh arena of `bytes` (on the stack when small); all its memory is gone afterwards.
-    package static func withArena<Result>(bytes: Int = stackBytes, _ body: (inout CArena) -> Result) -> Result {
+    @inlinable package static func withArena<Result>(bytes: Int = stackBytes, _ body: (inout CArena) -> Result)
+        -> Result
+    {
         withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 16) { buffer in
             var arena = CArena(buffer)
             return body(&arena)
         }
     }
 
-    private mutating func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+    @inlinable mutating func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
         let alignment = MemoryLayout<T>.alignment
         let byteCount = MemoryLayout<T>.stride * count
         let padding = (alignment - Int(bitPattern: cursor) % alignment) % alignment
@@ -48,7 +50,7 @@ package struct CArena: ~Copyable {
     }
 
     /// A NUL-terminated copy of `string`.
-    package mutating func string(_ string: String) -> UnsafeMutablePointer<CChar> {
+    @inlinable package mutating func string(_ string: String) -> UnsafeMutablePointer<CChar> {
         var string = string
         return string.withUTF8 { utf8 in
             let pointer = allocate(CChar.self, count: utf8.count + 1)
@@ -61,7 +63,7 @@ package struct CArena: ~Copyable {
     }
 
     /// A protobuf-c bytes field holding a copy of `bytes`.
-    package mutating func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
+    @inlinable package mutating func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
         guard !bytes.isEmpty else { return ProtobufCBinaryData(len: 0, data: nil) }
         let pointer = allocate(UInt8.self, count: bytes.count)
         pointer.initialize(from: bytes, count: bytes.count)
@@ -69,7 +71,7 @@ package struct CArena: ~Copyable {
     }
 
     /// A protobuf-c bytes field holding a copy of the readable bytes of `buffer`.
-    package mutating func bytes(_ buffer: ByteBuffer) -> ProtobufCBinaryData {
+    @inlinable package mutating func bytes(_ buffer: ByteBuffer) -> ProtobufCBinaryData {
         guard buffer.readableBytes > 0 else { return ProtobufCBinaryData(len: 0, data: nil) }
         let pointer = allocate(UInt8.self, count: buffer.readableBytes)
         buffer.withUnsafeReadableBytes {
@@ -79,12 +81,12 @@ package struct CArena: ~Copyable {
     }
 
     /// Uninitialised bytes, for packing a message into.
-    package mutating func bytes(count: Int) -> UnsafeMutablePointer<UInt8> {
+    @inlinable package mutating func bytes(count: Int) -> UnsafeMutablePointer<UInt8> {
         allocate(UInt8.self, count: count)
     }
 
     /// A C array holding `values` (nil when empty, as protobuf-c expects).
-    package mutating func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
+    @inlinable package mutating func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
         guard !values.isEmpty else { return nil }
         let pointer = allocate(T.self, count: values.count)
         pointer.initialize(from: values, count: values.count)
@@ -92,7 +94,7 @@ package struct CArena: ~Copyable {
     }
 
     /// A C array of enum values converted from Swift enums with the same raw values.
-    package mutating func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
+    @inlinable package mutating func enumerations<Value: RawRepresentable<UInt32>, CValue: RawRepresentable<UInt32>>(
         _ values: [Value],
         as type: CValue.Type
     ) -> UnsafeMutablePointer<CValue>? {
@@ -105,7 +107,7 @@ package struct CArena: ~Copyable {
     }
 
     /// Packs the C struct at `base` (built in this arena) into a buffer, with a 4-byte length prefix.
-    package static func packFrame(_ base: UnsafeMutableRawPointer, into buffer: inout ByteBuffer) -> Int {
+    @inlinable package static func packFrame(_ base: UnsafeMutableRawPointer, into buffer: inout ByteBuffer) -> Int {
         let message = UnsafePointer(base.assumingMemoryBound(to: ProtobufCMessage.self))
         let size = protobuf_c_message_get_packed_size(message)
         buffer.writeInteger(UInt32(size))
@@ -117,7 +119,7 @@ package struct CArena: ~Copyable {
     }
 
     /// The C struct of `message`, built in this arena.
-    package mutating func message<Message: WireMessage, CMessage>(
+    @inlinable package mutating func message<Message: WireMessage, CMessage>(
         _ message: Message,
         as type: CMessage.Type
     ) -> UnsafeMutablePointer<CMessage> {
@@ -125,7 +127,7 @@ package struct CArena: ~Copyable {
     }
 
     /// A C array of pointers to the C structs of `messages`.
-    package mutating func messages<Message: WireMessage, CMessage>(
+    @inlinable package mutating func messages<Message: WireMessage, CMessage>(
         _ messages: [Message],
         as type: CMessage.Type
     ) -> UnsafeMutablePointer<UnsafeMutablePointer<CMessage>?>? {
@@ -140,7 +142,7 @@ package struct CArena: ~Copyable {
     }
 
     /// Raw storage for one C message struct, left uninitialised for its generated `__init`.
-    package mutating func uninitialized<CMessage>(_ type: CMessage.Type) -> UnsafeMutablePointer<CMessage> {
+    @inlinable package mutating func uninitialized<CMessage>(_ type: CMessage.Type) -> UnsafeMutablePointer<CMessage> {
         allocate(type, count: 1)
     }
 }

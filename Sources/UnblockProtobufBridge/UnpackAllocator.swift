@@ -6,22 +6,30 @@ import Glibc
 /// each string, each array) come from one scratch buffer (on the stack when small); only
 /// what does not fit goes to malloc. `free` ignores pointers inside the buffer, which
 /// vanishes when the parse returns.
-package enum UnpackAllocator {
+@usableFromInline package enum UnpackAllocator {
     /// Swift's temporary allocations stay on the stack only up to 1 KiB; past that they are malloc'd.
-    package static let stackBytes = 1024
+    @usableFromInline package static let stackBytes = 1024
 
     /// A valid pointer for zero-length input.
-    nonisolated(unsafe) static let emptyInput = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    @usableFromInline nonisolated(unsafe) static let emptyInput = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
-    private struct Bump {
-        var cursor: UnsafeMutableRawPointer
-        let start: UnsafeMutableRawPointer
-        let end: UnsafeMutableRawPointer
+    @usableFromInline struct Bump {
+        @usableFromInline var cursor: UnsafeMutableRawPointer
+        @usableFromInline let start: UnsafeMutableRawPointer
+        @usableFromInline let end: UnsafeMutableRawPointer
         /// Whether anything went to malloc (and so must be freed).
-        var spilled = false
+        @usableFromInline var spilled = false
+
+        @usableFromInline init(
+            cursor: UnsafeMutableRawPointer, start: UnsafeMutableRawPointer, end: UnsafeMutableRawPointer
+        ) {
+            self.cursor = cursor
+            self.start = start
+            self.end = end
+        }
     }
 
-    private static let alloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = {
+    @usableFromInline static let alloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = {
         data, size in
         let bump = data!.assumingMemoryBound(to: Bump.self)
         let aligned = (size + 15) & ~15
@@ -33,7 +41,7 @@ package enum UnpackAllocator {
         return malloc(size)
     }
 
-    private static let free: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = {
+    @usableFromInline static let free: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = {
         data, pointer in
         guard let pointer else { return }
         let bump = data!.assumingMemoryBound(to: Bump.self)
@@ -41,7 +49,7 @@ package enum UnpackAllocator {
     }
 
     /// Runs `body` with an allocator over `scratchBytes` of scratch memory, valid only inside it.
-    package static func withAllocator<Result>(
+    @inlinable package static func withAllocator<Result>(
         scratchBytes: Int = stackBytes,
         _ body: (UnsafeMutablePointer<ProtobufCAllocator>) -> Result
     ) -> Result {
@@ -59,7 +67,7 @@ package enum UnpackAllocator {
     /// Whether memory unpacked with `allocator` must be given back with `free_unpacked`: false
     /// only for this scratch allocator when nothing spilled to malloc, since the scratch memory
     /// goes away by itself (walking the message to free nothing costs as much as a small unpack).
-    package static func needsFree(_ allocator: UnsafeMutablePointer<ProtobufCAllocator>) -> Bool {
+    @inlinable package static func needsFree(_ allocator: UnsafeMutablePointer<ProtobufCAllocator>) -> Bool {
         guard let data = allocator.pointee.allocator_data,
             unsafeBitCast(allocator.pointee.free, to: UnsafeRawPointer?.self)
                 == unsafeBitCast(free, to: UnsafeRawPointer.self)
