@@ -1,11 +1,11 @@
-// `unblockctl admin`: enable or disable a process on a card profile (administrators).
+// `unblockctl admin`: administration; here, enabling or disabling a process on a card profile (administrators).
 import ArgumentParser
 import UnblockWire
 
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Administration (needs an administrator's login).",
-        subcommands: [EnableProcessCommand.self, DisableProcessCommand.self])
+        commandName: "admin", abstract: "Administration (needs a help desk or administrator login).",
+        subcommands: [AdminUserCommand.self, EnableProcessCommand.self, DisableProcessCommand.self])
 }
 
 /// The options of both process commands.

@@ -41,7 +41,7 @@ struct CLIError: Error {
         case .unauthenticated:
             self.init(.notLoggedIn, "\(error.message) (`unblockctl login --user NAME`)")
         case .permissionDenied:
-            self.init(.permissionDenied, "\(error.message); this needs an administrator's login")
+            self.init(.permissionDenied, "\(error.message); log in as a user who has that role")
         case .notFound where purpose == .unblock:
             self.init(.notPossible, "\(error.message); `unblockctl cards` lists the cards you can use")
         case .notFound, .failedPrecondition, .invalidArgument:

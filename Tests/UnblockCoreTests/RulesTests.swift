@@ -9,9 +9,8 @@ struct RuleCase: Sendable, CustomStringConvertible {
     let roles: Roles
     let ownsCard: Bool
     var description: String {
-        let role =
-            roles.isEmpty
-            ? "no-role" : roles == .admin ? "admin" : roles.contains(.admin) ? "admin+self-service" : "self-service"
+        let names: [(Roles, String)] = [(.selfService, "self-service"), (.helpdesk, "helpdesk"), (.admin, "admin")]
+        let role = roles.isEmpty ? "no-role" : names.filter { roles.contains($0.0) }.map(\.1).joined(separator: "+")
         return
             "\(accountState) \(role) \(ownsCard ? "owner" : "other") card \(cardState) \(enabled ? "enabled" : "disabled")"
     }
@@ -19,7 +18,8 @@ struct RuleCase: Sendable, CustomStringConvertible {
     static let all: [RuleCase] = Account.State.allCases.flatMap { accountState in
         SmartCard.State.allCases.flatMap { cardState in
             [true, false].flatMap { enabled in
-                [Roles.selfService, [.selfService, .admin], .admin, []].flatMap { roles in
+                [Roles.selfService, [.selfService, .admin], .admin, .helpdesk, [.selfService, .helpdesk], []].flatMap {
+                    roles in
                     [true, false].map { owns in
                         RuleCase(
                             accountState: accountState, cardState: cardState, enabled: enabled, roles: roles,
@@ -42,9 +42,12 @@ struct RuleCase: Sendable, CustomStringConvertible {
         let profile = Fixtures.profile(enabledFor: rule.enabled ? [.active] : [])
         let active = rule.accountState == .active
         let admin = active && rule.roles.contains(.admin)
+        let helpdesk = active && rule.roles.contains(.helpdesk)
 
-        #expect(CardRules.mayAdminister(caller) == admin)
-        #expect(CardRules.mayListCards(of: owner, caller: caller) == (active && (rule.ownsCard || admin)))
+        for action in AdminAction.allCases {
+            #expect(AdminRules.may(caller, action) == (admin || (helpdesk && action != .administer)), "\(action)")
+        }
+        #expect(CardRules.mayListCards(of: owner, caller: caller) == (active && (rule.ownsCard || admin || helpdesk)))
         let selfService = rule.roles.contains(.selfService)
         #expect(CardRules.mayUseCard(card, caller: caller) == (active && selfService && rule.ownsCard))
 

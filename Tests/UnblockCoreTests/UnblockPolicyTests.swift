@@ -90,8 +90,9 @@ import UnblockCrypto
         for _ in 0..<5 { account = login.afterFailure(account, now: start + .seconds(900)) }
         #expect(login.isLocked(account, now: start + .seconds(900 + 1_799)))
         #expect(!login.isLocked(account, now: start + .seconds(900 + 1_800)))
-        account = login.afterSuccess(account)
+        account = login.afterSuccess(account, at: Timestamp(milliseconds: 1))
         #expect(account.failedLogins == 0 && account.lockouts == 0 && account.lockedUntil == nil)
+        #expect(account.lastLoginAt == Timestamp(milliseconds: 1))
     }
 
     @Test func lockoutNeverExceedsTheMaximum() {

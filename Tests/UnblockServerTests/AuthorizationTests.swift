@@ -1,4 +1,4 @@
-// The authorization matrix: every call x (no session, expired session, self-service, admin, deactivated user).
+// The authorization matrix: every call x (no session, expired session, self-service, help desk, admin, deactivated user).
 import Foundation
 import Testing
 import UnblockClient
@@ -7,14 +7,14 @@ import UnblockWire
 
 @Suite struct AuthorizationTests {
     enum Caller: String, CaseIterable, Sendable {
-        case noSession, expiredSession, selfService, admin, deactivated
+        case noSession, expiredSession, selfService, helpdesk, admin, deactivated
         /// Active, but with no role at all: neither self-service nor administration.
         case noRoles
     }
 
     enum Call: String, CaseIterable, Sendable {
         case health, logout, listOwnCards, listOthersCards, enableProcess, disableProcess, unblockOwnCard,
-            unblockOthersCard
+            unblockOthersCard, getUser, unlockUser
     }
 
     /// What each caller gets from each call (nil: success).
@@ -24,8 +24,15 @@ import UnblockWire
         case .noSession, .expiredSession, .deactivated: return .unauthenticated
         case .selfService:
             switch call {
-            case .listOthersCards, .enableProcess, .disableProcess: return .permissionDenied
+            case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser: return .permissionDenied
             case .unblockOthersCard: return .notFound
+            default: return nil
+            }
+        case .helpdesk:
+            // Reads users and cards and unlocks users; processes are the administrators'; it owns no card.
+            switch call {
+            case .enableProcess, .disableProcess: return .permissionDenied
+            case .unblockOwnCard, .unblockOthersCard: return .notFound
             default: return nil
             }
         case .admin:
@@ -35,7 +42,7 @@ import UnblockWire
             // Sees its own cards (with no possible action) and nothing else; its cards answer
             // as cards that do not exist.
             switch call {
-            case .listOthersCards, .enableProcess, .disableProcess: return .permissionDenied
+            case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser: return .permissionDenied
             case .unblockOwnCard, .unblockOthersCard: return .notFound
             default: return nil
             }
@@ -72,6 +79,8 @@ import UnblockWire
             return client
         case .selfService:
             return try await server.login("alice", transport)
+        case .helpdesk:
+            return try await server.login("desk", transport)
         case .admin:
             return try await server.login("admin", transport)
         case .deactivated:
@@ -116,6 +125,8 @@ import UnblockWire
         case .unblockOwnCard:
             _ = try await client.unblockPinOffline(card: .serial(Demo.aliceContractor), challenge: hex)
         case .unblockOthersCard: _ = try await client.unblockPinOffline(card: .serial(Demo.bobEmployee), challenge: hex)
+        case .getUser: _ = try await client.getUser(username: "bob")
+        case .unlockUser: _ = try await client.unlockUser(username: "bob")
         }
     }
 }

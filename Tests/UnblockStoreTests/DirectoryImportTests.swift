@@ -16,7 +16,7 @@ import UnblockTesting
             let store = try EmbeddedStore(configuration: configuration(path))
             let data = try Data(contentsOf: Self.demo)
             let summary = try await store.importDirectory(data, passwordHasher: Self.hasher)
-            #expect(summary == ImportSummary(profiles: 2, users: 4, cards: 5))
+            #expect(summary == ImportSummary(profiles: 2, users: 5, cards: 5))
             let directory = store.directory
 
             let alice = try #require(directory.account(username: "alice"))

@@ -165,6 +165,31 @@ import UnblockTesting
         #expect(unknown.errors == "unblockctl: no card profile named \"Nope\"\n", "\(unknown.errors)")
     }
 
+    @Test func theHelpDeskShowsAndUnlocksAUser() async throws {
+        let cli = try await CLIHarness(extra: ["--max-login-failures", "2"])
+        defer { cli.stop() }
+        for _ in 0..<2 {
+            #expect(cli.run(["login", "--user", "bob", "--password-stdin"], input: "guess\n").status == 65)
+        }
+        cli.login("alice")
+        let refused = cli.run(["admin", "user", "show", "bob"])
+        #expect(refused.status == 66 && refused.errors.contains("helpdesk or admin role"), "\(refused.errors)")
+        cli.login("desk")
+        let shown = cli.run(["admin", "user", "show", "bob"])
+        #expect(shown.status == 0 && shown.output.contains("bob (Bob Example)"), "\(shown.output)")
+        #expect(shown.output.contains("locked         until ") && shown.output.contains("last login     never"))
+        let json = cli.run(["admin", "user", "show", "bob", "--json"]).json
+        #expect(json["lockedUntil"] is String && json["lastLogin"] is NSNull && json["cardCount"] as? Int == 1)
+        let unlocked = cli.run(["admin", "user", "unlock", "bob"])
+        #expect(unlocked.status == 0 && unlocked.output.contains("bob is unlocked"), "\(unlocked.output)")
+        #expect(cli.run(["admin", "user", "unlock", "bob"]).output.contains("nothing changed"))
+        cli.login("bob")
+        #expect(cli.run(["admin", "user", "show", "nobody"]).status == 66, "bob is not the help desk")
+        cli.login("desk")
+        let unknown = cli.run(["admin", "user", "show", "nobody"])
+        #expect(unknown.status == 67 && unknown.errors == "unblockctl: no user named \"nobody\"\n", "\(unknown.errors)")
+    }
+
     @Test func loginSaysWhatTheServerSaidAndASecondLoginEndsTheFirstSession() async throws {
         let cli = try await CLIHarness(extra: ["--session-idle-timeout", "180"])
         defer { cli.stop() }

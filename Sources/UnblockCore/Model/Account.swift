@@ -15,8 +15,10 @@ public struct Roles: OptionSet, Hashable, Sendable {
 
     /// Self-service on the account's own cards.
     public static let selfService = Roles(rawValue: 1 << 0)
-    /// Administration of the service (enable processes, see any user's cards).
+    /// Administration of the service: everything.
     public static let admin = Roles(rawValue: 1 << 1)
+    /// The help desk: read users and cards, unlock users, suspend cards, reset limits, read the audit.
+    public static let helpdesk = Roles(rawValue: 1 << 2)
 }
 
 /// A user of the service.
@@ -40,6 +42,8 @@ public struct Account: Equatable, Sendable {
     public var lockedUntil: Timestamp?
     /// Consecutive lockouts, so that each one lasts twice as long as the last.
     public var lockouts: UInt32
+    /// The last successful login; nil when there was none.
+    public var lastLoginAt: Timestamp?
 
     public init(
         id: AccountID,
@@ -50,7 +54,8 @@ public struct Account: Equatable, Sendable {
         passwordHash: String,
         failedLogins: UInt32 = 0,
         lockedUntil: Timestamp? = nil,
-        lockouts: UInt32 = 0
+        lockouts: UInt32 = 0,
+        lastLoginAt: Timestamp? = nil
     ) {
         self.id = id
         self.username = username
@@ -61,6 +66,7 @@ public struct Account: Equatable, Sendable {
         self.failedLogins = failedLogins
         self.lockedUntil = lockedUntil
         self.lockouts = lockouts
+        self.lastLoginAt = lastLoginAt
     }
 
     public var isActive: Bool { state == .active }

@@ -2,15 +2,10 @@
 
 /// The authorization and visibility rules of the service, as pure functions.
 public enum CardRules {
-    /// Administrators (active, with the admin role) may enable and disable processes and
-    /// list any user's cards.
-    public static func mayAdminister(_ caller: Account) -> Bool {
-        caller.isActive && caller.isAdmin
-    }
-
-    /// Whether `caller` may list the cards of `owner`: their own, or anyone's for an administrator.
+    /// Whether `caller` may list the cards of `owner`: their own, or anyone's for the help
+    /// desk and administrators.
     public static func mayListCards(of owner: Account, caller: Account) -> Bool {
-        caller.isActive && (caller.id == owner.id || mayAdminister(caller))
+        caller.isActive && (caller.id == owner.id || AdminRules.may(caller, .readDirectory))
     }
 
     /// Whether `caller` may act on `card` in self-service: only an active owner with the

@@ -39,12 +39,24 @@ public struct LoginPolicy: Sendable, Equatable {
         return account
     }
 
-    /// The account after a successful login: counters cleared.
-    public func afterSuccess(_ account: Account) -> Account {
+    /// The account after a successful login at `now`: counters cleared, the login recorded.
+    public func afterSuccess(_ account: Account, at now: Timestamp) -> Account {
+        var account = unlocked(account)
+        account.lastLoginAt = now
+        return account
+    }
+
+    /// The account with its lockout lifted and its counters cleared (the help desk's unlock).
+    public func unlocked(_ account: Account) -> Account {
         var account = account
         account.failedLogins = 0
         account.lockouts = 0
         account.lockedUntil = nil
         return account
+    }
+
+    /// Whether `unlocked` would change `account`.
+    public func hasFailures(_ account: Account) -> Bool {
+        account.failedLogins > 0 || account.lockouts > 0 || account.lockedUntil != nil
     }
 }

@@ -32,7 +32,7 @@ package final class ServerMetrics: Sendable {
                 duration: Timer(
                     label: "unblock_call_duration_seconds", dimensions: [("method", method)], factory: factory))
         }
-        methods = Dictionary(uniqueKeysWithValues: SelfService.methodNames.map { ($0, metrics($0)) })
+        methods = Dictionary(uniqueKeysWithValues: ContractMethods.names.map { ($0, metrics($0)) })
         unknownMethod = metrics("unknown")
         connections = Meter(label: "unblock_open_connections", factory: factory)
         sessions = Meter(label: "unblock_sessions", factory: factory)

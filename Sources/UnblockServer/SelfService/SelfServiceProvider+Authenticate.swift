@@ -70,8 +70,9 @@ extension SelfServiceProvider {
             if let current {
                 switch refusal {
                 case .wrongPassword?: mutations.insert(.account(policy.afterFailure(current, now: now)), at: 0)
-                case nil where current.failedLogins > 0 || current.lockouts > 0 || rehashed != nil:
-                    var updated = policy.afterSuccess(current)
+                case nil:
+                    // Written at every login: the help desk sees when the user last logged in.
+                    var updated = policy.afterSuccess(current, at: now)
                     if let rehashed { updated.passwordHash = rehashed }
                     mutations.insert(.account(updated), at: 0)
                 default: break

@@ -10,13 +10,8 @@ extension SelfServiceProvider {
         if request.username.isEmpty || request.username == caller.account.username {
             owner = caller.account
         } else {
-            guard CardRules.mayAdminister(caller.account) else {
-                throw RPCError(.permissionDenied, "only administrators may list another user's cards")
-            }
-            guard let named = directory.account(username: request.username) else {
-                throw RPCError(.notFound, "no user named \"\(request.username.prefix(64))\"")
-            }
-            owner = named
+            try caller.require(.readDirectory)
+            owner = try directory.existingUser(named: request.username)
         }
         var cards = directory.cards(ownedBy: owner.id)
         if cards.count > 1 { cards.sort { $0.id < $1.id } }
@@ -50,9 +45,7 @@ extension SelfServiceProvider {
         _ caller: Caller,
         _ context: CallContext
     ) async throws -> (changed: Bool, enabled: [CardProcess]) {
-        guard CardRules.mayAdminister(caller.account) else {
-            throw RPCError(.permissionDenied, "only administrators may enable or disable processes")
-        }
+        try caller.require(.administer)
         guard let process = SelfServiceProcess(wireProcess) else {
             throw RPCError(.invalidArgument, "name a process (PROCESS_UNBLOCK_PIN_OFFLINE)")
         }

@@ -44,6 +44,7 @@ extension User {
     init(_ account: Account) {
         var roles: [Role] = []
         if account.roles.contains(.selfService) { roles.append(.selfService) }
+        if account.roles.contains(.helpdesk) { roles.append(.helpdesk) }
         if account.roles.contains(.admin) { roles.append(.admin) }
         self.init(
             username: account.username, displayName: account.displayName, roles: roles,

@@ -61,7 +61,7 @@ struct DirectoryFileParser {
         "active": .active, "suspended": .suspended, "revoked": .revoked, "retired": .retired,
     ]
     static let userStates: [String: Account.State] = ["active": .active, "inactive": .inactive]
-    static let roles: [String: Roles] = ["selfservice": .selfService, "admin": .admin]
+    static let roles: [String: Roles] = ["selfservice": .selfService, "helpdesk": .helpdesk, "admin": .admin]
 
     mutating func parse(_ data: Data) -> DirectoryFile {
         let root: Any
@@ -149,7 +149,7 @@ struct DirectoryFileParser {
                     if let role = choice(role, "\(path).roles[\(index)]", Self.roles) { roles.insert(role) }
                 }
             } else {
-                problem("\(path).roles", "must be a list such as [\"selfservice\", \"admin\"]")
+                problem("\(path).roles", "must be a list of \"selfservice\", \"helpdesk\" and \"admin\"")
             }
         } else {
             roles = .selfService

@@ -4,7 +4,7 @@ import UnblockCore
 import UnblockProtobufBridge
 
 /// Role numbers on disk, as in the public contract's `Role` enum.
-private let roleNumbers: [(Roles, UInt32)] = [(.selfService, 1), (.admin, 2)]
+private let roleNumbers: [(Roles, UInt32)] = [(.selfService, 1), (.admin, 2), (.helpdesk, 3)]
 
 struct StoredAccount: WireMessage {
     var value: Account
@@ -33,7 +33,9 @@ struct StoredAccount: WireMessage {
                     failedLogins: try StoredRange.counter(c.failed_logins, field: "Account.failed_logins"),
                     lockedUntil: c.locked_until_ms == 0
                         ? nil : try StoredRange.timestamp(c.locked_until_ms, field: "Account.locked_until_ms"),
-                    lockouts: try StoredRange.counter(c.lockouts, field: "Account.lockouts")
+                    lockouts: try StoredRange.counter(c.lockouts, field: "Account.lockouts"),
+                    lastLoginAt: c.last_login_ms == 0
+                        ? nil : try StoredRange.timestamp(c.last_login_ms, field: "Account.last_login_ms")
                 )
             )
         },
@@ -50,6 +52,7 @@ struct StoredAccount: WireMessage {
             c.failed_logins = account.failedLogins
             c.locked_until_ms = account.lockedUntil?.milliseconds ?? 0
             c.lockouts = account.lockouts
+            c.last_login_ms = account.lastLoginAt?.milliseconds ?? 0
         }
     )
 }

@@ -43,11 +43,12 @@ public enum CardProcess: UInt32, Sendable, CaseIterable, Codable {
     }
 }
 
-/// What a user may do: self-service on their own cards, administration of the service.
+/// What a user may do: self-service on their own cards, the help desk's tasks, or administration.
 public enum Role: UInt32, Sendable, CaseIterable, Codable {
     case unspecified = 0
     case selfService = 1
     case admin = 2
+    case helpdesk = 3
 }
 
 /// Whether a user may log in at all.

@@ -58,7 +58,7 @@ extension RequestFrame {
     private init(_ c: Unblock__Rpc__V1__RequestFrame, message: ByteBuffer) throws(WireError) {
         self.init(
             callID: c.call_id,
-            method: try CReader.string(c.method, field: "RequestFrame.method", interning: SelfService.methodNames),
+            method: try CReader.string(c.method, field: "RequestFrame.method", interning: ContractMethods.names),
             sessionToken: try CReader.string(c.session_token, field: "RequestFrame.session_token"),
             timeoutMilliseconds: c.deadline_case == UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE_TIMEOUT_MS
                 ? c.timeout_ms : nil,

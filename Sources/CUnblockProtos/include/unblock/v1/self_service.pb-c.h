@@ -74,10 +74,24 @@ typedef enum _Unblock__V1__Process {
   UNBLOCK__V1__PROCESS__PROCESS_UNBLOCK_PIN_OFFLINE = 1
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__V1__PROCESS)
 } Unblock__V1__Process;
+/*
+ * What a user may do; the calls each role may make are listed in docs/PROTOCOL.md.
+ */
 typedef enum _Unblock__V1__Role {
   UNBLOCK__V1__ROLE__ROLE_UNSPECIFIED = 0,
+  /*
+   * Self-service on the user's own cards.
+   */
   UNBLOCK__V1__ROLE__ROLE_SELF_SERVICE = 1,
-  UNBLOCK__V1__ROLE__ROLE_ADMIN = 2
+  /*
+   * Everything: users, roles, passwords, profiles and their processes, cards and keys.
+   */
+  UNBLOCK__V1__ROLE__ROLE_ADMIN = 2,
+  /*
+   * The help desk: read users and cards, unlock a locked-out user, suspend a card,
+   * reset a card's daily response limit, read the audit trail.
+   */
+  UNBLOCK__V1__ROLE__ROLE_HELPDESK = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__V1__ROLE)
 } Unblock__V1__Role;
 typedef enum _Unblock__V1__UserState {

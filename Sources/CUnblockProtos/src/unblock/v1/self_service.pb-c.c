@@ -1748,18 +1748,20 @@ const ProtobufCEnumDescriptor unblock__v1__process__descriptor =
   unblock__v1__process__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue unblock__v1__role__enum_values_by_number[3] =
+static const ProtobufCEnumValue unblock__v1__role__enum_values_by_number[4] =
 {
   { "ROLE_UNSPECIFIED", "UNBLOCK__V1__ROLE__ROLE_UNSPECIFIED", 0 },
   { "ROLE_SELF_SERVICE", "UNBLOCK__V1__ROLE__ROLE_SELF_SERVICE", 1 },
   { "ROLE_ADMIN", "UNBLOCK__V1__ROLE__ROLE_ADMIN", 2 },
+  { "ROLE_HELPDESK", "UNBLOCK__V1__ROLE__ROLE_HELPDESK", 3 },
 };
 static const ProtobufCIntRange unblock__v1__role__value_ranges[] = {
-{0, 0},{0, 3}
+{0, 0},{0, 4}
 };
-static const ProtobufCEnumValueIndex unblock__v1__role__enum_values_by_name[3] =
+static const ProtobufCEnumValueIndex unblock__v1__role__enum_values_by_name[4] =
 {
   { "ROLE_ADMIN", 2 },
+  { "ROLE_HELPDESK", 3 },
   { "ROLE_SELF_SERVICE", 1 },
   { "ROLE_UNSPECIFIED", 0 },
 };
@@ -1770,9 +1772,9 @@ const ProtobufCEnumDescriptor unblock__v1__role__descriptor =
   "Role",
   "Unblock__V1__Role",
   "unblock.v1",
-  3,
+  4,
   unblock__v1__role__enum_values_by_number,
-  3,
+  4,
   unblock__v1__role__enum_values_by_name,
   1,
   unblock__v1__role__value_ranges,

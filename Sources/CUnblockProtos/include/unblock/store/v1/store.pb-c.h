@@ -63,10 +63,14 @@ struct  Unblock__Store__V1__Account
    * consecutive lockouts, for the doubling lock time
    */
   uint32_t lockouts;
+  /*
+   * the last successful login; 0: never
+   */
+  int64_t last_login_ms;
 };
 #define UNBLOCK__STORE__V1__ACCOUNT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__store__v1__account__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
 
 
 struct  Unblock__Store__V1__AdminKey

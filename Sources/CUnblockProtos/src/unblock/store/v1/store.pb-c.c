@@ -592,7 +592,7 @@ void   unblock__store__v1__snapshot_trailer__free_unpacked
   assert(message->base.descriptor == &unblock__store__v1__snapshot_trailer__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor unblock__store__v1__account__field_descriptors[9] =
+static const ProtobufCFieldDescriptor unblock__store__v1__account__field_descriptors[10] =
 {
   {
     "id",
@@ -702,11 +702,24 @@ static const ProtobufCFieldDescriptor unblock__store__v1__account__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "last_login_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__Account, last_login_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__store__v1__account__field_indices_by_name[] = {
   2,   /* field[2] = display_name */
   6,   /* field[6] = failed_logins */
   0,   /* field[0] = id */
+  9,   /* field[9] = last_login_ms */
   7,   /* field[7] = locked_until_ms */
   8,   /* field[8] = lockouts */
   5,   /* field[5] = password_hash */
@@ -717,7 +730,7 @@ static const unsigned unblock__store__v1__account__field_indices_by_name[] = {
 static const ProtobufCIntRange unblock__store__v1__account__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor unblock__store__v1__account__descriptor =
 {
@@ -727,7 +740,7 @@ const ProtobufCMessageDescriptor unblock__store__v1__account__descriptor =
   "Unblock__Store__V1__Account",
   "unblock.store.v1",
   sizeof(Unblock__Store__V1__Account),
-  9,
+  10,
   unblock__store__v1__account__field_descriptors,
   unblock__store__v1__account__field_indices_by_name,
   1,  unblock__store__v1__account__number_ranges,

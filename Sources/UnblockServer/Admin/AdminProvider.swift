@@ -1,0 +1,34 @@
+// The service unblock.v1.Admin: administration while the server runs, each call allowed by the caller's roles.
+import UnblockCore
+import UnblockWire
+
+/// The implementation of service `unblock.v1.Admin`: use cases over the store, each checked
+/// against the role table (`AdminRules`) first, each change one commit with its audit event.
+final class AdminProvider: Sendable {
+    let store: any DirectoryStore
+    let configuration: ServerConfiguration
+
+    init(store: any DirectoryStore, configuration: ServerConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// The service's methods, each registered once with how it runs.
+    func registerMethods(with table: inout MethodTable) {
+        table.register(Admin.GetUser.self, reading: getUser)
+        table.register(Admin.UnlockUser.self, authenticatedOnTask: unlockUser)
+    }
+
+    // MARK: Shared steps
+
+    /// What the help desk sees of `account`.
+    func details(_ account: Account, in directory: any DirectoryView, now: Timestamp) -> UserDetails {
+        let locked = configuration.loginPolicy.isLocked(account, now: now)
+        return UserDetails(
+            user: User(account),
+            lockedUntilUnixMilliseconds: locked ? UInt64(account.lockedUntil!.milliseconds) : 0,
+            failedLogins: account.failedLogins,
+            lastLoginUnixMilliseconds: account.lastLoginAt.map { UInt64($0.milliseconds) } ?? 0,
+            cardCount: UInt32(clamping: directory.cards(ownedBy: account.id).count))
+    }
+}
