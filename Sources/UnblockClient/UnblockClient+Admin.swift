@@ -12,3 +12,25 @@ extension UnblockClient {
         try await call(Admin.UnlockUser.self, UnlockUserRequest(username: username))
     }
 }
+
+extension UnblockClient {
+    /// One card, with its recent responses and its response limit (help desk and administrators).
+    public func getCard(serial: String) async throws -> CardDetails {
+        try await call(Admin.GetCard.self, GetCardRequest(serial: serial)).card
+    }
+
+    /// Suspends a card (help desk), or makes it active or revoked (administrators).
+    public func setCardState(serial: String, state: CardState) async throws -> CardChangeResponse {
+        try await call(Admin.SetCardState.self, SetCardStateRequest(serial: serial, state: state))
+    }
+
+    /// Lets a card have its full number of responses again (help desk and administrators).
+    public func resetResponseLimit(serial: String) async throws -> CardChangeResponse {
+        try await call(Admin.ResetResponseLimit.self, ResetResponseLimitRequest(serial: serial))
+    }
+
+    /// Gives a card to another user (administrators).
+    public func transferCard(serial: String, owner: String) async throws -> CardChangeResponse {
+        try await call(Admin.TransferCard.self, TransferCardRequest(serial: serial, owner: owner))
+    }
+}

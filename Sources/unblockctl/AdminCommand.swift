@@ -5,7 +5,9 @@ import UnblockWire
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Administration (needs a help desk or administrator login).",
-        subcommands: [AdminUserCommand.self, EnableProcessCommand.self, DisableProcessCommand.self])
+        subcommands: [
+            AdminUserCommand.self, AdminCardCommand.self, EnableProcessCommand.self, DisableProcessCommand.self,
+        ])
 }
 
 /// The options of both process commands.

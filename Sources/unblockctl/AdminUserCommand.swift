@@ -19,9 +19,7 @@ struct ShowUserCommand: AsyncParsableCommand {
     var username: String
 
     func run() async throws {
-        let server = try connection.server()
-        let client = connection.client(server, session: try connection.session(for: server))
-        let user = try await connection.run(server, .administration) { try await client.getUser(username: username) }
+        let user = try await connection.withAdminClient { try await $0.getUser(username: username) }
         user.print(json: connection.json)
     }
 }
@@ -36,11 +34,7 @@ struct UnlockUserCommand: AsyncParsableCommand {
     var username: String
 
     func run() async throws {
-        let server = try connection.server()
-        let client = connection.client(server, session: try connection.session(for: server))
-        let result = try await connection.run(server, .administration) {
-            try await client.unlockUser(username: username)
-        }
+        let result = try await connection.withAdminClient { try await $0.unlockUser(username: username) }
         if connection.json {
             printJSON(["changed": result.changed, "user": result.user.jsonObject])
         } else {
@@ -58,8 +52,8 @@ extension UserDetails {
         [
             "username": user.username, "displayName": user.displayName, "roles": user.roles.map(\.name),
             "state": user.state == .active ? "active" : "inactive",
-            "lockedUntil": Self.iso(lockedUntilUnixMilliseconds) ?? NSNull(),
-            "failedLogins": failedLogins, "lastLogin": Self.iso(lastLoginUnixMilliseconds) ?? NSNull(),
+            "lockedUntil": Wording.iso(milliseconds: lockedUntilUnixMilliseconds) ?? NSNull(),
+            "failedLogins": failedLogins, "lastLogin": Wording.iso(milliseconds: lastLoginUnixMilliseconds) ?? NSNull(),
             "cardCount": cardCount,
         ]
     }
@@ -69,9 +63,15 @@ extension UserDetails {
         let rows = [
             ("roles", user.roles.map(\.name).joined(separator: ", ")),
             ("state", user.state == .active ? "active" : "inactive (cannot log in)"),
-            ("locked", Self.date(lockedUntilUnixMilliseconds).map { "until \(Wording.dateTime($0))" } ?? "no"),
+            (
+                "locked",
+                Wording.date(milliseconds: lockedUntilUnixMilliseconds).map { "until \(Wording.dateTime($0))" } ?? "no"
+            ),
             ("failed logins", "\(failedLogins)"),
-            ("last login", Self.date(lastLoginUnixMilliseconds).map { Wording.dateTime($0) } ?? "never"),
+            (
+                "last login",
+                Wording.date(milliseconds: lastLoginUnixMilliseconds).map { Wording.dateTime($0) } ?? "never"
+            ),
             ("cards", "\(cardCount)"),
         ]
         Swift.print("\(user.username) (\(user.displayName))")
@@ -80,23 +80,4 @@ extension UserDetails {
         }
     }
 
-    private static func date(_ milliseconds: UInt64) -> Date? {
-        milliseconds == 0 ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
-    }
-
-    private static func iso(_ milliseconds: UInt64) -> String? {
-        date(milliseconds).map { $0.formatted(.iso8601) }
-    }
-}
-
-extension Role {
-    /// The role as the directory file and the CLI name it.
-    var name: String {
-        switch self {
-        case .selfService: "selfservice"
-        case .helpdesk: "helpdesk"
-        case .admin: "admin"
-        case .unspecified: "unspecified"
-        }
-    }
 }

@@ -1,4 +1,4 @@
-// `unblockctl cards`: your cards, or (administrators) another user's, with what you can do on each.
+// `unblockctl cards`: your cards, or (help desk, administrators) another user's, with what you can do on each.
 import ArgumentParser
 import UnblockWire
 
@@ -8,7 +8,7 @@ struct CardsCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "Another user's cards (administrators only).")
+    @Option(help: "Another user's cards (help desk and administrators).")
     var user: String?
 
     func run() async throws {

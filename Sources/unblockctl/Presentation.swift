@@ -54,6 +54,18 @@ extension CardProcess {
     }
 }
 
+extension Role {
+    /// The role as the directory file and the CLI name it.
+    var name: String {
+        switch self {
+        case .selfService: "selfservice"
+        case .helpdesk: "helpdesk"
+        case .admin: "admin"
+        case .unspecified: "unspecified"
+        }
+    }
+}
+
 /// Columns padded to their widest cell.
 enum Table {
     static func render(header: [String], rows: [[String]]) -> String {
@@ -76,6 +88,16 @@ enum Wording {
         formatter.timeZone = timeZone
         formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
         return formatter.string(from: date)
+    }
+
+    /// The time of a contract's milliseconds since the Unix epoch; nil for 0 (never).
+    static func date(milliseconds: UInt64) -> Date? {
+        milliseconds == 0 ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+    }
+
+    /// The same in ISO 8601 (UTC), for JSON.
+    static func iso(milliseconds: UInt64) -> String? {
+        date(milliseconds: milliseconds).map { $0.formatted(.iso8601) }
     }
 
     /// "30 seconds", "15 minutes", "8 hours": whole units, the largest that fits exactly.

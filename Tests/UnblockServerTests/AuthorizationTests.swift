@@ -14,7 +14,7 @@ import UnblockWire
 
     enum Call: String, CaseIterable, Sendable {
         case health, logout, listOwnCards, listOthersCards, enableProcess, disableProcess, unblockOwnCard,
-            unblockOthersCard, getUser, unlockUser
+            unblockOthersCard, getUser, unlockUser, getCard, suspendCard, resetLimit, transferCard
     }
 
     /// What each caller gets from each call (nil: success).
@@ -24,14 +24,16 @@ import UnblockWire
         case .noSession, .expiredSession, .deactivated: return .unauthenticated
         case .selfService:
             switch call {
-            case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser: return .permissionDenied
+            case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser, .getCard, .suspendCard,
+                .resetLimit, .transferCard:
+                return .permissionDenied
             case .unblockOthersCard: return .notFound
             default: return nil
             }
         case .helpdesk:
             // Reads users and cards and unlocks users; processes are the administrators'; it owns no card.
             switch call {
-            case .enableProcess, .disableProcess: return .permissionDenied
+            case .enableProcess, .disableProcess, .transferCard: return .permissionDenied
             case .unblockOwnCard, .unblockOthersCard: return .notFound
             default: return nil
             }
@@ -42,7 +44,9 @@ import UnblockWire
             // Sees its own cards (with no possible action) and nothing else; its cards answer
             // as cards that do not exist.
             switch call {
-            case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser: return .permissionDenied
+            case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser, .getCard, .suspendCard,
+                .resetLimit, .transferCard:
+                return .permissionDenied
             case .unblockOwnCard, .unblockOthersCard: return .notFound
             default: return nil
             }
@@ -127,6 +131,11 @@ import UnblockWire
         case .unblockOthersCard: _ = try await client.unblockPinOffline(card: .serial(Demo.bobEmployee), challenge: hex)
         case .getUser: _ = try await client.getUser(username: "bob")
         case .unlockUser: _ = try await client.unlockUser(username: "bob")
+        // On cards no other cell uses, changing nothing: the cells stay independent.
+        case .getCard: _ = try await client.getCard(serial: Demo.bobEmployee)
+        case .suspendCard: _ = try await client.setCardState(serial: Demo.aliceSuspended, state: .suspended)
+        case .resetLimit: _ = try await client.resetResponseLimit(serial: Demo.bobEmployee)
+        case .transferCard: _ = try await client.transferCard(serial: Demo.carolContractor, owner: "carol")
         }
     }
 }

@@ -190,6 +190,28 @@ import UnblockTesting
         #expect(unknown.status == 67 && unknown.errors == "unblockctl: no user named \"nobody\"\n", "\(unknown.errors)")
     }
 
+    @Test func theHelpDeskWorksOnCards() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        cli.login("desk")
+        let shown = cli.run(["admin", "card", "show", "04A1B2C3D4E5F6"])
+        #expect(shown.status == 0 && shown.output.contains("card 04A1B2C3D4E5F6 (c-"), "\(shown.output)")
+        #expect(shown.output.contains("owner      alice") && shown.output.contains("no responses remembered"))
+        let json = cli.run(["admin", "card", "show", "04A1B2C3D4E5F6", "--json"]).json
+        #expect((json["keyCheckValue"] as? String)?.count == 6 && json["responseLimit"] as? Int == 5)
+        let suspended = cli.run(["admin", "card", "state", "04A1B2C3D4E5F6", "suspended"])
+        #expect(suspended.status == 0 && suspended.output == "card 04A1B2C3D4E5F6 is now suspended.\n")
+        let active = cli.run(["admin", "card", "state", "04A1B2C3D4E5F6", "active"])
+        #expect(active.status == 66 && active.errors.contains("needs the admin role"), "\(active.errors)")
+        #expect(cli.run(["admin", "card", "state", "04A1B2C3D4E5F6", "lost"]).status == 64)
+        #expect(cli.run(["admin", "card", "reset-limit", "0499AABBCCDDEE"]).output.contains("nothing changed"))
+        #expect(cli.run(["admin", "card", "transfer", "0499AABBCCDDEE", "--owner", "alice"]).status == 66)
+        #expect(cli.run(["admin", "card", "show", "0000"]).status == 67)
+        cli.login("admin")
+        let moved = cli.run(["admin", "card", "transfer", "0499AABBCCDDEE", "--owner", "alice"])
+        #expect(moved.status == 0 && moved.output.contains("now belongs to alice"), "\(moved.output)")
+    }
+
     @Test func loginSaysWhatTheServerSaidAndASecondLoginEndsTheFirstSession() async throws {
         let cli = try await CLIHarness(extra: ["--session-idle-timeout", "180"])
         defer { cli.stop() }

@@ -62,10 +62,13 @@ public struct IssuedResponse: Equatable, Sendable {
     /// SHA-256 over the card id and the challenge bytes.
     public var challengeHash: SHA256Hash
     public var at: Timestamp
+    /// The version of the admin key that answered; 0 for responses recorded before versions were kept.
+    public var keyVersion: UInt32
 
-    public init(challengeHash: SHA256Hash, at: Timestamp) {
+    public init(challengeHash: SHA256Hash, at: Timestamp, keyVersion: UInt32 = 0) {
         self.challengeHash = challengeHash
         self.at = at
+        self.keyVersion = keyVersion
     }
 }
 
@@ -89,6 +92,9 @@ public struct SmartCard: Equatable, Sendable {
     public var key: AdminKeyRecord
     /// Recent responses, oldest first; bounded by `UnblockPolicy`'s retention.
     public var responses: [IssuedResponse]
+    /// Responses issued before this time do not count toward the daily limit (the help desk
+    /// reset it); they are still remembered against replays. Nil: never reset.
+    public var responseLimitResetAt: Timestamp?
 
     public init(
         id: CardID,
@@ -97,7 +103,8 @@ public struct SmartCard: Equatable, Sendable {
         profile: String,
         state: State = .active,
         key: AdminKeyRecord,
-        responses: [IssuedResponse] = []
+        responses: [IssuedResponse] = [],
+        responseLimitResetAt: Timestamp? = nil
     ) {
         self.id = id
         self.serial = serial
@@ -106,6 +113,7 @@ public struct SmartCard: Equatable, Sendable {
         self.state = state
         self.key = key
         self.responses = responses
+        self.responseLimitResetAt = responseLimitResetAt
     }
 }
 

@@ -56,7 +56,7 @@ public struct UnblockPolicy: Sendable, Equatable {
     public func checkChallenge(_ challengeHash: SHA256Hash, card: SmartCard, now: Timestamp) -> UnblockRefusal? {
         // One pass, thresholds computed once: this runs on every call, over every remembered response.
         let replayHorizon = now - SmartCard.responseMemory
-        let windowStart = now - window
+        let windowStart = windowStart(of: card, now: now)
         var inWindow = 0
         var oldestInWindow: Timestamp?
         for response in card.responses {
@@ -72,10 +72,22 @@ public struct UnblockPolicy: Sendable, Equatable {
         return nil
     }
 
+    /// Responses issued after this time count toward the card's limit: the window, or the
+    /// help desk's last reset if later.
+    public func windowStart(of card: SmartCard, now: Timestamp) -> Timestamp {
+        max(now - window, card.responseLimitResetAt ?? Timestamp(milliseconds: 0))
+    }
+
+    /// How many of the card's responses count toward its limit at `now`.
+    public func responsesInWindow(_ card: SmartCard, now: Timestamp) -> Int {
+        let start = windowStart(of: card, now: now)
+        return card.responses.reduce(0) { $0 + ($1.at > start ? 1 : 0) }
+    }
+
     /// The mutation that remembers a newly issued response; the card keeps it for
     /// `SmartCard.responseMemory`.
     public func recordingMutation(_ challengeHash: SHA256Hash, on card: SmartCard, now: Timestamp) -> Mutation {
-        .responseIssued(card.id, IssuedResponse(challengeHash: challengeHash, at: now))
+        .responseIssued(card.id, IssuedResponse(challengeHash: challengeHash, at: now, keyVersion: card.key.version))
     }
 
 }

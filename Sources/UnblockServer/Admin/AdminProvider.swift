@@ -17,6 +17,10 @@ final class AdminProvider: Sendable {
     func registerMethods(with table: inout MethodTable) {
         table.register(Admin.GetUser.self, reading: getUser)
         table.register(Admin.UnlockUser.self, authenticatedOnTask: unlockUser)
+        table.register(Admin.GetCard.self, reading: getCard)
+        table.register(Admin.SetCardState.self, authenticatedOnTask: setCardState)
+        table.register(Admin.ResetResponseLimit.self, authenticatedOnTask: resetResponseLimit)
+        table.register(Admin.TransferCard.self, authenticatedOnTask: transferCard)
     }
 
     // MARK: Shared steps

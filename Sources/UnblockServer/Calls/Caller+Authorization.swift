@@ -20,4 +20,12 @@ extension DirectoryView {
         }
         return account
     }
+
+    /// The card with serial `serial`; NOT_FOUND when there is none.
+    func existingCard(serial: String) throws -> SmartCard {
+        guard let card = card(serial: serial) else {
+            throw RPCError(.notFound, "no card with serial \"\(serial.prefix(64))\"")
+        }
+        return card
+    }
 }

@@ -70,11 +70,13 @@ struct StoredIssuedResponse: WireMessage {
             }
             return Self(
                 value: IssuedResponse(
-                    challengeHash: hash, at: try StoredRange.timestamp(c.at_ms, field: "IssuedResponse.at_ms")))
+                    challengeHash: hash, at: try StoredRange.timestamp(c.at_ms, field: "IssuedResponse.at_ms"),
+                    keyVersion: c.key_version))
         },
         write: { message, c, arena in
             c.challenge_hash = arena.bytes(message.value.challengeHash.bytes)
             c.at_ms = message.value.at.milliseconds
+            c.key_version = message.value.keyVersion
         }
     )
 }
@@ -99,7 +101,10 @@ struct StoredCard: WireMessage {
                     profile: try CReader.string(c.profile, field: "Card.profile"),
                     state: try CReader.enumeration(c.state, field: "Card.state"),
                     key: key.value,
-                    responses: responses.map(\.value)
+                    responses: responses.map(\.value),
+                    responseLimitResetAt: c.response_limit_reset_ms == 0
+                        ? nil
+                        : try StoredRange.timestamp(c.response_limit_reset_ms, field: "Card.response_limit_reset_ms")
                 )
             )
         },
@@ -116,6 +121,7 @@ struct StoredCard: WireMessage {
                 card.responses.map(StoredIssuedResponse.init),
                 as: Unblock__Store__V1__IssuedResponse.self
             )
+            c.response_limit_reset_ms = card.responseLimitResetAt?.milliseconds ?? 0
         }
     )
 }

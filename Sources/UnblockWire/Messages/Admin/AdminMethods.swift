@@ -16,6 +16,36 @@ public enum Admin {
         public static let name = "/unblock.v1.Admin/UnlockUser"
     }
 
+    /// One card, with its recent responses and its response limit (help desk and administrators).
+    public enum GetCard: RPCMethod {
+        public typealias Request = GetCardRequest
+        public typealias Response = GetCardResponse
+        public static let name = "/unblock.v1.Admin/GetCard"
+    }
+
+    /// Suspend a card (help desk), or make it active or revoked (administrators).
+    public enum SetCardState: RPCMethod {
+        public typealias Request = SetCardStateRequest
+        public typealias Response = CardChangeResponse
+        public static let name = "/unblock.v1.Admin/SetCardState"
+    }
+
+    /// Let a card have its full number of responses again (help desk and administrators).
+    public enum ResetResponseLimit: RPCMethod {
+        public typealias Request = ResetResponseLimitRequest
+        public typealias Response = CardChangeResponse
+        public static let name = "/unblock.v1.Admin/ResetResponseLimit"
+    }
+
+    /// Give a card to another user (administrators).
+    public enum TransferCard: RPCMethod {
+        public typealias Request = TransferCardRequest
+        public typealias Response = CardChangeResponse
+        public static let name = "/unblock.v1.Admin/TransferCard"
+    }
+
     /// Every method name of the service.
-    public static let methodNames: [String] = [GetUser.name, UnlockUser.name]
+    public static let methodNames: [String] = [
+        GetUser.name, UnlockUser.name, GetCard.name, SetCardState.name, ResetResponseLimit.name, TransferCard.name,
+    ]
 }

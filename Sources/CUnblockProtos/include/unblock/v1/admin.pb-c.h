@@ -21,6 +21,14 @@ typedef struct Unblock__V1__GetUserRequest Unblock__V1__GetUserRequest;
 typedef struct Unblock__V1__GetUserResponse Unblock__V1__GetUserResponse;
 typedef struct Unblock__V1__UnlockUserRequest Unblock__V1__UnlockUserRequest;
 typedef struct Unblock__V1__UnlockUserResponse Unblock__V1__UnlockUserResponse;
+typedef struct Unblock__V1__ResponseRecord Unblock__V1__ResponseRecord;
+typedef struct Unblock__V1__CardDetails Unblock__V1__CardDetails;
+typedef struct Unblock__V1__GetCardRequest Unblock__V1__GetCardRequest;
+typedef struct Unblock__V1__GetCardResponse Unblock__V1__GetCardResponse;
+typedef struct Unblock__V1__CardChangeResponse Unblock__V1__CardChangeResponse;
+typedef struct Unblock__V1__SetCardStateRequest Unblock__V1__SetCardStateRequest;
+typedef struct Unblock__V1__ResetResponseLimitRequest Unblock__V1__ResetResponseLimitRequest;
+typedef struct Unblock__V1__TransferCardRequest Unblock__V1__TransferCardRequest;
 
 
 /* --- enums --- */
@@ -102,6 +110,143 @@ struct  Unblock__V1__UnlockUserResponse
 #define UNBLOCK__V1__UNLOCK_USER_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__unlock_user_response__descriptor) \
     , 0, NULL }
+
+
+/*
+ * A response issued for a card, as the help desk sees it: never the response itself.
+ */
+struct  Unblock__V1__ResponseRecord
+{
+  ProtobufCMessage base;
+  uint64_t at_unix_ms;
+  /*
+   * The version of the admin key that answered; 0 for responses recorded before versions were kept.
+   */
+  uint32_t key_version;
+  /*
+   * The first 8 hex digits of the SHA-256 of the card id and the challenge: tells two apart.
+   */
+  char *challenge_hash_prefix;
+};
+#define UNBLOCK__V1__RESPONSE_RECORD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__response_record__descriptor) \
+    , 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A card as the help desk sees it.
+ */
+struct  Unblock__V1__CardDetails
+{
+  ProtobufCMessage base;
+  Unblock__V1__Card *card;
+  /*
+   * The responses the card remembers (30 days), newest first, at most 100.
+   */
+  size_t n_recent_responses;
+  Unblock__V1__ResponseRecord **recent_responses;
+  /*
+   * Responses that count toward the card's limit now, and the limit.
+   */
+  uint32_t responses_in_window;
+  uint32_t response_limit;
+  /*
+   * When the help desk last reset the limit, milliseconds since the Unix epoch; 0: never.
+   */
+  uint64_t response_limit_reset_unix_ms;
+  /*
+   * First 3 bytes of the admin key's encryption of a zero block: compare with the card's.
+   */
+  ProtobufCBinaryData key_check_value;
+};
+#define UNBLOCK__V1__CARD_DETAILS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__card_details__descriptor) \
+    , NULL, 0,NULL, 0, 0, 0, {0,NULL} }
+
+
+struct  Unblock__V1__GetCardRequest
+{
+  ProtobufCMessage base;
+  char *serial;
+};
+#define UNBLOCK__V1__GET_CARD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__get_card_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Unblock__V1__GetCardResponse
+{
+  ProtobufCMessage base;
+  Unblock__V1__CardDetails *card;
+};
+#define UNBLOCK__V1__GET_CARD_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__get_card_response__descriptor) \
+    , NULL }
+
+
+/*
+ * The answer of every call that changes a card.
+ */
+struct  Unblock__V1__CardChangeResponse
+{
+  ProtobufCMessage base;
+  /*
+   * False when the card already was as asked (the calls are idempotent).
+   */
+  protobuf_c_boolean changed;
+  Unblock__V1__CardDetails *card;
+};
+#define UNBLOCK__V1__CARD_CHANGE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__card_change_response__descriptor) \
+    , 0, NULL }
+
+
+/*
+ * Suspends a card (help desk), or makes it active or revoked (administrators). Revoked is
+ * final: nothing runs on a revoked card, and its history stays.
+ */
+struct  Unblock__V1__SetCardStateRequest
+{
+  ProtobufCMessage base;
+  char *serial;
+  /*
+   * CARD_STATE_ACTIVE, CARD_STATE_SUSPENDED or CARD_STATE_REVOKED.
+   */
+  Unblock__V1__CardState state;
+};
+#define UNBLOCK__V1__SET_CARD_STATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__set_card_state_request__descriptor) \
+    , (char *)protobuf_c_empty_string, UNBLOCK__V1__CARD_STATE__CARD_STATE_UNSPECIFIED }
+
+
+/*
+ * Lets a card have its full number of responses again now; earlier challenges stay refused.
+ */
+struct  Unblock__V1__ResetResponseLimitRequest
+{
+  ProtobufCMessage base;
+  char *serial;
+};
+#define UNBLOCK__V1__RESET_RESPONSE_LIMIT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__reset_response_limit_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Gives a card to another user.
+ */
+struct  Unblock__V1__TransferCardRequest
+{
+  ProtobufCMessage base;
+  char *serial;
+  /*
+   * The new owner's username.
+   */
+  char *owner;
+};
+#define UNBLOCK__V1__TRANSFER_CARD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__transfer_card_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /* Unblock__V1__UserDetails methods */
@@ -199,6 +344,158 @@ Unblock__V1__UnlockUserResponse *
 void   unblock__v1__unlock_user_response__free_unpacked
                      (Unblock__V1__UnlockUserResponse *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__V1__ResponseRecord methods */
+void   unblock__v1__response_record__init
+                     (Unblock__V1__ResponseRecord         *message);
+size_t unblock__v1__response_record__get_packed_size
+                     (const Unblock__V1__ResponseRecord   *message);
+size_t unblock__v1__response_record__pack
+                     (const Unblock__V1__ResponseRecord   *message,
+                      uint8_t             *out);
+size_t unblock__v1__response_record__pack_to_buffer
+                     (const Unblock__V1__ResponseRecord   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ResponseRecord *
+       unblock__v1__response_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__response_record__free_unpacked
+                     (Unblock__V1__ResponseRecord *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__CardDetails methods */
+void   unblock__v1__card_details__init
+                     (Unblock__V1__CardDetails         *message);
+size_t unblock__v1__card_details__get_packed_size
+                     (const Unblock__V1__CardDetails   *message);
+size_t unblock__v1__card_details__pack
+                     (const Unblock__V1__CardDetails   *message,
+                      uint8_t             *out);
+size_t unblock__v1__card_details__pack_to_buffer
+                     (const Unblock__V1__CardDetails   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__CardDetails *
+       unblock__v1__card_details__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__card_details__free_unpacked
+                     (Unblock__V1__CardDetails *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__GetCardRequest methods */
+void   unblock__v1__get_card_request__init
+                     (Unblock__V1__GetCardRequest         *message);
+size_t unblock__v1__get_card_request__get_packed_size
+                     (const Unblock__V1__GetCardRequest   *message);
+size_t unblock__v1__get_card_request__pack
+                     (const Unblock__V1__GetCardRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__get_card_request__pack_to_buffer
+                     (const Unblock__V1__GetCardRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__GetCardRequest *
+       unblock__v1__get_card_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__get_card_request__free_unpacked
+                     (Unblock__V1__GetCardRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__GetCardResponse methods */
+void   unblock__v1__get_card_response__init
+                     (Unblock__V1__GetCardResponse         *message);
+size_t unblock__v1__get_card_response__get_packed_size
+                     (const Unblock__V1__GetCardResponse   *message);
+size_t unblock__v1__get_card_response__pack
+                     (const Unblock__V1__GetCardResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__get_card_response__pack_to_buffer
+                     (const Unblock__V1__GetCardResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__GetCardResponse *
+       unblock__v1__get_card_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__get_card_response__free_unpacked
+                     (Unblock__V1__GetCardResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__CardChangeResponse methods */
+void   unblock__v1__card_change_response__init
+                     (Unblock__V1__CardChangeResponse         *message);
+size_t unblock__v1__card_change_response__get_packed_size
+                     (const Unblock__V1__CardChangeResponse   *message);
+size_t unblock__v1__card_change_response__pack
+                     (const Unblock__V1__CardChangeResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__card_change_response__pack_to_buffer
+                     (const Unblock__V1__CardChangeResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__CardChangeResponse *
+       unblock__v1__card_change_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__card_change_response__free_unpacked
+                     (Unblock__V1__CardChangeResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__SetCardStateRequest methods */
+void   unblock__v1__set_card_state_request__init
+                     (Unblock__V1__SetCardStateRequest         *message);
+size_t unblock__v1__set_card_state_request__get_packed_size
+                     (const Unblock__V1__SetCardStateRequest   *message);
+size_t unblock__v1__set_card_state_request__pack
+                     (const Unblock__V1__SetCardStateRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__set_card_state_request__pack_to_buffer
+                     (const Unblock__V1__SetCardStateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__SetCardStateRequest *
+       unblock__v1__set_card_state_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__set_card_state_request__free_unpacked
+                     (Unblock__V1__SetCardStateRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ResetResponseLimitRequest methods */
+void   unblock__v1__reset_response_limit_request__init
+                     (Unblock__V1__ResetResponseLimitRequest         *message);
+size_t unblock__v1__reset_response_limit_request__get_packed_size
+                     (const Unblock__V1__ResetResponseLimitRequest   *message);
+size_t unblock__v1__reset_response_limit_request__pack
+                     (const Unblock__V1__ResetResponseLimitRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__reset_response_limit_request__pack_to_buffer
+                     (const Unblock__V1__ResetResponseLimitRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ResetResponseLimitRequest *
+       unblock__v1__reset_response_limit_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__reset_response_limit_request__free_unpacked
+                     (Unblock__V1__ResetResponseLimitRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__TransferCardRequest methods */
+void   unblock__v1__transfer_card_request__init
+                     (Unblock__V1__TransferCardRequest         *message);
+size_t unblock__v1__transfer_card_request__get_packed_size
+                     (const Unblock__V1__TransferCardRequest   *message);
+size_t unblock__v1__transfer_card_request__pack
+                     (const Unblock__V1__TransferCardRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__transfer_card_request__pack_to_buffer
+                     (const Unblock__V1__TransferCardRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__TransferCardRequest *
+       unblock__v1__transfer_card_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__transfer_card_request__free_unpacked
+                     (Unblock__V1__TransferCardRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Unblock__V1__UserDetails_Closure)
@@ -216,6 +513,30 @@ typedef void (*Unblock__V1__UnlockUserRequest_Closure)
 typedef void (*Unblock__V1__UnlockUserResponse_Closure)
                  (const Unblock__V1__UnlockUserResponse *message,
                   void *closure_data);
+typedef void (*Unblock__V1__ResponseRecord_Closure)
+                 (const Unblock__V1__ResponseRecord *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__CardDetails_Closure)
+                 (const Unblock__V1__CardDetails *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__GetCardRequest_Closure)
+                 (const Unblock__V1__GetCardRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__GetCardResponse_Closure)
+                 (const Unblock__V1__GetCardResponse *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__CardChangeResponse_Closure)
+                 (const Unblock__V1__CardChangeResponse *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__SetCardStateRequest_Closure)
+                 (const Unblock__V1__SetCardStateRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ResetResponseLimitRequest_Closure)
+                 (const Unblock__V1__ResetResponseLimitRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__TransferCardRequest_Closure)
+                 (const Unblock__V1__TransferCardRequest *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -231,6 +552,22 @@ struct Unblock__V1__Admin_Service
                       const Unblock__V1__UnlockUserRequest *input,
                       Unblock__V1__UnlockUserResponse_Closure closure,
                       void *closure_data);
+  void (*get_card)(Unblock__V1__Admin_Service *service,
+                   const Unblock__V1__GetCardRequest *input,
+                   Unblock__V1__GetCardResponse_Closure closure,
+                   void *closure_data);
+  void (*set_card_state)(Unblock__V1__Admin_Service *service,
+                         const Unblock__V1__SetCardStateRequest *input,
+                         Unblock__V1__CardChangeResponse_Closure closure,
+                         void *closure_data);
+  void (*reset_response_limit)(Unblock__V1__Admin_Service *service,
+                               const Unblock__V1__ResetResponseLimitRequest *input,
+                               Unblock__V1__CardChangeResponse_Closure closure,
+                               void *closure_data);
+  void (*transfer_card)(Unblock__V1__Admin_Service *service,
+                        const Unblock__V1__TransferCardRequest *input,
+                        Unblock__V1__CardChangeResponse_Closure closure,
+                        void *closure_data);
 };
 typedef void (*Unblock__V1__Admin_ServiceDestroy)(Unblock__V1__Admin_Service *);
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
@@ -240,7 +577,11 @@ void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
 #define UNBLOCK__V1__ADMIN__INIT(function_prefix__) \
     { UNBLOCK__V1__ADMIN__BASE_INIT,\
       function_prefix__ ## get_user,\
-      function_prefix__ ## unlock_user  }
+      function_prefix__ ## unlock_user,\
+      function_prefix__ ## get_card,\
+      function_prefix__ ## set_card_state,\
+      function_prefix__ ## reset_response_limit,\
+      function_prefix__ ## transfer_card  }
 void unblock__v1__admin__get_user(ProtobufCService *service,
                                   const Unblock__V1__GetUserRequest *input,
                                   Unblock__V1__GetUserResponse_Closure closure,
@@ -249,6 +590,22 @@ void unblock__v1__admin__unlock_user(ProtobufCService *service,
                                      const Unblock__V1__UnlockUserRequest *input,
                                      Unblock__V1__UnlockUserResponse_Closure closure,
                                      void *closure_data);
+void unblock__v1__admin__get_card(ProtobufCService *service,
+                                  const Unblock__V1__GetCardRequest *input,
+                                  Unblock__V1__GetCardResponse_Closure closure,
+                                  void *closure_data);
+void unblock__v1__admin__set_card_state(ProtobufCService *service,
+                                        const Unblock__V1__SetCardStateRequest *input,
+                                        Unblock__V1__CardChangeResponse_Closure closure,
+                                        void *closure_data);
+void unblock__v1__admin__reset_response_limit(ProtobufCService *service,
+                                              const Unblock__V1__ResetResponseLimitRequest *input,
+                                              Unblock__V1__CardChangeResponse_Closure closure,
+                                              void *closure_data);
+void unblock__v1__admin__transfer_card(ProtobufCService *service,
+                                       const Unblock__V1__TransferCardRequest *input,
+                                       Unblock__V1__CardChangeResponse_Closure closure,
+                                       void *closure_data);
 
 /* --- descriptors --- */
 
@@ -257,6 +614,14 @@ extern const ProtobufCMessageDescriptor unblock__v1__get_user_request__descripto
 extern const ProtobufCMessageDescriptor unblock__v1__get_user_response__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__unlock_user_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__unlock_user_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__response_record__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__card_details__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__get_card_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__get_card_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__card_change_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__set_card_state_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__reset_response_limit_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__transfer_card_request__descriptor;
 extern const ProtobufCServiceDescriptor unblock__v1__admin__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -232,6 +232,366 @@ void   unblock__v1__unlock_user_response__free_unpacked
   assert(message->base.descriptor == &unblock__v1__unlock_user_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__v1__response_record__init
+                     (Unblock__V1__ResponseRecord         *message)
+{
+  static const Unblock__V1__ResponseRecord init_value = UNBLOCK__V1__RESPONSE_RECORD__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__response_record__get_packed_size
+                     (const Unblock__V1__ResponseRecord *message)
+{
+  assert(message->base.descriptor == &unblock__v1__response_record__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__response_record__pack
+                     (const Unblock__V1__ResponseRecord *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__response_record__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__response_record__pack_to_buffer
+                     (const Unblock__V1__ResponseRecord *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__response_record__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ResponseRecord *
+       unblock__v1__response_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ResponseRecord *)
+     protobuf_c_message_unpack (&unblock__v1__response_record__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__response_record__free_unpacked
+                     (Unblock__V1__ResponseRecord *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__response_record__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__card_details__init
+                     (Unblock__V1__CardDetails         *message)
+{
+  static const Unblock__V1__CardDetails init_value = UNBLOCK__V1__CARD_DETAILS__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__card_details__get_packed_size
+                     (const Unblock__V1__CardDetails *message)
+{
+  assert(message->base.descriptor == &unblock__v1__card_details__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__card_details__pack
+                     (const Unblock__V1__CardDetails *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__card_details__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__card_details__pack_to_buffer
+                     (const Unblock__V1__CardDetails *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__card_details__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__CardDetails *
+       unblock__v1__card_details__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__CardDetails *)
+     protobuf_c_message_unpack (&unblock__v1__card_details__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__card_details__free_unpacked
+                     (Unblock__V1__CardDetails *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__card_details__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__get_card_request__init
+                     (Unblock__V1__GetCardRequest         *message)
+{
+  static const Unblock__V1__GetCardRequest init_value = UNBLOCK__V1__GET_CARD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__get_card_request__get_packed_size
+                     (const Unblock__V1__GetCardRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__get_card_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__get_card_request__pack
+                     (const Unblock__V1__GetCardRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__get_card_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__get_card_request__pack_to_buffer
+                     (const Unblock__V1__GetCardRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__get_card_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__GetCardRequest *
+       unblock__v1__get_card_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__GetCardRequest *)
+     protobuf_c_message_unpack (&unblock__v1__get_card_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__get_card_request__free_unpacked
+                     (Unblock__V1__GetCardRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__get_card_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__get_card_response__init
+                     (Unblock__V1__GetCardResponse         *message)
+{
+  static const Unblock__V1__GetCardResponse init_value = UNBLOCK__V1__GET_CARD_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__get_card_response__get_packed_size
+                     (const Unblock__V1__GetCardResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__get_card_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__get_card_response__pack
+                     (const Unblock__V1__GetCardResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__get_card_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__get_card_response__pack_to_buffer
+                     (const Unblock__V1__GetCardResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__get_card_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__GetCardResponse *
+       unblock__v1__get_card_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__GetCardResponse *)
+     protobuf_c_message_unpack (&unblock__v1__get_card_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__get_card_response__free_unpacked
+                     (Unblock__V1__GetCardResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__get_card_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__card_change_response__init
+                     (Unblock__V1__CardChangeResponse         *message)
+{
+  static const Unblock__V1__CardChangeResponse init_value = UNBLOCK__V1__CARD_CHANGE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__card_change_response__get_packed_size
+                     (const Unblock__V1__CardChangeResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__card_change_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__card_change_response__pack
+                     (const Unblock__V1__CardChangeResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__card_change_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__card_change_response__pack_to_buffer
+                     (const Unblock__V1__CardChangeResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__card_change_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__CardChangeResponse *
+       unblock__v1__card_change_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__CardChangeResponse *)
+     protobuf_c_message_unpack (&unblock__v1__card_change_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__card_change_response__free_unpacked
+                     (Unblock__V1__CardChangeResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__card_change_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__set_card_state_request__init
+                     (Unblock__V1__SetCardStateRequest         *message)
+{
+  static const Unblock__V1__SetCardStateRequest init_value = UNBLOCK__V1__SET_CARD_STATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__set_card_state_request__get_packed_size
+                     (const Unblock__V1__SetCardStateRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__set_card_state_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__set_card_state_request__pack
+                     (const Unblock__V1__SetCardStateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__set_card_state_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__set_card_state_request__pack_to_buffer
+                     (const Unblock__V1__SetCardStateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__set_card_state_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__SetCardStateRequest *
+       unblock__v1__set_card_state_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__SetCardStateRequest *)
+     protobuf_c_message_unpack (&unblock__v1__set_card_state_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__set_card_state_request__free_unpacked
+                     (Unblock__V1__SetCardStateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__set_card_state_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__reset_response_limit_request__init
+                     (Unblock__V1__ResetResponseLimitRequest         *message)
+{
+  static const Unblock__V1__ResetResponseLimitRequest init_value = UNBLOCK__V1__RESET_RESPONSE_LIMIT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__reset_response_limit_request__get_packed_size
+                     (const Unblock__V1__ResetResponseLimitRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__reset_response_limit_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__reset_response_limit_request__pack
+                     (const Unblock__V1__ResetResponseLimitRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__reset_response_limit_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__reset_response_limit_request__pack_to_buffer
+                     (const Unblock__V1__ResetResponseLimitRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__reset_response_limit_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ResetResponseLimitRequest *
+       unblock__v1__reset_response_limit_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ResetResponseLimitRequest *)
+     protobuf_c_message_unpack (&unblock__v1__reset_response_limit_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__reset_response_limit_request__free_unpacked
+                     (Unblock__V1__ResetResponseLimitRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__reset_response_limit_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__transfer_card_request__init
+                     (Unblock__V1__TransferCardRequest         *message)
+{
+  static const Unblock__V1__TransferCardRequest init_value = UNBLOCK__V1__TRANSFER_CARD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__transfer_card_request__get_packed_size
+                     (const Unblock__V1__TransferCardRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__transfer_card_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__transfer_card_request__pack
+                     (const Unblock__V1__TransferCardRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__transfer_card_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__transfer_card_request__pack_to_buffer
+                     (const Unblock__V1__TransferCardRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__transfer_card_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__TransferCardRequest *
+       unblock__v1__transfer_card_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__TransferCardRequest *)
+     protobuf_c_message_unpack (&unblock__v1__transfer_card_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__transfer_card_request__free_unpacked
+                     (Unblock__V1__TransferCardRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__transfer_card_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor unblock__v1__user_details__field_descriptors[5] =
 {
   {
@@ -487,13 +847,455 @@ const ProtobufCMessageDescriptor unblock__v1__unlock_user_response__descriptor =
   (ProtobufCMessageInit) unblock__v1__unlock_user_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[2] =
+static const ProtobufCFieldDescriptor unblock__v1__response_record__field_descriptors[3] =
+{
+  {
+    "at_unix_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ResponseRecord, at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "key_version",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ResponseRecord, key_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "challenge_hash_prefix",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ResponseRecord, challenge_hash_prefix),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__response_record__field_indices_by_name[] = {
+  0,   /* field[0] = at_unix_ms */
+  2,   /* field[2] = challenge_hash_prefix */
+  1,   /* field[1] = key_version */
+};
+static const ProtobufCIntRange unblock__v1__response_record__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor unblock__v1__response_record__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ResponseRecord",
+  "ResponseRecord",
+  "Unblock__V1__ResponseRecord",
+  "unblock.v1",
+  sizeof(Unblock__V1__ResponseRecord),
+  3,
+  unblock__v1__response_record__field_descriptors,
+  unblock__v1__response_record__field_indices_by_name,
+  1,  unblock__v1__response_record__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__response_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__card_details__field_descriptors[6] =
+{
+  {
+    "card",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CardDetails, card),
+    &unblock__v1__card__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recent_responses",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Unblock__V1__CardDetails, n_recent_responses),
+    offsetof(Unblock__V1__CardDetails, recent_responses),
+    &unblock__v1__response_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "responses_in_window",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CardDetails, responses_in_window),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "response_limit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CardDetails, response_limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "response_limit_reset_unix_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CardDetails, response_limit_reset_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "key_check_value",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CardDetails, key_check_value),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__card_details__field_indices_by_name[] = {
+  0,   /* field[0] = card */
+  5,   /* field[5] = key_check_value */
+  1,   /* field[1] = recent_responses */
+  3,   /* field[3] = response_limit */
+  4,   /* field[4] = response_limit_reset_unix_ms */
+  2,   /* field[2] = responses_in_window */
+};
+static const ProtobufCIntRange unblock__v1__card_details__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor unblock__v1__card_details__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.CardDetails",
+  "CardDetails",
+  "Unblock__V1__CardDetails",
+  "unblock.v1",
+  sizeof(Unblock__V1__CardDetails),
+  6,
+  unblock__v1__card_details__field_descriptors,
+  unblock__v1__card_details__field_indices_by_name,
+  1,  unblock__v1__card_details__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__card_details__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__get_card_request__field_descriptors[1] =
+{
+  {
+    "serial",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__GetCardRequest, serial),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__get_card_request__field_indices_by_name[] = {
+  0,   /* field[0] = serial */
+};
+static const ProtobufCIntRange unblock__v1__get_card_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__get_card_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.GetCardRequest",
+  "GetCardRequest",
+  "Unblock__V1__GetCardRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__GetCardRequest),
+  1,
+  unblock__v1__get_card_request__field_descriptors,
+  unblock__v1__get_card_request__field_indices_by_name,
+  1,  unblock__v1__get_card_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__get_card_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__get_card_response__field_descriptors[1] =
+{
+  {
+    "card",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__GetCardResponse, card),
+    &unblock__v1__card_details__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__get_card_response__field_indices_by_name[] = {
+  0,   /* field[0] = card */
+};
+static const ProtobufCIntRange unblock__v1__get_card_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__get_card_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.GetCardResponse",
+  "GetCardResponse",
+  "Unblock__V1__GetCardResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__GetCardResponse),
+  1,
+  unblock__v1__get_card_response__field_descriptors,
+  unblock__v1__get_card_response__field_indices_by_name,
+  1,  unblock__v1__get_card_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__get_card_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__card_change_response__field_descriptors[2] =
+{
+  {
+    "changed",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CardChangeResponse, changed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "card",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CardChangeResponse, card),
+    &unblock__v1__card_details__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__card_change_response__field_indices_by_name[] = {
+  1,   /* field[1] = card */
+  0,   /* field[0] = changed */
+};
+static const ProtobufCIntRange unblock__v1__card_change_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__card_change_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.CardChangeResponse",
+  "CardChangeResponse",
+  "Unblock__V1__CardChangeResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__CardChangeResponse),
+  2,
+  unblock__v1__card_change_response__field_descriptors,
+  unblock__v1__card_change_response__field_indices_by_name,
+  1,  unblock__v1__card_change_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__card_change_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__set_card_state_request__field_descriptors[2] =
+{
+  {
+    "serial",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__SetCardStateRequest, serial),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__SetCardStateRequest, state),
+    &unblock__v1__card_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__set_card_state_request__field_indices_by_name[] = {
+  0,   /* field[0] = serial */
+  1,   /* field[1] = state */
+};
+static const ProtobufCIntRange unblock__v1__set_card_state_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__set_card_state_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.SetCardStateRequest",
+  "SetCardStateRequest",
+  "Unblock__V1__SetCardStateRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__SetCardStateRequest),
+  2,
+  unblock__v1__set_card_state_request__field_descriptors,
+  unblock__v1__set_card_state_request__field_indices_by_name,
+  1,  unblock__v1__set_card_state_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__set_card_state_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__reset_response_limit_request__field_descriptors[1] =
+{
+  {
+    "serial",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ResetResponseLimitRequest, serial),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__reset_response_limit_request__field_indices_by_name[] = {
+  0,   /* field[0] = serial */
+};
+static const ProtobufCIntRange unblock__v1__reset_response_limit_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__reset_response_limit_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ResetResponseLimitRequest",
+  "ResetResponseLimitRequest",
+  "Unblock__V1__ResetResponseLimitRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__ResetResponseLimitRequest),
+  1,
+  unblock__v1__reset_response_limit_request__field_descriptors,
+  unblock__v1__reset_response_limit_request__field_indices_by_name,
+  1,  unblock__v1__reset_response_limit_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__reset_response_limit_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__transfer_card_request__field_descriptors[2] =
+{
+  {
+    "serial",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__TransferCardRequest, serial),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "owner",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__TransferCardRequest, owner),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__transfer_card_request__field_indices_by_name[] = {
+  1,   /* field[1] = owner */
+  0,   /* field[0] = serial */
+};
+static const ProtobufCIntRange unblock__v1__transfer_card_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__transfer_card_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.TransferCardRequest",
+  "TransferCardRequest",
+  "Unblock__V1__TransferCardRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__TransferCardRequest),
+  2,
+  unblock__v1__transfer_card_request__field_descriptors,
+  unblock__v1__transfer_card_request__field_indices_by_name,
+  1,  unblock__v1__transfer_card_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__transfer_card_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[6] =
 {
   { "GetUser", &unblock__v1__get_user_request__descriptor, &unblock__v1__get_user_response__descriptor },
   { "UnlockUser", &unblock__v1__unlock_user_request__descriptor, &unblock__v1__unlock_user_response__descriptor },
+  { "GetCard", &unblock__v1__get_card_request__descriptor, &unblock__v1__get_card_response__descriptor },
+  { "SetCardState", &unblock__v1__set_card_state_request__descriptor, &unblock__v1__card_change_response__descriptor },
+  { "ResetResponseLimit", &unblock__v1__reset_response_limit_request__descriptor, &unblock__v1__card_change_response__descriptor },
+  { "TransferCard", &unblock__v1__transfer_card_request__descriptor, &unblock__v1__card_change_response__descriptor },
 };
 const unsigned unblock__v1__admin__method_indices_by_name[] = {
+  2,        /* GetCard */
   0,        /* GetUser */
+  4,        /* ResetResponseLimit */
+  3,        /* SetCardState */
+  5,        /* TransferCard */
   1         /* UnlockUser */
 };
 const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
@@ -503,7 +1305,7 @@ const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
   "Admin",
   "Unblock__V1__Admin",
   "unblock.v1",
-  2,
+  6,
   unblock__v1__admin__method_descriptors,
   unblock__v1__admin__method_indices_by_name
 };
@@ -522,6 +1324,38 @@ void unblock__v1__admin__unlock_user(ProtobufCService *service,
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
   service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__get_card(ProtobufCService *service,
+                                  const Unblock__V1__GetCardRequest *input,
+                                  Unblock__V1__GetCardResponse_Closure closure,
+                                  void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__set_card_state(ProtobufCService *service,
+                                        const Unblock__V1__SetCardStateRequest *input,
+                                        Unblock__V1__CardChangeResponse_Closure closure,
+                                        void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__reset_response_limit(ProtobufCService *service,
+                                              const Unblock__V1__ResetResponseLimitRequest *input,
+                                              Unblock__V1__CardChangeResponse_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__transfer_card(ProtobufCService *service,
+                                       const Unblock__V1__TransferCardRequest *input,
+                                       Unblock__V1__CardChangeResponse_Closure closure,
+                                       void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
                                Unblock__V1__Admin_ServiceDestroy destroy)

@@ -107,10 +107,14 @@ struct  Unblock__Store__V1__IssuedResponse
    */
   ProtobufCBinaryData challenge_hash;
   int64_t at_ms;
+  /*
+   * the admin key version that answered; 0: not recorded
+   */
+  uint32_t key_version;
 };
 #define UNBLOCK__STORE__V1__ISSUED_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__store__v1__issued_response__descriptor) \
-    , {0,NULL}, 0 }
+    , {0,NULL}, 0, 0 }
 
 
 struct  Unblock__Store__V1__Card
@@ -130,10 +134,14 @@ struct  Unblock__Store__V1__Card
   Unblock__Store__V1__AdminKey *key;
   size_t n_responses;
   Unblock__Store__V1__IssuedResponse **responses;
+  /*
+   * responses before it do not count toward the limit; 0: never reset
+   */
+  int64_t response_limit_reset_ms;
 };
 #define UNBLOCK__STORE__V1__CARD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__store__v1__card__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, NULL, 0,NULL }
+    , 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, NULL, 0,NULL, 0 }
 
 
 struct  Unblock__Store__V1__ProcessSetting

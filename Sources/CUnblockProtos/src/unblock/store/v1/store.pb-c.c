@@ -837,7 +837,7 @@ const ProtobufCMessageDescriptor unblock__store__v1__admin_key__descriptor =
   (ProtobufCMessageInit) unblock__store__v1__admin_key__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor unblock__store__v1__issued_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor unblock__store__v1__issued_response__field_descriptors[3] =
 {
   {
     "challenge_hash",
@@ -863,15 +863,28 @@ static const ProtobufCFieldDescriptor unblock__store__v1__issued_response__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "key_version",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__IssuedResponse, key_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__store__v1__issued_response__field_indices_by_name[] = {
   1,   /* field[1] = at_ms */
   0,   /* field[0] = challenge_hash */
+  2,   /* field[2] = key_version */
 };
 static const ProtobufCIntRange unblock__store__v1__issued_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor unblock__store__v1__issued_response__descriptor =
 {
@@ -881,14 +894,14 @@ const ProtobufCMessageDescriptor unblock__store__v1__issued_response__descriptor
   "Unblock__Store__V1__IssuedResponse",
   "unblock.store.v1",
   sizeof(Unblock__Store__V1__IssuedResponse),
-  2,
+  3,
   unblock__store__v1__issued_response__field_descriptors,
   unblock__store__v1__issued_response__field_indices_by_name,
   1,  unblock__store__v1__issued_response__number_ranges,
   (ProtobufCMessageInit) unblock__store__v1__issued_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor unblock__store__v1__card__field_descriptors[7] =
+static const ProtobufCFieldDescriptor unblock__store__v1__card__field_descriptors[8] =
 {
   {
     "id",
@@ -974,12 +987,25 @@ static const ProtobufCFieldDescriptor unblock__store__v1__card__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "response_limit_reset_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__Card, response_limit_reset_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__store__v1__card__field_indices_by_name[] = {
   0,   /* field[0] = id */
   5,   /* field[5] = key */
   2,   /* field[2] = owner */
   3,   /* field[3] = profile */
+  7,   /* field[7] = response_limit_reset_ms */
   6,   /* field[6] = responses */
   1,   /* field[1] = serial */
   4,   /* field[4] = state */
@@ -987,7 +1013,7 @@ static const unsigned unblock__store__v1__card__field_indices_by_name[] = {
 static const ProtobufCIntRange unblock__store__v1__card__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor unblock__store__v1__card__descriptor =
 {
@@ -997,7 +1023,7 @@ const ProtobufCMessageDescriptor unblock__store__v1__card__descriptor =
   "Unblock__Store__V1__Card",
   "unblock.store.v1",
   sizeof(Unblock__Store__V1__Card),
-  7,
+  8,
   unblock__store__v1__card__field_descriptors,
   unblock__store__v1__card__field_indices_by_name,
   1,  unblock__store__v1__card__number_ranges,

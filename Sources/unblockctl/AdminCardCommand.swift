@@ -1,0 +1,159 @@
+// `unblockctl admin card`: a card as the help desk sees it; suspend, revoke, reset its limit, give it to another user.
+import ArgumentParser
+import Foundation
+import UnblockClient
+import UnblockWire
+
+struct AdminCardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "card", abstract: "Cards: show one, change its state, reset its response limit, transfer it.",
+        subcommands: [ShowCardCommand.self, CardStateCommand.self, ResetLimitCommand.self, TransferCardCommand.self])
+}
+
+struct ShowCardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a card: owner, profile, state, key, its limit and recent responses.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The card's serial.")
+    var serial: String
+
+    func run() async throws {
+        let card = try await connection.withAdminClient { try await $0.getCard(serial: serial) }
+        card.print(json: connection.json)
+    }
+}
+
+struct CardStateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Suspend a card (help desk), or make it active or revoked (administrators; revoked is final).")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The card's serial.")
+    var serial: String
+
+    @Argument(help: "active, suspended or revoked.")
+    var state: String
+
+    func validate() throws {
+        guard let state = CardState.named(state), [.active, .suspended, .revoked].contains(state) else {
+            throw ValidationError("the state is active, suspended or revoked")
+        }
+    }
+
+    func run() async throws {
+        let result = try await connection.withAdminClient {
+            try await $0.setCardState(serial: serial, state: CardState.named(state)!)
+        }
+        result.print(
+            json: connection.json, done: "card \(serial) is now \(state)",
+            unchanged: "card \(serial) already was \(state)")
+    }
+}
+
+struct ResetLimitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset-limit",
+        abstract: "Let a card have its full number of responses again now (its answered challenges stay refused).")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The card's serial.")
+    var serial: String
+
+    func run() async throws {
+        let result = try await connection.withAdminClient { try await $0.resetResponseLimit(serial: serial) }
+        result.print(
+            json: connection.json,
+            done: "card \(serial) may have \(result.card.responseLimit) responses again from now",
+            unchanged: "card \(serial) had no response counting toward its limit; nothing changed")
+    }
+}
+
+struct TransferCardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transfer", abstract: "Give a card to another user (administrators).")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The card's serial.")
+    var serial: String
+
+    @Option(help: "The new owner's username.")
+    var owner: String
+
+    func run() async throws {
+        let result = try await connection.withAdminClient { try await $0.transferCard(serial: serial, owner: owner) }
+        result.print(
+            json: connection.json, done: "card \(serial) now belongs to \(owner)",
+            unchanged: "card \(serial) already belonged to \(owner)")
+    }
+}
+
+extension ConnectionOptions {
+    /// Runs an administrative call with the saved session; errors reported as for any command.
+    func withAdminClient<Result>(_ body: (UnblockClient) async throws -> Result) async throws -> Result {
+        let server = try server()
+        let client = client(server, session: try session(for: server))
+        return try await run(server, .administration) { try await body(client) }
+    }
+}
+
+extension CardChangeResponse {
+    func print(json: Bool, done: String, unchanged: String) {
+        if json { return printJSON(["changed": changed, "card": card.jsonObject]) }
+        Swift.print((changed ? done : unchanged) + ".")
+    }
+}
+
+extension CardDetails {
+    /// The card for scripts: times in ISO 8601 (UTC).
+    var jsonObject: [String: Any] {
+        [
+            "cardId": card.cardID, "serial": card.serial, "owner": card.owner, "profile": card.profile,
+            "state": card.state.name, "keyAlgorithm": card.keyAlgorithm.name, "keyVersion": Int(card.keyVersion),
+            "keyCheckValue": keyCheckValue.map { String(format: "%02X", $0) }.joined(),
+            "possibleActions": card.possibleActions.map(\.name),
+            "responsesInWindow": Int(responsesInWindow), "responseLimit": Int(responseLimit),
+            "responseLimitReset": Wording.iso(milliseconds: responseLimitResetUnixMilliseconds) ?? NSNull(),
+            "recentResponses": recentResponses.map { response in
+                [
+                    "at": Wording.iso(milliseconds: response.atUnixMilliseconds) ?? NSNull(),
+                    "keyVersion": Int(response.keyVersion), "challengeHashPrefix": response.challengeHashPrefix,
+                ] as [String: Any]
+            },
+        ]
+    }
+
+    func print(json: Bool) {
+        if json { return printJSON(jsonObject) }
+        let kcv = keyCheckValue.map { String(format: "%02X", $0) }.joined()
+        let rows = [
+            ("owner", card.owner),
+            ("profile", card.profile),
+            ("state", card.state.name),
+            ("key", "\(card.keyAlgorithm.displayName), version \(card.keyVersion), check value \(kcv)"),
+            ("actions", card.possibleActions.isEmpty ? "-" : card.possibleActions.map(\.name).joined(separator: ", ")),
+            ("responses", "\(responsesInWindow) of \(responseLimit) counting toward the limit"),
+        ]
+        Swift.print("card \(card.serial) (\(card.cardID))")
+        for (label, value) in rows {
+            Swift.print("  " + label.padding(toLength: 11, withPad: " ", startingAt: 0) + value)
+        }
+        guard !recentResponses.isEmpty else { return Swift.print("  no responses remembered") }
+        Swift.print("")
+        Swift.print(
+            Table.render(
+                header: ["ISSUED", "KEY VERSION", "CHALLENGE SHA-256"],
+                rows: recentResponses.map { response in
+                    [
+                        Wording.date(milliseconds: response.atUnixMilliseconds).map { Wording.dateTime($0) } ?? "-",
+                        "\(response.keyVersion == 0 ? "-" : "\(response.keyVersion)")",
+                        response.challengeHashPrefix + "…",
+                    ]
+                }))
+    }
+}
