@@ -8,7 +8,7 @@ extension UnblockClient {
     }
 
     /// Lifts a user's lockout and clears their failed logins (help desk and administrators).
-    public func unlockUser(username: String) async throws -> UnlockUserResponse {
+    public func unlockUser(username: String) async throws -> UserChangeResponse {
         try await call(Admin.UnlockUser.self, UnlockUserRequest(username: username))
     }
 }
@@ -32,5 +32,42 @@ extension UnblockClient {
     /// Gives a card to another user (administrators).
     public func transferCard(serial: String, owner: String) async throws -> CardChangeResponse {
         try await call(Admin.TransferCard.self, TransferCardRequest(serial: serial, owner: owner))
+    }
+}
+
+extension UnblockClient {
+    /// One page of users whose name starts with `prefix` (help desk and administrators).
+    public func listUsers(prefix: String = "", pageSize: UInt32 = 0, pageToken: String = "") async throws
+        -> ListUsersResponse
+    {
+        try await call(
+            Admin.ListUsers.self, ListUsersRequest(prefix: prefix, pageSize: pageSize, pageToken: pageToken))
+    }
+
+    /// Every user whose name starts with `prefix`, fetched a page at a time.
+    public func allUsers(prefix: String = "") async throws -> [UserDetails] {
+        var users: [UserDetails] = []
+        var token = ""
+        repeat {
+            let page = try await listUsers(prefix: prefix, pageToken: token)
+            users += page.users
+            token = page.nextPageToken
+        } while !token.isEmpty
+        return users
+    }
+
+    /// A new user (administrators). The password travels only over the Unix socket or loopback.
+    public func createUser(_ request: CreateUserRequest) async throws -> UserChangeResponse {
+        try await call(Admin.CreateUser.self, request)
+    }
+
+    /// Changes a user's display name, state or roles (administrators).
+    public func updateUser(_ request: UpdateUserRequest) async throws -> UserChangeResponse {
+        try await call(Admin.UpdateUser.self, request)
+    }
+
+    /// Sets a user's password and ends their sessions (administrators).
+    public func setPassword(username: String, secret: PasswordSecret) async throws -> UserChangeResponse {
+        try await call(Admin.SetPassword.self, SetPasswordRequest(username: username, secret: secret))
     }
 }

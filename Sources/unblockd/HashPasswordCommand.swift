@@ -1,6 +1,7 @@
 // `unblockd hash-password`: a password hash for a directory file's passwordHash field.
 import ArgumentParser
 import Foundation
+import UnblockCore
 import UnblockCrypto
 import UnblockStore
 
@@ -29,7 +30,7 @@ struct HashPasswordCommand: ParsableCommand {
             throw ValidationError(
                 "give the password on standard input, e.g. printf '%s' \"$PASSWORD\" | unblockd hash-password")
         }
-        if let reason = ImportedPasswordRules.problem(with: password) {
+        if let reason = PasswordRules.problem(with: password) {
             FileHandle.standardError.write(Data("unblockd: this password cannot be used: \(reason)\n".utf8))
             throw ExitCode(65)
         }

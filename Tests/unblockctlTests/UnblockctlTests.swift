@@ -212,6 +212,36 @@ import UnblockTesting
         #expect(moved.status == 0 && moved.output.contains("now belongs to alice"), "\(moved.output)")
     }
 
+    @Test func anAdministratorManagesUsers() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        cli.login("admin")
+        let added = cli.run(
+            [
+                "admin", "user", "add", "erin", "--display-name", "Erin Example", "--role", "helpdesk",
+                "--password-stdin",
+            ],
+            input: "a long enough password\n")
+        #expect(added.status == 0 && added.output == "erin is added (helpdesk).\n", "\(added.output)\(added.errors)")
+        let short = cli.run(["admin", "user", "add", "frank", "--password-stdin"], input: "short\n")
+        #expect(short.status == 67 && short.errors.contains("shorter than 12 characters"), "\(short.errors)")
+        #expect(cli.run(["admin", "user", "add", "frank", "--role", "boss", "--password-stdin"]).status == 64)
+        let list = cli.run(["admin", "user", "list"])
+        #expect(list.status == 0 && list.output.hasPrefix("USERNAME"), "\(list.output)")
+        #expect(
+            list.output.split(separator: "\n").dropFirst().map { $0.split(separator: " ").first } == [
+                "admin", "alice", "bob", "carol", "desk", "erin",
+            ])
+        let json = cli.run(["admin", "user", "list", "--prefix", "e", "--json"]).json
+        #expect((json["users"] as? [[String: Any]])?.map { $0["username"] as? String } == ["erin"])
+        let set = cli.run(["admin", "user", "set", "erin", "--state", "inactive"])
+        #expect(set.status == 0 && set.output == "erin is changed.\n", "\(set.output)")
+        #expect(cli.run(["admin", "user", "set", "erin"]).status == 64, "nothing to change")
+        let password = cli.run(["admin", "user", "password", "bob", "--password-stdin"], input: "bob's new password\n")
+        #expect(password.status == 0 && password.output.contains("their sessions have ended"), "\(password.output)")
+        #expect(cli.run(["login", "--user", "bob", "--password-stdin"], input: "bob's new password\n").status == 0)
+    }
+
     @Test func loginSaysWhatTheServerSaidAndASecondLoginEndsTheFirstSession() async throws {
         let cli = try await CLIHarness(extra: ["--session-idle-timeout", "180"])
         defer { cli.stop() }

@@ -129,6 +129,26 @@ public struct Directory: Sendable {
 
     public func profile(named name: String) -> CardProfile? { tables.profiles[name] }
 
+    public func cardCount(ownedBy owner: AccountID) -> Int { tables.cardIDsByOwner[owner]?.count ?? 0 }
+
+    /// One pass over the accounts, keeping the `limit` smallest usernames that qualify: a
+    /// page costs a scan, never a sort of every username.
+    public func accounts(prefix: String, after: String, limit: Int) -> [Account] {
+        guard limit > 0 else { return [] }
+        var page: [Account] = []
+        page.reserveCapacity(limit + 1)
+        for account in tables.accounts.values
+        where account.username > after && account.username.hasPrefix(prefix) {
+            if page.count == limit, let last = page.last, account.username >= last.username { continue }
+            let place = page.firstIndex { $0.username > account.username } ?? page.endIndex
+            page.insert(account, at: place)
+            if page.count > limit { page.removeLast() }
+        }
+        return page
+    }
+
+    public func newAccountID() -> AccountID { AccountID(tables.nextAccountID) }
+
     // MARK: Identities
 
     /// Reserves a new account id.

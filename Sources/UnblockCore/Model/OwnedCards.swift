@@ -23,7 +23,7 @@ struct OwnedCards: Sendable {
         }
     }
 
-    var count: Int {
+    public var count: Int {
         switch storage {
         case .one: 1
         case .two: 2

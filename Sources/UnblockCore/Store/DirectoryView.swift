@@ -12,7 +12,16 @@ public protocol DirectoryView: Sendable {
     func card(serial: String) -> SmartCard?
     /// The cards of `owner`, by id.
     func cards(ownedBy owner: AccountID) -> [SmartCard]
+    /// How many cards `owner` has.
+    func cardCount(ownedBy owner: AccountID) -> Int
     func profile(named name: String) -> CardProfile?
+
+    /// The accounts whose username starts with `prefix` and sorts after `after`, in order of
+    /// username, at most `limit`.
+    func accounts(prefix: String, after: String, limit: Int) -> [Account]
+
+    /// The id a new account takes; a commit that adds one uses it (commits run one at a time).
+    func newAccountID() -> AccountID
 }
 
 extension Directory: DirectoryView {}

@@ -13,7 +13,7 @@ extension AdminProvider {
 
     /// Lifts a lockout and clears the failed logins; idempotent, audited either way.
     func unlockUser(_ request: UnlockUserRequest, _ caller: Caller, _ context: CallContext) async throws
-        -> UnlockUserResponse
+        -> UserChangeResponse
     {
         try caller.require(.unlockUser)
         try context.checkDeadline()
@@ -28,7 +28,7 @@ extension AdminProvider {
                 detail: "failedLogins=\(account.failedLogins) locked=\(policy.isLocked(account, now: now)) "
                     + "client=\(context.client)")
             let mutations: [Mutation] = changed ? [.account(unlocked), .audit(event)] : [.audit(event)]
-            return (mutations, UnlockUserResponse(changed: changed, user: details(unlocked, in: directory, now: now)))
+            return (mutations, UserChangeResponse(changed: changed, user: details(unlocked, in: directory, now: now)))
         }
     }
 }

@@ -1,15 +1,22 @@
 // The service unblock.v1.Admin: administration while the server runs, each call allowed by the caller's roles.
 import UnblockCore
+import UnblockCrypto
 import UnblockWire
 
 /// The implementation of service `unblock.v1.Admin`: use cases over the store, each checked
 /// against the role table (`AdminRules`) first, each change one commit with its audit event.
 final class AdminProvider: Sendable {
     let store: any DirectoryStore
+    /// Ends a user's sessions when their password changes or they are deactivated.
+    let sessions: any SessionTable
+    /// Hashes the passwords administrators set.
+    let pool: CryptoPool
     let configuration: ServerConfiguration
 
-    init(store: any DirectoryStore, configuration: ServerConfiguration) {
+    init(store: any DirectoryStore, sessions: any SessionTable, pool: CryptoPool, configuration: ServerConfiguration) {
         self.store = store
+        self.sessions = sessions
+        self.pool = pool
         self.configuration = configuration
     }
 
@@ -17,6 +24,10 @@ final class AdminProvider: Sendable {
     func registerMethods(with table: inout MethodTable) {
         table.register(Admin.GetUser.self, reading: getUser)
         table.register(Admin.UnlockUser.self, authenticatedOnTask: unlockUser)
+        table.register(Admin.ListUsers.self, reading: listUsers)
+        table.register(Admin.CreateUser.self, authenticatedOnTask: createUser)
+        table.register(Admin.UpdateUser.self, authenticatedOnTask: updateUser)
+        table.register(Admin.SetPassword.self, authenticatedOnTask: setPassword)
         table.register(Admin.GetCard.self, reading: getCard)
         table.register(Admin.SetCardState.self, authenticatedOnTask: setCardState)
         table.register(Admin.ResetResponseLimit.self, authenticatedOnTask: resetResponseLimit)
@@ -33,6 +44,6 @@ final class AdminProvider: Sendable {
             lockedUntilUnixMilliseconds: locked ? UInt64(account.lockedUntil!.milliseconds) : 0,
             failedLogins: account.failedLogins,
             lastLoginUnixMilliseconds: account.lastLoginAt.map { UInt64($0.milliseconds) } ?? 0,
-            cardCount: UInt32(clamping: directory.cards(ownedBy: account.id).count))
+            cardCount: UInt32(clamping: directory.cardCount(ownedBy: account.id)))
     }
 }

@@ -1,5 +1,6 @@
 // What a service sees of a call besides its request: where it comes from, and by when it must end.
 import UnblockCore
+import UnblockWire
 
 /// The facts of one call a service may use: never frames, connections or call ids.
 package struct CallContext: Sendable {
@@ -12,6 +13,23 @@ package struct CallContext: Sendable {
     func checkDeadline() throws {
         if ContinuousClock.now >= deadline {
             throw RPCError(.deadlineExceeded, "the call's deadline passed before it could finish")
+        }
+    }
+
+    /// FAILED_PRECONDITION unless secrets may cross this call's connection: the Unix socket
+    /// or loopback (passwords and keys never cross a network in clear).
+    func requireConfidentialConnection() throws {
+        let confidential =
+            switch client {
+            case .localUser: true
+            case .remote(let host): BindAddress.isLoopback(host: host)
+            case .unknown: false
+            }
+        guard confidential else {
+            throw RPCError(
+                .failedPrecondition,
+                "passwords and keys are accepted over the Unix socket or loopback only: this connection crosses "
+                    + "the network in clear")
         }
     }
 }

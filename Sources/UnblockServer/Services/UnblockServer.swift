@@ -91,7 +91,8 @@ public final class UnblockServer: Service, Sendable {
             unblock: UnblockPinOfflineBatch(
                 store: store, masterKey: masterKey, policy: configuration.unblockPolicy, logger: logger),
             pool: pool)
-        AdminProvider(store: store, configuration: configuration).registerMethods(with: &methods)
+        AdminProvider(store: store, sessions: sessions, pool: pool, configuration: configuration)
+            .registerMethods(with: &methods)
         self.methods = methods
         var batchers: [ObjectIdentifier: [String: any CallBatching]] = [:]
         for loop in group.makeIterator() {

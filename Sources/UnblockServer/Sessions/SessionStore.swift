@@ -155,6 +155,17 @@ package final class SessionStore: Sendable {
         }
     }
 
+    /// Ends every session of `account`; how many there were.
+    @discardableResult
+    package func removeSessions(of account: AccountID) -> Int {
+        table.withLock { table in
+            let keys = table.byAccount[account] ?? []
+            for key in keys { _ = table.remove(key) }
+            counter?.set(table.sessions.count)
+            return keys.count
+        }
+    }
+
     var count: Int { table.withLock { $0.sessions.count } }
 
     private func lastUse(of key: SHA256Hash, in table: Table) -> Int64 {

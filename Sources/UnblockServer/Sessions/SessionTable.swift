@@ -19,6 +19,10 @@ package protocol SessionTable: Sendable {
     /// Ends the session of `token`; whether there was one.
     @discardableResult
     func remove(token: String) -> Bool
+
+    /// Ends every session of `account` (its password changed, it was deactivated); how many there were.
+    @discardableResult
+    func removeSessions(of account: AccountID) -> Int
 }
 
 extension SessionStore: SessionTable {}

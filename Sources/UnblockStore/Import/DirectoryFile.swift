@@ -137,8 +137,8 @@ struct DirectoryFileParser {
         let fields: Set = ["username", "displayName", "state", "roles", "password", "passwordHash"]
         guard let object = object(value, path, allowed: fields) else { return nil }
         let username = string(object["username"], "\(path).username", required: true)
-        if let username, !Self.isValidUsername(username) {
-            problem("\(path).username", "use 1 to 64 letters, digits, dots, dashes, underscores or @")
+        if let username, !Account.isValidUsername(username) {
+            problem("\(path).username", Account.usernameRule)
         }
         let displayName = string(object["displayName"], "\(path).displayName", required: false) ?? username ?? ""
         let state = choice(object["state"], "\(path).state", Self.userStates) ?? .active
@@ -159,7 +159,7 @@ struct DirectoryFileParser {
         var secret: DirectoryFile.User.Secret?
         switch (password, hash) {
         case (let password?, nil) where !password.isEmpty:
-            if let reason = ImportedPasswordRules.problem(with: password, inDemoFile: isDemo) {
+            if let reason = PasswordRules.problem(with: password, inDemoFile: isDemo) {
                 problem("\(path).password", reason)
             } else {
                 secret = .password(password)
@@ -285,14 +285,6 @@ struct DirectoryFileParser {
             return nil
         }
         return chosen
-    }
-
-    static func isValidUsername(_ name: String) -> Bool {
-        (1...64).contains(name.count)
-            && name.unicodeScalars.allSatisfy {
-                $0.isASCII
-                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0))
-            }
     }
 
     static func isHex(_ text: String) -> Bool {

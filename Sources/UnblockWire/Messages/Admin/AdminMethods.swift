@@ -12,8 +12,36 @@ public enum Admin {
     /// Lift a user's lockout (help desk and administrators).
     public enum UnlockUser: RPCMethod {
         public typealias Request = UnlockUserRequest
-        public typealias Response = UnlockUserResponse
+        public typealias Response = UserChangeResponse
         public static let name = "/unblock.v1.Admin/UnlockUser"
+    }
+
+    /// Users by prefix, a page at a time (help desk and administrators).
+    public enum ListUsers: RPCMethod {
+        public typealias Request = ListUsersRequest
+        public typealias Response = ListUsersResponse
+        public static let name = "/unblock.v1.Admin/ListUsers"
+    }
+
+    /// A new user (administrators).
+    public enum CreateUser: RPCMethod {
+        public typealias Request = CreateUserRequest
+        public typealias Response = UserChangeResponse
+        public static let name = "/unblock.v1.Admin/CreateUser"
+    }
+
+    /// A user's display name, state or roles (administrators).
+    public enum UpdateUser: RPCMethod {
+        public typealias Request = UpdateUserRequest
+        public typealias Response = UserChangeResponse
+        public static let name = "/unblock.v1.Admin/UpdateUser"
+    }
+
+    /// A user's password; ends that user's sessions (administrators).
+    public enum SetPassword: RPCMethod {
+        public typealias Request = SetPasswordRequest
+        public typealias Response = UserChangeResponse
+        public static let name = "/unblock.v1.Admin/SetPassword"
     }
 
     /// One card, with its recent responses and its response limit (help desk and administrators).
@@ -46,6 +74,7 @@ public enum Admin {
 
     /// Every method name of the service.
     public static let methodNames: [String] = [
-        GetUser.name, UnlockUser.name, GetCard.name, SetCardState.name, ResetResponseLimit.name, TransferCard.name,
+        GetUser.name, UnlockUser.name, ListUsers.name, CreateUser.name, UpdateUser.name, SetPassword.name, GetCard.name,
+        SetCardState.name, ResetResponseLimit.name, TransferCard.name,
     ]
 }

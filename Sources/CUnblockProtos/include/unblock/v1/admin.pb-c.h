@@ -19,8 +19,14 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Unblock__V1__UserDetails Unblock__V1__UserDetails;
 typedef struct Unblock__V1__GetUserRequest Unblock__V1__GetUserRequest;
 typedef struct Unblock__V1__GetUserResponse Unblock__V1__GetUserResponse;
+typedef struct Unblock__V1__UserChangeResponse Unblock__V1__UserChangeResponse;
 typedef struct Unblock__V1__UnlockUserRequest Unblock__V1__UnlockUserRequest;
-typedef struct Unblock__V1__UnlockUserResponse Unblock__V1__UnlockUserResponse;
+typedef struct Unblock__V1__ListUsersRequest Unblock__V1__ListUsersRequest;
+typedef struct Unblock__V1__ListUsersResponse Unblock__V1__ListUsersResponse;
+typedef struct Unblock__V1__RoleList Unblock__V1__RoleList;
+typedef struct Unblock__V1__CreateUserRequest Unblock__V1__CreateUserRequest;
+typedef struct Unblock__V1__UpdateUserRequest Unblock__V1__UpdateUserRequest;
+typedef struct Unblock__V1__SetPasswordRequest Unblock__V1__SetPasswordRequest;
 typedef struct Unblock__V1__ResponseRecord Unblock__V1__ResponseRecord;
 typedef struct Unblock__V1__CardDetails Unblock__V1__CardDetails;
 typedef struct Unblock__V1__GetCardRequest Unblock__V1__GetCardRequest;
@@ -86,6 +92,23 @@ struct  Unblock__V1__GetUserResponse
 
 
 /*
+ * The answer of every call that changes a user.
+ */
+struct  Unblock__V1__UserChangeResponse
+{
+  ProtobufCMessage base;
+  /*
+   * False when the user already was as asked (the calls are idempotent).
+   */
+  protobuf_c_boolean changed;
+  Unblock__V1__UserDetails *user;
+};
+#define UNBLOCK__V1__USER_CHANGE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__user_change_response__descriptor) \
+    , 0, NULL }
+
+
+/*
  * Lifts a lockout and clears the count of failed logins.
  */
 struct  Unblock__V1__UnlockUserRequest
@@ -98,18 +121,159 @@ struct  Unblock__V1__UnlockUserRequest
     , (char *)protobuf_c_empty_string }
 
 
-struct  Unblock__V1__UnlockUserResponse
+/*
+ * Users whose name starts with a prefix, in order of username, a page at a time.
+ */
+struct  Unblock__V1__ListUsersRequest
 {
   ProtobufCMessage base;
   /*
-   * False when the user was neither locked nor had failed logins (the call is idempotent).
+   * Empty: every user.
    */
-  protobuf_c_boolean changed;
-  Unblock__V1__UserDetails *user;
+  char *prefix;
+  /*
+   * At most this many users in the answer, 1 to 1000; 0: 100.
+   */
+  uint32_t page_size;
+  /*
+   * Empty for the first page; then the previous answer's next_page_token.
+   */
+  char *page_token;
 };
-#define UNBLOCK__V1__UNLOCK_USER_RESPONSE__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__unlock_user_response__descriptor) \
-    , 0, NULL }
+#define UNBLOCK__V1__LIST_USERS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__list_users_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Unblock__V1__ListUsersResponse
+{
+  ProtobufCMessage base;
+  size_t n_users;
+  Unblock__V1__UserDetails **users;
+  /*
+   * Empty on the last page.
+   */
+  char *next_page_token;
+};
+#define UNBLOCK__V1__LIST_USERS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__list_users_response__descriptor) \
+    , 0,NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A user's roles, as a field that can be absent (protoc-c has no proto3 optional).
+ */
+struct  Unblock__V1__RoleList
+{
+  ProtobufCMessage base;
+  size_t n_roles;
+  Unblock__V1__Role *roles;
+};
+#define UNBLOCK__V1__ROLE_LIST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__role_list__descriptor) \
+    , 0,NULL }
+
+
+typedef enum {
+  UNBLOCK__V1__CREATE_USER_REQUEST__SECRET__NOT_SET = 0,
+  UNBLOCK__V1__CREATE_USER_REQUEST__SECRET_PASSWORD = 5,
+  UNBLOCK__V1__CREATE_USER_REQUEST__SECRET_PASSWORD_HASH = 6
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__V1__CREATE_USER_REQUEST__SECRET__CASE)
+} Unblock__V1__CreateUserRequest__SecretCase;
+
+/*
+ * A new user, with a password (hashed at once, never stored or logged as such) or a hash
+ * made by `unblockd hash-password`. Passwords and hashes are refused on a TCP connection
+ * that is neither loopback nor TLS.
+ */
+struct  Unblock__V1__CreateUserRequest
+{
+  ProtobufCMessage base;
+  char *username;
+  /*
+   * Empty: the username.
+   */
+  char *display_name;
+  /*
+   * Empty: ROLE_SELF_SERVICE.
+   */
+  size_t n_roles;
+  Unblock__V1__Role *roles;
+  /*
+   * Unspecified: active.
+   */
+  Unblock__V1__UserState state;
+  Unblock__V1__CreateUserRequest__SecretCase secret_case;
+  union {
+    /*
+     * At least 12 characters.
+     */
+    char *password;
+    /*
+     * $pbkdf2-sha256$i=N$salt$hash, with at least the server's iterations.
+     */
+    char *password_hash;
+  };
+};
+#define UNBLOCK__V1__CREATE_USER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__create_user_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, UNBLOCK__V1__USER_STATE__USER_STATE_UNSPECIFIED, UNBLOCK__V1__CREATE_USER_REQUEST__SECRET__NOT_SET, {0} }
+
+
+typedef enum {
+  UNBLOCK__V1__UPDATE_USER_REQUEST__DISPLAY_NAME_CHANGE__NOT_SET = 0,
+  UNBLOCK__V1__UPDATE_USER_REQUEST__DISPLAY_NAME_CHANGE_DISPLAY_NAME = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__V1__UPDATE_USER_REQUEST__DISPLAY_NAME_CHANGE__CASE)
+} Unblock__V1__UpdateUserRequest__DisplayNameChangeCase;
+
+/*
+ * Changes what is set, and only that.
+ */
+struct  Unblock__V1__UpdateUserRequest
+{
+  ProtobufCMessage base;
+  char *username;
+  /*
+   * Unspecified: unchanged. Inactive users cannot log in, and their sessions end.
+   */
+  Unblock__V1__UserState state;
+  /*
+   * Absent: unchanged.
+   */
+  Unblock__V1__RoleList *roles;
+  Unblock__V1__UpdateUserRequest__DisplayNameChangeCase display_name_change_case;
+  union {
+    char *display_name;
+  };
+};
+#define UNBLOCK__V1__UPDATE_USER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__update_user_request__descriptor) \
+    , (char *)protobuf_c_empty_string, UNBLOCK__V1__USER_STATE__USER_STATE_UNSPECIFIED, NULL, UNBLOCK__V1__UPDATE_USER_REQUEST__DISPLAY_NAME_CHANGE__NOT_SET, {0} }
+
+
+typedef enum {
+  UNBLOCK__V1__SET_PASSWORD_REQUEST__SECRET__NOT_SET = 0,
+  UNBLOCK__V1__SET_PASSWORD_REQUEST__SECRET_PASSWORD = 2,
+  UNBLOCK__V1__SET_PASSWORD_REQUEST__SECRET_PASSWORD_HASH = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__V1__SET_PASSWORD_REQUEST__SECRET__CASE)
+} Unblock__V1__SetPasswordRequest__SecretCase;
+
+/*
+ * Sets a user's password and ends every session of that user.
+ */
+struct  Unblock__V1__SetPasswordRequest
+{
+  ProtobufCMessage base;
+  char *username;
+  Unblock__V1__SetPasswordRequest__SecretCase secret_case;
+  union {
+    char *password;
+    char *password_hash;
+  };
+};
+#define UNBLOCK__V1__SET_PASSWORD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__set_password_request__descriptor) \
+    , (char *)protobuf_c_empty_string, UNBLOCK__V1__SET_PASSWORD_REQUEST__SECRET__NOT_SET, {0} }
 
 
 /*
@@ -306,6 +470,25 @@ Unblock__V1__GetUserResponse *
 void   unblock__v1__get_user_response__free_unpacked
                      (Unblock__V1__GetUserResponse *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__V1__UserChangeResponse methods */
+void   unblock__v1__user_change_response__init
+                     (Unblock__V1__UserChangeResponse         *message);
+size_t unblock__v1__user_change_response__get_packed_size
+                     (const Unblock__V1__UserChangeResponse   *message);
+size_t unblock__v1__user_change_response__pack
+                     (const Unblock__V1__UserChangeResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__user_change_response__pack_to_buffer
+                     (const Unblock__V1__UserChangeResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__UserChangeResponse *
+       unblock__v1__user_change_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__user_change_response__free_unpacked
+                     (Unblock__V1__UserChangeResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Unblock__V1__UnlockUserRequest methods */
 void   unblock__v1__unlock_user_request__init
                      (Unblock__V1__UnlockUserRequest         *message);
@@ -325,24 +508,119 @@ Unblock__V1__UnlockUserRequest *
 void   unblock__v1__unlock_user_request__free_unpacked
                      (Unblock__V1__UnlockUserRequest *message,
                       ProtobufCAllocator *allocator);
-/* Unblock__V1__UnlockUserResponse methods */
-void   unblock__v1__unlock_user_response__init
-                     (Unblock__V1__UnlockUserResponse         *message);
-size_t unblock__v1__unlock_user_response__get_packed_size
-                     (const Unblock__V1__UnlockUserResponse   *message);
-size_t unblock__v1__unlock_user_response__pack
-                     (const Unblock__V1__UnlockUserResponse   *message,
+/* Unblock__V1__ListUsersRequest methods */
+void   unblock__v1__list_users_request__init
+                     (Unblock__V1__ListUsersRequest         *message);
+size_t unblock__v1__list_users_request__get_packed_size
+                     (const Unblock__V1__ListUsersRequest   *message);
+size_t unblock__v1__list_users_request__pack
+                     (const Unblock__V1__ListUsersRequest   *message,
                       uint8_t             *out);
-size_t unblock__v1__unlock_user_response__pack_to_buffer
-                     (const Unblock__V1__UnlockUserResponse   *message,
+size_t unblock__v1__list_users_request__pack_to_buffer
+                     (const Unblock__V1__ListUsersRequest   *message,
                       ProtobufCBuffer     *buffer);
-Unblock__V1__UnlockUserResponse *
-       unblock__v1__unlock_user_response__unpack
+Unblock__V1__ListUsersRequest *
+       unblock__v1__list_users_request__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data);
-void   unblock__v1__unlock_user_response__free_unpacked
-                     (Unblock__V1__UnlockUserResponse *message,
+void   unblock__v1__list_users_request__free_unpacked
+                     (Unblock__V1__ListUsersRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ListUsersResponse methods */
+void   unblock__v1__list_users_response__init
+                     (Unblock__V1__ListUsersResponse         *message);
+size_t unblock__v1__list_users_response__get_packed_size
+                     (const Unblock__V1__ListUsersResponse   *message);
+size_t unblock__v1__list_users_response__pack
+                     (const Unblock__V1__ListUsersResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__list_users_response__pack_to_buffer
+                     (const Unblock__V1__ListUsersResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ListUsersResponse *
+       unblock__v1__list_users_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__list_users_response__free_unpacked
+                     (Unblock__V1__ListUsersResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__RoleList methods */
+void   unblock__v1__role_list__init
+                     (Unblock__V1__RoleList         *message);
+size_t unblock__v1__role_list__get_packed_size
+                     (const Unblock__V1__RoleList   *message);
+size_t unblock__v1__role_list__pack
+                     (const Unblock__V1__RoleList   *message,
+                      uint8_t             *out);
+size_t unblock__v1__role_list__pack_to_buffer
+                     (const Unblock__V1__RoleList   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__RoleList *
+       unblock__v1__role_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__role_list__free_unpacked
+                     (Unblock__V1__RoleList *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__CreateUserRequest methods */
+void   unblock__v1__create_user_request__init
+                     (Unblock__V1__CreateUserRequest         *message);
+size_t unblock__v1__create_user_request__get_packed_size
+                     (const Unblock__V1__CreateUserRequest   *message);
+size_t unblock__v1__create_user_request__pack
+                     (const Unblock__V1__CreateUserRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__create_user_request__pack_to_buffer
+                     (const Unblock__V1__CreateUserRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__CreateUserRequest *
+       unblock__v1__create_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__create_user_request__free_unpacked
+                     (Unblock__V1__CreateUserRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__UpdateUserRequest methods */
+void   unblock__v1__update_user_request__init
+                     (Unblock__V1__UpdateUserRequest         *message);
+size_t unblock__v1__update_user_request__get_packed_size
+                     (const Unblock__V1__UpdateUserRequest   *message);
+size_t unblock__v1__update_user_request__pack
+                     (const Unblock__V1__UpdateUserRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__update_user_request__pack_to_buffer
+                     (const Unblock__V1__UpdateUserRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__UpdateUserRequest *
+       unblock__v1__update_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__update_user_request__free_unpacked
+                     (Unblock__V1__UpdateUserRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__SetPasswordRequest methods */
+void   unblock__v1__set_password_request__init
+                     (Unblock__V1__SetPasswordRequest         *message);
+size_t unblock__v1__set_password_request__get_packed_size
+                     (const Unblock__V1__SetPasswordRequest   *message);
+size_t unblock__v1__set_password_request__pack
+                     (const Unblock__V1__SetPasswordRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__set_password_request__pack_to_buffer
+                     (const Unblock__V1__SetPasswordRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__SetPasswordRequest *
+       unblock__v1__set_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__set_password_request__free_unpacked
+                     (Unblock__V1__SetPasswordRequest *message,
                       ProtobufCAllocator *allocator);
 /* Unblock__V1__ResponseRecord methods */
 void   unblock__v1__response_record__init
@@ -507,11 +785,29 @@ typedef void (*Unblock__V1__GetUserRequest_Closure)
 typedef void (*Unblock__V1__GetUserResponse_Closure)
                  (const Unblock__V1__GetUserResponse *message,
                   void *closure_data);
+typedef void (*Unblock__V1__UserChangeResponse_Closure)
+                 (const Unblock__V1__UserChangeResponse *message,
+                  void *closure_data);
 typedef void (*Unblock__V1__UnlockUserRequest_Closure)
                  (const Unblock__V1__UnlockUserRequest *message,
                   void *closure_data);
-typedef void (*Unblock__V1__UnlockUserResponse_Closure)
-                 (const Unblock__V1__UnlockUserResponse *message,
+typedef void (*Unblock__V1__ListUsersRequest_Closure)
+                 (const Unblock__V1__ListUsersRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ListUsersResponse_Closure)
+                 (const Unblock__V1__ListUsersResponse *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__RoleList_Closure)
+                 (const Unblock__V1__RoleList *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__CreateUserRequest_Closure)
+                 (const Unblock__V1__CreateUserRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__UpdateUserRequest_Closure)
+                 (const Unblock__V1__UpdateUserRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__SetPasswordRequest_Closure)
+                 (const Unblock__V1__SetPasswordRequest *message,
                   void *closure_data);
 typedef void (*Unblock__V1__ResponseRecord_Closure)
                  (const Unblock__V1__ResponseRecord *message,
@@ -550,8 +846,24 @@ struct Unblock__V1__Admin_Service
                    void *closure_data);
   void (*unlock_user)(Unblock__V1__Admin_Service *service,
                       const Unblock__V1__UnlockUserRequest *input,
-                      Unblock__V1__UnlockUserResponse_Closure closure,
+                      Unblock__V1__UserChangeResponse_Closure closure,
                       void *closure_data);
+  void (*list_users)(Unblock__V1__Admin_Service *service,
+                     const Unblock__V1__ListUsersRequest *input,
+                     Unblock__V1__ListUsersResponse_Closure closure,
+                     void *closure_data);
+  void (*create_user)(Unblock__V1__Admin_Service *service,
+                      const Unblock__V1__CreateUserRequest *input,
+                      Unblock__V1__UserChangeResponse_Closure closure,
+                      void *closure_data);
+  void (*update_user)(Unblock__V1__Admin_Service *service,
+                      const Unblock__V1__UpdateUserRequest *input,
+                      Unblock__V1__UserChangeResponse_Closure closure,
+                      void *closure_data);
+  void (*set_password)(Unblock__V1__Admin_Service *service,
+                       const Unblock__V1__SetPasswordRequest *input,
+                       Unblock__V1__UserChangeResponse_Closure closure,
+                       void *closure_data);
   void (*get_card)(Unblock__V1__Admin_Service *service,
                    const Unblock__V1__GetCardRequest *input,
                    Unblock__V1__GetCardResponse_Closure closure,
@@ -578,6 +890,10 @@ void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
     { UNBLOCK__V1__ADMIN__BASE_INIT,\
       function_prefix__ ## get_user,\
       function_prefix__ ## unlock_user,\
+      function_prefix__ ## list_users,\
+      function_prefix__ ## create_user,\
+      function_prefix__ ## update_user,\
+      function_prefix__ ## set_password,\
       function_prefix__ ## get_card,\
       function_prefix__ ## set_card_state,\
       function_prefix__ ## reset_response_limit,\
@@ -588,8 +904,24 @@ void unblock__v1__admin__get_user(ProtobufCService *service,
                                   void *closure_data);
 void unblock__v1__admin__unlock_user(ProtobufCService *service,
                                      const Unblock__V1__UnlockUserRequest *input,
-                                     Unblock__V1__UnlockUserResponse_Closure closure,
+                                     Unblock__V1__UserChangeResponse_Closure closure,
                                      void *closure_data);
+void unblock__v1__admin__list_users(ProtobufCService *service,
+                                    const Unblock__V1__ListUsersRequest *input,
+                                    Unblock__V1__ListUsersResponse_Closure closure,
+                                    void *closure_data);
+void unblock__v1__admin__create_user(ProtobufCService *service,
+                                     const Unblock__V1__CreateUserRequest *input,
+                                     Unblock__V1__UserChangeResponse_Closure closure,
+                                     void *closure_data);
+void unblock__v1__admin__update_user(ProtobufCService *service,
+                                     const Unblock__V1__UpdateUserRequest *input,
+                                     Unblock__V1__UserChangeResponse_Closure closure,
+                                     void *closure_data);
+void unblock__v1__admin__set_password(ProtobufCService *service,
+                                      const Unblock__V1__SetPasswordRequest *input,
+                                      Unblock__V1__UserChangeResponse_Closure closure,
+                                      void *closure_data);
 void unblock__v1__admin__get_card(ProtobufCService *service,
                                   const Unblock__V1__GetCardRequest *input,
                                   Unblock__V1__GetCardResponse_Closure closure,
@@ -612,8 +944,14 @@ void unblock__v1__admin__transfer_card(ProtobufCService *service,
 extern const ProtobufCMessageDescriptor unblock__v1__user_details__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__get_user_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__get_user_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__user_change_response__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__unlock_user_request__descriptor;
-extern const ProtobufCMessageDescriptor unblock__v1__unlock_user_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__list_users_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__list_users_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__role_list__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__create_user_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__update_user_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__set_password_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__response_record__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__card_details__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__get_card_request__descriptor;

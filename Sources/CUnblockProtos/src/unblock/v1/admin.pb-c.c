@@ -142,6 +142,51 @@ void   unblock__v1__get_user_response__free_unpacked
   assert(message->base.descriptor == &unblock__v1__get_user_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__v1__user_change_response__init
+                     (Unblock__V1__UserChangeResponse         *message)
+{
+  static const Unblock__V1__UserChangeResponse init_value = UNBLOCK__V1__USER_CHANGE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__user_change_response__get_packed_size
+                     (const Unblock__V1__UserChangeResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__user_change_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__user_change_response__pack
+                     (const Unblock__V1__UserChangeResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__user_change_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__user_change_response__pack_to_buffer
+                     (const Unblock__V1__UserChangeResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__user_change_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__UserChangeResponse *
+       unblock__v1__user_change_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__UserChangeResponse *)
+     protobuf_c_message_unpack (&unblock__v1__user_change_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__user_change_response__free_unpacked
+                     (Unblock__V1__UserChangeResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__user_change_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   unblock__v1__unlock_user_request__init
                      (Unblock__V1__UnlockUserRequest         *message)
 {
@@ -187,49 +232,274 @@ void   unblock__v1__unlock_user_request__free_unpacked
   assert(message->base.descriptor == &unblock__v1__unlock_user_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-void   unblock__v1__unlock_user_response__init
-                     (Unblock__V1__UnlockUserResponse         *message)
+void   unblock__v1__list_users_request__init
+                     (Unblock__V1__ListUsersRequest         *message)
 {
-  static const Unblock__V1__UnlockUserResponse init_value = UNBLOCK__V1__UNLOCK_USER_RESPONSE__INIT;
+  static const Unblock__V1__ListUsersRequest init_value = UNBLOCK__V1__LIST_USERS_REQUEST__INIT;
   *message = init_value;
 }
-size_t unblock__v1__unlock_user_response__get_packed_size
-                     (const Unblock__V1__UnlockUserResponse *message)
+size_t unblock__v1__list_users_request__get_packed_size
+                     (const Unblock__V1__ListUsersRequest *message)
 {
-  assert(message->base.descriptor == &unblock__v1__unlock_user_response__descriptor);
+  assert(message->base.descriptor == &unblock__v1__list_users_request__descriptor);
   return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
 }
-size_t unblock__v1__unlock_user_response__pack
-                     (const Unblock__V1__UnlockUserResponse *message,
+size_t unblock__v1__list_users_request__pack
+                     (const Unblock__V1__ListUsersRequest *message,
                       uint8_t       *out)
 {
-  assert(message->base.descriptor == &unblock__v1__unlock_user_response__descriptor);
+  assert(message->base.descriptor == &unblock__v1__list_users_request__descriptor);
   return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
 }
-size_t unblock__v1__unlock_user_response__pack_to_buffer
-                     (const Unblock__V1__UnlockUserResponse *message,
+size_t unblock__v1__list_users_request__pack_to_buffer
+                     (const Unblock__V1__ListUsersRequest *message,
                       ProtobufCBuffer *buffer)
 {
-  assert(message->base.descriptor == &unblock__v1__unlock_user_response__descriptor);
+  assert(message->base.descriptor == &unblock__v1__list_users_request__descriptor);
   return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
 }
-Unblock__V1__UnlockUserResponse *
-       unblock__v1__unlock_user_response__unpack
+Unblock__V1__ListUsersRequest *
+       unblock__v1__list_users_request__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data)
 {
-  return (Unblock__V1__UnlockUserResponse *)
-     protobuf_c_message_unpack (&unblock__v1__unlock_user_response__descriptor,
+  return (Unblock__V1__ListUsersRequest *)
+     protobuf_c_message_unpack (&unblock__v1__list_users_request__descriptor,
                                 allocator, len, data);
 }
-void   unblock__v1__unlock_user_response__free_unpacked
-                     (Unblock__V1__UnlockUserResponse *message,
+void   unblock__v1__list_users_request__free_unpacked
+                     (Unblock__V1__ListUsersRequest *message,
                       ProtobufCAllocator *allocator)
 {
   if(!message)
     return;
-  assert(message->base.descriptor == &unblock__v1__unlock_user_response__descriptor);
+  assert(message->base.descriptor == &unblock__v1__list_users_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__list_users_response__init
+                     (Unblock__V1__ListUsersResponse         *message)
+{
+  static const Unblock__V1__ListUsersResponse init_value = UNBLOCK__V1__LIST_USERS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__list_users_response__get_packed_size
+                     (const Unblock__V1__ListUsersResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__list_users_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__list_users_response__pack
+                     (const Unblock__V1__ListUsersResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__list_users_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__list_users_response__pack_to_buffer
+                     (const Unblock__V1__ListUsersResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__list_users_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ListUsersResponse *
+       unblock__v1__list_users_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ListUsersResponse *)
+     protobuf_c_message_unpack (&unblock__v1__list_users_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__list_users_response__free_unpacked
+                     (Unblock__V1__ListUsersResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__list_users_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__role_list__init
+                     (Unblock__V1__RoleList         *message)
+{
+  static const Unblock__V1__RoleList init_value = UNBLOCK__V1__ROLE_LIST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__role_list__get_packed_size
+                     (const Unblock__V1__RoleList *message)
+{
+  assert(message->base.descriptor == &unblock__v1__role_list__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__role_list__pack
+                     (const Unblock__V1__RoleList *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__role_list__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__role_list__pack_to_buffer
+                     (const Unblock__V1__RoleList *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__role_list__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__RoleList *
+       unblock__v1__role_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__RoleList *)
+     protobuf_c_message_unpack (&unblock__v1__role_list__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__role_list__free_unpacked
+                     (Unblock__V1__RoleList *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__role_list__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__create_user_request__init
+                     (Unblock__V1__CreateUserRequest         *message)
+{
+  static const Unblock__V1__CreateUserRequest init_value = UNBLOCK__V1__CREATE_USER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__create_user_request__get_packed_size
+                     (const Unblock__V1__CreateUserRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__create_user_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__create_user_request__pack
+                     (const Unblock__V1__CreateUserRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__create_user_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__create_user_request__pack_to_buffer
+                     (const Unblock__V1__CreateUserRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__create_user_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__CreateUserRequest *
+       unblock__v1__create_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__CreateUserRequest *)
+     protobuf_c_message_unpack (&unblock__v1__create_user_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__create_user_request__free_unpacked
+                     (Unblock__V1__CreateUserRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__create_user_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__update_user_request__init
+                     (Unblock__V1__UpdateUserRequest         *message)
+{
+  static const Unblock__V1__UpdateUserRequest init_value = UNBLOCK__V1__UPDATE_USER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__update_user_request__get_packed_size
+                     (const Unblock__V1__UpdateUserRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__update_user_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__update_user_request__pack
+                     (const Unblock__V1__UpdateUserRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__update_user_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__update_user_request__pack_to_buffer
+                     (const Unblock__V1__UpdateUserRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__update_user_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__UpdateUserRequest *
+       unblock__v1__update_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__UpdateUserRequest *)
+     protobuf_c_message_unpack (&unblock__v1__update_user_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__update_user_request__free_unpacked
+                     (Unblock__V1__UpdateUserRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__update_user_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__set_password_request__init
+                     (Unblock__V1__SetPasswordRequest         *message)
+{
+  static const Unblock__V1__SetPasswordRequest init_value = UNBLOCK__V1__SET_PASSWORD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__set_password_request__get_packed_size
+                     (const Unblock__V1__SetPasswordRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__set_password_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__set_password_request__pack
+                     (const Unblock__V1__SetPasswordRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__set_password_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__set_password_request__pack_to_buffer
+                     (const Unblock__V1__SetPasswordRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__set_password_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__SetPasswordRequest *
+       unblock__v1__set_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__SetPasswordRequest *)
+     protobuf_c_message_unpack (&unblock__v1__set_password_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__set_password_request__free_unpacked
+                     (Unblock__V1__SetPasswordRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__set_password_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   unblock__v1__response_record__init
@@ -758,6 +1028,57 @@ const ProtobufCMessageDescriptor unblock__v1__get_user_response__descriptor =
   (ProtobufCMessageInit) unblock__v1__get_user_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor unblock__v1__user_change_response__field_descriptors[2] =
+{
+  {
+    "changed",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__UserChangeResponse, changed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__UserChangeResponse, user),
+    &unblock__v1__user_details__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__user_change_response__field_indices_by_name[] = {
+  0,   /* field[0] = changed */
+  1,   /* field[1] = user */
+};
+static const ProtobufCIntRange unblock__v1__user_change_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__user_change_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.UserChangeResponse",
+  "UserChangeResponse",
+  "Unblock__V1__UserChangeResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__UserChangeResponse),
+  2,
+  unblock__v1__user_change_response__field_descriptors,
+  unblock__v1__user_change_response__field_indices_by_name,
+  1,  unblock__v1__user_change_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__user_change_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor unblock__v1__unlock_user_request__field_descriptors[1] =
 {
   {
@@ -796,55 +1117,401 @@ const ProtobufCMessageDescriptor unblock__v1__unlock_user_request__descriptor =
   (ProtobufCMessageInit) unblock__v1__unlock_user_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor unblock__v1__unlock_user_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor unblock__v1__list_users_request__field_descriptors[3] =
 {
   {
-    "changed",
+    "prefix",
     1,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_BOOL,
+    PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Unblock__V1__UnlockUserResponse, changed),
+    offsetof(Unblock__V1__ListUsersRequest, prefix),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_size",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListUsersRequest, page_size),
     NULL,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "user",
-    2,
+    "page_token",
+    3,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_MESSAGE,
+    PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Unblock__V1__UnlockUserResponse, user),
+    offsetof(Unblock__V1__ListUsersRequest, page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__list_users_request__field_indices_by_name[] = {
+  1,   /* field[1] = page_size */
+  2,   /* field[2] = page_token */
+  0,   /* field[0] = prefix */
+};
+static const ProtobufCIntRange unblock__v1__list_users_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor unblock__v1__list_users_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ListUsersRequest",
+  "ListUsersRequest",
+  "Unblock__V1__ListUsersRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__ListUsersRequest),
+  3,
+  unblock__v1__list_users_request__field_descriptors,
+  unblock__v1__list_users_request__field_indices_by_name,
+  1,  unblock__v1__list_users_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__list_users_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__list_users_response__field_descriptors[2] =
+{
+  {
+    "users",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Unblock__V1__ListUsersResponse, n_users),
+    offsetof(Unblock__V1__ListUsersResponse, users),
     &unblock__v1__user_details__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "next_page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListUsersResponse, next_page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
-static const unsigned unblock__v1__unlock_user_response__field_indices_by_name[] = {
-  0,   /* field[0] = changed */
-  1,   /* field[1] = user */
+static const unsigned unblock__v1__list_users_response__field_indices_by_name[] = {
+  1,   /* field[1] = next_page_token */
+  0,   /* field[0] = users */
 };
-static const ProtobufCIntRange unblock__v1__unlock_user_response__number_ranges[1 + 1] =
+static const ProtobufCIntRange unblock__v1__list_users_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
   { 0, 2 }
 };
-const ProtobufCMessageDescriptor unblock__v1__unlock_user_response__descriptor =
+const ProtobufCMessageDescriptor unblock__v1__list_users_response__descriptor =
 {
   PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "unblock.v1.UnlockUserResponse",
-  "UnlockUserResponse",
-  "Unblock__V1__UnlockUserResponse",
+  "unblock.v1.ListUsersResponse",
+  "ListUsersResponse",
+  "Unblock__V1__ListUsersResponse",
   "unblock.v1",
-  sizeof(Unblock__V1__UnlockUserResponse),
+  sizeof(Unblock__V1__ListUsersResponse),
   2,
-  unblock__v1__unlock_user_response__field_descriptors,
-  unblock__v1__unlock_user_response__field_indices_by_name,
-  1,  unblock__v1__unlock_user_response__number_ranges,
-  (ProtobufCMessageInit) unblock__v1__unlock_user_response__init,
+  unblock__v1__list_users_response__field_descriptors,
+  unblock__v1__list_users_response__field_indices_by_name,
+  1,  unblock__v1__list_users_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__list_users_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__role_list__field_descriptors[1] =
+{
+  {
+    "roles",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Unblock__V1__RoleList, n_roles),
+    offsetof(Unblock__V1__RoleList, roles),
+    &unblock__v1__role__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__role_list__field_indices_by_name[] = {
+  0,   /* field[0] = roles */
+};
+static const ProtobufCIntRange unblock__v1__role_list__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__role_list__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.RoleList",
+  "RoleList",
+  "Unblock__V1__RoleList",
+  "unblock.v1",
+  sizeof(Unblock__V1__RoleList),
+  1,
+  unblock__v1__role_list__field_descriptors,
+  unblock__v1__role_list__field_indices_by_name,
+  1,  unblock__v1__role_list__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__role_list__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__create_user_request__field_descriptors[6] =
+{
+  {
+    "username",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CreateUserRequest, username),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "display_name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CreateUserRequest, display_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "roles",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Unblock__V1__CreateUserRequest, n_roles),
+    offsetof(Unblock__V1__CreateUserRequest, roles),
+    &unblock__v1__role__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CreateUserRequest, state),
+    &unblock__v1__user_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "password",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Unblock__V1__CreateUserRequest, secret_case),
+    offsetof(Unblock__V1__CreateUserRequest, password),
+    NULL,
+    &protobuf_c_empty_string,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "password_hash",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Unblock__V1__CreateUserRequest, secret_case),
+    offsetof(Unblock__V1__CreateUserRequest, password_hash),
+    NULL,
+    &protobuf_c_empty_string,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__create_user_request__field_indices_by_name[] = {
+  1,   /* field[1] = display_name */
+  4,   /* field[4] = password */
+  5,   /* field[5] = password_hash */
+  2,   /* field[2] = roles */
+  3,   /* field[3] = state */
+  0,   /* field[0] = username */
+};
+static const ProtobufCIntRange unblock__v1__create_user_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor unblock__v1__create_user_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.CreateUserRequest",
+  "CreateUserRequest",
+  "Unblock__V1__CreateUserRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__CreateUserRequest),
+  6,
+  unblock__v1__create_user_request__field_descriptors,
+  unblock__v1__create_user_request__field_indices_by_name,
+  1,  unblock__v1__create_user_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__create_user_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__update_user_request__field_descriptors[4] =
+{
+  {
+    "username",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__UpdateUserRequest, username),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "display_name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Unblock__V1__UpdateUserRequest, display_name_change_case),
+    offsetof(Unblock__V1__UpdateUserRequest, display_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__UpdateUserRequest, state),
+    &unblock__v1__user_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "roles",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__UpdateUserRequest, roles),
+    &unblock__v1__role_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__update_user_request__field_indices_by_name[] = {
+  1,   /* field[1] = display_name */
+  3,   /* field[3] = roles */
+  2,   /* field[2] = state */
+  0,   /* field[0] = username */
+};
+static const ProtobufCIntRange unblock__v1__update_user_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor unblock__v1__update_user_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.UpdateUserRequest",
+  "UpdateUserRequest",
+  "Unblock__V1__UpdateUserRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__UpdateUserRequest),
+  4,
+  unblock__v1__update_user_request__field_descriptors,
+  unblock__v1__update_user_request__field_indices_by_name,
+  1,  unblock__v1__update_user_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__update_user_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__set_password_request__field_descriptors[3] =
+{
+  {
+    "username",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__SetPasswordRequest, username),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "password",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Unblock__V1__SetPasswordRequest, secret_case),
+    offsetof(Unblock__V1__SetPasswordRequest, password),
+    NULL,
+    &protobuf_c_empty_string,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "password_hash",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Unblock__V1__SetPasswordRequest, secret_case),
+    offsetof(Unblock__V1__SetPasswordRequest, password_hash),
+    NULL,
+    &protobuf_c_empty_string,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__set_password_request__field_indices_by_name[] = {
+  1,   /* field[1] = password */
+  2,   /* field[2] = password_hash */
+  0,   /* field[0] = username */
+};
+static const ProtobufCIntRange unblock__v1__set_password_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor unblock__v1__set_password_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.SetPasswordRequest",
+  "SetPasswordRequest",
+  "Unblock__V1__SetPasswordRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__SetPasswordRequest),
+  3,
+  unblock__v1__set_password_request__field_descriptors,
+  unblock__v1__set_password_request__field_indices_by_name,
+  1,  unblock__v1__set_password_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__set_password_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor unblock__v1__response_record__field_descriptors[3] =
@@ -1281,22 +1948,30 @@ const ProtobufCMessageDescriptor unblock__v1__transfer_card_request__descriptor 
   (ProtobufCMessageInit) unblock__v1__transfer_card_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[6] =
+static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[10] =
 {
   { "GetUser", &unblock__v1__get_user_request__descriptor, &unblock__v1__get_user_response__descriptor },
-  { "UnlockUser", &unblock__v1__unlock_user_request__descriptor, &unblock__v1__unlock_user_response__descriptor },
+  { "UnlockUser", &unblock__v1__unlock_user_request__descriptor, &unblock__v1__user_change_response__descriptor },
+  { "ListUsers", &unblock__v1__list_users_request__descriptor, &unblock__v1__list_users_response__descriptor },
+  { "CreateUser", &unblock__v1__create_user_request__descriptor, &unblock__v1__user_change_response__descriptor },
+  { "UpdateUser", &unblock__v1__update_user_request__descriptor, &unblock__v1__user_change_response__descriptor },
+  { "SetPassword", &unblock__v1__set_password_request__descriptor, &unblock__v1__user_change_response__descriptor },
   { "GetCard", &unblock__v1__get_card_request__descriptor, &unblock__v1__get_card_response__descriptor },
   { "SetCardState", &unblock__v1__set_card_state_request__descriptor, &unblock__v1__card_change_response__descriptor },
   { "ResetResponseLimit", &unblock__v1__reset_response_limit_request__descriptor, &unblock__v1__card_change_response__descriptor },
   { "TransferCard", &unblock__v1__transfer_card_request__descriptor, &unblock__v1__card_change_response__descriptor },
 };
 const unsigned unblock__v1__admin__method_indices_by_name[] = {
-  2,        /* GetCard */
+  3,        /* CreateUser */
+  6,        /* GetCard */
   0,        /* GetUser */
-  4,        /* ResetResponseLimit */
-  3,        /* SetCardState */
-  5,        /* TransferCard */
-  1         /* UnlockUser */
+  2,        /* ListUsers */
+  8,        /* ResetResponseLimit */
+  7,        /* SetCardState */
+  5,        /* SetPassword */
+  9,        /* TransferCard */
+  1,        /* UnlockUser */
+  4         /* UpdateUser */
 };
 const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
 {
@@ -1305,7 +1980,7 @@ const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
   "Admin",
   "Unblock__V1__Admin",
   "unblock.v1",
-  6,
+  10,
   unblock__v1__admin__method_descriptors,
   unblock__v1__admin__method_indices_by_name
 };
@@ -1319,11 +1994,43 @@ void unblock__v1__admin__get_user(ProtobufCService *service,
 }
 void unblock__v1__admin__unlock_user(ProtobufCService *service,
                                      const Unblock__V1__UnlockUserRequest *input,
-                                     Unblock__V1__UnlockUserResponse_Closure closure,
+                                     Unblock__V1__UserChangeResponse_Closure closure,
                                      void *closure_data)
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
   service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__list_users(ProtobufCService *service,
+                                    const Unblock__V1__ListUsersRequest *input,
+                                    Unblock__V1__ListUsersResponse_Closure closure,
+                                    void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__create_user(ProtobufCService *service,
+                                     const Unblock__V1__CreateUserRequest *input,
+                                     Unblock__V1__UserChangeResponse_Closure closure,
+                                     void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__update_user(ProtobufCService *service,
+                                     const Unblock__V1__UpdateUserRequest *input,
+                                     Unblock__V1__UserChangeResponse_Closure closure,
+                                     void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__set_password(ProtobufCService *service,
+                                      const Unblock__V1__SetPasswordRequest *input,
+                                      Unblock__V1__UserChangeResponse_Closure closure,
+                                      void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__get_card(ProtobufCService *service,
                                   const Unblock__V1__GetCardRequest *input,
@@ -1331,7 +2038,7 @@ void unblock__v1__admin__get_card(ProtobufCService *service,
                                   void *closure_data)
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
-  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__set_card_state(ProtobufCService *service,
                                         const Unblock__V1__SetCardStateRequest *input,
@@ -1339,7 +2046,7 @@ void unblock__v1__admin__set_card_state(ProtobufCService *service,
                                         void *closure_data)
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
-  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__reset_response_limit(ProtobufCService *service,
                                               const Unblock__V1__ResetResponseLimitRequest *input,
@@ -1347,7 +2054,7 @@ void unblock__v1__admin__reset_response_limit(ProtobufCService *service,
                                               void *closure_data)
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__transfer_card(ProtobufCService *service,
                                        const Unblock__V1__TransferCardRequest *input,
@@ -1355,7 +2062,7 @@ void unblock__v1__admin__transfer_card(ProtobufCService *service,
                                        void *closure_data)
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
                                Unblock__V1__Admin_ServiceDestroy destroy)

@@ -1,4 +1,4 @@
-// Admin.UnlockUser: lift a lockout and clear the count of failed logins.
+// Admin.UnlockUser, and the answer of every call that changes a user.
 import CUnblockProtos
 import UnblockProtobufBridge
 
@@ -18,8 +18,9 @@ public struct UnlockUserRequest: WireMessage {
     )
 }
 
-public struct UnlockUserResponse: WireMessage {
-    /// False when the user was neither locked nor had failed logins.
+/// The answer of every call that changes a user.
+public struct UserChangeResponse: WireMessage {
+    /// False when the user already was as asked.
     public var changed: Bool
     public var user: UserDetails
 
@@ -29,12 +30,12 @@ public struct UnlockUserResponse: WireMessage {
     }
 
     public static let wireType = WireType<Self>(
-        initialize: unblock__v1__unlock_user_response__init,
-        unpack: unblock__v1__unlock_user_response__unpack,
-        free: unblock__v1__unlock_user_response__free_unpacked,
+        initialize: unblock__v1__user_change_response__init,
+        unpack: unblock__v1__user_change_response__unpack,
+        free: unblock__v1__user_change_response__free_unpacked,
         read: { c throws(WireError) in
             guard let user: UserDetails = try CReader.message(c.user) else {
-                throw WireError(code: .malformedMessage, message: "UnlockUserResponse.user is missing")
+                throw WireError(code: .malformedMessage, message: "UserChangeResponse.user is missing")
             }
             return Self(changed: c.changed != 0, user: user)
         },
