@@ -71,3 +71,15 @@ extension UnblockClient {
         try await call(Admin.SetPassword.self, SetPasswordRequest(username: username, secret: secret))
     }
 }
+
+extension UnblockClient {
+    /// A new card profile, with no process enabled (administrators).
+    public func createProfile(name: String) async throws -> ProfileDetails {
+        try await call(Admin.CreateProfile.self, CreateProfileRequest(name: name)).profile
+    }
+
+    /// Every card profile, in order of name (help desk and administrators).
+    public func listProfiles() async throws -> [ProfileDetails] {
+        try await call(Admin.ListProfiles.self, ListProfilesRequest()).profiles
+    }
+}

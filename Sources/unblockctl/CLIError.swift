@@ -44,7 +44,7 @@ struct CLIError: Error {
             self.init(.permissionDenied, "\(error.message); log in as a user who has that role")
         case .notFound where purpose == .unblock:
             self.init(.notPossible, "\(error.message); `unblockctl cards` lists the cards you can use")
-        case .notFound, .failedPrecondition, .invalidArgument:
+        case .notFound, .failedPrecondition, .invalidArgument, .alreadyExists:
             self.init(.notPossible, error.message)
         case .resourceExhausted:
             let when =

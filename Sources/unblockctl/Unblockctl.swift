@@ -14,7 +14,7 @@ struct Unblockctl: AsyncParsableCommand {
             ~/.config/unblock) or /etc/unblock, else the socket /run/unblockd/unblockd.sock.
 
             Exit codes: 0 success; 64 usage error, or cancelled at a prompt; 65 not logged in or \
-            session expired; 66 permission denied; 67 not found or not possible now (card state, \
+            session expired; 66 permission denied; 67 not found, already exists, or not possible now (card state, \
             process disabled, challenge already answered, malformed challenge); 68 rate limited or \
             server busy; 69 server unreachable or unavailable; 70 other error.
             """,

@@ -14,7 +14,8 @@ import UnblockWire
 
     enum Call: String, CaseIterable, Sendable {
         case health, logout, listOwnCards, listOthersCards, enableProcess, disableProcess, unblockOwnCard,
-            unblockOthersCard, getUser, unlockUser, getCard, suspendCard, resetLimit, transferCard
+            unblockOthersCard, getUser, unlockUser, getCard, suspendCard, resetLimit, transferCard, listUsers,
+            listProfiles, createProfile
     }
 
     /// What each caller gets from each call (nil: success).
@@ -25,7 +26,7 @@ import UnblockWire
         case .selfService:
             switch call {
             case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser, .getCard, .suspendCard,
-                .resetLimit, .transferCard:
+                .resetLimit, .transferCard, .listUsers, .listProfiles, .createProfile:
                 return .permissionDenied
             case .unblockOthersCard: return .notFound
             default: return nil
@@ -33,7 +34,7 @@ import UnblockWire
         case .helpdesk:
             // Reads users and cards and unlocks users; processes are the administrators'; it owns no card.
             switch call {
-            case .enableProcess, .disableProcess, .transferCard: return .permissionDenied
+            case .enableProcess, .disableProcess, .transferCard, .createProfile: return .permissionDenied
             case .unblockOwnCard, .unblockOthersCard: return .notFound
             default: return nil
             }
@@ -45,7 +46,7 @@ import UnblockWire
             // as cards that do not exist.
             switch call {
             case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser, .getCard, .suspendCard,
-                .resetLimit, .transferCard:
+                .resetLimit, .transferCard, .listUsers, .listProfiles, .createProfile:
                 return .permissionDenied
             case .unblockOwnCard, .unblockOthersCard: return .notFound
             default: return nil
@@ -136,6 +137,10 @@ import UnblockWire
         case .suspendCard: _ = try await client.setCardState(serial: Demo.aliceSuspended, state: .suspended)
         case .resetLimit: _ = try await client.resetResponseLimit(serial: Demo.bobEmployee)
         case .transferCard: _ = try await client.transferCard(serial: Demo.carolContractor, owner: "carol")
+        case .listUsers: _ = try await client.listUsers()
+        case .listProfiles: _ = try await client.listProfiles()
+        // Only the administrator's cell makes it, once per server.
+        case .createProfile: _ = try await client.createProfile(name: "Matrix Card")
         }
     }
 }

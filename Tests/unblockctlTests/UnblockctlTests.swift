@@ -242,6 +242,20 @@ import UnblockTesting
         #expect(cli.run(["login", "--user", "bob", "--password-stdin"], input: "bob's new password\n").status == 0)
     }
 
+    @Test func anAdministratorAddsAProfileAndTheHelpDeskListsThem() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        cli.login("admin")
+        let added = cli.run(["admin", "profile", "add", "Visitor Card"])
+        #expect(added.status == 0 && added.output.contains("offers nothing until"), "\(added.output)")
+        #expect(cli.run(["admin", "profile", "add", "Visitor Card"]).status == 67)
+        cli.login("desk")
+        let list = cli.run(["admin", "profile", "list"])
+        #expect(list.status == 0 && list.output.contains("Visitor Card"), "\(list.output)")
+        #expect(list.output.contains("unblock-pin-offline (active cards)"), "the demo's Contractor Card")
+        #expect(cli.run(["admin", "profile", "add", "Other Card"]).status == 66)
+    }
+
     @Test func loginSaysWhatTheServerSaidAndASecondLoginEndsTheFirstSession() async throws {
         let cli = try await CLIHarness(extra: ["--session-idle-timeout", "180"])
         defer { cli.stop() }

@@ -66,3 +66,13 @@ public struct CardProfile: Equatable, Sendable {
         return changed
     }
 }
+
+extension CardProfile {
+    /// Whether `name` can name a profile: 1 to 200 characters, no control characters.
+    public static func isValidName(_ name: String) -> Bool {
+        (1...200).contains(name.count) && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// What `isValidName` asks, in words.
+    public static let nameRule = "a profile name has 1 to 200 characters and no control characters"
+}

@@ -129,6 +129,8 @@ public struct Directory: Sendable {
 
     public func profile(named name: String) -> CardProfile? { tables.profiles[name] }
 
+    public func allProfiles() -> [CardProfile] { tables.profiles.values.sorted { $0.name < $1.name } }
+
     public func cardCount(ownedBy owner: AccountID) -> Int { tables.cardIDsByOwner[owner]?.count ?? 0 }
 
     /// One pass over the accounts, keeping the `limit` smallest usernames that qualify: a

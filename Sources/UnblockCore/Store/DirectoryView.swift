@@ -15,6 +15,8 @@ public protocol DirectoryView: Sendable {
     /// How many cards `owner` has.
     func cardCount(ownedBy owner: AccountID) -> Int
     func profile(named name: String) -> CardProfile?
+    /// Every card profile, in order of name.
+    func allProfiles() -> [CardProfile]
 
     /// The accounts whose username starts with `prefix` and sorts after `after`, in order of
     /// username, at most `limit`.

@@ -32,6 +32,8 @@ final class AdminProvider: Sendable {
         table.register(Admin.SetCardState.self, authenticatedOnTask: setCardState)
         table.register(Admin.ResetResponseLimit.self, authenticatedOnTask: resetResponseLimit)
         table.register(Admin.TransferCard.self, authenticatedOnTask: transferCard)
+        table.register(Admin.CreateProfile.self, authenticatedOnTask: createProfile)
+        table.register(Admin.ListProfiles.self, reading: listProfiles)
     }
 
     // MARK: Shared steps

@@ -100,6 +100,7 @@ struct DirectoryFileParser {
     private mutating func profile(_ value: Any, _ path: String) -> DirectoryFile.Profile? {
         guard let object = object(value, path, allowed: ["name", "enabledProcesses"]) else { return nil }
         let name = string(object["name"], "\(path).name", required: true)
+        if let name, !CardProfile.isValidName(name) { problem("\(path).name", CardProfile.nameRule) }
         var enabled: [SmartCard.State: Set<SelfServiceProcess>] = [:]
         if let raw = object["enabledProcesses"] {
             if let byState = raw as? [String: Any] {

@@ -72,9 +72,24 @@ public enum Admin {
         public static let name = "/unblock.v1.Admin/TransferCard"
     }
 
+    /// A new card profile, with no process enabled (administrators).
+    public enum CreateProfile: RPCMethod {
+        public typealias Request = CreateProfileRequest
+        public typealias Response = CreateProfileResponse
+        public static let name = "/unblock.v1.Admin/CreateProfile"
+    }
+
+    /// Every card profile, with the processes it offers (help desk and administrators).
+    public enum ListProfiles: RPCMethod {
+        public typealias Request = ListProfilesRequest
+        public typealias Response = ListProfilesResponse
+        public static let name = "/unblock.v1.Admin/ListProfiles"
+    }
+
     /// Every method name of the service.
     public static let methodNames: [String] = [
         GetUser.name, UnlockUser.name, ListUsers.name, CreateUser.name, UpdateUser.name, SetPassword.name, GetCard.name,
         SetCardState.name, ResetResponseLimit.name, TransferCard.name,
+        CreateProfile.name, ListProfiles.name,
     ]
 }

@@ -35,6 +35,12 @@ typedef struct Unblock__V1__CardChangeResponse Unblock__V1__CardChangeResponse;
 typedef struct Unblock__V1__SetCardStateRequest Unblock__V1__SetCardStateRequest;
 typedef struct Unblock__V1__ResetResponseLimitRequest Unblock__V1__ResetResponseLimitRequest;
 typedef struct Unblock__V1__TransferCardRequest Unblock__V1__TransferCardRequest;
+typedef struct Unblock__V1__ProcessInState Unblock__V1__ProcessInState;
+typedef struct Unblock__V1__ProfileDetails Unblock__V1__ProfileDetails;
+typedef struct Unblock__V1__CreateProfileRequest Unblock__V1__CreateProfileRequest;
+typedef struct Unblock__V1__CreateProfileResponse Unblock__V1__CreateProfileResponse;
+typedef struct Unblock__V1__ListProfilesRequest Unblock__V1__ListProfilesRequest;
+typedef struct Unblock__V1__ListProfilesResponse Unblock__V1__ListProfilesResponse;
 
 
 /* --- enums --- */
@@ -413,6 +419,84 @@ struct  Unblock__V1__TransferCardRequest
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * A process a card profile offers to cards in one state.
+ */
+struct  Unblock__V1__ProcessInState
+{
+  ProtobufCMessage base;
+  Unblock__V1__CardState card_state;
+  Unblock__V1__Process process;
+};
+#define UNBLOCK__V1__PROCESS_IN_STATE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__process_in_state__descriptor) \
+    , UNBLOCK__V1__CARD_STATE__CARD_STATE_UNSPECIFIED, UNBLOCK__V1__PROCESS__PROCESS_UNSPECIFIED }
+
+
+/*
+ * A card profile and what it offers (nothing until an administrator enables it).
+ */
+struct  Unblock__V1__ProfileDetails
+{
+  ProtobufCMessage base;
+  char *name;
+  size_t n_enabled;
+  Unblock__V1__ProcessInState **enabled;
+};
+#define UNBLOCK__V1__PROFILE_DETAILS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__profile_details__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * A new card profile, with no process enabled.
+ */
+struct  Unblock__V1__CreateProfileRequest
+{
+  ProtobufCMessage base;
+  /*
+   * 1 to 200 characters, no control characters, e.g. "Employee Card".
+   */
+  char *name;
+};
+#define UNBLOCK__V1__CREATE_PROFILE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__create_profile_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Unblock__V1__CreateProfileResponse
+{
+  ProtobufCMessage base;
+  Unblock__V1__ProfileDetails *profile;
+};
+#define UNBLOCK__V1__CREATE_PROFILE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__create_profile_response__descriptor) \
+    , NULL }
+
+
+struct  Unblock__V1__ListProfilesRequest
+{
+  ProtobufCMessage base;
+};
+#define UNBLOCK__V1__LIST_PROFILES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__list_profiles_request__descriptor) \
+     }
+
+
+struct  Unblock__V1__ListProfilesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * In order of name.
+   */
+  size_t n_profiles;
+  Unblock__V1__ProfileDetails **profiles;
+};
+#define UNBLOCK__V1__LIST_PROFILES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__list_profiles_response__descriptor) \
+    , 0,NULL }
+
+
 /* Unblock__V1__UserDetails methods */
 void   unblock__v1__user_details__init
                      (Unblock__V1__UserDetails         *message);
@@ -774,6 +858,120 @@ Unblock__V1__TransferCardRequest *
 void   unblock__v1__transfer_card_request__free_unpacked
                      (Unblock__V1__TransferCardRequest *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__V1__ProcessInState methods */
+void   unblock__v1__process_in_state__init
+                     (Unblock__V1__ProcessInState         *message);
+size_t unblock__v1__process_in_state__get_packed_size
+                     (const Unblock__V1__ProcessInState   *message);
+size_t unblock__v1__process_in_state__pack
+                     (const Unblock__V1__ProcessInState   *message,
+                      uint8_t             *out);
+size_t unblock__v1__process_in_state__pack_to_buffer
+                     (const Unblock__V1__ProcessInState   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ProcessInState *
+       unblock__v1__process_in_state__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__process_in_state__free_unpacked
+                     (Unblock__V1__ProcessInState *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ProfileDetails methods */
+void   unblock__v1__profile_details__init
+                     (Unblock__V1__ProfileDetails         *message);
+size_t unblock__v1__profile_details__get_packed_size
+                     (const Unblock__V1__ProfileDetails   *message);
+size_t unblock__v1__profile_details__pack
+                     (const Unblock__V1__ProfileDetails   *message,
+                      uint8_t             *out);
+size_t unblock__v1__profile_details__pack_to_buffer
+                     (const Unblock__V1__ProfileDetails   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ProfileDetails *
+       unblock__v1__profile_details__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__profile_details__free_unpacked
+                     (Unblock__V1__ProfileDetails *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__CreateProfileRequest methods */
+void   unblock__v1__create_profile_request__init
+                     (Unblock__V1__CreateProfileRequest         *message);
+size_t unblock__v1__create_profile_request__get_packed_size
+                     (const Unblock__V1__CreateProfileRequest   *message);
+size_t unblock__v1__create_profile_request__pack
+                     (const Unblock__V1__CreateProfileRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__create_profile_request__pack_to_buffer
+                     (const Unblock__V1__CreateProfileRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__CreateProfileRequest *
+       unblock__v1__create_profile_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__create_profile_request__free_unpacked
+                     (Unblock__V1__CreateProfileRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__CreateProfileResponse methods */
+void   unblock__v1__create_profile_response__init
+                     (Unblock__V1__CreateProfileResponse         *message);
+size_t unblock__v1__create_profile_response__get_packed_size
+                     (const Unblock__V1__CreateProfileResponse   *message);
+size_t unblock__v1__create_profile_response__pack
+                     (const Unblock__V1__CreateProfileResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__create_profile_response__pack_to_buffer
+                     (const Unblock__V1__CreateProfileResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__CreateProfileResponse *
+       unblock__v1__create_profile_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__create_profile_response__free_unpacked
+                     (Unblock__V1__CreateProfileResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ListProfilesRequest methods */
+void   unblock__v1__list_profiles_request__init
+                     (Unblock__V1__ListProfilesRequest         *message);
+size_t unblock__v1__list_profiles_request__get_packed_size
+                     (const Unblock__V1__ListProfilesRequest   *message);
+size_t unblock__v1__list_profiles_request__pack
+                     (const Unblock__V1__ListProfilesRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__list_profiles_request__pack_to_buffer
+                     (const Unblock__V1__ListProfilesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ListProfilesRequest *
+       unblock__v1__list_profiles_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__list_profiles_request__free_unpacked
+                     (Unblock__V1__ListProfilesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ListProfilesResponse methods */
+void   unblock__v1__list_profiles_response__init
+                     (Unblock__V1__ListProfilesResponse         *message);
+size_t unblock__v1__list_profiles_response__get_packed_size
+                     (const Unblock__V1__ListProfilesResponse   *message);
+size_t unblock__v1__list_profiles_response__pack
+                     (const Unblock__V1__ListProfilesResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__list_profiles_response__pack_to_buffer
+                     (const Unblock__V1__ListProfilesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ListProfilesResponse *
+       unblock__v1__list_profiles_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__list_profiles_response__free_unpacked
+                     (Unblock__V1__ListProfilesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Unblock__V1__UserDetails_Closure)
@@ -833,6 +1031,24 @@ typedef void (*Unblock__V1__ResetResponseLimitRequest_Closure)
 typedef void (*Unblock__V1__TransferCardRequest_Closure)
                  (const Unblock__V1__TransferCardRequest *message,
                   void *closure_data);
+typedef void (*Unblock__V1__ProcessInState_Closure)
+                 (const Unblock__V1__ProcessInState *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ProfileDetails_Closure)
+                 (const Unblock__V1__ProfileDetails *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__CreateProfileRequest_Closure)
+                 (const Unblock__V1__CreateProfileRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__CreateProfileResponse_Closure)
+                 (const Unblock__V1__CreateProfileResponse *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ListProfilesRequest_Closure)
+                 (const Unblock__V1__ListProfilesRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ListProfilesResponse_Closure)
+                 (const Unblock__V1__ListProfilesResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -880,6 +1096,14 @@ struct Unblock__V1__Admin_Service
                         const Unblock__V1__TransferCardRequest *input,
                         Unblock__V1__CardChangeResponse_Closure closure,
                         void *closure_data);
+  void (*create_profile)(Unblock__V1__Admin_Service *service,
+                         const Unblock__V1__CreateProfileRequest *input,
+                         Unblock__V1__CreateProfileResponse_Closure closure,
+                         void *closure_data);
+  void (*list_profiles)(Unblock__V1__Admin_Service *service,
+                        const Unblock__V1__ListProfilesRequest *input,
+                        Unblock__V1__ListProfilesResponse_Closure closure,
+                        void *closure_data);
 };
 typedef void (*Unblock__V1__Admin_ServiceDestroy)(Unblock__V1__Admin_Service *);
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
@@ -897,7 +1121,9 @@ void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
       function_prefix__ ## get_card,\
       function_prefix__ ## set_card_state,\
       function_prefix__ ## reset_response_limit,\
-      function_prefix__ ## transfer_card  }
+      function_prefix__ ## transfer_card,\
+      function_prefix__ ## create_profile,\
+      function_prefix__ ## list_profiles  }
 void unblock__v1__admin__get_user(ProtobufCService *service,
                                   const Unblock__V1__GetUserRequest *input,
                                   Unblock__V1__GetUserResponse_Closure closure,
@@ -938,6 +1164,14 @@ void unblock__v1__admin__transfer_card(ProtobufCService *service,
                                        const Unblock__V1__TransferCardRequest *input,
                                        Unblock__V1__CardChangeResponse_Closure closure,
                                        void *closure_data);
+void unblock__v1__admin__create_profile(ProtobufCService *service,
+                                        const Unblock__V1__CreateProfileRequest *input,
+                                        Unblock__V1__CreateProfileResponse_Closure closure,
+                                        void *closure_data);
+void unblock__v1__admin__list_profiles(ProtobufCService *service,
+                                       const Unblock__V1__ListProfilesRequest *input,
+                                       Unblock__V1__ListProfilesResponse_Closure closure,
+                                       void *closure_data);
 
 /* --- descriptors --- */
 
@@ -960,6 +1194,12 @@ extern const ProtobufCMessageDescriptor unblock__v1__card_change_response__descr
 extern const ProtobufCMessageDescriptor unblock__v1__set_card_state_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__reset_response_limit_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__transfer_card_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__process_in_state__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__profile_details__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__create_profile_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__create_profile_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__list_profiles_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__list_profiles_response__descriptor;
 extern const ProtobufCServiceDescriptor unblock__v1__admin__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -862,6 +862,276 @@ void   unblock__v1__transfer_card_request__free_unpacked
   assert(message->base.descriptor == &unblock__v1__transfer_card_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__v1__process_in_state__init
+                     (Unblock__V1__ProcessInState         *message)
+{
+  static const Unblock__V1__ProcessInState init_value = UNBLOCK__V1__PROCESS_IN_STATE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__process_in_state__get_packed_size
+                     (const Unblock__V1__ProcessInState *message)
+{
+  assert(message->base.descriptor == &unblock__v1__process_in_state__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__process_in_state__pack
+                     (const Unblock__V1__ProcessInState *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__process_in_state__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__process_in_state__pack_to_buffer
+                     (const Unblock__V1__ProcessInState *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__process_in_state__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ProcessInState *
+       unblock__v1__process_in_state__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ProcessInState *)
+     protobuf_c_message_unpack (&unblock__v1__process_in_state__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__process_in_state__free_unpacked
+                     (Unblock__V1__ProcessInState *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__process_in_state__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__profile_details__init
+                     (Unblock__V1__ProfileDetails         *message)
+{
+  static const Unblock__V1__ProfileDetails init_value = UNBLOCK__V1__PROFILE_DETAILS__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__profile_details__get_packed_size
+                     (const Unblock__V1__ProfileDetails *message)
+{
+  assert(message->base.descriptor == &unblock__v1__profile_details__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__profile_details__pack
+                     (const Unblock__V1__ProfileDetails *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__profile_details__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__profile_details__pack_to_buffer
+                     (const Unblock__V1__ProfileDetails *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__profile_details__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ProfileDetails *
+       unblock__v1__profile_details__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ProfileDetails *)
+     protobuf_c_message_unpack (&unblock__v1__profile_details__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__profile_details__free_unpacked
+                     (Unblock__V1__ProfileDetails *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__profile_details__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__create_profile_request__init
+                     (Unblock__V1__CreateProfileRequest         *message)
+{
+  static const Unblock__V1__CreateProfileRequest init_value = UNBLOCK__V1__CREATE_PROFILE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__create_profile_request__get_packed_size
+                     (const Unblock__V1__CreateProfileRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__create_profile_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__create_profile_request__pack
+                     (const Unblock__V1__CreateProfileRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__create_profile_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__create_profile_request__pack_to_buffer
+                     (const Unblock__V1__CreateProfileRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__create_profile_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__CreateProfileRequest *
+       unblock__v1__create_profile_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__CreateProfileRequest *)
+     protobuf_c_message_unpack (&unblock__v1__create_profile_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__create_profile_request__free_unpacked
+                     (Unblock__V1__CreateProfileRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__create_profile_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__create_profile_response__init
+                     (Unblock__V1__CreateProfileResponse         *message)
+{
+  static const Unblock__V1__CreateProfileResponse init_value = UNBLOCK__V1__CREATE_PROFILE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__create_profile_response__get_packed_size
+                     (const Unblock__V1__CreateProfileResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__create_profile_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__create_profile_response__pack
+                     (const Unblock__V1__CreateProfileResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__create_profile_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__create_profile_response__pack_to_buffer
+                     (const Unblock__V1__CreateProfileResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__create_profile_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__CreateProfileResponse *
+       unblock__v1__create_profile_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__CreateProfileResponse *)
+     protobuf_c_message_unpack (&unblock__v1__create_profile_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__create_profile_response__free_unpacked
+                     (Unblock__V1__CreateProfileResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__create_profile_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__list_profiles_request__init
+                     (Unblock__V1__ListProfilesRequest         *message)
+{
+  static const Unblock__V1__ListProfilesRequest init_value = UNBLOCK__V1__LIST_PROFILES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__list_profiles_request__get_packed_size
+                     (const Unblock__V1__ListProfilesRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__list_profiles_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__list_profiles_request__pack
+                     (const Unblock__V1__ListProfilesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__list_profiles_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__list_profiles_request__pack_to_buffer
+                     (const Unblock__V1__ListProfilesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__list_profiles_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ListProfilesRequest *
+       unblock__v1__list_profiles_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ListProfilesRequest *)
+     protobuf_c_message_unpack (&unblock__v1__list_profiles_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__list_profiles_request__free_unpacked
+                     (Unblock__V1__ListProfilesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__list_profiles_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__list_profiles_response__init
+                     (Unblock__V1__ListProfilesResponse         *message)
+{
+  static const Unblock__V1__ListProfilesResponse init_value = UNBLOCK__V1__LIST_PROFILES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__list_profiles_response__get_packed_size
+                     (const Unblock__V1__ListProfilesResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__list_profiles_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__list_profiles_response__pack
+                     (const Unblock__V1__ListProfilesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__list_profiles_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__list_profiles_response__pack_to_buffer
+                     (const Unblock__V1__ListProfilesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__list_profiles_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ListProfilesResponse *
+       unblock__v1__list_profiles_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ListProfilesResponse *)
+     protobuf_c_message_unpack (&unblock__v1__list_profiles_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__list_profiles_response__free_unpacked
+                     (Unblock__V1__ListProfilesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__list_profiles_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor unblock__v1__user_details__field_descriptors[5] =
 {
   {
@@ -1948,7 +2218,241 @@ const ProtobufCMessageDescriptor unblock__v1__transfer_card_request__descriptor 
   (ProtobufCMessageInit) unblock__v1__transfer_card_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[10] =
+static const ProtobufCFieldDescriptor unblock__v1__process_in_state__field_descriptors[2] =
+{
+  {
+    "card_state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ProcessInState, card_state),
+    &unblock__v1__card_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "process",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ProcessInState, process),
+    &unblock__v1__process__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__process_in_state__field_indices_by_name[] = {
+  0,   /* field[0] = card_state */
+  1,   /* field[1] = process */
+};
+static const ProtobufCIntRange unblock__v1__process_in_state__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__process_in_state__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ProcessInState",
+  "ProcessInState",
+  "Unblock__V1__ProcessInState",
+  "unblock.v1",
+  sizeof(Unblock__V1__ProcessInState),
+  2,
+  unblock__v1__process_in_state__field_descriptors,
+  unblock__v1__process_in_state__field_indices_by_name,
+  1,  unblock__v1__process_in_state__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__process_in_state__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__profile_details__field_descriptors[2] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ProfileDetails, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "enabled",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Unblock__V1__ProfileDetails, n_enabled),
+    offsetof(Unblock__V1__ProfileDetails, enabled),
+    &unblock__v1__process_in_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__profile_details__field_indices_by_name[] = {
+  1,   /* field[1] = enabled */
+  0,   /* field[0] = name */
+};
+static const ProtobufCIntRange unblock__v1__profile_details__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__profile_details__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ProfileDetails",
+  "ProfileDetails",
+  "Unblock__V1__ProfileDetails",
+  "unblock.v1",
+  sizeof(Unblock__V1__ProfileDetails),
+  2,
+  unblock__v1__profile_details__field_descriptors,
+  unblock__v1__profile_details__field_indices_by_name,
+  1,  unblock__v1__profile_details__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__profile_details__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__create_profile_request__field_descriptors[1] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CreateProfileRequest, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__create_profile_request__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+};
+static const ProtobufCIntRange unblock__v1__create_profile_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__create_profile_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.CreateProfileRequest",
+  "CreateProfileRequest",
+  "Unblock__V1__CreateProfileRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__CreateProfileRequest),
+  1,
+  unblock__v1__create_profile_request__field_descriptors,
+  unblock__v1__create_profile_request__field_indices_by_name,
+  1,  unblock__v1__create_profile_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__create_profile_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__create_profile_response__field_descriptors[1] =
+{
+  {
+    "profile",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__CreateProfileResponse, profile),
+    &unblock__v1__profile_details__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__create_profile_response__field_indices_by_name[] = {
+  0,   /* field[0] = profile */
+};
+static const ProtobufCIntRange unblock__v1__create_profile_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__create_profile_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.CreateProfileResponse",
+  "CreateProfileResponse",
+  "Unblock__V1__CreateProfileResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__CreateProfileResponse),
+  1,
+  unblock__v1__create_profile_response__field_descriptors,
+  unblock__v1__create_profile_response__field_indices_by_name,
+  1,  unblock__v1__create_profile_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__create_profile_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define unblock__v1__list_profiles_request__field_descriptors NULL
+#define unblock__v1__list_profiles_request__field_indices_by_name NULL
+#define unblock__v1__list_profiles_request__number_ranges NULL
+const ProtobufCMessageDescriptor unblock__v1__list_profiles_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ListProfilesRequest",
+  "ListProfilesRequest",
+  "Unblock__V1__ListProfilesRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__ListProfilesRequest),
+  0,
+  unblock__v1__list_profiles_request__field_descriptors,
+  unblock__v1__list_profiles_request__field_indices_by_name,
+  0,  unblock__v1__list_profiles_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__list_profiles_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__list_profiles_response__field_descriptors[1] =
+{
+  {
+    "profiles",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Unblock__V1__ListProfilesResponse, n_profiles),
+    offsetof(Unblock__V1__ListProfilesResponse, profiles),
+    &unblock__v1__profile_details__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__list_profiles_response__field_indices_by_name[] = {
+  0,   /* field[0] = profiles */
+};
+static const ProtobufCIntRange unblock__v1__list_profiles_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__list_profiles_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ListProfilesResponse",
+  "ListProfilesResponse",
+  "Unblock__V1__ListProfilesResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__ListProfilesResponse),
+  1,
+  unblock__v1__list_profiles_response__field_descriptors,
+  unblock__v1__list_profiles_response__field_indices_by_name,
+  1,  unblock__v1__list_profiles_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__list_profiles_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[12] =
 {
   { "GetUser", &unblock__v1__get_user_request__descriptor, &unblock__v1__get_user_response__descriptor },
   { "UnlockUser", &unblock__v1__unlock_user_request__descriptor, &unblock__v1__user_change_response__descriptor },
@@ -1960,11 +2464,15 @@ static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[10
   { "SetCardState", &unblock__v1__set_card_state_request__descriptor, &unblock__v1__card_change_response__descriptor },
   { "ResetResponseLimit", &unblock__v1__reset_response_limit_request__descriptor, &unblock__v1__card_change_response__descriptor },
   { "TransferCard", &unblock__v1__transfer_card_request__descriptor, &unblock__v1__card_change_response__descriptor },
+  { "CreateProfile", &unblock__v1__create_profile_request__descriptor, &unblock__v1__create_profile_response__descriptor },
+  { "ListProfiles", &unblock__v1__list_profiles_request__descriptor, &unblock__v1__list_profiles_response__descriptor },
 };
 const unsigned unblock__v1__admin__method_indices_by_name[] = {
+  10,        /* CreateProfile */
   3,        /* CreateUser */
   6,        /* GetCard */
   0,        /* GetUser */
+  11,        /* ListProfiles */
   2,        /* ListUsers */
   8,        /* ResetResponseLimit */
   7,        /* SetCardState */
@@ -1980,7 +2488,7 @@ const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
   "Admin",
   "Unblock__V1__Admin",
   "unblock.v1",
-  10,
+  12,
   unblock__v1__admin__method_descriptors,
   unblock__v1__admin__method_indices_by_name
 };
@@ -2063,6 +2571,22 @@ void unblock__v1__admin__transfer_card(ProtobufCService *service,
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
   service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__create_profile(ProtobufCService *service,
+                                        const Unblock__V1__CreateProfileRequest *input,
+                                        Unblock__V1__CreateProfileResponse_Closure closure,
+                                        void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__list_profiles(ProtobufCService *service,
+                                       const Unblock__V1__ListProfilesRequest *input,
+                                       Unblock__V1__ListProfilesResponse_Closure closure,
+                                       void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
                                Unblock__V1__Admin_ServiceDestroy destroy)
