@@ -180,7 +180,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto", "UnblockCore"]),
+        .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto", "UnblockCore", "UnblockTesting"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
         .testTarget(
             name: "UnblockStoreTests",

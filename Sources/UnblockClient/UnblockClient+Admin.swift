@@ -83,3 +83,16 @@ extension UnblockClient {
         try await call(Admin.ListProfiles.self, ListProfilesRequest()).profiles
     }
 }
+
+extension UnblockClient {
+    /// A card issued to a user, with its admin key (administrators). Key bytes travel only
+    /// over the Unix socket or loopback.
+    public func registerCard(_ request: RegisterCardRequest) async throws -> CardChangeResponse {
+        try await call(Admin.RegisterCard.self, request)
+    }
+
+    /// A new admin key for a card; its version goes up (administrators).
+    public func rotateCardKey(serial: String, key: NewAdminKey) async throws -> CardChangeResponse {
+        try await call(Admin.RotateCardKey.self, RotateCardKeyRequest(serial: serial, key: key))
+    }
+}

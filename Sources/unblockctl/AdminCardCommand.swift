@@ -2,12 +2,136 @@
 import ArgumentParser
 import Foundation
 import UnblockClient
+import UnblockCrypto
 import UnblockWire
 
 struct AdminCardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "Cards: show one, change its state, reset its response limit, transfer it.",
-        subcommands: [ShowCardCommand.self, CardStateCommand.self, ResetLimitCommand.self, TransferCardCommand.self])
+        subcommands: [
+            ShowCardCommand.self, AddCardCommand.self, CardStateCommand.self, RotateKeyCommand.self,
+            ResetLimitCommand.self, TransferCardCommand.self,
+        ])
+}
+
+/// Where an admin key comes from on the command line: standard input or a prompt, never an argument.
+struct KeySourceOptions: ParsableArguments {
+    @Flag(help: "Read the key in hex from standard input (for scripts); without it, it is asked without echo.")
+    var keyStdin = false
+
+    @Flag(help: "Derive the key from the master key and the card's serial instead.")
+    var derive = false
+
+    func validate() throws {
+        if keyStdin && derive { throw ValidationError("give either --key-stdin or --derive, not both") }
+    }
+
+    /// The key's source, reading the key's bytes when they are not derived.
+    func source(_ connection: ConnectionOptions, serial: String) throws -> NewAdminKey.Source {
+        if derive { return .derive }
+        let hex: String
+        if keyStdin {
+            hex = readLine(strippingNewline: true) ?? ""
+        } else {
+            guard Terminal.isInteractive else {
+                throw connection.report(CLIError(.usage, "no terminal to ask for the key; use --key-stdin or --derive"))
+            }
+            guard let typed = Terminal.readSecret(prompt: "Admin key of card \(serial), in hex: ") else {
+                throw connection.report(CLIError(.usage, "cancelled"))
+            }
+            hex = typed
+        }
+        let digits = hex.filter { !" :-\t".contains($0) }
+        guard let bytes = HexFormat.bytes(digits) else {
+            throw connection.report(CLIError(.usage, "the key is not in hex; nothing was changed"))
+        }
+        return .keyBytes(bytes)
+    }
+}
+
+/// `--algorithm` as typed.
+func keyAlgorithm(named name: String) -> KeyAlgorithm? {
+    KeyAlgorithm.allCases.first { $0 != .unspecified && $0.name == name.lowercased() }
+}
+
+struct AddCardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Register a card with its admin key (administrators); prints the key check value to compare.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The card's serial (hex).")
+    var serial: String
+
+    @Option(help: "The owner's username.")
+    var owner: String
+
+    @Option(help: "The card profile.")
+    var profile: String
+
+    @Option(help: "3des, aes128, aes192 or aes256.")
+    var algorithm: String
+
+    @Option(help: "active or suspended.")
+    var state: String = "active"
+
+    @OptionGroup var key: KeySourceOptions
+
+    func validate() throws {
+        guard keyAlgorithm(named: algorithm) != nil else {
+            throw ValidationError("--algorithm takes 3des, aes128, aes192 or aes256")
+        }
+        guard ["active", "suspended"].contains(state) else {
+            throw ValidationError("--state takes active or suspended")
+        }
+    }
+
+    func run() async throws {
+        let request = RegisterCardRequest(
+            serial: serial, owner: owner, profile: profile, state: CardState.named(state)!,
+            key: NewAdminKey(
+                algorithm: keyAlgorithm(named: algorithm)!, source: try key.source(connection, serial: serial)))
+        let result = try await connection.withAdminClient { try await $0.registerCard(request) }
+        let kcv = result.card.keyCheckValue.map { String(format: "%02X", $0) }.joined()
+        result.print(
+            json: connection.json, done: "card \(serial) is registered for \(owner); key check value \(kcv)",
+            unchanged: "")
+    }
+}
+
+struct RotateKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-key",
+        abstract: "Give a card a new admin key (administrators); its key version goes up by one.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The card's serial.")
+    var serial: String
+
+    @Option(help: "3des, aes128, aes192 or aes256; the card's algorithm when omitted.")
+    var algorithm: String?
+
+    @OptionGroup var key: KeySourceOptions
+
+    func validate() throws {
+        if let algorithm, keyAlgorithm(named: algorithm) == nil {
+            throw ValidationError("--algorithm takes 3des, aes128, aes192 or aes256")
+        }
+    }
+
+    func run() async throws {
+        let newKey = NewAdminKey(
+            algorithm: algorithm.flatMap(keyAlgorithm(named:)) ?? .unspecified,
+            source: try key.source(connection, serial: serial))
+        let result = try await connection.withAdminClient { try await $0.rotateCardKey(serial: serial, key: newKey) }
+        let kcv = result.card.keyCheckValue.map { String(format: "%02X", $0) }.joined()
+        result.print(
+            json: connection.json,
+            done: "card \(serial) has key version \(result.card.card.keyVersion); key check value \(kcv)", unchanged: ""
+        )
+    }
 }
 
 struct ShowCardCommand: AsyncParsableCommand {

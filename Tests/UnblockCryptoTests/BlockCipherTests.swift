@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import UnblockCore
 import UnblockCrypto
+import UnblockTesting
 
 struct CipherVector: Sendable, CustomStringConvertible {
     let algorithm: AdminKeyAlgorithm
@@ -14,21 +15,9 @@ struct CipherVector: Sendable, CustomStringConvertible {
 
 /// Runs `openssl enc` as a process: the independent reference for one-block ECB.
 func opensslEncrypt(_ block: [UInt8], key: [UInt8], algorithm: AdminKeyAlgorithm) throws -> [UInt8] {
-    let cipher = ["3des": "-des-ede3", "aes128": "-aes-128-ecb", "aes192": "-aes-192-ecb", "aes256": "-aes-256-ecb"]
-    let process = Process()
-    process.executableURL = URL(filePath: "/usr/bin/env")
-    process.arguments = ["openssl", "enc", cipher[algorithm.rawValue]!, "-nopad", "-K", key.hex]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(block))
-    try input.fileHandleForWriting.close()
-    let result = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
-    return [UInt8](result)
+    let encrypted = try UnblockTesting.opensslEncrypt(block, key: key, algorithm: algorithm.rawValue)
+    #expect(encrypted != nil)
+    return encrypted ?? []
 }
 
 @Suite struct BlockCipherTests {

@@ -11,25 +11,39 @@ final class CLIHarness {
     let folder = "/tmp/ubctl-\(UInt32.random(in: 0...UInt32.max))"
     var socket: String { folder + "/s.sock" }
     var configHome: String { folder + "/config" }
-    private let server = Process()
+    private var server = Process()
+    private let serverArguments: [String]
 
     static let demo = URL(filePath: #filePath).deletingLastPathComponent()
         .appending(path: "../../Examples/demo-directory.json").standardized
 
     init(extra: [String] = [], directoryFile: String = demo.path) async throws {
-        server.executableURL = builtProduct("unblockd")
-        server.arguments =
+        serverArguments =
             [
                 "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--tcp", "none",
                 "--import", directoryFile, "--password-iterations", "1000", "--log-level", "error",
                 "--journal-preallocate", "1",
             ] + extra
+        try await startServer()
+    }
+
+    private func startServer() async throws {
+        server = Process()
+        server.executableURL = builtProduct("unblockd")
+        server.arguments = serverArguments
         try server.run()
         for _ in 0..<500 {
             if run(["health"]).status == 0 { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         Issue.record("unblockd did not start")
+    }
+
+    /// Kills the server with SIGKILL, as a power cut would, and starts it again on its data.
+    func killAndRestart() async throws {
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        try await startServer()
     }
 
     /// Stops the server (SIGTERM) and removes its files.

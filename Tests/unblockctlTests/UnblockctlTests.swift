@@ -256,6 +256,30 @@ import UnblockTesting
         #expect(cli.run(["admin", "profile", "add", "Other Card"]).status == 66)
     }
 
+    @Test func aCardRegisteredAndRekeyedSurvivesASIGKILL() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        cli.login("admin")
+        let add = [
+            "admin", "card", "add", "04AB01", "--owner", "bob", "--profile", "Contractor Card", "--algorithm", "aes128",
+            "--key-stdin",
+        ]
+        let added = cli.run(add, input: "00112233 44556677 8899AABB CCDDEEFF\n")
+        #expect(
+            added.status == 0 && added.output.contains("is registered for bob; key check value "), "\(added.errors)")
+        let weak = cli.run(
+            add.map { $0 == "04AB01" ? "04AB02" : $0 }, input: String(repeating: "00", count: 16) + "\n")
+        #expect(weak.status == 67, "\(weak.errors)")
+        #expect(cli.run(add + ["--derive"]).status == 64, "both sources")
+        let rotated = cli.run(["admin", "card", "rotate-key", "04AB01", "--derive"])
+        #expect(
+            rotated.status == 0 && rotated.output.contains("has key version 2"), "\(rotated.output)\(rotated.errors)")
+        try await cli.killAndRestart()
+        cli.login("desk")
+        let shown = cli.run(["admin", "card", "show", "04AB01", "--json"]).json
+        #expect(shown["keyVersion"] as? Int == 2 && shown["owner"] as? String == "bob", "\(shown)")
+    }
+
     @Test func loginSaysWhatTheServerSaidAndASecondLoginEndsTheFirstSession() async throws {
         let cli = try await CLIHarness(extra: ["--session-idle-timeout", "180"])
         defer { cli.stop() }

@@ -151,6 +151,8 @@ public struct Directory: Sendable {
 
     public func newAccountID() -> AccountID { AccountID(tables.nextAccountID) }
 
+    public func newCardID() -> CardID { CardID(tables.nextCardID) }
+
     // MARK: Identities
 
     /// Reserves a new account id.

@@ -138,3 +138,20 @@ extension SmartCard {
         if expired > 0 { responses.removeFirst(min(expired, responses.count - 1)) }
     }
 }
+
+extension SmartCard {
+    /// A serial as the service keeps it (uppercase), or nil when `text` is not 2 to 64 hex digits.
+    public static func normalizedSerial(_ text: String) -> String? {
+        let serial = text.uppercased()
+        guard (2...64).contains(serial.utf8.count),
+            serial.utf8.allSatisfy({ byte in
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+            })
+        else { return nil }
+        return serial
+    }
+
+    /// What `normalizedSerial` asks, in words.
+    public static let serialRule = "a serial is 2 to 64 hex digits"
+}

@@ -24,6 +24,8 @@ public protocol DirectoryView: Sendable {
 
     /// The id a new account takes; a commit that adds one uses it (commits run one at a time).
     func newAccountID() -> AccountID
+    /// The id a new card takes, likewise.
+    func newCardID() -> CardID
 }
 
 extension Directory: DirectoryView {}

@@ -9,14 +9,20 @@ final class AdminProvider: Sendable {
     let store: any DirectoryStore
     /// Ends a user's sessions when their password changes or they are deactivated.
     let sessions: any SessionTable
-    /// Hashes the passwords administrators set.
+    /// Hashes the passwords administrators set, seals and checks the keys they give.
     let pool: CryptoPool
+    /// Seals and derives admin keys.
+    let masterKey: SecretBytes
     let configuration: ServerConfiguration
 
-    init(store: any DirectoryStore, sessions: any SessionTable, pool: CryptoPool, configuration: ServerConfiguration) {
+    init(
+        store: any DirectoryStore, sessions: any SessionTable, pool: CryptoPool, masterKey: SecretBytes,
+        configuration: ServerConfiguration
+    ) {
         self.store = store
         self.sessions = sessions
         self.pool = pool
+        self.masterKey = masterKey
         self.configuration = configuration
     }
 
@@ -32,6 +38,8 @@ final class AdminProvider: Sendable {
         table.register(Admin.SetCardState.self, authenticatedOnTask: setCardState)
         table.register(Admin.ResetResponseLimit.self, authenticatedOnTask: resetResponseLimit)
         table.register(Admin.TransferCard.self, authenticatedOnTask: transferCard)
+        table.register(Admin.RegisterCard.self, authenticatedOnTask: registerCard)
+        table.register(Admin.RotateCardKey.self, authenticatedOnTask: rotateCardKey)
         table.register(Admin.CreateProfile.self, authenticatedOnTask: createProfile)
         table.register(Admin.ListProfiles.self, reading: listProfiles)
     }

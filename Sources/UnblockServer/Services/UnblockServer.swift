@@ -91,8 +91,10 @@ public final class UnblockServer: Service, Sendable {
             unblock: UnblockPinOfflineBatch(
                 store: store, masterKey: masterKey, policy: configuration.unblockPolicy, logger: logger),
             pool: pool)
-        AdminProvider(store: store, sessions: sessions, pool: pool, configuration: configuration)
-            .registerMethods(with: &methods)
+        AdminProvider(
+            store: store, sessions: sessions, pool: pool, masterKey: masterKey, configuration: configuration
+        )
+        .registerMethods(with: &methods)
         self.methods = methods
         var batchers: [ObjectIdentifier: [String: any CallBatching]] = [:]
         for loop in group.makeIterator() {

@@ -184,9 +184,7 @@ struct DirectoryFileParser {
         let fields: Set = ["serial", "owner", "profile", "state", "adminKey", "keyVersion"]
         guard let object = object(value, path, allowed: fields) else { return nil }
         let serial = string(object["serial"], "\(path).serial", required: true)?.uppercased()
-        if let serial, !Self.isHex(serial) || serial.count < 2 || serial.count > 64 {
-            problem("\(path).serial", "a serial is 2 to 64 hex digits")
-        }
+        if let serial, SmartCard.normalizedSerial(serial) == nil { problem("\(path).serial", SmartCard.serialRule) }
         let owner = string(object["owner"], "\(path).owner", required: true)
         let profile = string(object["profile"], "\(path).profile", required: true)
         let state = choice(object["state"], "\(path).state", Self.cardStates) ?? .active
@@ -288,9 +286,4 @@ struct DirectoryFileParser {
         return chosen
     }
 
-    static func isHex(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy {
-            ("0"..."9").contains($0) || ("a"..."f").contains($0) || ("A"..."F").contains($0)
-        }
-    }
 }

@@ -72,6 +72,20 @@ public enum Admin {
         public static let name = "/unblock.v1.Admin/TransferCard"
     }
 
+    /// A card issued to a user, with its admin key (administrators).
+    public enum RegisterCard: RPCMethod {
+        public typealias Request = RegisterCardRequest
+        public typealias Response = CardChangeResponse
+        public static let name = "/unblock.v1.Admin/RegisterCard"
+    }
+
+    /// A new admin key for a card; its version goes up (administrators).
+    public enum RotateCardKey: RPCMethod {
+        public typealias Request = RotateCardKeyRequest
+        public typealias Response = CardChangeResponse
+        public static let name = "/unblock.v1.Admin/RotateCardKey"
+    }
+
     /// A new card profile, with no process enabled (administrators).
     public enum CreateProfile: RPCMethod {
         public typealias Request = CreateProfileRequest
@@ -90,6 +104,6 @@ public enum Admin {
     public static let methodNames: [String] = [
         GetUser.name, UnlockUser.name, ListUsers.name, CreateUser.name, UpdateUser.name, SetPassword.name, GetCard.name,
         SetCardState.name, ResetResponseLimit.name, TransferCard.name,
-        CreateProfile.name, ListProfiles.name,
+        RegisterCard.name, RotateCardKey.name, CreateProfile.name, ListProfiles.name,
     ]
 }

@@ -35,6 +35,9 @@ typedef struct Unblock__V1__CardChangeResponse Unblock__V1__CardChangeResponse;
 typedef struct Unblock__V1__SetCardStateRequest Unblock__V1__SetCardStateRequest;
 typedef struct Unblock__V1__ResetResponseLimitRequest Unblock__V1__ResetResponseLimitRequest;
 typedef struct Unblock__V1__TransferCardRequest Unblock__V1__TransferCardRequest;
+typedef struct Unblock__V1__NewAdminKey Unblock__V1__NewAdminKey;
+typedef struct Unblock__V1__RegisterCardRequest Unblock__V1__RegisterCardRequest;
+typedef struct Unblock__V1__RotateCardKeyRequest Unblock__V1__RotateCardKeyRequest;
 typedef struct Unblock__V1__ProcessInState Unblock__V1__ProcessInState;
 typedef struct Unblock__V1__ProfileDetails Unblock__V1__ProfileDetails;
 typedef struct Unblock__V1__CreateProfileRequest Unblock__V1__CreateProfileRequest;
@@ -417,6 +420,83 @@ struct  Unblock__V1__TransferCardRequest
 #define UNBLOCK__V1__TRANSFER_CARD_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__transfer_card_request__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+typedef enum {
+  UNBLOCK__V1__NEW_ADMIN_KEY__SOURCE__NOT_SET = 0,
+  UNBLOCK__V1__NEW_ADMIN_KEY__SOURCE_KEY_BYTES = 2,
+  UNBLOCK__V1__NEW_ADMIN_KEY__SOURCE_DERIVE = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__V1__NEW_ADMIN_KEY__SOURCE__CASE)
+} Unblock__V1__NewAdminKey__SourceCase;
+
+/*
+ * An admin key as an administrator gives it: its bytes, sealed with the master key at once
+ * and never returned, or derived from the master key and the card's serial.
+ */
+struct  Unblock__V1__NewAdminKey
+{
+  ProtobufCMessage base;
+  /*
+   * For RotateCardKey, unspecified keeps the card's algorithm.
+   */
+  Unblock__V1__KeyAlgorithm algorithm;
+  Unblock__V1__NewAdminKey__SourceCase source_case;
+  union {
+    /*
+     * 24 bytes for 3DES, 16, 24 or 32 for AES; weak and well-known keys are refused.
+     */
+    ProtobufCBinaryData key_bytes;
+    /*
+     * Must be true.
+     */
+    protobuf_c_boolean derive;
+  };
+};
+#define UNBLOCK__V1__NEW_ADMIN_KEY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__new_admin_key__descriptor) \
+    , UNBLOCK__V1__KEY_ALGORITHM__KEY_ALGORITHM_UNSPECIFIED, UNBLOCK__V1__NEW_ADMIN_KEY__SOURCE__NOT_SET, {0} }
+
+
+/*
+ * A card issued to a user. The answer's key_check_value is the one to compare with the
+ * card's. Key bytes are refused on a TCP connection that is neither loopback nor TLS.
+ */
+struct  Unblock__V1__RegisterCardRequest
+{
+  ProtobufCMessage base;
+  /*
+   * 2 to 64 hex digits.
+   */
+  char *serial;
+  /*
+   * The owner's username.
+   */
+  char *owner;
+  char *profile;
+  /*
+   * CARD_STATE_ACTIVE (or unspecified) or CARD_STATE_SUSPENDED.
+   */
+  Unblock__V1__CardState state;
+  Unblock__V1__NewAdminKey *key;
+};
+#define UNBLOCK__V1__REGISTER_CARD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__register_card_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, UNBLOCK__V1__CARD_STATE__CARD_STATE_UNSPECIFIED, NULL }
+
+
+/*
+ * A new admin key for a card: its version goes up by one, and responses name the version
+ * that made them.
+ */
+struct  Unblock__V1__RotateCardKeyRequest
+{
+  ProtobufCMessage base;
+  char *serial;
+  Unblock__V1__NewAdminKey *key;
+};
+#define UNBLOCK__V1__ROTATE_CARD_KEY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__rotate_card_key_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL }
 
 
 /*
@@ -858,6 +938,63 @@ Unblock__V1__TransferCardRequest *
 void   unblock__v1__transfer_card_request__free_unpacked
                      (Unblock__V1__TransferCardRequest *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__V1__NewAdminKey methods */
+void   unblock__v1__new_admin_key__init
+                     (Unblock__V1__NewAdminKey         *message);
+size_t unblock__v1__new_admin_key__get_packed_size
+                     (const Unblock__V1__NewAdminKey   *message);
+size_t unblock__v1__new_admin_key__pack
+                     (const Unblock__V1__NewAdminKey   *message,
+                      uint8_t             *out);
+size_t unblock__v1__new_admin_key__pack_to_buffer
+                     (const Unblock__V1__NewAdminKey   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__NewAdminKey *
+       unblock__v1__new_admin_key__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__new_admin_key__free_unpacked
+                     (Unblock__V1__NewAdminKey *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__RegisterCardRequest methods */
+void   unblock__v1__register_card_request__init
+                     (Unblock__V1__RegisterCardRequest         *message);
+size_t unblock__v1__register_card_request__get_packed_size
+                     (const Unblock__V1__RegisterCardRequest   *message);
+size_t unblock__v1__register_card_request__pack
+                     (const Unblock__V1__RegisterCardRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__register_card_request__pack_to_buffer
+                     (const Unblock__V1__RegisterCardRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__RegisterCardRequest *
+       unblock__v1__register_card_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__register_card_request__free_unpacked
+                     (Unblock__V1__RegisterCardRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__RotateCardKeyRequest methods */
+void   unblock__v1__rotate_card_key_request__init
+                     (Unblock__V1__RotateCardKeyRequest         *message);
+size_t unblock__v1__rotate_card_key_request__get_packed_size
+                     (const Unblock__V1__RotateCardKeyRequest   *message);
+size_t unblock__v1__rotate_card_key_request__pack
+                     (const Unblock__V1__RotateCardKeyRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__rotate_card_key_request__pack_to_buffer
+                     (const Unblock__V1__RotateCardKeyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__RotateCardKeyRequest *
+       unblock__v1__rotate_card_key_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__rotate_card_key_request__free_unpacked
+                     (Unblock__V1__RotateCardKeyRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Unblock__V1__ProcessInState methods */
 void   unblock__v1__process_in_state__init
                      (Unblock__V1__ProcessInState         *message);
@@ -1031,6 +1168,15 @@ typedef void (*Unblock__V1__ResetResponseLimitRequest_Closure)
 typedef void (*Unblock__V1__TransferCardRequest_Closure)
                  (const Unblock__V1__TransferCardRequest *message,
                   void *closure_data);
+typedef void (*Unblock__V1__NewAdminKey_Closure)
+                 (const Unblock__V1__NewAdminKey *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__RegisterCardRequest_Closure)
+                 (const Unblock__V1__RegisterCardRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__RotateCardKeyRequest_Closure)
+                 (const Unblock__V1__RotateCardKeyRequest *message,
+                  void *closure_data);
 typedef void (*Unblock__V1__ProcessInState_Closure)
                  (const Unblock__V1__ProcessInState *message,
                   void *closure_data);
@@ -1096,6 +1242,14 @@ struct Unblock__V1__Admin_Service
                         const Unblock__V1__TransferCardRequest *input,
                         Unblock__V1__CardChangeResponse_Closure closure,
                         void *closure_data);
+  void (*register_card)(Unblock__V1__Admin_Service *service,
+                        const Unblock__V1__RegisterCardRequest *input,
+                        Unblock__V1__CardChangeResponse_Closure closure,
+                        void *closure_data);
+  void (*rotate_card_key)(Unblock__V1__Admin_Service *service,
+                          const Unblock__V1__RotateCardKeyRequest *input,
+                          Unblock__V1__CardChangeResponse_Closure closure,
+                          void *closure_data);
   void (*create_profile)(Unblock__V1__Admin_Service *service,
                          const Unblock__V1__CreateProfileRequest *input,
                          Unblock__V1__CreateProfileResponse_Closure closure,
@@ -1122,6 +1276,8 @@ void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
       function_prefix__ ## set_card_state,\
       function_prefix__ ## reset_response_limit,\
       function_prefix__ ## transfer_card,\
+      function_prefix__ ## register_card,\
+      function_prefix__ ## rotate_card_key,\
       function_prefix__ ## create_profile,\
       function_prefix__ ## list_profiles  }
 void unblock__v1__admin__get_user(ProtobufCService *service,
@@ -1164,6 +1320,14 @@ void unblock__v1__admin__transfer_card(ProtobufCService *service,
                                        const Unblock__V1__TransferCardRequest *input,
                                        Unblock__V1__CardChangeResponse_Closure closure,
                                        void *closure_data);
+void unblock__v1__admin__register_card(ProtobufCService *service,
+                                       const Unblock__V1__RegisterCardRequest *input,
+                                       Unblock__V1__CardChangeResponse_Closure closure,
+                                       void *closure_data);
+void unblock__v1__admin__rotate_card_key(ProtobufCService *service,
+                                         const Unblock__V1__RotateCardKeyRequest *input,
+                                         Unblock__V1__CardChangeResponse_Closure closure,
+                                         void *closure_data);
 void unblock__v1__admin__create_profile(ProtobufCService *service,
                                         const Unblock__V1__CreateProfileRequest *input,
                                         Unblock__V1__CreateProfileResponse_Closure closure,
@@ -1194,6 +1358,9 @@ extern const ProtobufCMessageDescriptor unblock__v1__card_change_response__descr
 extern const ProtobufCMessageDescriptor unblock__v1__set_card_state_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__reset_response_limit_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__transfer_card_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__new_admin_key__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__register_card_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__rotate_card_key_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__process_in_state__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__profile_details__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__create_profile_request__descriptor;

@@ -862,6 +862,141 @@ void   unblock__v1__transfer_card_request__free_unpacked
   assert(message->base.descriptor == &unblock__v1__transfer_card_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__v1__new_admin_key__init
+                     (Unblock__V1__NewAdminKey         *message)
+{
+  static const Unblock__V1__NewAdminKey init_value = UNBLOCK__V1__NEW_ADMIN_KEY__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__new_admin_key__get_packed_size
+                     (const Unblock__V1__NewAdminKey *message)
+{
+  assert(message->base.descriptor == &unblock__v1__new_admin_key__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__new_admin_key__pack
+                     (const Unblock__V1__NewAdminKey *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__new_admin_key__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__new_admin_key__pack_to_buffer
+                     (const Unblock__V1__NewAdminKey *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__new_admin_key__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__NewAdminKey *
+       unblock__v1__new_admin_key__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__NewAdminKey *)
+     protobuf_c_message_unpack (&unblock__v1__new_admin_key__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__new_admin_key__free_unpacked
+                     (Unblock__V1__NewAdminKey *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__new_admin_key__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__register_card_request__init
+                     (Unblock__V1__RegisterCardRequest         *message)
+{
+  static const Unblock__V1__RegisterCardRequest init_value = UNBLOCK__V1__REGISTER_CARD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__register_card_request__get_packed_size
+                     (const Unblock__V1__RegisterCardRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__register_card_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__register_card_request__pack
+                     (const Unblock__V1__RegisterCardRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__register_card_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__register_card_request__pack_to_buffer
+                     (const Unblock__V1__RegisterCardRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__register_card_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__RegisterCardRequest *
+       unblock__v1__register_card_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__RegisterCardRequest *)
+     protobuf_c_message_unpack (&unblock__v1__register_card_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__register_card_request__free_unpacked
+                     (Unblock__V1__RegisterCardRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__register_card_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__rotate_card_key_request__init
+                     (Unblock__V1__RotateCardKeyRequest         *message)
+{
+  static const Unblock__V1__RotateCardKeyRequest init_value = UNBLOCK__V1__ROTATE_CARD_KEY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__rotate_card_key_request__get_packed_size
+                     (const Unblock__V1__RotateCardKeyRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__rotate_card_key_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__rotate_card_key_request__pack
+                     (const Unblock__V1__RotateCardKeyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__rotate_card_key_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__rotate_card_key_request__pack_to_buffer
+                     (const Unblock__V1__RotateCardKeyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__rotate_card_key_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__RotateCardKeyRequest *
+       unblock__v1__rotate_card_key_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__RotateCardKeyRequest *)
+     protobuf_c_message_unpack (&unblock__v1__rotate_card_key_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__rotate_card_key_request__free_unpacked
+                     (Unblock__V1__RotateCardKeyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__rotate_card_key_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   unblock__v1__process_in_state__init
                      (Unblock__V1__ProcessInState         *message)
 {
@@ -2218,6 +2353,211 @@ const ProtobufCMessageDescriptor unblock__v1__transfer_card_request__descriptor 
   (ProtobufCMessageInit) unblock__v1__transfer_card_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor unblock__v1__new_admin_key__field_descriptors[3] =
+{
+  {
+    "algorithm",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__NewAdminKey, algorithm),
+    &unblock__v1__key_algorithm__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "key_bytes",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Unblock__V1__NewAdminKey, source_case),
+    offsetof(Unblock__V1__NewAdminKey, key_bytes),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "derive",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Unblock__V1__NewAdminKey, source_case),
+    offsetof(Unblock__V1__NewAdminKey, derive),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__new_admin_key__field_indices_by_name[] = {
+  0,   /* field[0] = algorithm */
+  2,   /* field[2] = derive */
+  1,   /* field[1] = key_bytes */
+};
+static const ProtobufCIntRange unblock__v1__new_admin_key__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor unblock__v1__new_admin_key__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.NewAdminKey",
+  "NewAdminKey",
+  "Unblock__V1__NewAdminKey",
+  "unblock.v1",
+  sizeof(Unblock__V1__NewAdminKey),
+  3,
+  unblock__v1__new_admin_key__field_descriptors,
+  unblock__v1__new_admin_key__field_indices_by_name,
+  1,  unblock__v1__new_admin_key__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__new_admin_key__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__register_card_request__field_descriptors[5] =
+{
+  {
+    "serial",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__RegisterCardRequest, serial),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "owner",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__RegisterCardRequest, owner),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "profile",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__RegisterCardRequest, profile),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__RegisterCardRequest, state),
+    &unblock__v1__card_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "key",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__RegisterCardRequest, key),
+    &unblock__v1__new_admin_key__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__register_card_request__field_indices_by_name[] = {
+  4,   /* field[4] = key */
+  1,   /* field[1] = owner */
+  2,   /* field[2] = profile */
+  0,   /* field[0] = serial */
+  3,   /* field[3] = state */
+};
+static const ProtobufCIntRange unblock__v1__register_card_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor unblock__v1__register_card_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.RegisterCardRequest",
+  "RegisterCardRequest",
+  "Unblock__V1__RegisterCardRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__RegisterCardRequest),
+  5,
+  unblock__v1__register_card_request__field_descriptors,
+  unblock__v1__register_card_request__field_indices_by_name,
+  1,  unblock__v1__register_card_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__register_card_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__rotate_card_key_request__field_descriptors[2] =
+{
+  {
+    "serial",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__RotateCardKeyRequest, serial),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "key",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__RotateCardKeyRequest, key),
+    &unblock__v1__new_admin_key__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__rotate_card_key_request__field_indices_by_name[] = {
+  1,   /* field[1] = key */
+  0,   /* field[0] = serial */
+};
+static const ProtobufCIntRange unblock__v1__rotate_card_key_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__rotate_card_key_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.RotateCardKeyRequest",
+  "RotateCardKeyRequest",
+  "Unblock__V1__RotateCardKeyRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__RotateCardKeyRequest),
+  2,
+  unblock__v1__rotate_card_key_request__field_descriptors,
+  unblock__v1__rotate_card_key_request__field_indices_by_name,
+  1,  unblock__v1__rotate_card_key_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__rotate_card_key_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor unblock__v1__process_in_state__field_descriptors[2] =
 {
   {
@@ -2452,7 +2792,7 @@ const ProtobufCMessageDescriptor unblock__v1__list_profiles_response__descriptor
   (ProtobufCMessageInit) unblock__v1__list_profiles_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[12] =
+static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[14] =
 {
   { "GetUser", &unblock__v1__get_user_request__descriptor, &unblock__v1__get_user_response__descriptor },
   { "UnlockUser", &unblock__v1__unlock_user_request__descriptor, &unblock__v1__user_change_response__descriptor },
@@ -2464,17 +2804,21 @@ static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[12
   { "SetCardState", &unblock__v1__set_card_state_request__descriptor, &unblock__v1__card_change_response__descriptor },
   { "ResetResponseLimit", &unblock__v1__reset_response_limit_request__descriptor, &unblock__v1__card_change_response__descriptor },
   { "TransferCard", &unblock__v1__transfer_card_request__descriptor, &unblock__v1__card_change_response__descriptor },
+  { "RegisterCard", &unblock__v1__register_card_request__descriptor, &unblock__v1__card_change_response__descriptor },
+  { "RotateCardKey", &unblock__v1__rotate_card_key_request__descriptor, &unblock__v1__card_change_response__descriptor },
   { "CreateProfile", &unblock__v1__create_profile_request__descriptor, &unblock__v1__create_profile_response__descriptor },
   { "ListProfiles", &unblock__v1__list_profiles_request__descriptor, &unblock__v1__list_profiles_response__descriptor },
 };
 const unsigned unblock__v1__admin__method_indices_by_name[] = {
-  10,        /* CreateProfile */
+  12,        /* CreateProfile */
   3,        /* CreateUser */
   6,        /* GetCard */
   0,        /* GetUser */
-  11,        /* ListProfiles */
+  13,        /* ListProfiles */
   2,        /* ListUsers */
+  10,        /* RegisterCard */
   8,        /* ResetResponseLimit */
+  11,        /* RotateCardKey */
   7,        /* SetCardState */
   5,        /* SetPassword */
   9,        /* TransferCard */
@@ -2488,7 +2832,7 @@ const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
   "Admin",
   "Unblock__V1__Admin",
   "unblock.v1",
-  12,
+  14,
   unblock__v1__admin__method_descriptors,
   unblock__v1__admin__method_indices_by_name
 };
@@ -2572,13 +2916,29 @@ void unblock__v1__admin__transfer_card(ProtobufCService *service,
   assert(service->descriptor == &unblock__v1__admin__descriptor);
   service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void unblock__v1__admin__register_card(ProtobufCService *service,
+                                       const Unblock__V1__RegisterCardRequest *input,
+                                       Unblock__V1__CardChangeResponse_Closure closure,
+                                       void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__rotate_card_key(ProtobufCService *service,
+                                         const Unblock__V1__RotateCardKeyRequest *input,
+                                         Unblock__V1__CardChangeResponse_Closure closure,
+                                         void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void unblock__v1__admin__create_profile(ProtobufCService *service,
                                         const Unblock__V1__CreateProfileRequest *input,
                                         Unblock__V1__CreateProfileResponse_Closure closure,
                                         void *closure_data)
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__list_profiles(ProtobufCService *service,
                                        const Unblock__V1__ListProfilesRequest *input,
@@ -2586,7 +2946,7 @@ void unblock__v1__admin__list_profiles(ProtobufCService *service,
                                        void *closure_data)
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
                                Unblock__V1__Admin_ServiceDestroy destroy)
