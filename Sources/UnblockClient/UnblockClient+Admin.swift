@@ -96,3 +96,13 @@ extension UnblockClient {
         try await call(Admin.RotateCardKey.self, RotateCardKeyRequest(serial: serial, key: key))
     }
 }
+
+extension UnblockClient {
+    /// Audit events by filter, a page at a time, or those after a sequence, waiting for them
+    /// (help desk and administrators). A wait needs a timeout longer than itself.
+    public func listAuditEvents(_ request: ListAuditEventsRequest, timeout: Duration? = nil) async throws
+        -> ListAuditEventsResponse
+    {
+        try await call(Admin.ListAuditEvents.self, request, timeout: timeout)
+    }
+}

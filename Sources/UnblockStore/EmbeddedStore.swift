@@ -343,6 +343,11 @@ extension EmbeddedStore {
         try await commit { (directory: Directory) in try transaction(directory) }
     }
 
+    /// From the trails kept in memory (`Configuration.auditRetention` events of each kind).
+    public func auditEvents(_ query: AuditQuery) async throws -> (events: [AuditEvent], lastSequence: UInt64) {
+        withDirectory { ($0.auditEvents(query), $0.nextAuditSequence - 1) }
+    }
+
     public func commit<Result: Sendable>(
         _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
         completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void

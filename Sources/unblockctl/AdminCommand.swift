@@ -6,8 +6,8 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Administration (needs a help desk or administrator login).",
         subcommands: [
-            AdminUserCommand.self, AdminCardCommand.self, AdminProfileCommand.self, EnableProcessCommand.self,
-            DisableProcessCommand.self,
+            AdminUserCommand.self, AdminCardCommand.self, AdminProfileCommand.self, AdminAuditCommand.self,
+            EnableProcessCommand.self, DisableProcessCommand.self,
         ])
 }
 

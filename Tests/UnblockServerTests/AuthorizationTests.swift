@@ -15,7 +15,7 @@ import UnblockWire
     enum Call: String, CaseIterable, Sendable {
         case health, logout, listOwnCards, listOthersCards, enableProcess, disableProcess, unblockOwnCard,
             unblockOthersCard, getUser, unlockUser, getCard, suspendCard, resetLimit, transferCard, listUsers,
-            listProfiles, createProfile
+            listProfiles, createProfile, listAudit
     }
 
     /// What each caller gets from each call (nil: success).
@@ -26,7 +26,7 @@ import UnblockWire
         case .selfService:
             switch call {
             case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser, .getCard, .suspendCard,
-                .resetLimit, .transferCard, .listUsers, .listProfiles, .createProfile:
+                .resetLimit, .transferCard, .listUsers, .listProfiles, .createProfile, .listAudit:
                 return .permissionDenied
             case .unblockOthersCard: return .notFound
             default: return nil
@@ -46,7 +46,7 @@ import UnblockWire
             // as cards that do not exist.
             switch call {
             case .listOthersCards, .enableProcess, .disableProcess, .getUser, .unlockUser, .getCard, .suspendCard,
-                .resetLimit, .transferCard, .listUsers, .listProfiles, .createProfile:
+                .resetLimit, .transferCard, .listUsers, .listProfiles, .createProfile, .listAudit:
                 return .permissionDenied
             case .unblockOwnCard, .unblockOthersCard: return .notFound
             default: return nil
@@ -141,6 +141,7 @@ import UnblockWire
         case .listProfiles: _ = try await client.listProfiles()
         // Only the administrator's cell makes it, once per server.
         case .createProfile: _ = try await client.createProfile(name: "Matrix Card")
+        case .listAudit: _ = try await client.listAuditEvents(ListAuditEventsRequest())
         }
     }
 }

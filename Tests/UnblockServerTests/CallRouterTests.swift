@@ -144,6 +144,8 @@ final class EmptyStore: DirectoryStore {
         try transaction(directory).result
     }
 
+    func auditEvents(_ query: AuditQuery) async throws -> (events: [AuditEvent], lastSequence: UInt64) { ([], 0) }
+
     func commit<Result: Sendable>(
         _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
         completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void

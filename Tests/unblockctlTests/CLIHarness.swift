@@ -1,5 +1,6 @@
 // Runs unblockctl against a real unblockd started for the test, and captures what it prints.
 import Foundation
+import Synchronization
 import Testing
 import UnblockTesting
 
@@ -66,6 +67,21 @@ final class CLIHarness {
             ) { $1 })
     }
 
+    /// Starts `unblockctl ARGUMENTS` in the background (for commands that run until stopped);
+    /// what it prints so far is in the returned output. Terminate the process when done.
+    func start(_ arguments: [String]) throws -> (process: Process, output: RunningOutput) {
+        let process = Process()
+        process.executableURL = builtProduct("unblockctl")
+        process.arguments = arguments
+        process.environment = ["XDG_CONFIG_HOME": configHome, "PATH": "/usr/bin:/bin", "UNBLOCK_SOCKET": socket]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let output = RunningOutput()
+        pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
+        try process.run()
+        return (process, output)
+    }
+
     /// Runs `unblockctl ARGUMENTS` on a pseudo-terminal (through script(1)), typing `keys` into it.
     func runOnTerminal(_ arguments: [String], keys: String = "") -> CLIResult {
         let command = ([builtProduct("unblockctl").path] + arguments).map { "'\($0)'" }.joined(separator: " ")
@@ -79,5 +95,23 @@ final class CLIHarness {
     func login(_ user: String) {
         let result = run(["login", "--user", user, "--password-stdin"], input: "\(user)-demo-password\n")
         #expect(result.status == 0, "login \(user): \(result.errors)")
+    }
+}
+
+/// What a background process has printed so far.
+final class RunningOutput: Sendable {
+    private let data = Mutex(Data())
+
+    func append(_ more: Data) { data.withLock { $0.append(more) } }
+    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    /// Waits (polling, never blocking a thread) until the text satisfies `done`, for at most `limit`.
+    func wait(upTo limit: Duration = .seconds(20), until done: (String) -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if done(text) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return done(text)
     }
 }

@@ -280,6 +280,26 @@ import UnblockTesting
         #expect(shown["keyVersion"] as? Int == 2 && shown["owner"] as? String == "bob", "\(shown)")
     }
 
+    @Test func theHelpDeskReadsAndFollowsTheAuditTrail() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        cli.login("desk")
+        #expect(cli.run(["admin", "card", "state", "04A1B2C3D4E5F6", "suspended"]).status == 0)
+        let trail = cli.run(["admin", "audit", "--type", "set-card-state"])
+        #expect(trail.status == 0 && trail.output.hasPrefix("TIME"), "\(trail.output)\(trail.errors)")
+        #expect(trail.output.contains("desk") && trail.output.contains("serial=04A1B2C3D4E5F6"), "\(trail.output)")
+        #expect(cli.run(["admin", "audit", "--since", "yesterday"]).status == 64)
+        let json = cli.run(["admin", "audit", "--user", "desk", "--since", "1h", "--limit", "1", "--json"])
+        #expect(json.output.split(separator: "\n").count == 1, "\(json.output)")
+
+        let (follower, output) = try cli.start(["admin", "audit", "--follow", "--limit", "1"])
+        defer { follower.terminate() }
+        #expect(try await output.wait { $0.contains("set-card-state") }, "the last event first: \(output.text)")
+        // An event made after the follower started reaches it.
+        #expect(cli.run(["admin", "user", "unlock", "bob"]).status == 0)
+        #expect(try await output.wait { $0.contains("unlock-user") }, "\(output.text)")
+    }
+
     @Test func loginSaysWhatTheServerSaidAndASecondLoginEndsTheFirstSession() async throws {
         let cli = try await CLIHarness(extra: ["--session-idle-timeout", "180"])
         defer { cli.stop() }

@@ -30,6 +30,10 @@ public protocol DirectoryStore: AnyObject, Sendable {
         _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
     ) async throws -> Result
 
+    /// The audit events `query` asks for, and the sequence of the last event recorded (to
+    /// follow the trail from).
+    func auditEvents(_ query: AuditQuery) async throws -> (events: [AuditEvent], lastSequence: UInt64)
+
     /// Like `commit`, for callers that are not tasks (a crypto worker finishing a batch):
     /// `completion` gets the result once the mutations are durable, or the error.
     func commit<Result: Sendable>(

@@ -14,11 +14,14 @@ final class AdminProvider: Sendable {
     /// Seals and derives admin keys.
     let masterKey: SecretBytes
     let configuration: ServerConfiguration
+    /// Set at graceful shutdown: a follower of the audit trail stops waiting.
+    let shuttingDown: @Sendable () -> Bool
 
     init(
         store: any DirectoryStore, sessions: any SessionTable, pool: CryptoPool, masterKey: SecretBytes,
-        configuration: ServerConfiguration
+        configuration: ServerConfiguration, shuttingDown: @escaping @Sendable () -> Bool
     ) {
+        self.shuttingDown = shuttingDown
         self.store = store
         self.sessions = sessions
         self.pool = pool
@@ -42,6 +45,7 @@ final class AdminProvider: Sendable {
         table.register(Admin.RotateCardKey.self, authenticatedOnTask: rotateCardKey)
         table.register(Admin.CreateProfile.self, authenticatedOnTask: createProfile)
         table.register(Admin.ListProfiles.self, reading: listProfiles)
+        table.register(Admin.ListAuditEvents.self, authenticatedOnTask: listAuditEvents)
     }
 
     // MARK: Shared steps

@@ -92,7 +92,8 @@ public final class UnblockServer: Service, Sendable {
                 store: store, masterKey: masterKey, policy: configuration.unblockPolicy, logger: logger),
             pool: pool)
         AdminProvider(
-            store: store, sessions: sessions, pool: pool, masterKey: masterKey, configuration: configuration
+            store: store, sessions: sessions, pool: pool, masterKey: masterKey, configuration: configuration,
+            shuttingDown: { executor.shuttingDown.load(ordering: .relaxed) }
         )
         .registerMethods(with: &methods)
         self.methods = methods

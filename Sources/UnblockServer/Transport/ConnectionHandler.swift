@@ -47,6 +47,9 @@ struct ConnectionHandler: Sendable {
                 logger.debug(
                     "connection read failed", metadata: ["connection": "\(self.connection.id)", "error": "\(error)"])
             }
+            // The client is gone: its answers cannot reach it, and a call waiting (a follower of
+            // the audit trail) must not hold the server's drain at shutdown.
+            group.cancelAll()
         }
     }
 }

@@ -100,10 +100,17 @@ public enum Admin {
         public static let name = "/unblock.v1.Admin/ListProfiles"
     }
 
+    /// The audit trail by filter, a page at a time, or followed live (help desk and administrators).
+    public enum ListAuditEvents: RPCMethod {
+        public typealias Request = ListAuditEventsRequest
+        public typealias Response = ListAuditEventsResponse
+        public static let name = "/unblock.v1.Admin/ListAuditEvents"
+    }
+
     /// Every method name of the service.
     public static let methodNames: [String] = [
         GetUser.name, UnlockUser.name, ListUsers.name, CreateUser.name, UpdateUser.name, SetPassword.name, GetCard.name,
         SetCardState.name, ResetResponseLimit.name, TransferCard.name,
-        RegisterCard.name, RotateCardKey.name, CreateProfile.name, ListProfiles.name,
+        RegisterCard.name, RotateCardKey.name, CreateProfile.name, ListProfiles.name, ListAuditEvents.name,
     ]
 }

@@ -44,6 +44,9 @@ typedef struct Unblock__V1__CreateProfileRequest Unblock__V1__CreateProfileReque
 typedef struct Unblock__V1__CreateProfileResponse Unblock__V1__CreateProfileResponse;
 typedef struct Unblock__V1__ListProfilesRequest Unblock__V1__ListProfilesRequest;
 typedef struct Unblock__V1__ListProfilesResponse Unblock__V1__ListProfilesResponse;
+typedef struct Unblock__V1__AuditEventRecord Unblock__V1__AuditEventRecord;
+typedef struct Unblock__V1__ListAuditEventsRequest Unblock__V1__ListAuditEventsRequest;
+typedef struct Unblock__V1__ListAuditEventsResponse Unblock__V1__ListAuditEventsResponse;
 
 
 /* --- enums --- */
@@ -575,6 +578,106 @@ struct  Unblock__V1__ListProfilesResponse
 #define UNBLOCK__V1__LIST_PROFILES_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__list_profiles_response__descriptor) \
     , 0,NULL }
+
+
+/*
+ * One entry of the audit trail: never a password, key, token, challenge or response.
+ */
+struct  Unblock__V1__AuditEventRecord
+{
+  ProtobufCMessage base;
+  /*
+   * Increases with each event, across restarts.
+   */
+  uint64_t sequence;
+  uint64_t at_unix_ms;
+  /*
+   * Who acted (a username, or the username tried at a login).
+   */
+  char *actor;
+  /*
+   * authenticate, unblock-pin-offline, enable-process, create-user, set-card-state, import, ...
+   */
+  char *action;
+  /*
+   * What it acted on: a username, a card id (c-000001), a profile's name.
+   */
+  char *target;
+  /*
+   * success, unchanged, or "refused: " and why.
+   */
+  char *outcome;
+  char *detail;
+};
+#define UNBLOCK__V1__AUDIT_EVENT_RECORD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__audit_event_record__descriptor) \
+    , 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Audit events by filter, a page at a time; or, with after_sequence and wait_ms, the events
+ * that follow one already seen, waiting for the next (to follow the trail live).
+ */
+struct  Unblock__V1__ListAuditEventsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Events this user made or that were about them.
+   */
+  char *user;
+  /*
+   * Events about the card with this serial.
+   */
+  char *card_serial;
+  /*
+   * Events of this action.
+   */
+  char *action;
+  /*
+   * Milliseconds since the Unix epoch; 0: no bound.
+   */
+  uint64_t since_unix_ms;
+  uint64_t until_unix_ms;
+  /*
+   * Newest first unless set.
+   */
+  protobuf_c_boolean oldest_first;
+  /*
+   * 1 to 1000; 0: 100.
+   */
+  uint32_t page_size;
+  char *page_token;
+  /*
+   * Only events after this sequence (oldest first); 0: from the start or the page token.
+   */
+  uint64_t after_sequence;
+  /*
+   * With after_sequence: wait up to this long (at most 30000) for an event when none is there yet.
+   */
+  uint32_t wait_ms;
+};
+#define UNBLOCK__V1__LIST_AUDIT_EVENTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__list_audit_events_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+struct  Unblock__V1__ListAuditEventsResponse
+{
+  ProtobufCMessage base;
+  size_t n_events;
+  Unblock__V1__AuditEventRecord **events;
+  /*
+   * Empty on the last page.
+   */
+  char *next_page_token;
+  /*
+   * The sequence of the last event recorded: follow the trail from it.
+   */
+  uint64_t last_sequence;
+};
+#define UNBLOCK__V1__LIST_AUDIT_EVENTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__list_audit_events_response__descriptor) \
+    , 0,NULL, (char *)protobuf_c_empty_string, 0 }
 
 
 /* Unblock__V1__UserDetails methods */
@@ -1109,6 +1212,63 @@ Unblock__V1__ListProfilesResponse *
 void   unblock__v1__list_profiles_response__free_unpacked
                      (Unblock__V1__ListProfilesResponse *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__V1__AuditEventRecord methods */
+void   unblock__v1__audit_event_record__init
+                     (Unblock__V1__AuditEventRecord         *message);
+size_t unblock__v1__audit_event_record__get_packed_size
+                     (const Unblock__V1__AuditEventRecord   *message);
+size_t unblock__v1__audit_event_record__pack
+                     (const Unblock__V1__AuditEventRecord   *message,
+                      uint8_t             *out);
+size_t unblock__v1__audit_event_record__pack_to_buffer
+                     (const Unblock__V1__AuditEventRecord   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__AuditEventRecord *
+       unblock__v1__audit_event_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__audit_event_record__free_unpacked
+                     (Unblock__V1__AuditEventRecord *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ListAuditEventsRequest methods */
+void   unblock__v1__list_audit_events_request__init
+                     (Unblock__V1__ListAuditEventsRequest         *message);
+size_t unblock__v1__list_audit_events_request__get_packed_size
+                     (const Unblock__V1__ListAuditEventsRequest   *message);
+size_t unblock__v1__list_audit_events_request__pack
+                     (const Unblock__V1__ListAuditEventsRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__list_audit_events_request__pack_to_buffer
+                     (const Unblock__V1__ListAuditEventsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ListAuditEventsRequest *
+       unblock__v1__list_audit_events_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__list_audit_events_request__free_unpacked
+                     (Unblock__V1__ListAuditEventsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ListAuditEventsResponse methods */
+void   unblock__v1__list_audit_events_response__init
+                     (Unblock__V1__ListAuditEventsResponse         *message);
+size_t unblock__v1__list_audit_events_response__get_packed_size
+                     (const Unblock__V1__ListAuditEventsResponse   *message);
+size_t unblock__v1__list_audit_events_response__pack
+                     (const Unblock__V1__ListAuditEventsResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__list_audit_events_response__pack_to_buffer
+                     (const Unblock__V1__ListAuditEventsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ListAuditEventsResponse *
+       unblock__v1__list_audit_events_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__list_audit_events_response__free_unpacked
+                     (Unblock__V1__ListAuditEventsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Unblock__V1__UserDetails_Closure)
@@ -1195,6 +1355,15 @@ typedef void (*Unblock__V1__ListProfilesRequest_Closure)
 typedef void (*Unblock__V1__ListProfilesResponse_Closure)
                  (const Unblock__V1__ListProfilesResponse *message,
                   void *closure_data);
+typedef void (*Unblock__V1__AuditEventRecord_Closure)
+                 (const Unblock__V1__AuditEventRecord *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ListAuditEventsRequest_Closure)
+                 (const Unblock__V1__ListAuditEventsRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ListAuditEventsResponse_Closure)
+                 (const Unblock__V1__ListAuditEventsResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1258,6 +1427,10 @@ struct Unblock__V1__Admin_Service
                         const Unblock__V1__ListProfilesRequest *input,
                         Unblock__V1__ListProfilesResponse_Closure closure,
                         void *closure_data);
+  void (*list_audit_events)(Unblock__V1__Admin_Service *service,
+                            const Unblock__V1__ListAuditEventsRequest *input,
+                            Unblock__V1__ListAuditEventsResponse_Closure closure,
+                            void *closure_data);
 };
 typedef void (*Unblock__V1__Admin_ServiceDestroy)(Unblock__V1__Admin_Service *);
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
@@ -1279,7 +1452,8 @@ void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
       function_prefix__ ## register_card,\
       function_prefix__ ## rotate_card_key,\
       function_prefix__ ## create_profile,\
-      function_prefix__ ## list_profiles  }
+      function_prefix__ ## list_profiles,\
+      function_prefix__ ## list_audit_events  }
 void unblock__v1__admin__get_user(ProtobufCService *service,
                                   const Unblock__V1__GetUserRequest *input,
                                   Unblock__V1__GetUserResponse_Closure closure,
@@ -1336,6 +1510,10 @@ void unblock__v1__admin__list_profiles(ProtobufCService *service,
                                        const Unblock__V1__ListProfilesRequest *input,
                                        Unblock__V1__ListProfilesResponse_Closure closure,
                                        void *closure_data);
+void unblock__v1__admin__list_audit_events(ProtobufCService *service,
+                                           const Unblock__V1__ListAuditEventsRequest *input,
+                                           Unblock__V1__ListAuditEventsResponse_Closure closure,
+                                           void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1367,6 +1545,9 @@ extern const ProtobufCMessageDescriptor unblock__v1__create_profile_request__des
 extern const ProtobufCMessageDescriptor unblock__v1__create_profile_response__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__list_profiles_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__list_profiles_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__audit_event_record__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__list_audit_events_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__list_audit_events_response__descriptor;
 extern const ProtobufCServiceDescriptor unblock__v1__admin__descriptor;
 
 PROTOBUF_C__END_DECLS

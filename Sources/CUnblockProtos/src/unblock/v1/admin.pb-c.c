@@ -1267,6 +1267,141 @@ void   unblock__v1__list_profiles_response__free_unpacked
   assert(message->base.descriptor == &unblock__v1__list_profiles_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__v1__audit_event_record__init
+                     (Unblock__V1__AuditEventRecord         *message)
+{
+  static const Unblock__V1__AuditEventRecord init_value = UNBLOCK__V1__AUDIT_EVENT_RECORD__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__audit_event_record__get_packed_size
+                     (const Unblock__V1__AuditEventRecord *message)
+{
+  assert(message->base.descriptor == &unblock__v1__audit_event_record__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__audit_event_record__pack
+                     (const Unblock__V1__AuditEventRecord *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__audit_event_record__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__audit_event_record__pack_to_buffer
+                     (const Unblock__V1__AuditEventRecord *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__audit_event_record__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__AuditEventRecord *
+       unblock__v1__audit_event_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__AuditEventRecord *)
+     protobuf_c_message_unpack (&unblock__v1__audit_event_record__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__audit_event_record__free_unpacked
+                     (Unblock__V1__AuditEventRecord *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__audit_event_record__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__list_audit_events_request__init
+                     (Unblock__V1__ListAuditEventsRequest         *message)
+{
+  static const Unblock__V1__ListAuditEventsRequest init_value = UNBLOCK__V1__LIST_AUDIT_EVENTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__list_audit_events_request__get_packed_size
+                     (const Unblock__V1__ListAuditEventsRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__list_audit_events_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__list_audit_events_request__pack
+                     (const Unblock__V1__ListAuditEventsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__list_audit_events_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__list_audit_events_request__pack_to_buffer
+                     (const Unblock__V1__ListAuditEventsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__list_audit_events_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ListAuditEventsRequest *
+       unblock__v1__list_audit_events_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ListAuditEventsRequest *)
+     protobuf_c_message_unpack (&unblock__v1__list_audit_events_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__list_audit_events_request__free_unpacked
+                     (Unblock__V1__ListAuditEventsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__list_audit_events_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__list_audit_events_response__init
+                     (Unblock__V1__ListAuditEventsResponse         *message)
+{
+  static const Unblock__V1__ListAuditEventsResponse init_value = UNBLOCK__V1__LIST_AUDIT_EVENTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__list_audit_events_response__get_packed_size
+                     (const Unblock__V1__ListAuditEventsResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__list_audit_events_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__list_audit_events_response__pack
+                     (const Unblock__V1__ListAuditEventsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__list_audit_events_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__list_audit_events_response__pack_to_buffer
+                     (const Unblock__V1__ListAuditEventsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__list_audit_events_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ListAuditEventsResponse *
+       unblock__v1__list_audit_events_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ListAuditEventsResponse *)
+     protobuf_c_message_unpack (&unblock__v1__list_audit_events_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__list_audit_events_response__free_unpacked
+                     (Unblock__V1__ListAuditEventsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__list_audit_events_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor unblock__v1__user_details__field_descriptors[5] =
 {
   {
@@ -2792,7 +2927,342 @@ const ProtobufCMessageDescriptor unblock__v1__list_profiles_response__descriptor
   (ProtobufCMessageInit) unblock__v1__list_profiles_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[14] =
+static const ProtobufCFieldDescriptor unblock__v1__audit_event_record__field_descriptors[7] =
+{
+  {
+    "sequence",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__AuditEventRecord, sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_unix_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__AuditEventRecord, at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "actor",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__AuditEventRecord, actor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "action",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__AuditEventRecord, action),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__AuditEventRecord, target),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__AuditEventRecord, outcome),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "detail",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__AuditEventRecord, detail),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__audit_event_record__field_indices_by_name[] = {
+  3,   /* field[3] = action */
+  2,   /* field[2] = actor */
+  1,   /* field[1] = at_unix_ms */
+  6,   /* field[6] = detail */
+  5,   /* field[5] = outcome */
+  0,   /* field[0] = sequence */
+  4,   /* field[4] = target */
+};
+static const ProtobufCIntRange unblock__v1__audit_event_record__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor unblock__v1__audit_event_record__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.AuditEventRecord",
+  "AuditEventRecord",
+  "Unblock__V1__AuditEventRecord",
+  "unblock.v1",
+  sizeof(Unblock__V1__AuditEventRecord),
+  7,
+  unblock__v1__audit_event_record__field_descriptors,
+  unblock__v1__audit_event_record__field_indices_by_name,
+  1,  unblock__v1__audit_event_record__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__audit_event_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__list_audit_events_request__field_descriptors[10] =
+{
+  {
+    "user",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, user),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "card_serial",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, card_serial),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "action",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, action),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "since_unix_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, since_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "until_unix_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, until_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "oldest_first",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, oldest_first),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_size",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_token",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after_sequence",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, after_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "wait_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsRequest, wait_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__list_audit_events_request__field_indices_by_name[] = {
+  2,   /* field[2] = action */
+  8,   /* field[8] = after_sequence */
+  1,   /* field[1] = card_serial */
+  5,   /* field[5] = oldest_first */
+  6,   /* field[6] = page_size */
+  7,   /* field[7] = page_token */
+  3,   /* field[3] = since_unix_ms */
+  4,   /* field[4] = until_unix_ms */
+  0,   /* field[0] = user */
+  9,   /* field[9] = wait_ms */
+};
+static const ProtobufCIntRange unblock__v1__list_audit_events_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor unblock__v1__list_audit_events_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ListAuditEventsRequest",
+  "ListAuditEventsRequest",
+  "Unblock__V1__ListAuditEventsRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__ListAuditEventsRequest),
+  10,
+  unblock__v1__list_audit_events_request__field_descriptors,
+  unblock__v1__list_audit_events_request__field_indices_by_name,
+  1,  unblock__v1__list_audit_events_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__list_audit_events_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__list_audit_events_response__field_descriptors[3] =
+{
+  {
+    "events",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Unblock__V1__ListAuditEventsResponse, n_events),
+    offsetof(Unblock__V1__ListAuditEventsResponse, events),
+    &unblock__v1__audit_event_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsResponse, next_page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_sequence",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ListAuditEventsResponse, last_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__list_audit_events_response__field_indices_by_name[] = {
+  0,   /* field[0] = events */
+  2,   /* field[2] = last_sequence */
+  1,   /* field[1] = next_page_token */
+};
+static const ProtobufCIntRange unblock__v1__list_audit_events_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor unblock__v1__list_audit_events_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ListAuditEventsResponse",
+  "ListAuditEventsResponse",
+  "Unblock__V1__ListAuditEventsResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__ListAuditEventsResponse),
+  3,
+  unblock__v1__list_audit_events_response__field_descriptors,
+  unblock__v1__list_audit_events_response__field_indices_by_name,
+  1,  unblock__v1__list_audit_events_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__list_audit_events_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[15] =
 {
   { "GetUser", &unblock__v1__get_user_request__descriptor, &unblock__v1__get_user_response__descriptor },
   { "UnlockUser", &unblock__v1__unlock_user_request__descriptor, &unblock__v1__user_change_response__descriptor },
@@ -2808,12 +3278,14 @@ static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[14
   { "RotateCardKey", &unblock__v1__rotate_card_key_request__descriptor, &unblock__v1__card_change_response__descriptor },
   { "CreateProfile", &unblock__v1__create_profile_request__descriptor, &unblock__v1__create_profile_response__descriptor },
   { "ListProfiles", &unblock__v1__list_profiles_request__descriptor, &unblock__v1__list_profiles_response__descriptor },
+  { "ListAuditEvents", &unblock__v1__list_audit_events_request__descriptor, &unblock__v1__list_audit_events_response__descriptor },
 };
 const unsigned unblock__v1__admin__method_indices_by_name[] = {
   12,        /* CreateProfile */
   3,        /* CreateUser */
   6,        /* GetCard */
   0,        /* GetUser */
+  14,        /* ListAuditEvents */
   13,        /* ListProfiles */
   2,        /* ListUsers */
   10,        /* RegisterCard */
@@ -2832,7 +3304,7 @@ const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
   "Admin",
   "Unblock__V1__Admin",
   "unblock.v1",
-  14,
+  15,
   unblock__v1__admin__method_descriptors,
   unblock__v1__admin__method_indices_by_name
 };
@@ -2947,6 +3419,14 @@ void unblock__v1__admin__list_profiles(ProtobufCService *service,
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
   service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__list_audit_events(ProtobufCService *service,
+                                           const Unblock__V1__ListAuditEventsRequest *input,
+                                           Unblock__V1__ListAuditEventsResponse_Closure closure,
+                                           void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
                                Unblock__V1__Admin_ServiceDestroy destroy)
