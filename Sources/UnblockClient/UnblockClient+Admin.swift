@@ -106,3 +106,14 @@ extension UnblockClient {
         try await call(Admin.ListAuditEvents.self, request, timeout: timeout)
     }
 }
+
+extension UnblockClient {
+    /// Applies a directory file on the running server, all or nothing (administrators).
+    public func importDirectory(_ content: [UInt8], existing: ExistingEntries = .fail) async throws
+        -> ImportDirectoryResponse
+    {
+        try await call(
+            Admin.ImportDirectory.self, ImportDirectoryRequest(content: content, existing: existing),
+            timeout: .seconds(600))
+    }
+}

@@ -7,6 +7,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin", abstract: "Administration (needs a help desk or administrator login).",
         subcommands: [
             AdminUserCommand.self, AdminCardCommand.self, AdminProfileCommand.self, AdminAuditCommand.self,
+            AdminImportCommand.self,
             EnableProcessCommand.self, DisableProcessCommand.self,
         ])
 }

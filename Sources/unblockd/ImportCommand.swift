@@ -22,8 +22,17 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "PBKDF2 iterations for the passwords in the file.")
     var passwordIterations: Int = PasswordHasher.defaultIterations
 
+    @Option(help: "What to do with entries the data directory has: fail (the default), skip them, or update them.")
+    var existing: String = "fail"
+
     @Argument(help: "The directory file to import.")
     var file: String
+
+    func validate() throws {
+        guard ExistingEntryPolicy(rawValue: existing) != nil else {
+            throw ValidationError("--existing takes fail, skip or update")
+        }
+    }
 
     func run() async throws {
         let data = try DirectoryFileInput.read(file)
@@ -32,11 +41,14 @@ struct ImportCommand: AsyncParsableCommand {
         let store = try EmbeddedStore(configuration: configuration)
         do {
             let summary = try await store.importDirectory(
-                data, passwordHasher: PasswordHasher(iterations: passwordIterations))
+                data, passwordHasher: PasswordHasher(iterations: passwordIterations),
+                existing: ExistingEntryPolicy(rawValue: existing)!)
             try await store.close()
+            let existingEntries =
+                existing == "fail" ? "" : "; \(summary.updated) updated, \(summary.skipped) left as they were"
             print(
                 "imported \(summary.profiles) profiles, \(summary.users) users and \(summary.cards) cards into \(dataDir)"
-            )
+                    + existingEntries)
         } catch let error as ImportError {
             try await store.close()
             throw DirectoryFileInput.report(error, file: file)

@@ -300,6 +300,28 @@ import UnblockTesting
         #expect(try await output.wait { $0.contains("unlock-user") }, "\(output.text)")
     }
 
+    @Test func anAdministratorImportsAFileIntoTheRunningServer() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        let file = cli.folder + "/more.json"
+        try Data(
+            """
+            {"users": [{"username": "dora", "password": "dora's long password"},
+                       {"username": "bob", "displayName": "Bob Renamed", "password": "bob's long password"}]}
+            """.utf8
+        ).write(to: URL(filePath: file))
+        cli.login("admin")
+        let refused = cli.run(["admin", "import", file])
+        #expect(refused.status == 67 && refused.errors.contains("$.users[1].username"), "\(refused.errors)")
+        let skipped = cli.run(["admin", "import", file, "--existing", "skip"])
+        #expect(
+            skipped.status == 0 && skipped.output.contains("1 user and 0 cards added; 0 updated, 1 left as they were"),
+            "\(skipped.output)")
+        #expect(cli.run(["admin", "import", file, "--existing", "merge"]).status == 64)
+        #expect(cli.run(["admin", "import", cli.folder + "/missing.json"]).status == 64)
+        #expect(cli.run(["login", "--user", "dora", "--password-stdin"], input: "dora's long password\n").status == 0)
+    }
+
     @Test func loginSaysWhatTheServerSaidAndASecondLoginEndsTheFirstSession() async throws {
         let cli = try await CLIHarness(extra: ["--session-idle-timeout", "180"])
         defer { cli.stop() }

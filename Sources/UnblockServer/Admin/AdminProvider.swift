@@ -46,6 +46,7 @@ final class AdminProvider: Sendable {
         table.register(Admin.CreateProfile.self, authenticatedOnTask: createProfile)
         table.register(Admin.ListProfiles.self, reading: listProfiles)
         table.register(Admin.ListAuditEvents.self, authenticatedOnTask: listAuditEvents)
+        table.register(Admin.ImportDirectory.self, authenticatedOnTask: importDirectory)
     }
 
     // MARK: Shared steps

@@ -107,10 +107,18 @@ public enum Admin {
         public static let name = "/unblock.v1.Admin/ListAuditEvents"
     }
 
+    /// A directory file applied on the running server, all or nothing (administrators).
+    public enum ImportDirectory: RPCMethod {
+        public typealias Request = ImportDirectoryRequest
+        public typealias Response = ImportDirectoryResponse
+        public static let name = "/unblock.v1.Admin/ImportDirectory"
+    }
+
     /// Every method name of the service.
     public static let methodNames: [String] = [
         GetUser.name, UnlockUser.name, ListUsers.name, CreateUser.name, UpdateUser.name, SetPassword.name, GetCard.name,
         SetCardState.name, ResetResponseLimit.name, TransferCard.name,
         RegisterCard.name, RotateCardKey.name, CreateProfile.name, ListProfiles.name, ListAuditEvents.name,
+        ImportDirectory.name,
     ]
 }

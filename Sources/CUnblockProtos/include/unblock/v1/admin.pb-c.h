@@ -47,10 +47,34 @@ typedef struct Unblock__V1__ListProfilesResponse Unblock__V1__ListProfilesRespon
 typedef struct Unblock__V1__AuditEventRecord Unblock__V1__AuditEventRecord;
 typedef struct Unblock__V1__ListAuditEventsRequest Unblock__V1__ListAuditEventsRequest;
 typedef struct Unblock__V1__ListAuditEventsResponse Unblock__V1__ListAuditEventsResponse;
+typedef struct Unblock__V1__ImportDirectoryRequest Unblock__V1__ImportDirectoryRequest;
+typedef struct Unblock__V1__ImportDirectoryResponse Unblock__V1__ImportDirectoryResponse;
 
 
 /* --- enums --- */
 
+/*
+ * What an import does with entries the directory already has (by username, serial, profile name).
+ */
+typedef enum _Unblock__V1__ExistingEntries {
+  /*
+   * As EXISTING_ENTRIES_FAIL.
+   */
+  UNBLOCK__V1__EXISTING_ENTRIES__EXISTING_ENTRIES_UNSPECIFIED = 0,
+  /*
+   * Each is a problem, and nothing is imported.
+   */
+  UNBLOCK__V1__EXISTING_ENTRIES__EXISTING_ENTRIES_FAIL = 1,
+  /*
+   * They are left as they are; the new entries are added.
+   */
+  UNBLOCK__V1__EXISTING_ENTRIES__EXISTING_ENTRIES_SKIP = 2,
+  /*
+   * They take the file's values (a card's key only when it differs; its version then goes up).
+   */
+  UNBLOCK__V1__EXISTING_ENTRIES__EXISTING_ENTRIES_UPDATE = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__V1__EXISTING_ENTRIES)
+} Unblock__V1__ExistingEntries;
 
 /* --- messages --- */
 
@@ -680,6 +704,39 @@ struct  Unblock__V1__ListAuditEventsResponse
     , 0,NULL, (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * A directory file (the JSON of `unblockd import`, docs/DIRECTORY-FILE.md), checked
+ * completely first, then applied all or nothing. It carries passwords and keys: refused on
+ * a TCP connection that is neither loopback nor TLS.
+ */
+struct  Unblock__V1__ImportDirectoryRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData content;
+  Unblock__V1__ExistingEntries existing;
+};
+#define UNBLOCK__V1__IMPORT_DIRECTORY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__import_directory_request__descriptor) \
+    , {0,NULL}, UNBLOCK__V1__EXISTING_ENTRIES__EXISTING_ENTRIES_UNSPECIFIED }
+
+
+struct  Unblock__V1__ImportDirectoryResponse
+{
+  ProtobufCMessage base;
+  uint32_t profiles_added;
+  uint32_t users_added;
+  uint32_t cards_added;
+  /*
+   * Existing entries that changed (update) or were left as they were (skip).
+   */
+  uint32_t updated;
+  uint32_t skipped;
+};
+#define UNBLOCK__V1__IMPORT_DIRECTORY_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__import_directory_response__descriptor) \
+    , 0, 0, 0, 0, 0 }
+
+
 /* Unblock__V1__UserDetails methods */
 void   unblock__v1__user_details__init
                      (Unblock__V1__UserDetails         *message);
@@ -1269,6 +1326,44 @@ Unblock__V1__ListAuditEventsResponse *
 void   unblock__v1__list_audit_events_response__free_unpacked
                      (Unblock__V1__ListAuditEventsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__V1__ImportDirectoryRequest methods */
+void   unblock__v1__import_directory_request__init
+                     (Unblock__V1__ImportDirectoryRequest         *message);
+size_t unblock__v1__import_directory_request__get_packed_size
+                     (const Unblock__V1__ImportDirectoryRequest   *message);
+size_t unblock__v1__import_directory_request__pack
+                     (const Unblock__V1__ImportDirectoryRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__import_directory_request__pack_to_buffer
+                     (const Unblock__V1__ImportDirectoryRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ImportDirectoryRequest *
+       unblock__v1__import_directory_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__import_directory_request__free_unpacked
+                     (Unblock__V1__ImportDirectoryRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ImportDirectoryResponse methods */
+void   unblock__v1__import_directory_response__init
+                     (Unblock__V1__ImportDirectoryResponse         *message);
+size_t unblock__v1__import_directory_response__get_packed_size
+                     (const Unblock__V1__ImportDirectoryResponse   *message);
+size_t unblock__v1__import_directory_response__pack
+                     (const Unblock__V1__ImportDirectoryResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__import_directory_response__pack_to_buffer
+                     (const Unblock__V1__ImportDirectoryResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ImportDirectoryResponse *
+       unblock__v1__import_directory_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__import_directory_response__free_unpacked
+                     (Unblock__V1__ImportDirectoryResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Unblock__V1__UserDetails_Closure)
@@ -1364,6 +1459,12 @@ typedef void (*Unblock__V1__ListAuditEventsRequest_Closure)
 typedef void (*Unblock__V1__ListAuditEventsResponse_Closure)
                  (const Unblock__V1__ListAuditEventsResponse *message,
                   void *closure_data);
+typedef void (*Unblock__V1__ImportDirectoryRequest_Closure)
+                 (const Unblock__V1__ImportDirectoryRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ImportDirectoryResponse_Closure)
+                 (const Unblock__V1__ImportDirectoryResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1431,6 +1532,10 @@ struct Unblock__V1__Admin_Service
                             const Unblock__V1__ListAuditEventsRequest *input,
                             Unblock__V1__ListAuditEventsResponse_Closure closure,
                             void *closure_data);
+  void (*import_directory)(Unblock__V1__Admin_Service *service,
+                           const Unblock__V1__ImportDirectoryRequest *input,
+                           Unblock__V1__ImportDirectoryResponse_Closure closure,
+                           void *closure_data);
 };
 typedef void (*Unblock__V1__Admin_ServiceDestroy)(Unblock__V1__Admin_Service *);
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
@@ -1453,7 +1558,8 @@ void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
       function_prefix__ ## rotate_card_key,\
       function_prefix__ ## create_profile,\
       function_prefix__ ## list_profiles,\
-      function_prefix__ ## list_audit_events  }
+      function_prefix__ ## list_audit_events,\
+      function_prefix__ ## import_directory  }
 void unblock__v1__admin__get_user(ProtobufCService *service,
                                   const Unblock__V1__GetUserRequest *input,
                                   Unblock__V1__GetUserResponse_Closure closure,
@@ -1514,9 +1620,14 @@ void unblock__v1__admin__list_audit_events(ProtobufCService *service,
                                            const Unblock__V1__ListAuditEventsRequest *input,
                                            Unblock__V1__ListAuditEventsResponse_Closure closure,
                                            void *closure_data);
+void unblock__v1__admin__import_directory(ProtobufCService *service,
+                                          const Unblock__V1__ImportDirectoryRequest *input,
+                                          Unblock__V1__ImportDirectoryResponse_Closure closure,
+                                          void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    unblock__v1__existing_entries__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__user_details__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__get_user_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__get_user_response__descriptor;
@@ -1548,6 +1659,8 @@ extern const ProtobufCMessageDescriptor unblock__v1__list_profiles_response__des
 extern const ProtobufCMessageDescriptor unblock__v1__audit_event_record__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__list_audit_events_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__list_audit_events_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__import_directory_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__import_directory_response__descriptor;
 extern const ProtobufCServiceDescriptor unblock__v1__admin__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -1402,6 +1402,96 @@ void   unblock__v1__list_audit_events_response__free_unpacked
   assert(message->base.descriptor == &unblock__v1__list_audit_events_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__v1__import_directory_request__init
+                     (Unblock__V1__ImportDirectoryRequest         *message)
+{
+  static const Unblock__V1__ImportDirectoryRequest init_value = UNBLOCK__V1__IMPORT_DIRECTORY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__import_directory_request__get_packed_size
+                     (const Unblock__V1__ImportDirectoryRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__import_directory_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__import_directory_request__pack
+                     (const Unblock__V1__ImportDirectoryRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__import_directory_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__import_directory_request__pack_to_buffer
+                     (const Unblock__V1__ImportDirectoryRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__import_directory_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ImportDirectoryRequest *
+       unblock__v1__import_directory_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ImportDirectoryRequest *)
+     protobuf_c_message_unpack (&unblock__v1__import_directory_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__import_directory_request__free_unpacked
+                     (Unblock__V1__ImportDirectoryRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__import_directory_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__import_directory_response__init
+                     (Unblock__V1__ImportDirectoryResponse         *message)
+{
+  static const Unblock__V1__ImportDirectoryResponse init_value = UNBLOCK__V1__IMPORT_DIRECTORY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__import_directory_response__get_packed_size
+                     (const Unblock__V1__ImportDirectoryResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__import_directory_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__import_directory_response__pack
+                     (const Unblock__V1__ImportDirectoryResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__import_directory_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__import_directory_response__pack_to_buffer
+                     (const Unblock__V1__ImportDirectoryResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__import_directory_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ImportDirectoryResponse *
+       unblock__v1__import_directory_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ImportDirectoryResponse *)
+     protobuf_c_message_unpack (&unblock__v1__import_directory_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__import_directory_response__free_unpacked
+                     (Unblock__V1__ImportDirectoryResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__import_directory_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor unblock__v1__user_details__field_descriptors[5] =
 {
   {
@@ -3262,7 +3352,180 @@ const ProtobufCMessageDescriptor unblock__v1__list_audit_events_response__descri
   (ProtobufCMessageInit) unblock__v1__list_audit_events_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[15] =
+static const ProtobufCFieldDescriptor unblock__v1__import_directory_request__field_descriptors[2] =
+{
+  {
+    "content",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ImportDirectoryRequest, content),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "existing",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ImportDirectoryRequest, existing),
+    &unblock__v1__existing_entries__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__import_directory_request__field_indices_by_name[] = {
+  0,   /* field[0] = content */
+  1,   /* field[1] = existing */
+};
+static const ProtobufCIntRange unblock__v1__import_directory_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__import_directory_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ImportDirectoryRequest",
+  "ImportDirectoryRequest",
+  "Unblock__V1__ImportDirectoryRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__ImportDirectoryRequest),
+  2,
+  unblock__v1__import_directory_request__field_descriptors,
+  unblock__v1__import_directory_request__field_indices_by_name,
+  1,  unblock__v1__import_directory_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__import_directory_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__import_directory_response__field_descriptors[5] =
+{
+  {
+    "profiles_added",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ImportDirectoryResponse, profiles_added),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "users_added",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ImportDirectoryResponse, users_added),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cards_added",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ImportDirectoryResponse, cards_added),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ImportDirectoryResponse, updated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "skipped",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ImportDirectoryResponse, skipped),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__import_directory_response__field_indices_by_name[] = {
+  2,   /* field[2] = cards_added */
+  0,   /* field[0] = profiles_added */
+  4,   /* field[4] = skipped */
+  3,   /* field[3] = updated */
+  1,   /* field[1] = users_added */
+};
+static const ProtobufCIntRange unblock__v1__import_directory_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor unblock__v1__import_directory_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ImportDirectoryResponse",
+  "ImportDirectoryResponse",
+  "Unblock__V1__ImportDirectoryResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__ImportDirectoryResponse),
+  5,
+  unblock__v1__import_directory_response__field_descriptors,
+  unblock__v1__import_directory_response__field_indices_by_name,
+  1,  unblock__v1__import_directory_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__import_directory_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue unblock__v1__existing_entries__enum_values_by_number[4] =
+{
+  { "EXISTING_ENTRIES_UNSPECIFIED", "UNBLOCK__V1__EXISTING_ENTRIES__EXISTING_ENTRIES_UNSPECIFIED", 0 },
+  { "EXISTING_ENTRIES_FAIL", "UNBLOCK__V1__EXISTING_ENTRIES__EXISTING_ENTRIES_FAIL", 1 },
+  { "EXISTING_ENTRIES_SKIP", "UNBLOCK__V1__EXISTING_ENTRIES__EXISTING_ENTRIES_SKIP", 2 },
+  { "EXISTING_ENTRIES_UPDATE", "UNBLOCK__V1__EXISTING_ENTRIES__EXISTING_ENTRIES_UPDATE", 3 },
+};
+static const ProtobufCIntRange unblock__v1__existing_entries__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex unblock__v1__existing_entries__enum_values_by_name[4] =
+{
+  { "EXISTING_ENTRIES_FAIL", 1 },
+  { "EXISTING_ENTRIES_SKIP", 2 },
+  { "EXISTING_ENTRIES_UNSPECIFIED", 0 },
+  { "EXISTING_ENTRIES_UPDATE", 3 },
+};
+const ProtobufCEnumDescriptor unblock__v1__existing_entries__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "unblock.v1.ExistingEntries",
+  "ExistingEntries",
+  "Unblock__V1__ExistingEntries",
+  "unblock.v1",
+  4,
+  unblock__v1__existing_entries__enum_values_by_number,
+  4,
+  unblock__v1__existing_entries__enum_values_by_name,
+  1,
+  unblock__v1__existing_entries__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[16] =
 {
   { "GetUser", &unblock__v1__get_user_request__descriptor, &unblock__v1__get_user_response__descriptor },
   { "UnlockUser", &unblock__v1__unlock_user_request__descriptor, &unblock__v1__user_change_response__descriptor },
@@ -3279,12 +3542,14 @@ static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[15
   { "CreateProfile", &unblock__v1__create_profile_request__descriptor, &unblock__v1__create_profile_response__descriptor },
   { "ListProfiles", &unblock__v1__list_profiles_request__descriptor, &unblock__v1__list_profiles_response__descriptor },
   { "ListAuditEvents", &unblock__v1__list_audit_events_request__descriptor, &unblock__v1__list_audit_events_response__descriptor },
+  { "ImportDirectory", &unblock__v1__import_directory_request__descriptor, &unblock__v1__import_directory_response__descriptor },
 };
 const unsigned unblock__v1__admin__method_indices_by_name[] = {
   12,        /* CreateProfile */
   3,        /* CreateUser */
   6,        /* GetCard */
   0,        /* GetUser */
+  15,        /* ImportDirectory */
   14,        /* ListAuditEvents */
   13,        /* ListProfiles */
   2,        /* ListUsers */
@@ -3304,7 +3569,7 @@ const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
   "Admin",
   "Unblock__V1__Admin",
   "unblock.v1",
-  15,
+  16,
   unblock__v1__admin__method_descriptors,
   unblock__v1__admin__method_indices_by_name
 };
@@ -3427,6 +3692,14 @@ void unblock__v1__admin__list_audit_events(ProtobufCService *service,
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
   service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__import_directory(ProtobufCService *service,
+                                          const Unblock__V1__ImportDirectoryRequest *input,
+                                          Unblock__V1__ImportDirectoryResponse_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
                                Unblock__V1__Admin_ServiceDestroy destroy)
