@@ -95,8 +95,7 @@ struct AddCardCommand: AsyncParsableCommand {
         let result = try await connection.withAdminClient { try await $0.registerCard(request) }
         let kcv = result.card.keyCheckValue.map { String(format: "%02X", $0) }.joined()
         result.print(
-            json: connection.json, done: "card \(serial) is registered for \(owner); key check value \(kcv)",
-            unchanged: "")
+            json: connection.json, done: "card \(serial) is registered for \(owner); key check value \(kcv)")
     }
 }
 
@@ -129,8 +128,7 @@ struct RotateKeyCommand: AsyncParsableCommand {
         let kcv = result.card.keyCheckValue.map { String(format: "%02X", $0) }.joined()
         result.print(
             json: connection.json,
-            done: "card \(serial) has key version \(result.card.card.keyVersion); key check value \(kcv)", unchanged: ""
-        )
+            done: "card \(serial) has key version \(result.card.card.keyVersion); key check value \(kcv)")
     }
 }
 
@@ -227,9 +225,10 @@ extension ConnectionOptions {
 }
 
 extension CardChangeResponse {
-    func print(json: Bool, done: String, unchanged: String) {
+    /// `done` when the card changed, `unchanged` (or `done`) when it already was so.
+    func print(json: Bool, done: String, unchanged: String? = nil) {
         if json { return printJSON(["changed": changed, "card": card.jsonObject]) }
-        Swift.print((changed ? done : unchanged) + ".")
+        Swift.print((changed ? done : unchanged ?? done) + ".")
     }
 }
 
