@@ -95,9 +95,19 @@ struct UnblockBench: AsyncParsableCommand {
     @Flag(help: "Exit 0 even when most calls fail (to measure a server under overload).")
     var allowErrors = false
 
+    @Option(
+        help: """
+            While measuring, import this many new cards into the harness's own server through \
+            ImportDirectory, in calls of 200 cards, and report how long it took.
+            """)
+    var importCards: Int = 0
+
     func validate() throws {
         guard connections >= 1, inFlight >= 1, duration > 0, warmup >= 0, users >= 1 else {
             throw ValidationError("--connections, --in-flight, --duration and --users must be positive")
+        }
+        if importCards > 0 && (socket != nil || host != nil) {
+            throw ValidationError("--import-cards needs the harness's own server (no --socket or --host)")
         }
         _ = try weights()
     }
@@ -158,10 +168,18 @@ struct UnblockBench: AsyncParsableCommand {
         }
         defer { managed?.stop() }
         let identities = try await makeIdentities(target: target, managed: managed != nil)
-        let result = try await drive(target: target, identities: identities, serverPID: managed?.processIdentifier)
+        let importer = importCards > 0 ? CardImporter(target: target, cards: importCards, owners: users) : nil
+        var whileMeasuring: (@Sendable () async throws -> Void)?
+        if let importer { whileMeasuring = { try await importer.run() } }
+        let result = try await drive(
+            target: target, identities: identities, serverPID: managed?.processIdentifier,
+            whileMeasuring: whileMeasuring)
         print(result.table)
+        if let report = await importer?.report { print(report) }
         if let json {
-            let data = try JSONSerialization.data(withJSONObject: result.json, options: [.prettyPrinted, .sortedKeys])
+            var object = result.json
+            if let summary = await importer?.summary { object["import"] = summary }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(filePath: json))
         }
         if let markdownRow {
@@ -236,9 +254,10 @@ struct UnblockBench: AsyncParsableCommand {
     }
 
     /// Opens the connections, drives them, and collects the figures.
-    private func drive(target: BindAddress, identities: [[BenchIdentity]], serverPID: Int32?) async throws
-        -> BenchResult
-    {
+    private func drive(
+        target: BindAddress, identities: [[BenchIdentity]], serverPID: Int32?,
+        whileMeasuring: (@Sendable () async throws -> Void)? = nil
+    ) async throws -> BenchResult {
         let group = MultiThreadedEventLoopGroup.singleton
         let loops = Array(group.makeIterator())
         let recorder = Recorder(shards: loops.count)
@@ -282,6 +301,8 @@ struct UnblockBench: AsyncParsableCommand {
             measuring = beginMeasuring()
         }
         let (started, cpuAtStart) = measuring!
+        let sideTask = whileMeasuring.map { work in Task { try await work() } }
+        defer { sideTask?.cancel() }
         let progress = isatty(STDOUT_FILENO) == 1
         let allDone = EventLoopFuture.andAllComplete(finished, on: group.next())
         let done = DoneFlag()
@@ -305,6 +326,7 @@ struct UnblockBench: AsyncParsableCommand {
             Double((clock.now - started).components.attoseconds) / 1e18
             + Double((clock.now - started).components.seconds)
         _ = try? await allDone.get()
+        try await sideTask?.value
         let totals = recorder.totals()
         return BenchResult(
             call: call, transport: "\(target)".hasPrefix("unix") ? "unix" : "tcp", connections: connections,

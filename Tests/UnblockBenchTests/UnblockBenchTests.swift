@@ -53,6 +53,16 @@ func bench(_ arguments: [String], expectedStatus: Int32 = 0) throws -> [String: 
         #expect((cpu["server"] ?? .infinity) <= ceiling, "\(cpu) at \(throughput)/s")
     }
 
+    @Test func cardsImportedWhileUnblocksRunAreCountedAndTimed() throws {
+        let result = try bench([
+            "--call", "unblock-pin-offline", "--connections", "4", "--duration", "1", "--warmup", "0.2",
+            "--import-cards", "450",
+        ])
+        let imported = try #require(result["import"] as? [String: Double])
+        #expect(imported["cards"] == 450 && imported["calls"] == 3 && (imported["seconds"] ?? 0) > 0, "\(imported)")
+        #expect((result["errors"] as? [String: Int])?.isEmpty == true, "no unblock refused meanwhile")
+    }
+
     @Test func everyUnblockSendsAFreshChallenge() throws {
         // The harness's own server has no per-card limit; a repeated challenge is refused as
         // already answered. 20 cards: about 100 challenges each (8 or 16 bytes).

@@ -26,7 +26,8 @@ public struct ImportDirectoryRequest: WireMessage {
         free: unblock__v1__import_directory_request__free_unpacked,
         read: { c throws(WireError) in
             Self(
-                content: try CReader.bytes(c.content, field: "ImportDirectoryRequest.content"),
+                content: try CReader.bytes(
+                    c.content, field: "ImportDirectoryRequest.content", limit: WireLimits.defaultMaxRequestFrameBytes),
                 existing: try CReader.enumeration(c.existing.rawValue, field: "ImportDirectoryRequest.existing"))
         },
         write: { message, c, arena in

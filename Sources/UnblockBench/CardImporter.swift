@@ -1,0 +1,52 @@
+// Imports new cards into the harness's server through ImportDirectory while the load runs.
+import Foundation
+import UnblockClient
+import UnblockCrypto
+import UnblockWire
+
+/// Imports `cards` new cards (AES-128 keys, owners among the harness's users) in calls of
+/// 200, as an administrator would split a large file, and keeps how long it took.
+actor CardImporter {
+    static let cardsPerCall = 200
+
+    let target: BindAddress
+    let cards: Int
+    let owners: Int
+    private(set) var report: String?
+    /// For the JSON result: cards, calls and seconds.
+    private(set) var summary: [String: Double]?
+
+    init(target: BindAddress, cards: Int, owners: Int) {
+        self.target = target
+        self.cards = cards
+        self.owners = owners
+    }
+
+    func run() async throws {
+        let admin = UnblockClient(target: target, defaultTimeout: .seconds(120))
+        defer { Task { await admin.close() } }
+        try await admin.authenticate(username: "bench-admin", password: ManagedServer.adminPassword)
+        let clock = ContinuousClock()
+        let started = clock.now
+        var calls = 0
+        for first in stride(from: 0, to: cards, by: Self.cardsPerCall) {
+            let entries = try (first..<min(cards, first + Self.cardsPerCall)).map { index -> [String: Any] in
+                [
+                    "serial": String(format: "C1%012X", index), "owner": ManagedServer.username(index % owners),
+                    "profile": ManagedServer.profile,
+                    "adminKey": ["algorithm": "aes128", "hex": HexFormat.plain(try SecureRandom.bytes(16))],
+                ]
+            }
+            let file = try JSONSerialization.data(withJSONObject: ["cards": entries])
+            _ = try await admin.importDirectory([UInt8](file))
+            calls += 1
+        }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        summary = ["cards": Double(cards), "calls": Double(calls), "seconds": seconds]
+        report = String(
+            format: "import        %d cards in %.2f s (%d ImportDirectory calls, %.0f cards per second)", cards,
+            seconds,
+            calls, Double(cards) / max(0.001, seconds))
+    }
+}
