@@ -30,54 +30,60 @@ public struct AuditQuery: Sendable, Equatable {
 }
 
 extension Directory {
-    /// The events of the in-memory trails that `query` asks for, merged by sequence.
+    /// The events of the in-memory trails that `query` asks for. Each trail is in sequence
+    /// order: the first `limit` matches of each, in the asked order, merged, are the answer.
     public func auditEvents(_ query: AuditQuery) -> [AuditEvent] {
         guard query.limit > 0 else { return [] }
-        var found: [AuditEvent] = []
-        // Each trail is in sequence order: start where the bound falls, walk in the asked
-        // order, and merge the two walks.
-        var walks = [recentAudit, recentLogins].map { trail in
-            TrailWalk(trail: trail, query: query)
+        // Logins have a trail of their own: an action names one trail or the other.
+        let trails =
+            switch query.action {
+            case AuditEvent.loginAction?: [recentLogins]
+            case _?: [recentAudit]
+            case nil: [recentAudit, recentLogins]
+            }
+        let found = trails.map { $0.matches(query) }
+        guard found.count == 2 else { return found.first ?? [] }
+        var merged: [AuditEvent] = []
+        merged.reserveCapacity(min(query.limit, found[0].count + found[1].count))
+        var (left, right) = (found[0].startIndex, found[1].startIndex)
+        while merged.count < query.limit && (left < found[0].endIndex || right < found[1].endIndex) {
+            let takeLeft =
+                right == found[1].endIndex
+                || (left < found[0].endIndex
+                    && (found[0][left].sequence > found[1][right].sequence) == query.newestFirst)
+            if takeLeft {
+                merged.append(found[0][left])
+                left += 1
+            } else {
+                merged.append(found[1][right])
+                right += 1
+            }
         }
-        while found.count < query.limit {
-            let candidates = walks.indices.compactMap { index in walks[index].peek.map { (index, $0) } }
-            guard
-                let (index, event) = query.newestFirst
-                    ? candidates.max(by: { $0.1.sequence < $1.1.sequence })
-                    : candidates.min(by: { $0.1.sequence < $1.1.sequence })
-            else { break }
-            walks[index].advance()
-            if query.matches(event) { found.append(event) }
-        }
-        return found
+        return merged
     }
 }
 
-/// A walk over one trail within a query's sequence bounds, in its order.
-private struct TrailWalk {
-    let trail: AuditTrail
-    let query: AuditQuery
-    var position: Int
-
-    init(trail: AuditTrail, query: AuditQuery) {
-        self.trail = trail
-        self.query = query
-        // The first event past the lower bound; the walk backwards starts below the upper one.
-        let lower = trail.partitioningIndex { $0.sequence > query.afterSequence }
-        let upper = trail.partitioningIndex { $0.sequence >= query.beforeSequence }
-        position = query.newestFirst ? upper - 1 : lower
-        self.lowerBound = lower
-        self.upperBound = upper
+extension AuditTrail {
+    /// The first `query.limit` events of this trail that match, in the query's order, within
+    /// its sequence bounds (found by binary search).
+    func matches(_ query: AuditQuery) -> [AuditEvent] {
+        let lower = partitioningIndex { $0.sequence > query.afterSequence }
+        let upper = partitioningIndex { $0.sequence >= query.beforeSequence }
+        guard lower < upper else { return [] }
+        var found: [AuditEvent] = []
+        if query.newestFirst {
+            for position in stride(from: upper - 1, through: lower, by: -1) where query.matches(self[position]) {
+                found.append(self[position])
+                if found.count == query.limit { break }
+            }
+        } else {
+            for position in lower..<upper where query.matches(self[position]) {
+                found.append(self[position])
+                if found.count == query.limit { break }
+            }
+        }
+        return found
     }
-
-    private let lowerBound: Int
-    private let upperBound: Int
-
-    var peek: AuditEvent? {
-        (lowerBound..<upperBound).contains(position) ? trail[position] : nil
-    }
-
-    mutating func advance() { position += query.newestFirst ? -1 : 1 }
 }
 
 extension RandomAccessCollection {

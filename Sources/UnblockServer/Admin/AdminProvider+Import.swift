@@ -23,9 +23,13 @@ extension AdminProvider {
             hashPassword: { try await pool.hashPassword($0) },
             withCipher: { body in try await pool.run { cipher in try body(cipher) } },
             minimumIterations: pool.passwordHasher.iterations)
-        let summary = try await store.importDirectory(
-            Data(request.content), existing: policy, masterKey: masterKey, crypto: crypto,
-            actor: caller.account.username)
+        // Parsing and checking a file takes milliseconds: off the event loop, whose other
+        // connections would wait for it (the connection's task prefers its loop).
+        let (store, masterKey, actor) = (store, masterKey, caller.account.username)
+        let summary = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+            try await store.importDirectory(
+                Data(request.content), existing: policy, masterKey: masterKey, crypto: crypto, actor: actor)
+        }
         return ImportDirectoryResponse(
             profilesAdded: UInt32(summary.profiles), usersAdded: UInt32(summary.users),
             cardsAdded: UInt32(summary.cards),
