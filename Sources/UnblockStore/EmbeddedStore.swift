@@ -28,8 +28,13 @@ public final class EmbeddedStore: DirectoryStore {
         /// used: records then overwrite blocks the file system holds, and a sync does not
         /// have to write the file's size too. 0: journal files grow as they are written.
         public var journalPreallocation: Int = 32 << 20
-        /// Audit events kept in memory and in snapshots (older ones are dropped).
+        /// Audit events of each kind (logins, the rest) kept in memory and in snapshots.
         public var auditRetention: Int = 100_000
+        /// How long the audit trail is kept on disk (`audit-*.trail` in the data directory);
+        /// nil keeps no trail beyond memory.
+        public var auditArchiveRetention: Duration? = .seconds(400 * 86_400)
+        /// Events per audit archive file (a query or the retention reads or removes whole files).
+        public var auditEventsPerArchiveFile = 50_000
         /// The largest journal record a commit may write (at most 1 GiB, the largest that
         /// recovery reads back); a larger commit is refused with `.tooLarge`, applying nothing.
         public var maximumRecordBytes: Int = RecordFraming.maximumPayload
@@ -65,6 +70,8 @@ public final class EmbeddedStore: DirectoryStore {
     private let snapshotDuration: Timer?
     private let snapshotQueue = DispatchQueue(label: "unblock.store.snapshot", qos: .utility)
     private let snapshotTimer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)
+    /// The audit trail on disk, beyond what memory keeps.
+    private let archive: AuditArchive?
     /// Seals and derives admin keys; loaded from (or created in) the data directory.
     public let masterKey: SecretBytes
 
@@ -100,6 +107,13 @@ public final class EmbeddedStore: DirectoryStore {
         self.snapshotDuration = configuration.metrics.map {
             Timer(label: "unblock_snapshot_duration_seconds", factory: $0)
         }
+        self.archive = try configuration.auditArchiveRetention.map { (retention) throws(StoreError) in
+            try AuditArchive(
+                folder: folder.path, storage: storage,
+                settings: .init(retention: retention, eventsPerSegment: configuration.auditEventsPerArchiveFile),
+                logger: configuration.logger, nextSequence: recovered.directory.nextAuditSequence)
+        }
+        if let archive { Self.catchUp(archive, from: recovered.directory, logger: configuration.logger) }
         self.state = ReadWriteLock(State(directory: recovered.directory, lastSequence: recovered.lastSequence))
         startSnapshotTimer()
         configuration.logger.info(
@@ -181,7 +195,8 @@ public final class EmbeddedStore: DirectoryStore {
             },
             apply: { (state, change) throws -> (UInt64?, Result, Snapshot?) in
                 guard !change.mutations.isEmpty else { return (nil, change.result, nil) }
-                state.directory.apply(change.mutations)
+                // Queued under the lock: the archive gets the events in the order they were given sequences.
+                archive?.append(state.directory.apply(change.mutations))
                 state.lastSequence = change.sequence
                 state.commitsSinceSnapshot += 1
                 let due = state.commitsSinceSnapshot >= configuration.snapshotEveryCommits
@@ -242,6 +257,28 @@ public final class EmbeddedStore: DirectoryStore {
             try await snapshot()
         }
         await journal.flush()
+        // The journal holds every event: an archive that cannot be synced now is caught up at the next start.
+        do {
+            try archive?.close()
+        } catch {
+            configuration.logger.error("the audit archive could not be synced at close: \(error)")
+        }
+    }
+
+    /// Appends to the archive the events memory holds that it lacks (they were in the journal
+    /// but not yet on the archive's disk at a crash); says so when some are in neither.
+    private static func catchUp(_ archive: AuditArchive, from directory: Directory, logger: Logger) {
+        var query = AuditQuery()
+        query.afterSequence = archive.lastSequence
+        query.newestFirst = false
+        query.limit = .max
+        let missing = directory.auditEvents(query)
+        if let first = missing.first, first.sequence > archive.lastSequence + 1, archive.lastSequence > 0 {
+            logger.warning(
+                "the audit archive misses events it never received",
+                metadata: ["from": "\(archive.lastSequence + 1)", "to": "\(first.sequence - 1)"])
+        }
+        archive.append(missing)
     }
 
     // MARK: Snapshots
@@ -287,9 +324,18 @@ public final class EmbeddedStore: DirectoryStore {
         }
     }
 
-    /// Keeps the newest two snapshots and the journals the older of them needs.
+    /// Keeps the newest two snapshots and the journals the older of them needs, and the audit
+    /// archive's files within its retention.
     private func pruneFiles() throws(StoreError) {
         let storage = configuration.storage
+        // The journals about to go hold events the archive must have on disk first.
+        do {
+            try archive?.sync()
+            try archive?.prune(now: .now)
+        } catch {
+            throw StoreError(
+                code: .io, message: "the audit archive could not be synced; no journal was removed: \(error)")
+        }
         let names = try storage.list(folder.path)
         let snapshots = names.compactMap(JournalFiles.snapshotSequence).sorted(by: >)
         guard snapshots.count >= 2 else { return }
@@ -343,9 +389,22 @@ extension EmbeddedStore {
         try await commit { (directory: Directory) in try transaction(directory) }
     }
 
-    /// From the trails kept in memory (`Configuration.auditRetention` events of each kind).
+    /// From the trails in memory, and below what they hold, from the archive on disk.
     public func auditEvents(_ query: AuditQuery) async throws -> (events: [AuditEvent], lastSequence: UInt64) {
-        withDirectory { ($0.auditEvents(query), $0.nextAuditSequence - 1) }
+        let (floor, last) = withDirectory { ($0.auditMemoryFloor, $0.nextAuditSequence - 1) }
+        var inMemory = query
+        inMemory.afterSequence = max(query.afterSequence, floor == 0 ? 0 : floor - 1)
+        let recent = withDirectory { $0.auditEvents(inMemory) }
+        // Below the floor, only the archive has them all.
+        guard let archive, floor > 0, query.afterSequence + 1 < floor else { return (recent, last) }
+        if query.newestFirst {
+            guard recent.count < query.limit else { return (recent, last) }
+            var older = query
+            older.limit = query.limit - recent.count
+            return (recent + (try await archive.events(older, below: floor)), last)
+        }
+        let archived = try await archive.events(query, below: floor)
+        return (archived + recent.prefix(query.limit - archived.count), last)
     }
 
     public func commit<Result: Sendable>(

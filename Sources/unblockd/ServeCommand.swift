@@ -69,6 +69,15 @@ struct ServeCommand: AsyncParsableCommand {
     var journalPreallocate: Int =
         env("UNBLOCK_JOURNAL_PREALLOCATE").flatMap { Int($0) } ?? store.journalPreallocation >> 20
 
+    @Option(
+        help: """
+            Days the audit trail is kept on disk (audit-*.trail in the data directory); 0 keeps none \
+            beyond the latest events held in memory. [env: UNBLOCK_AUDIT_RETENTION_DAYS]
+            """)
+    var auditRetentionDays: Int =
+        env("UNBLOCK_AUDIT_RETENTION_DAYS").flatMap { Int($0) }
+        ?? store.auditArchiveRetention.map { Int($0.components.seconds / 86_400) } ?? 0
+
     @Option(help: "Responses allowed per card per 24 hours. [env: UNBLOCK_RESPONSES_PER_DAY]")
     var responsesPerDay: Int =
         env("UNBLOCK_RESPONSES_PER_DAY").flatMap { Int($0) } ?? server.unblockPolicy.maxResponsesPerWindow
@@ -152,6 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("--max-sessions", maxSessions, 1...100_000_000),
             ("--max-sessions-per-user", maxSessionsPerUser, 1...10_000),
             ("--journal-preallocate", journalPreallocate, 0...4_096),
+            ("--audit-retention-days", auditRetentionDays, 0...36_500),
         ]
         for (option, value, range) in ranges where !range.contains(value) {
             throw ValidationError("\(option) takes \(range.lowerBound) to \(range.upperBound), not \(value)")
@@ -192,6 +202,8 @@ struct ServeCommand: AsyncParsableCommand {
         storeConfiguration.metrics = prometheus?.factory
         storeConfiguration.fsync = fsync
         storeConfiguration.journalPreallocation = journalPreallocate << 20
+        storeConfiguration.auditArchiveRetention =
+            auditRetentionDays == 0 ? nil : .seconds(Int64(auditRetentionDays) * 86_400)
         storeConfiguration.logger = Logger(label: "unblockd.store")
         let store = try EmbeddedStore(configuration: storeConfiguration)
         if !self.import.isEmpty { try await importIfEmpty(self.import, into: store, logger: logger) }

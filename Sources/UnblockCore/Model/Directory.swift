@@ -173,7 +173,9 @@ public struct Directory: Sendable {
 
     /// Applies one mutation. Upserts keep every index consistent; an audit event gets the
     /// next sequence (unless it carries one, as on replay) and may push out the oldest.
-    public mutating func apply(_ mutation: Mutation) {
+    /// - Returns: the audit event it appended, with its sequence; nil for other mutations.
+    @discardableResult
+    public mutating func apply(_ mutation: Mutation) -> AuditEvent? {
         let tables = writable
         switch mutation {
         case .account(let account):
@@ -208,7 +210,9 @@ public struct Directory: Sendable {
             if tables[keyPath: trail].count > tables.auditRetention {
                 tables[keyPath: trail].removeFirst(tables[keyPath: trail].count - tables.auditRetention)
             }
+            return event
         }
+        return nil
     }
 
     private static func index(_ id: CardID, owner: AccountID, in tables: Tables) {
@@ -233,8 +237,23 @@ public struct Directory: Sendable {
     }
 
     /// Applies mutations in order.
-    public mutating func apply(_ mutations: [Mutation]) {
-        for mutation in mutations { apply(mutation) }
+    /// - Returns: the audit events appended, with their sequences.
+    @discardableResult
+    public mutating func apply(_ mutations: [Mutation]) -> [AuditEvent] {
+        var events: [AuditEvent] = []
+        for mutation in mutations {
+            if let event = apply(mutation) { events.append(event) }
+        }
+        return events
+    }
+
+    /// The audit trails in memory hold every event from this sequence on: a trail that has
+    /// dropped its oldest events (it is full) holds them from its first; 0 when neither has.
+    public var auditMemoryFloor: UInt64 {
+        [tables.recentAudit, tables.recentLogins]
+            .filter { $0.count >= tables.auditRetention }
+            .compactMap { $0.first?.sequence }
+            .max() ?? 0
     }
 
     /// How many of each the directory holds.
