@@ -195,8 +195,9 @@ public final class EmbeddedStore: DirectoryStore {
             },
             apply: { (state, change) throws -> (UInt64?, Result, Snapshot?) in
                 guard !change.mutations.isEmpty else { return (nil, change.result, nil) }
+                let events = state.directory.apply(change.mutations)
                 // Queued under the lock: the archive gets the events in the order they were given sequences.
-                archive?.append(state.directory.apply(change.mutations))
+                archive?.append(events)
                 state.lastSequence = change.sequence
                 state.commitsSinceSnapshot += 1
                 let due = state.commitsSinceSnapshot >= configuration.snapshotEveryCommits

@@ -102,4 +102,18 @@ import UnblockTesting
             try await store.close()
         }
     }
+
+    @Test func withoutAnArchiveCommitsApplyAndOnlyMemoryAnswers() async throws {
+        try await withTemporaryDirectory { path in
+            var configuration = Self.archiving(path)
+            configuration.auditArchiveRetention = nil
+            let store = try EmbeddedStore(configuration: configuration)
+            try await store.apply([.account(Sample.account(1))] + (1...30).map { Self.event($0) })
+            #expect(store.withDirectory { $0.account(username: "user1") } != nil, "the commit was applied")
+            #expect(try await Self.sequences(store) { _ in }.count == 16, "the six logins and the latest ten others")
+            let files = try FileManager.default.contentsOfDirectory(atPath: path + "/data")
+            #expect(!files.contains { $0.hasPrefix("audit-") }, "\(files)")
+            try await store.close()
+        }
+    }
 }
