@@ -393,11 +393,12 @@ extension EmbeddedStore {
     /// From the trails in memory, and below what they hold, from the archive on disk.
     public func auditEvents(_ query: AuditQuery) async throws -> (events: [AuditEvent], lastSequence: UInt64) {
         let (floor, last) = withDirectory { ($0.auditMemoryFloor, $0.nextAuditSequence - 1) }
+        guard let archive else { return (withDirectory { $0.auditEvents(query) }, last) }
         var inMemory = query
         inMemory.afterSequence = max(query.afterSequence, floor == 0 ? 0 : floor - 1)
         let recent = withDirectory { $0.auditEvents(inMemory) }
         // Below the floor, only the archive has them all.
-        guard let archive, floor > 0, query.afterSequence + 1 < floor else { return (recent, last) }
+        guard floor > 0, query.afterSequence + 1 < floor else { return (recent, last) }
         if query.newestFirst {
             guard recent.count < query.limit else { return (recent, last) }
             var older = query
