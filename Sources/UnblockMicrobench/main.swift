@@ -15,6 +15,9 @@ if arguments.isEmpty || arguments.contains("store") {
     results.append(try await Task.detached { try await StoreBenchmarks.durableCommits() }.value)
 }
 if arguments.contains("audit") { results += AuditBenchmarks.run() }
+if let index = arguments.firstIndex(of: "audit-store"), arguments.count > index + 1 {
+    results += try await Task.detached { try await AuditBenchmarks.runOnStore(in: arguments[index + 1]) }.value
+}
 // The 1,000,000-card figures: build and snapshot in one process, load in a fresh one (for its memory).
 if let index = arguments.firstIndex(of: "store-build"), arguments.count > index + 1 {
     let folder = arguments[index + 1]

@@ -5,6 +5,10 @@ import Synchronization
 import UnblockCore
 import UnblockProtobufBridge
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Every audit event the store applies, appended in sequence order to segment files in the
 /// data directory (`audit-*.trail`, records framed and checksummed as the journal's), so that
 /// the trail outlives what memory keeps. Written on a queue of its own, off the commit path;
@@ -236,9 +240,11 @@ final class AuditArchive: Sendable {
             return true
         }
         if query.newestFirst { reachable.reverse() }
+        // A record that lacks a filter's text cannot match: it is skipped without being decoded.
+        let needles = [query.user, query.target, query.action].compactMap { $0.map { Array($0.utf8) } }
         var found: [AuditEvent] = []
         for segment in reachable {
-            var events = try segmentEvents(segment).filter {
+            var events = try segmentEvents(segment, containing: needles).filter {
                 $0.sequence > query.afterSequence && $0.sequence < upper && query.matches($0)
             }
             if query.newestFirst { events.reverse() }
@@ -248,19 +254,39 @@ final class AuditArchive: Sendable {
         return found
     }
 
-    private func segmentEvents(_ segment: AuditSegment) throws(StoreError) -> [AuditEvent] {
+    /// The events of a segment whose records contain every one of `needles`.
+    private func segmentEvents(_ segment: AuditSegment, containing needles: [[UInt8]]) throws(StoreError)
+        -> [AuditEvent]
+    {
         let bytes = try storage.read("\(folder)/\(segment.name)")
         var events: [AuditEvent] = []
         var offset = 0
         bytes.withUnsafeBytes { raw in
-            while case .record(let payload, let next) = RecordFraming.read(raw, at: offset),
-                let event = try? StoredAuditEvent(serializedBytes: UnsafeRawBufferPointer(rebasing: raw[payload])).value
-            {
-                events.append(event)
+            while case .record(let payload, let next) = RecordFraming.read(raw, at: offset) {
                 offset = next
+                let record = UnsafeRawBufferPointer(rebasing: raw[payload])
+                guard needles.allSatisfy({ Self.contains(record, $0) }) else { continue }
+                guard let event = try? StoredAuditEvent(serializedBytes: record).value else { break }
+                events.append(event)
             }
         }
         return events
+    }
+
+    /// Whether `needle`'s bytes occur in `record` (memchr to each candidate, then memcmp).
+    private static func contains(_ record: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard let base = record.baseAddress, record.count >= needle.count else { return false }
+        let last = record.count - needle.count
+        return needle.withUnsafeBytes { needle in
+            var start = 0
+            while start <= last {
+                guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
+                if memcmp(hit, needle.baseAddress!, needle.count) == 0 { return true }
+                start = UnsafeRawPointer(hit) - base + 1
+            }
+            return false
+        }
     }
 
     /// Stops the timer and makes everything durable.
