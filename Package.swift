@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // System libraries, found through pkg-config (Scripts/bootstrap installs them).
@@ -117,6 +118,16 @@ let package = Package(
             ]
         ),
 
+        // The self-service web portal: pages over UnblockClient (Hummingbird); no directory, no keys.
+        .target(
+            name: "UnblockPortal",
+            dependencies: [
+                "UnblockClient", "UnblockWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Executables: argument parsing and wiring only.
         .executableTarget(
             name: "unblockd",
@@ -137,6 +148,17 @@ let package = Package(
                 "UnblockClient", "UnblockWire", "UnblockCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        .executableTarget(
+            name: "unblock-portal",
+            dependencies: [
+                "UnblockPortal", "UnblockClient", "UnblockWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/UnblockPortalCommand"
         ),
 
         .executableTarget(
@@ -209,6 +231,15 @@ let package = Package(
         ),
         // unblock-bench in short runs: runs the built unblock-bench and unblockd as processes.
         .testTarget(name: "UnblockBenchTests", dependencies: ["unblock-bench", "unblockd", "UnblockTesting"]),
+        // The portal's pages through Hummingbird's test client, against a real unblockd.
+        .testTarget(
+            name: "UnblockPortalTests",
+            dependencies: [
+                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockTesting", "unblockd",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         // What every test target uses: the built executables, free ports, temporary folders.
         .target(name: "UnblockTesting", path: "Tests/UnblockTesting"),
         // Disk faults for the store's and the server's tests: one file layer for both.

@@ -50,20 +50,24 @@ public final class UnblockClient: Sendable {
     }
 
     /// Calls `Method` with `request`.
-    /// - Parameter timeout: the call's deadline (sent to the server too); default `defaultTimeout`.
+    /// - Parameters:
+    ///   - timeout: the call's deadline (sent to the server too); default `defaultTimeout`.
+    ///   - sessionToken: the session to call in; default the client's own (`sessionToken`). An
+    ///     app serving many users over one connection (the portal) names each call's.
     /// - Throws: `UnblockClientError` with the server's status, or `.unavailable` when the server
     ///   cannot be reached, or `.deadlineExceeded`.
     public func call<Method: RPCMethod>(
         _: Method.Type,
         _ request: Method.Request,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        sessionToken token: String? = nil
     ) async throws -> Method.Response {
         let timeout = timeout ?? defaultTimeout
         let channel = try await connection()
         let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).oldValue
         var frame = channel.allocator.buffer(capacity: 256)
         frame.writeRequestFrame(
-            callID: callID, method: Method.name, sessionToken: sessionToken,
+            callID: callID, method: Method.name, sessionToken: token ?? sessionToken,
             timeoutMilliseconds: UInt32(clamping: timeout.milliseconds), request: request
         )
         let promise = channel.eventLoop.makePromise(of: ResponseFrame.self)

@@ -9,30 +9,19 @@ typealias CLIResult = ProgramResult
 
 /// A running `unblockd` with the demo directory, and a private config folder for the CLI.
 final class CLIHarness {
-    let folder = "/tmp/ubctl-\(UInt32.random(in: 0...UInt32.max))"
-    var socket: String { folder + "/s.sock" }
+    let server: UnblockdProcess
+    var folder: String { server.folder }
+    var socket: String { server.socket }
     var configHome: String { folder + "/config" }
-    private var server = Process()
-    private let serverArguments: [String]
 
-    static let demo = URL(filePath: #filePath).deletingLastPathComponent()
-        .appending(path: "../../Examples/demo-directory.json").standardized
+    static let demo = UnblockdProcess.demo
 
     init(extra: [String] = [], directoryFile: String = demo.path) async throws {
-        serverArguments =
-            [
-                "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--tcp", "none",
-                "--import", directoryFile, "--password-iterations", "1000", "--log-level", "error",
-                "--journal-preallocate", "1",
-            ] + extra
-        try await startServer()
+        server = try await UnblockdProcess(extra: extra, directoryFile: directoryFile)
+        try await waitUntilServing()
     }
 
-    private func startServer() async throws {
-        server = Process()
-        server.executableURL = builtProduct("unblockd")
-        server.arguments = serverArguments
-        try server.run()
+    private func waitUntilServing() async throws {
         for _ in 0..<500 {
             if run(["health"]).status == 0 { return }
             try await Task.sleep(for: .milliseconds(20))
@@ -42,17 +31,12 @@ final class CLIHarness {
 
     /// Kills the server with SIGKILL, as a power cut would, and starts it again on its data.
     func killAndRestart() async throws {
-        kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
-        try await startServer()
+        try await server.killAndRestart()
+        try await waitUntilServing()
     }
 
     /// Stops the server (SIGTERM) and removes its files.
-    func stop() {
-        server.terminate()
-        server.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+    func stop() { server.stop() }
 
     /// Runs `unblockctl ARGUMENTS` with `input` on standard input; the server is found through
     /// UNBLOCK_SOCKET unless `environment` says otherwise.

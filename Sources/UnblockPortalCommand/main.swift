@@ -1,0 +1,54 @@
+// unblock-portal: the self-service web portal, in front of unblockd.
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import UnblockPortal
+import UnblockWire
+
+@main
+struct UnblockPortalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unblock-portal",
+        abstract: "The self-service web portal: card holders unblock their smart card's PIN.",
+        discussion: "It holds no directory and no keys: every page calls unblockd.",
+        version: UnblockVersion.current)
+
+    @Option(help: "Where to listen, HOST:PORT. [env: UNBLOCK_PORTAL_LISTEN]")
+    var listen: String = ProcessInfo.processInfo.environment["UNBLOCK_PORTAL_LISTEN"] ?? "127.0.0.1:8080"
+
+    @Option(help: "The unblockd to use: unix:PATH or HOST:PORT. [env: UNBLOCK_SOCKET or UNBLOCK_ADDRESS]")
+    var server: String =
+        ProcessInfo.processInfo.environment["UNBLOCK_SOCKET"].map { "unix:\($0)" }
+        ?? ProcessInfo.processInfo.environment["UNBLOCK_ADDRESS"] ?? "unix:/run/unblockd/unblockd.sock"
+
+    @Flag(help: "Listen on an address other than loopback without TLS (only behind a TLS proxy).")
+    var allowInsecureHTTP = false
+
+    func validate() throws {
+        guard case .hostname(let host, _)? = UnblockWire.BindAddress(parsing: listen) else {
+            throw ValidationError("--listen takes HOST:PORT, such as 127.0.0.1:8080")
+        }
+        guard allowInsecureHTTP || ["127.0.0.1", "::1", "localhost"].contains(host) else {
+            throw ValidationError(
+                "refusing to serve passwords and responses over plain HTTP on \(host); put a TLS proxy in front "
+                    + "and pass --allow-insecure-http, or listen on 127.0.0.1")
+        }
+        guard Self.target(server) != nil else { throw ValidationError("--server takes unix:PATH or HOST:PORT") }
+    }
+
+    static func target(_ text: String) -> UnblockWire.BindAddress? {
+        text.hasPrefix("unix:")
+            ? .unixDomainSocket(path: String(text.dropFirst(5))) : UnblockWire.BindAddress(parsing: text)
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "unblock-portal")
+        logger.logLevel = .info
+        guard case .hostname(let host, let port)? = UnblockWire.BindAddress(parsing: listen) else { return }
+        let portal = Portal(configuration: .init(server: Self.target(server)!), logger: logger)
+        let app = Application(
+            router: portal.makeRouter(), configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        try await app.runService()
+    }
+}

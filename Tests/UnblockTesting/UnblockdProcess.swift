@@ -1,0 +1,58 @@
+// A real unblockd started for a test: the demo directory on a private data directory, its socket, SIGKILL and restart.
+import Foundation
+
+/// `unblockd serve` as a child process, listening on a Unix socket in its own folder.
+public final class UnblockdProcess {
+    public let folder = "/tmp/ubd-\(UInt32.random(in: 0...UInt32.max))"
+    public var socket: String { folder + "/s.sock" }
+    private var process = Process()
+    private let arguments: [String]
+
+    /// The demo directory next to the package.
+    public static let demo = URL(filePath: #filePath).deletingLastPathComponent()
+        .appending(path: "../../Examples/demo-directory.json").standardized
+
+    /// Starts it and waits until it listens.
+    public init(extra: [String] = [], directoryFile: String = demo.path) async throws {
+        arguments =
+            [
+                "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--tcp", "none",
+                "--import", directoryFile, "--password-iterations", "1000", "--log-level", "error",
+                "--journal-preallocate", "1",
+            ] + extra
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try await start()
+    }
+
+    private func start() async throws {
+        process = Process()
+        process.executableURL = builtProduct("unblockd")
+        process.arguments = arguments
+        try process.run()
+        for _ in 0..<500 {
+            if FileManager.default.fileExists(atPath: socket) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestingError("unblockd did not start")
+    }
+
+    /// Kills it with SIGKILL, as a power cut would, and starts it again on its data.
+    public func killAndRestart() async throws {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try await start()
+    }
+
+    /// Stops it (SIGTERM) and removes its files.
+    public func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+/// A test's own failure, in words.
+public struct TestingError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
