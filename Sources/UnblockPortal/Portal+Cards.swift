@@ -25,14 +25,16 @@ extension Portal {
                 <td>\(HTML.escape(Self.stateName(card.state)))</td><td>\(action)</td></tr>
                 """
         }
+        let staff = session.isStaff ? "<p><a class=\"button\" href=\"/admin\">Help desk</a></p>" : ""
         let body =
-            cards.isEmpty
-            ? "<p>You have no smart cards.</p>"
-            : """
-            <p>Is your card's PIN blocked? Choose the card whose PIN is blocked.</p>
-            <table><thead><tr><th>Card</th><th>Profile</th><th>State</th><th>Possible actions</th></tr></thead>
-            <tbody>\(rows.joined())</tbody></table>
-            """
+            staff
+            + (cards.isEmpty
+                ? "<p>You have no smart cards.</p>"
+                : """
+                <p>Is your card's PIN blocked? Choose the card whose PIN is blocked.</p>
+                <table><thead><tr><th>Card</th><th>Profile</th><th>State</th><th>Possible actions</th></tr></thead>
+                <tbody>\(rows.joined())</tbody></table>
+                """)
         return Self.html(HTML.page(title: "My cards", signedInAs: session.displayName, csrf: session.csrf, body: body))
     }
 

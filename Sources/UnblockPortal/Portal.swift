@@ -58,6 +58,10 @@ public struct Portal: Sendable {
             try await unblock(request, serial: try context.parameters.require("serial"))
         }
         router.post("/logout") { request, _ in try await logOut(request) }
+        router.get("/admin") { request, _ in try await adminPage(request) }
+        router.post("/admin/unlock") { request, _ in try await adminAction(request, .unlock) }
+        router.post("/admin/reset-limit") { request, _ in try await adminAction(request, .resetLimit) }
+        router.post("/admin/process") { request, _ in try await adminAction(request, .switchProcess) }
         return router
     }
 

@@ -60,8 +60,8 @@ import UnblockWire
         }
     }
 
-    static func withPortal(_ body: @Sendable (Browser) async throws -> Void) async throws {
-        let server = try await UnblockdProcess()
+    static func withPortal(extra: [String] = [], _ body: @Sendable (Browser) async throws -> Void) async throws {
+        let server = try await UnblockdProcess(extra: extra)
         defer { server.stop() }
         let portal = Portal(
             configuration: .init(server: .unixDomainSocket(path: server.socket)), logger: Logger(label: "test"))
@@ -122,6 +122,64 @@ import UnblockWire
             #expect(out.status == .seeOther && out.headers[.location] == "/login")
             let after = try await browser.get("/cards")
             #expect(after.status == .seeOther && after.headers[.location] == "/login", "the session ended")
+        }
+    }
+}
+
+@Suite(.serialized) struct PortalStaffTests {
+    @Test func theHelpDeskUnlocksAUserAndResetsALimitButCardHoldersAreKeptOut() async throws {
+        try await PortalTests.withPortal(extra: ["--max-login-failures", "1"]) { browser in
+            _ = try await browser.logIn("bob", password: "wrong password")
+            #expect(String(buffer: try await browser.logIn("bob").body).contains("Wrong username or password"))
+            _ = try await browser.logIn("alice")
+            #expect(try await browser.get("/admin").status == .forbidden, "a card holder")
+            _ = try await browser.logIn("desk")
+            let page = String(buffer: try await browser.get("/admin").body)
+            let csrf = try #require(PortalTests.Browser.hidden("csrf", in: page))
+            #expect(page.contains("Contractor Card") && page.contains("enabled"))
+            let unlocked = String(
+                buffer: try await browser.post("/admin/unlock", ["csrf": csrf, "username": "bob"]).body)
+            #expect(unlocked.contains("bob is unlocked."), "\(unlocked)")
+            let reset = String(
+                buffer: try await browser.post("/admin/reset-limit", ["csrf": csrf, "serial": "0499AABBCCDDEE"]).body)
+            #expect(reset.contains("had no response counting"), "\(reset)")
+            let denied = String(
+                buffer: try await browser.post(
+                    "/admin/process", ["csrf": csrf, "profile": "Employee Card", "enable": "yes"]
+                ).body)
+            #expect(denied.contains("Only an administrator may do this."), "\(denied)")
+            let trail = String(buffer: try await browser.get("/admin?type=unlock-user").body)
+            #expect(trail.contains("unlock-user") && trail.contains("desk"), "\(trail)")
+            #expect(
+                try await browser.post("/admin/unlock", ["csrf": "forged", "username": "bob"]).status == .forbidden)
+            // Bob logs in again.
+            #expect(try await browser.logIn("bob").headers[.location] == "/cards")
+        }
+    }
+
+    @Test func anAdministratorEnablesTheUnblockOnAProfile() async throws {
+        try await PortalTests.withPortal { browser in
+            _ = try await browser.logIn("admin")
+            let page = String(buffer: try await browser.get("/admin").body)
+            let csrf = try #require(PortalTests.Browser.hidden("csrf", in: page))
+            let enabled = String(
+                buffer: try await browser.post(
+                    "/admin/process", ["csrf": csrf, "profile": "Employee Card", "enable": "yes"]
+                ).body)
+            #expect(enabled.contains("Unblock PIN offline is enabled for Employee Card."), "\(enabled)")
+            _ = try await browser.logIn("alice")
+            let cards = String(buffer: try await browser.get("/cards").body)
+            #expect(cards.contains("/cards/04782E21801D80/unblock"), "the Employee Card now offers it")
+        }
+    }
+
+    @Test func aPortalSessionEndsWithUnblockdsSession() async throws {
+        try await PortalTests.withPortal(extra: ["--session-idle-timeout", "1"]) { browser in
+            _ = try await browser.logIn("alice")
+            #expect(try await browser.get("/cards").status == .ok)
+            try await Task.sleep(for: .milliseconds(1_300))
+            let after = try await browser.get("/cards")
+            #expect(after.status == .seeOther && after.headers[.location] == "/login")
         }
     }
 }
