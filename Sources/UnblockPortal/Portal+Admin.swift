@@ -114,15 +114,8 @@ extension Portal {
         HTML.page(title: "Not for this account", body: HTML.message("This page is for the help desk.")),
         status: .forbidden)
 
-    /// The query string's fields.
+    /// The query string's fields that have a value.
     static func queryItems(_ request: Request) -> [String: String] {
-        var items: [String: String] = [:]
-        for pair in (request.uri.query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            if let name = parts.first, parts.count > 1, !parts[1].isEmpty { items[name] = parts[1] }
-        }
-        return items
+        fields(urlEncoded: request.uri.query ?? "").filter { !$0.value.isEmpty }
     }
 }

@@ -76,8 +76,13 @@ public struct Portal: Sendable {
     /// The posted form's fields; an oversized or unreadable body is an empty form.
     func form(_ request: Request) async -> [String: String] {
         guard let body = try? await request.body.collect(upTo: Self.maximumFormBytes) else { return [:] }
+        return Self.fields(urlEncoded: String(buffer: body))
+    }
+
+    /// `name=value&...` as a form or a query string sends it, decoded.
+    static func fields(urlEncoded text: String) -> [String: String] {
         var fields: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
+        for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map {
                 String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
             }

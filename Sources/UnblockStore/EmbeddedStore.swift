@@ -55,7 +55,7 @@ public final class EmbeddedStore: DirectoryStore {
         }
     }
 
-    private struct State {
+    struct State {
         var directory: Directory
         var lastSequence: UInt64
         var commitsSinceSnapshot = 0
@@ -65,13 +65,14 @@ public final class EmbeddedStore: DirectoryStore {
 
     private let configuration: Configuration
     private let folder: DataDirectory
-    private let state: ReadWriteLock<State>
+    /// The directory and the journal's position (read by the store protocol's extension too).
+    let state: ReadWriteLock<State>
     private let journal: JournalWriter
     private let snapshotDuration: Timer?
     private let snapshotQueue = DispatchQueue(label: "unblock.store.snapshot", qos: .utility)
     private let snapshotTimer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)
     /// The audit trail on disk, beyond what memory keeps.
-    private let archive: AuditArchive?
+    let archive: AuditArchive?
     /// Seals and derives admin keys; loaded from (or created in) the data directory.
     public let masterKey: SecretBytes
 
@@ -369,50 +370,5 @@ public final class EmbeddedStore: DirectoryStore {
             return try beginSnapshot(&state)
         }
         if let snapshot { write(snapshot, completion: nil) }
-    }
-}
-
-extension EmbeddedStore {
-    /// In memory: every read completes at once.
-    public var readsImmediately: Bool { true }
-
-    public func readNow<Result>(_ body: (any DirectoryView) throws -> Result) rethrows -> Result {
-        try state.withReadLock { state in try body(state.directory) }
-    }
-
-    public func read<Result: Sendable>(_ body: (any DirectoryView) throws -> Result) async throws -> Result {
-        try state.withReadLock { state in try body(state.directory) }
-    }
-
-    public func commit<Result: Sendable>(
-        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
-    ) async throws -> Result {
-        try await commit { (directory: Directory) in try transaction(directory) }
-    }
-
-    /// From the trails in memory, and below what they hold, from the archive on disk.
-    public func auditEvents(_ query: AuditQuery) async throws -> (events: [AuditEvent], lastSequence: UInt64) {
-        let (floor, last) = withDirectory { ($0.auditMemoryFloor, $0.nextAuditSequence - 1) }
-        guard let archive else { return (withDirectory { $0.auditEvents(query) }, last) }
-        var inMemory = query
-        inMemory.afterSequence = max(query.afterSequence, floor == 0 ? 0 : floor - 1)
-        let recent = withDirectory { $0.auditEvents(inMemory) }
-        // Below the floor, only the archive has them all.
-        guard floor > 0, query.afterSequence + 1 < floor else { return (recent, last) }
-        if query.newestFirst {
-            guard recent.count < query.limit else { return (recent, last) }
-            var older = query
-            older.limit = query.limit - recent.count
-            return (recent + (try await archive.events(older, below: floor)), last)
-        }
-        let archived = try await archive.events(query, below: floor)
-        return (archived + recent.prefix(query.limit - archived.count), last)
-    }
-
-    public func commit<Result: Sendable>(
-        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
-        completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void
-    ) {
-        commit({ (directory: Directory) in try transaction(directory) }, completion: completion)
     }
 }

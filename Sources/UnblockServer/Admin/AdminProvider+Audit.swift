@@ -31,7 +31,7 @@ extension AdminProvider {
         query.afterSequence = max(query.afterSequence, request.afterSequence)
 
         // A follower asks for what comes after the last event it saw: wait for it, within
-        // the call's deadline, looking again every 100 ms.
+        // the call's deadline, looking again now and then (an event is seldom awaited long).
         let waitUntil = min(ContinuousClock.now + .milliseconds(Int64(request.waitMilliseconds)), context.deadline)
         var (events, last) = try await store.auditEvents(query)
         while events.isEmpty && request.afterSequence > 0 && ContinuousClock.now < waitUntil && !shuttingDown() {

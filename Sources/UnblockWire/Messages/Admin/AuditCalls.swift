@@ -63,7 +63,7 @@ public struct ListAuditEventsRequest: WireMessage {
     public var pageToken: String
     /// Only events after this sequence, oldest first.
     public var afterSequence: UInt64
-    /// With `afterSequence`: how long to wait for an event (at most 30,000 ms).
+    /// With `afterSequence`: how long to wait for an event (the contract's bound is 30 seconds).
     public var waitMilliseconds: UInt32
 
     public init(
