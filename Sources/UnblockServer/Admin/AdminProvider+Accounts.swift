@@ -15,14 +15,14 @@ extension AdminProvider {
         try caller.require(.readDirectory)
         guard request.pageSize <= 1_000 else { throw RPCError(.invalidArgument, "page_size is at most 1000") }
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        let after = try Self.username(inPageToken: request.pageToken)
+        let after = try PageToken.key("u1", in: request.pageToken) ?? ""
         // One more than asked tells whether another page follows.
         let found = directory.accounts(prefix: request.prefix, after: after, limit: size + 1)
         let page = found.prefix(size)
         let now = Timestamp.now
         return ListUsersResponse(
             users: page.map { details($0, in: directory, now: now) },
-            nextPageToken: found.count > size ? Self.pageToken(after: page.last!.username) : "")
+            nextPageToken: found.count > size ? PageToken.make("u1", after: page.last!.username) : "")
     }
 
     func createUser(_ request: CreateUserRequest, _ caller: Caller, _ context: CallContext) async throws
@@ -186,20 +186,5 @@ extension AdminProvider {
     private static func names(_ roles: Roles) -> String {
         [(Roles.selfService, "selfservice"), (.helpdesk, "helpdesk"), (.admin, "admin")]
             .filter { roles.contains($0.0) }.map(\.1).joined(separator: ",")
-    }
-
-    /// The last username of a page, opaque to clients.
-    static func pageToken(after username: String) -> String {
-        Data(("u1:" + username).utf8).base64EncodedString()
-    }
-
-    private static func username(inPageToken token: String) throws -> String {
-        guard !token.isEmpty else { return "" }
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-            text.hasPrefix("u1:")
-        else {
-            throw RPCError(.invalidArgument, "page_token is not one this server gave; start again without it")
-        }
-        return String(text.dropFirst(3))
     }
 }

@@ -25,7 +25,10 @@ extension AdminProvider {
             query.target = try await store.read { try $0.existingCard(serial: serial).id.description }
         }
         query.newestFirst = !request.oldestFirst && request.afterSequence == 0
-        if let sequence = try Self.sequence(inPageToken: request.pageToken) {
+        if let key = try PageToken.key("a1", in: request.pageToken) {
+            guard let sequence = UInt64(key) else {
+                throw RPCError(.invalidArgument, "page_token is not one this server gave; start again without it")
+            }
             if query.newestFirst { query.beforeSequence = sequence } else { query.afterSequence = sequence }
         }
         query.afterSequence = max(query.afterSequence, request.afterSequence)
@@ -45,20 +48,6 @@ extension AdminProvider {
                     sequence: $0.sequence, atUnixMilliseconds: UInt64(max(0, $0.at.milliseconds)), actor: $0.actor,
                     action: $0.action, target: $0.target, outcome: $0.outcome, detail: $0.detail)
             },
-            nextPageToken: full ? Self.pageToken(afterSequence: events.last!.sequence) : "", lastSequence: last)
-    }
-
-    private static func pageToken(afterSequence sequence: UInt64) -> String {
-        Data("a1:\(sequence)".utf8).base64EncodedString()
-    }
-
-    private static func sequence(inPageToken token: String) throws -> UInt64? {
-        guard !token.isEmpty else { return nil }
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-            text.hasPrefix("a1:"), let sequence = UInt64(text.dropFirst(3))
-        else {
-            throw RPCError(.invalidArgument, "page_token is not one this server gave; start again without it")
-        }
-        return sequence
+            nextPageToken: full ? PageToken.make("a1", after: String(events.last!.sequence)) : "", lastSequence: last)
     }
 }
