@@ -236,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "UnblockPortalTests",
             dependencies: [
-                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockTesting", "unblockd",
+                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockTesting", "unblockd", "unblock-portal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
