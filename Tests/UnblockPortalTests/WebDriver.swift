@@ -12,8 +12,10 @@ final class WebDriver {
     init(width: Int, height: Int = 900) async throws {
         let port = try freeTCPPort()
         base = "http://127.0.0.1:\(port)"
-        driver.executableURL = URL(filePath: "/usr/bin/chromedriver")
-        driver.arguments = ["--port=\(port)"]
+        // With a umask of its own: servers the tests run in this process set the process's for
+        // a moment as they bind, and a Chromium started meanwhile cannot use its own folders.
+        driver.executableURL = URL(filePath: "/bin/sh")
+        driver.arguments = ["-c", "umask 022; exec /usr/bin/chromedriver --port=\(port)"]
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
         try driver.run()
@@ -37,8 +39,13 @@ final class WebDriver {
                 ]
             ]
         ]
-        let created = try await request("POST", "/session", capabilities)
-        session = ((created["value"] as? [String: Any])?["sessionId"] as? String) ?? ""
+        // On a loaded machine Chromium sometimes exits while starting: try again, a few times.
+        var created: [String: Any] = [:]
+        for _ in 0..<4 where session.isEmpty {
+            created = try await request("POST", "/session", capabilities)
+            session = ((created["value"] as? [String: Any])?["sessionId"] as? String) ?? ""
+            if session.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
+        }
         guard !session.isEmpty else { throw TestingError("chromedriver made no session: \(created)") }
     }
 
