@@ -56,7 +56,7 @@ import UnblockTesting
                 try await browser.type("holly", into: "#username")
                 try await browser.type("holly's own password", into: "#password")
                 try await browser.click("main button[type=submit]")
-                #expect(try await browser.pageSource.contains(Self.serial), "My cards")
+                #expect(try await browser.shows(Self.serial), "My cards")
                 try await browser.click("a[href='/cards/\(Self.serial)/unblock']")
                 // As a person types it: lower case, in groups, with a dash.
                 let challenge: [UInt8] = (0..<16).map { UInt8(truncatingIfNeeded: $0 * 13 + 1) }
@@ -83,9 +83,9 @@ import UnblockTesting
                 try await browser.open(site + "/cards/\(Self.serial)/unblock")
                 // Submitted with the Enter key this time, as on a phone's keyboard.
                 try await browser.type(typed + "\u{E007}", into: "#challenge")
-                #expect(try await browser.pageSource.contains("This challenge was already used"))
+                #expect(try await browser.shows("This challenge was already used"))
                 try await browser.click("header button[type=submit]")
-                #expect(try await browser.pageSource.contains("name=\"password\""), "logged out")
+                #expect(try await browser.shows("name=\"password\""), "logged out")
             } catch {
                 await browser.quit()
                 throw error

@@ -47,6 +47,8 @@ final class WebDriver {
             if session.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
         }
         guard !session.isEmpty else { throw TestingError("chromedriver made no session: \(created)") }
+        // Finding an element waits for it a while: a page may still be loading after a click.
+        _ = try await request("POST", "/session/\(session)/timeouts", ["implicit": 5_000])
     }
 
     func open(_ url: String) async throws { _ = try await request("POST", "/session/\(session)/url", ["url": url]) }
@@ -74,6 +76,16 @@ final class WebDriver {
     func text(_ css: String) async throws -> String {
         let id = try await element(css)
         return (try await request("GET", "/session/\(session)/element/\(id)/text"))["value"] as? String ?? ""
+    }
+
+    /// Whether the page shows `text` within a few seconds: a click that submits a form can
+    /// return before the next page is there.
+    func shows(_ text: String) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await pageSource.contains(text) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 
     var pageSource: String {

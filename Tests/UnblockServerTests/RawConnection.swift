@@ -3,15 +3,16 @@ import NIOCore
 import NIOPosix
 import UnblockWire
 
-/// A connection with no client logic: bytes out, frames in.
+/// A connection with no client logic: bytes out, frames in. Bytes go straight to the channel,
+/// so the async channel has no writer, and a test that fails before closing it fails cleanly.
 struct RawConnection {
-    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    let channel: NIOAsyncChannel<ByteBuffer, Never>
 
     /// - Parameter source: the local address to connect from (TCP), e.g. 127.0.0.2 to be another client.
     static func open(_ address: BindAddress, from source: String? = nil) async throws -> RawConnection {
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = {
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, Never>> = {
             channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
@@ -45,8 +46,12 @@ struct RawConnection {
         var frames: [ResponseFrame] = []
         try await channel.executeThenClose { inbound, _ in
             var iterator = inbound.makeAsyncIterator()
-            while frames.count < count, let payload = try await iterator.next() {
-                frames.append(try ResponseFrame(buffer: payload))
+            do {
+                while frames.count < count, let payload = try await iterator.next() {
+                    frames.append(try ResponseFrame(buffer: payload))
+                }
+            } catch let error as IOError where error.errnoCode == ECONNRESET {
+                // The server closed while bytes of ours were still unread: its reset ends the reading.
             }
         }
         return frames
@@ -60,7 +65,7 @@ struct RawConnection {
         }
     }
 
-    /// Closes the connection through the async channel, which also finishes its writer.
+    /// Closes the connection.
     func close() async {
         try? await channel.executeThenClose { _, _ in }
     }

@@ -316,7 +316,7 @@ import UnblockWire
             // One call after another, each answer awaited, for longer than the idle timeout:
             // never idle for one (no sleeps, whose length a loaded machine stretches). 3 s: with
             // the full suite and two busy processes on two cores, a round trip once took 2 s.
-            let closedByServerAfter: UInt64? = try await raw.channel.executeThenClose { inbound, outbound in
+            let closedByServerAfter: UInt64? = try await raw.channel.executeThenClose { inbound, _ in
                 var answers = inbound.makeAsyncIterator()
                 let end = ContinuousClock.now + .seconds(4)
                 var call: UInt64 = 0
@@ -324,7 +324,7 @@ import UnblockWire
                     call += 1
                     var frame = ByteBuffer()
                     frame.writeFrame(RequestFrame(callID: call, method: SelfService.Health.name))
-                    try await outbound.write(frame)
+                    try await raw.channel.channel.writeAndFlush(frame)
                     guard let answer = try await answers.next() else { return call - 1 }
                     #expect(try ResponseFrame(buffer: answer).callID == call)
                 }
