@@ -125,7 +125,10 @@ let package = Package(
                 "UnblockClient", "UnblockWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            // One message catalogue per language: Languages/<code>.json.
+            resources: [.copy("Languages")]
         ),
 
         // Executables: argument parsing and wiring only.

@@ -54,13 +54,16 @@ public final class UnblockClient: Sendable {
     ///   - timeout: the call's deadline (sent to the server too); default `defaultTimeout`.
     ///   - sessionToken: the session to call in; default the client's own (`sessionToken`). An
     ///     app serving many users over one connection (the portal) names each call's.
+    ///   - clientInfo: whom an app calls for (the person's browser address); honoured only
+    ///     when the server's operator trusts this app's connections.
     /// - Throws: `UnblockClientError` with the server's status, or `.unavailable` when the server
     ///   cannot be reached, or `.deadlineExceeded`.
     public func call<Method: RPCMethod>(
         _: Method.Type,
         _ request: Method.Request,
         timeout: Duration? = nil,
-        sessionToken token: String? = nil
+        sessionToken token: String? = nil,
+        clientInfo: ClientInfo? = nil
     ) async throws -> Method.Response {
         let timeout = timeout ?? defaultTimeout
         let channel = try await connection()
@@ -68,7 +71,7 @@ public final class UnblockClient: Sendable {
         var frame = channel.allocator.buffer(capacity: 256)
         frame.writeRequestFrame(
             callID: callID, method: Method.name, sessionToken: token ?? sessionToken,
-            timeoutMilliseconds: UInt32(clamping: timeout.milliseconds), request: request
+            timeoutMilliseconds: UInt32(clamping: timeout.milliseconds), clientInfo: clientInfo, request: request
         )
         let promise = channel.eventLoop.makePromise(of: ResponseFrame.self)
         let call = OutgoingCall(

@@ -18,21 +18,23 @@ enum HTML {
         return escaped
     }
 
-    /// A whole page: `body` is HTML already escaped where it holds values.
-    static func page(title: String, signedInAs name: String? = nil, csrf: String? = nil, body: String) -> String {
+    /// A whole page in `text`'s language: `body` is HTML already escaped where it holds values.
+    static func page(
+        title: String, text: Catalogue, signedInAs name: String? = nil, csrf: String? = nil, body: String
+    ) -> String {
         let header =
             if let name, let csrf {
                 """
                 <header><span>\(escape(name))</span>
                 <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(escape(csrf))">
-                <button type="submit">Log out</button></form></header>
+                <button type="submit">\(escape(text[.pageLogOut]))</button></form></header>
                 """
             } else {
-                "<header><span>Smart card self-service</span></header>"
+                "<header><span>\(escape(text[.pageBrand]))</span></header>"
             }
         return """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8">
+            <html lang="\(escape(text.language))"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title))</title><link rel="stylesheet" href="/style.css"></head>
             <body>\(header)<main><h1>\(escape(title))</h1>

@@ -5,12 +5,12 @@ import UnblockClient
 import UnblockWire
 
 extension Portal {
-    func cardsPage(_ request: Request) async throws -> Response {
+    func cardsPage(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
         guard let (cookieValue, session) = session(of: request) else { return Response.redirect(to: "/login") }
+        let text = text(request)
         let cards: [Card]
         do {
-            cards = try await client.call(SelfService.ListCards.self, ListCardsRequest(), sessionToken: session.token)
-                .cards
+            cards = try await call(SelfService.ListCards.self, ListCardsRequest(), session, context).cards
         } catch let error as UnblockClientError where error.code == .unauthenticated {
             sessions.remove(cookieValue)
             return Response.redirect(to: "/login")
@@ -18,98 +18,136 @@ extension Portal {
         let rows = cards.map { card -> String in
             let action =
                 card.possibleActions.contains(.unblockPinOffline)
-                ? "<a class=\"button\" href=\"/cards/\(HTML.escape(card.serial))/unblock\">Unblock PIN offline</a>"
-                : HTML.escape(Self.whyNot(card))
+                ? "<a class=\"button\" href=\"/cards/\(HTML.escape(card.serial))/unblock\">"
+                    + "\(HTML.escape(text[.cardsUnblock]))</a>"
+                : HTML.escape(Self.whyNot(card, text))
             return """
                 <tr><td>\(HTML.escape(card.serial))</td><td>\(HTML.escape(card.profile))</td>\
-                <td>\(HTML.escape(Self.stateName(card.state)))</td><td>\(action)</td></tr>
+                <td>\(HTML.escape(Self.stateName(card.state, text)))</td><td>\(action)</td></tr>
                 """
         }
-        let staff = session.isStaff ? "<p><a class=\"button\" href=\"/admin\">Help desk</a></p>" : ""
+        let staff =
+            session.isStaff ? "<p><a class=\"button\" href=\"/admin\">\(HTML.escape(text[.cardsHelpDesk]))</a></p>" : ""
         let body =
             staff
             + (cards.isEmpty
-                ? "<p>You have no smart cards.</p>"
+                ? "<p>\(HTML.escape(text[.cardsNone]))</p>"
                 : """
-                <p>Is your card's PIN blocked? Choose the card whose PIN is blocked.</p>
-                <table><thead><tr><th>Card</th><th>Profile</th><th>State</th><th>Possible actions</th></tr></thead>
+                <p>\(HTML.escape(text[.cardsIntro]))</p>
+                <table><thead><tr><th>\(HTML.escape(text[.cardsCard]))</th><th>\(HTML.escape(text[.cardsProfile]))</th>\
+                <th>\(HTML.escape(text[.cardsState]))</th><th>\(HTML.escape(text[.cardsActions]))</th></tr></thead>
                 <tbody>\(rows.joined())</tbody></table>
                 """)
-        return Self.html(HTML.page(title: "My cards", signedInAs: session.displayName, csrf: session.csrf, body: body))
+        return Self.html(
+            text,
+            HTML.page(
+                title: text[.cardsTitle], text: text, signedInAs: session.displayName, csrf: session.csrf, body: body))
     }
 
-    func unblockPage(_ request: Request, serial: String, message: String?) async throws -> Response {
+    /// The challenge form for one of the caller's cards that offers the unblock; any other
+    /// serial goes back to My cards, which says why not.
+    func unblockPage(_ request: Request, _ context: PortalRequestContext, serial: String, message: String?)
+        async throws -> Response
+    {
         guard let (_, session) = session(of: request) else { return Response.redirect(to: "/login") }
-        let card = try? await client.call(
-            SelfService.ListCards.self, ListCardsRequest(), sessionToken: session.token
-        ).cards.first { $0.serial == serial }
-        guard let card else { return Response.redirect(to: "/cards") }
-        let digits = card.keyAlgorithm == .tripleDES ? 16 : 32
+        // With a refusal to tell, the form stays, whatever the card offers now.
+        guard let card = try await ownCard(serial, session, context),
+            message != nil || card.possibleActions.contains(.unblockPinOffline)
+        else { return Response.redirect(to: "/cards") }
+        let text = text(request)
         let body = """
             \(message.map(HTML.message) ?? "")
-            <p>On the PC, choose <strong>Unblock smart card</strong>: Windows shows a challenge. \
-            Type it here (\(digits) characters, 0 to 9 and A to F; spaces do not matter).</p>
+            <p>\(HTML.escape(text(.unblockInstructions, ["digits": "\(Self.challengeDigits(card))"])))</p>
             <form method="post" action="/cards/\(HTML.escape(card.serial))/unblock">
             <input type="hidden" name="csrf" value="\(HTML.escape(session.csrf))">
-            <label for="challenge">Challenge shown on the PC for card \(HTML.escape(card.serial))</label>
+            <label for="challenge">\(HTML.escape(text(.unblockChallenge, ["serial": card.serial])))</label>
             <input id="challenge" name="challenge" autocomplete="off" autocapitalize="characters" spellcheck="false" required autofocus>
-            <button type="submit">Next</button> <a class="button secondary" href="/cards">Cancel</a>
+            <button type="submit">\(HTML.escape(text[.unblockNext]))</button> \
+            <a class="button secondary" href="/cards">\(HTML.escape(text[.unblockCancel]))</a>
             </form>
             """
         return Self.html(
-            HTML.page(title: "Unblock PIN offline", signedInAs: session.displayName, csrf: session.csrf, body: body))
+            text,
+            HTML.page(
+                title: text[.unblockTitle], text: text, signedInAs: session.displayName, csrf: session.csrf, body: body)
+        )
     }
 
-    func unblock(_ request: Request, serial: String) async throws -> Response {
+    func unblock(_ request: Request, _ context: PortalRequestContext, serial: String) async throws -> Response {
         guard let (_, session) = session(of: request) else { return Response.redirect(to: "/login") }
+        let text = text(request)
         let fields = await form(request)
-        guard fields["csrf"] == session.csrf else { return Self.forbidden }
+        guard fields["csrf"] == session.csrf else { return Self.forbidden(text) }
+        guard let card = try await ownCard(serial, session, context) else { return Response.redirect(to: "/cards") }
+        // Checked here first, so that a typo is told in the person's language and costs no call.
+        let digits = Self.challengeDigits(card)
+        let challenge = (fields["challenge"] ?? "").filter { !$0.isWhitespace && $0 != "-" }
+        guard challenge.count == digits, challenge.allSatisfy(\.isHexDigit) else {
+            return try await unblockPage(
+                request, context, serial: serial, message: text(.refusalLength, ["digits": "\(digits)"]))
+        }
         do {
-            let answer = try await client.call(
+            let answer = try await call(
                 SelfService.UnblockPinOffline.self,
-                UnblockPinOfflineRequest(card: .serial(serial), challenge: fields["challenge"] ?? ""),
-                sessionToken: session.token)
+                UnblockPinOfflineRequest(card: .serial(serial), challenge: challenge), session, context)
             let body = """
-                <p>Type this response on the PC:</p>
                 <p id="response">\(HTML.escape(answer.response))</p>
-                <p>Then choose a new PIN and type it twice. The new PIN never leaves the PC.</p>
-                <a class="button" href="/cards">Done</a>
+                <p>\(HTML.escape(text[.responseInstructions]))</p>
+                <a class="button" href="/cards">\(HTML.escape(text[.responseDone]))</a>
                 """
             return Self.html(
-                HTML.page(title: "Your response", signedInAs: session.displayName, csrf: session.csrf, body: body))
+                text,
+                HTML.page(
+                    title: text[.responseTitle], text: text, signedInAs: session.displayName, csrf: session.csrf,
+                    body: body))
         } catch let error as UnblockClientError {
             if error.code == .unauthenticated { return Response.redirect(to: "/login") }
-            return try await unblockPage(request, serial: serial, message: Self.refusal(error))
+            return try await unblockPage(
+                request, context, serial: serial, message: Self.refusal(error, digits: digits, text))
         }
     }
 
-    /// A refused unblock in a card holder's words.
-    static func refusal(_ error: UnblockClientError) -> String {
+    /// The caller's card with this serial, or nil when it is not one of theirs.
+    func ownCard(_ serial: String, _ session: BrowserSession, _ context: PortalRequestContext) async throws -> Card? {
+        try? await call(SelfService.ListCards.self, ListCardsRequest(), session, context).cards.first {
+            $0.serial == serial
+        }
+    }
+
+    /// Hex digits in this card's challenges: a 3DES key's are 8 bytes, an AES key's 16.
+    static func challengeDigits(_ card: Card) -> Int { card.keyAlgorithm == .tripleDES ? 16 : 32 }
+
+    /// A refused unblock in a card holder's words, chosen by the reason unblockd gives.
+    static func refusal(_ error: UnblockClientError, digits: Int, _ text: Catalogue) -> String {
         switch (error.code, error.reason) {
-        case (.failedPrecondition, _) where error.message.contains("already answered"):
-            "This challenge was already used. Start the unblock again on the PC to get a new one."
-        case (.resourceExhausted, .cardResponseLimit):
-            "This card has had all the responses it may have for now. \(error.message.components(separatedBy: "; ").last ?? "")"
-        case (.invalidArgument, _): error.message.prefix(1).uppercased() + error.message.dropFirst()
-        case (.failedPrecondition, _), (.notFound, _): error.message.prefix(1).uppercased() + error.message.dropFirst()
-        default: "The service cannot answer right now; try again in a moment."
+        case (_, .challengeAlreadyAnswered): return text[.refusalAlreadyUsed]
+        case (_, .processNotEnabled): return text[.refusalNotEnabled]
+        case (_, .cardNotActive): return text[.refusalNotActive]
+        case (_, .cardResponseLimit):
+            let minutes = max(1, Int(((error.retryAfter ?? .zero) + .seconds(59)).components.seconds / 60))
+            if minutes == 1 { return text[.refusalLimitMinute] }
+            if minutes < 60 { return text(.refusalLimitMinutes, ["count": "\(minutes)"]) }
+            let hours = (minutes + 59) / 60
+            return hours == 1 ? text[.refusalLimitHour] : text(.refusalLimitHours, ["count": "\(hours)"])
+        case (.invalidArgument, _): return text(.refusalLength, ["digits": "\(digits)"])
+        case (.notFound, _): return text[.refusalNoSuchCard]
+        default: return text[.refusalUnavailable]
         }
     }
 
     /// Why a card offers no unblock, in plain words.
-    static func whyNot(_ card: Card) -> String {
+    static func whyNot(_ card: Card, _ text: Catalogue) -> String {
         card.state == .active
-            ? "Not offered for this card's profile: ask your help desk."
-            : "This card is \(stateName(card.state)): ask your help desk."
+            ? text[.cardsNotOffered] : text(.cardsNotActive, ["state": stateName(card.state, text)])
     }
 
-    static func stateName(_ state: CardState) -> String {
+    static func stateName(_ state: CardState, _ text: Catalogue) -> String {
         switch state {
-        case .active: "active"
-        case .suspended: "suspended"
-        case .revoked: "revoked"
-        case .retired: "retired"
-        case .unspecified: "unknown"
+        case .active: text[.stateActive]
+        case .suspended: text[.stateSuspended]
+        case .revoked: text[.stateRevoked]
+        case .retired: text[.stateRetired]
+        case .unspecified: text[.stateUnknown]
         }
     }
 }

@@ -6,28 +6,30 @@ import UnblockWire
 
 extension Portal {
     /// The login form, with a token (also in a cookie) that the post must send back.
-    func loginPage(message: String?) -> Response {
+    func loginPage(_ text: Catalogue, message: String?) -> Response {
         let csrf = BrowserSessions.randomToken()
         let body = """
             \(message.map(HTML.message) ?? "")
+            <p>\(HTML.escape(text[.loginIntro]))</p>
             <form method="post" action="/login">
             <input type="hidden" name="csrf" value="\(csrf)">
-            <label for="username">Username</label>
-            <input id="username" name="username" autocomplete="username" required autofocus>
-            <label for="password">Password</label>
+            <label for="username">\(HTML.escape(text[.loginUsername]))</label>
+            <input id="username" name="username" autocomplete="username" autocapitalize="none" required autofocus>
+            <label for="password">\(HTML.escape(text[.loginPassword]))</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required>
-            <button type="submit">Log in</button>
+            <button type="submit">\(HTML.escape(text[.loginSubmit]))</button>
             </form>
             """
-        var response = Self.html(HTML.page(title: "Log in", body: body))
+        var response = Self.html(text, HTML.page(title: text[.loginTitle], text: text, body: body))
         response.setCookie(cookie(Self.loginCookie, csrf, maxAge: 3_600))
         return response
     }
 
-    func logIn(_ request: Request) async throws -> Response {
+    func logIn(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
+        let text = text(request)
         let fields = await form(request)
         guard let csrf = fields["csrf"], !csrf.isEmpty, csrf == request.cookies[Self.loginCookie]?.value else {
-            return Self.forbidden
+            return Self.forbidden(text)
         }
         let username = fields["username"] ?? ""
         let password = fields["password"] ?? ""
@@ -35,14 +37,15 @@ extension Portal {
         do {
             login = try await client.call(
                 SelfService.Authenticate.self, AuthenticateRequest(username: username, password: password),
-                sessionToken: "")
+                sessionToken: "", clientInfo: context.clientInfo)
         } catch let error as UnblockClientError {
+            // unblockd says only "invalid username or password", whatever the cause: so does the page.
             switch error.code {
-            case .unauthenticated: return loginPage(message: "Wrong username or password, or this account is locked.")
-            case .resourceExhausted: return loginPage(message: "Too many logins right now; try again in a minute.")
+            case .unauthenticated: return loginPage(text, message: text[.loginRefused])
+            case .resourceExhausted: return loginPage(text, message: text[.loginBusy])
             default:
                 logger.warning("login failed", metadata: ["status": "\(error.code)"])
-                return loginPage(message: "The service cannot be reached; try again later.")
+                return loginPage(text, message: text[.serviceUnavailable])
             }
         }
         let roles = login.user?.roles ?? []
@@ -59,10 +62,10 @@ extension Portal {
         return response
     }
 
-    func logOut(_ request: Request) async throws -> Response {
+    func logOut(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
         if let (cookieValue, session) = session(of: request) {
-            guard (await form(request))["csrf"] == session.csrf else { return Self.forbidden }
-            _ = try? await client.call(SelfService.Logout.self, LogoutRequest(), sessionToken: session.token)
+            guard (await form(request))["csrf"] == session.csrf else { return Self.forbidden(text(request)) }
+            _ = try? await call(SelfService.Logout.self, LogoutRequest(), session, context)
             sessions.remove(cookieValue)
         }
         var response = Response.redirect(to: "/login")

@@ -11,8 +11,9 @@ public struct Portal: Sendable {
     public struct Configuration: Sendable {
         /// The unblockd to use.
         public var server: UnblockWire.BindAddress
-        /// Cookies with `Secure` (the portal is served over TLS, here or by a proxy in front).
-        public var secureCookies = false
+        /// Browsers reach the portal over HTTPS (by a proxy in front): cookies are `Secure`,
+        /// and pages tell browsers to keep to HTTPS (`Strict-Transport-Security`).
+        public var servedOverHTTPS = false
         /// Browser sessions kept at once.
         public var maximumSessions = 10_000
 
@@ -27,19 +28,22 @@ public struct Portal: Sendable {
     let configuration: Configuration
     let client: UnblockClient
     let sessions: BrowserSessions
+    let languages: Languages
     let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger) {
+    /// - Throws: when a language catalogue shipped with the portal is missing or incomplete.
+    public init(configuration: Configuration, logger: Logger) throws {
         self.configuration = configuration
         self.client = UnblockClient(target: configuration.server, defaultTimeout: .seconds(30))
         self.sessions = BrowserSessions(maximum: configuration.maximumSessions)
+        self.languages = try Languages.bundled()
         self.logger = logger
     }
 
     /// The router serving every page, with the security headers on every answer.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: SecurityHeaders())
+    public func makeRouter() -> Router<PortalRequestContext> {
+        let router = Router(context: PortalRequestContext.self)
+        router.add(middleware: SecurityHeaders(servedOverHTTPS: configuration.servedOverHTTPS))
         router.get("/") { request, _ in
             session(of: request) == nil ? Response.redirect(to: "/login") : Response.redirect(to: "/cards")
         }
@@ -48,24 +52,36 @@ public struct Portal: Sendable {
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: HTML.style)))
         }
-        router.get("/login") { _, _ in loginPage(message: nil) }
-        router.post("/login") { request, _ in try await logIn(request) }
-        router.get("/cards") { request, _ in try await cardsPage(request) }
+        router.get("/login") { request, _ in loginPage(text(request), message: nil) }
+        router.post("/login") { request, context in try await logIn(request, context) }
+        router.get("/cards") { request, context in try await cardsPage(request, context) }
         router.get("/cards/{serial}/unblock") { request, context in
-            try await unblockPage(request, serial: try context.parameters.require("serial"), message: nil)
+            try await unblockPage(request, context, serial: try context.parameters.require("serial"), message: nil)
         }
         router.post("/cards/{serial}/unblock") { request, context in
-            try await unblock(request, serial: try context.parameters.require("serial"))
+            try await unblock(request, context, serial: try context.parameters.require("serial"))
         }
-        router.post("/logout") { request, _ in try await logOut(request) }
-        router.get("/admin") { request, _ in try await adminPage(request) }
-        router.post("/admin/unlock") { request, _ in try await adminAction(request, .unlock) }
-        router.post("/admin/reset-limit") { request, _ in try await adminAction(request, .resetLimit) }
-        router.post("/admin/process") { request, _ in try await adminAction(request, .switchProcess) }
+        router.post("/logout") { request, context in try await logOut(request, context) }
+        router.get("/admin") { request, context in try await adminPage(request, context) }
+        router.post("/admin/unlock") { request, context in try await adminAction(request, context, .unlock) }
+        router.post("/admin/reset-limit") { request, context in try await adminAction(request, context, .resetLimit) }
+        router.post("/admin/process") { request, context in try await adminAction(request, context, .switchProcess) }
         return router
     }
 
-    // MARK: Sessions and forms
+    // MARK: Sessions, languages, calls and forms
+
+    /// The words for this request, in the language its browser prefers.
+    func text(_ request: Request) -> Catalogue {
+        languages.preferred(by: request.headers[.acceptLanguage])
+    }
+
+    /// One call to unblockd in a browser's session, saying which browser it is for.
+    func call<Method: RPCMethod>(
+        _ method: Method.Type, _ request: Method.Request, _ session: BrowserSession, _ context: PortalRequestContext
+    ) async throws -> Method.Response {
+        try await client.call(method, request, sessionToken: session.token, clientInfo: context.clientInfo)
+    }
 
     func session(of request: Request) -> (cookie: String, session: BrowserSession)? {
         guard let cookie = request.cookies[Self.sessionCookie]?.value, let session = sessions.session(for: cookie)
@@ -93,26 +109,35 @@ public struct Portal: Sendable {
 
     func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
         Cookie(
-            name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies,
+            name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.servedOverHTTPS,
             httpOnly: true, sameSite: .strict)
     }
 
-    static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
+    /// A page in `text`'s language.
+    static func html(_ text: Catalogue, _ page: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .contentLanguage: text.language],
             body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
+    /// A page with a title and one message.
+    static func notice(_ text: Catalogue, _ title: Text, _ message: Text, status: HTTPResponse.Status) -> Response {
+        html(text, HTML.page(title: text[title], text: text, body: HTML.message(text[message])), status: status)
+    }
+
     /// A form post whose CSRF token is not the session's is refused, changing nothing.
-    static let forbidden = html(
-        HTML.page(title: "This form has expired", body: HTML.message("Go back, reload the page and try again.")),
-        status: .forbidden)
+    static func forbidden(_ text: Catalogue) -> Response {
+        notice(text, .pageFormExpiredTitle, .pageFormExpiredText, status: .forbidden)
+    }
 }
 
 /// The headers every answer carries: no script but the portal's own, no framing, no
 /// sniffing, no referrer, and nothing kept in a cache (pages show personal data).
 struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     static var referrerPolicy: HTTPField.Name { HTTPField.Name("Referrer-Policy")! }
+    static var strictTransportSecurity: HTTPField.Name { HTTPField.Name("Strict-Transport-Security")! }
+    let servedOverHTTPS: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -122,6 +147,8 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[Self.referrerPolicy] = "no-referrer"
         response.headers[.cacheControl] = "no-store"
+        response.headers[.vary] = "Accept-Language"
+        if servedOverHTTPS { response.headers[Self.strictTransportSecurity] = "max-age=31536000" }
         return response
     }
 }

@@ -22,8 +22,19 @@ struct UnblockPortalCommand: AsyncParsableCommand {
         ProcessInfo.processInfo.environment["UNBLOCK_SOCKET"].map { "unix:\($0)" }
         ?? ProcessInfo.processInfo.environment["UNBLOCK_ADDRESS"] ?? "unix:/run/unblockd/unblockd.sock"
 
-    @Flag(help: "Listen on an address other than loopback without TLS (only behind a TLS proxy).")
-    var allowInsecureHTTP = false
+    @Flag(
+        help: """
+            Listen on an address other than loopback without TLS (only behind a TLS proxy). \
+            [env: UNBLOCK_PORTAL_ALLOW_INSECURE_HTTP=1]
+            """)
+    var allowInsecureHTTP = ProcessInfo.processInfo.environment["UNBLOCK_PORTAL_ALLOW_INSECURE_HTTP"] == "1"
+
+    @Flag(
+        help: """
+            Browsers reach the portal over HTTPS through a proxy in front: cookies are Secure and pages \
+            carry Strict-Transport-Security. [env: UNBLOCK_PORTAL_BEHIND_HTTPS_PROXY=1]
+            """)
+    var behindHTTPSProxy = ProcessInfo.processInfo.environment["UNBLOCK_PORTAL_BEHIND_HTTPS_PROXY"] == "1"
 
     func validate() throws {
         guard case .hostname(let host, _)? = UnblockWire.BindAddress(parsing: listen) else {
@@ -46,7 +57,14 @@ struct UnblockPortalCommand: AsyncParsableCommand {
         var logger = Logger(label: "unblock-portal")
         logger.logLevel = .info
         guard case .hostname(let host, let port)? = UnblockWire.BindAddress(parsing: listen) else { return }
-        let portal = Portal(configuration: .init(server: Self.target(server)!), logger: logger)
+        var configuration = Portal.Configuration(server: Self.target(server)!)
+        configuration.servedOverHTTPS = behindHTTPSProxy
+        let portal: Portal
+        do {
+            portal = try Portal(configuration: configuration, logger: logger)
+        } catch {
+            throw ValidationError("the portal cannot start: \(error)")
+        }
         let app = Application(
             router: portal.makeRouter(), configuration: .init(address: .hostname(host, port: port)), logger: logger)
         try await app.runService()

@@ -12,6 +12,9 @@ public struct ServerConfiguration: Sendable {
     public var transportSecurity = TransportSecurity.plaintext
     /// TCP on a non-loopback address carries passwords and responses in clear: refused unless set.
     public var allowInsecureTCP = false
+    /// Local users (by uid) whose Unix socket connections are trusted apps: their calls'
+    /// `client_info` (the app, the end user's address) is recorded and limits count by it.
+    public var trustedAppUIDs: Set<UInt32> = []
     public var connections = Connections()
     public var sessions = Sessions()
     public var logins = Logins()

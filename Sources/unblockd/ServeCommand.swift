@@ -43,6 +43,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: """
+            A local user (name or uid) whose connections over the Unix socket are a trusted app, such \
+            as unblock-portal: the person and browser address it names in a call are recorded in the \
+            audit and count for the login limits. Repeatable. [env: UNBLOCK_TRUSTED_APP_USERS, comma-separated]
+            """)
+    var trustedAppUser: [String] =
+        env("UNBLOCK_TRUSTED_APP_USERS")?.split(separator: ",").map { String($0) } ?? []
+
+    @Option(
+        help: """
             Serve metrics for Prometheus over HTTP at HOST:PORT (GET /metrics), or none. \
             [env: UNBLOCK_METRICS]
             """)
@@ -176,6 +185,9 @@ struct ServeCommand: AsyncParsableCommand {
                         + "unauthenticated; use 127.0.0.1, or add --allow-remote-metrics")
             }
         }
+        for user in trustedAppUser where Self.uid(of: user) == nil {
+            throw ValidationError("--trusted-app-user \(user): no such local user (give a user name or a uid)")
+        }
         if tcp == "none" && unixSocket == "none" {
             throw ValidationError("--unix-socket and --tcp are both none: the server would have nothing to listen on")
         }
@@ -267,6 +279,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration.defaults
         configuration.listeners = listeners
         configuration.allowInsecureTCP = allowInsecureTcp
+        configuration.trustedAppUIDs = Set(trustedAppUser.compactMap(Self.uid(of:)))
         configuration.connections.maximum = maxConnections
         configuration.connections.maximumPerClient = maxConnectionsPerClient
         configuration.connections.callsInFlight = callsInFlight
@@ -300,6 +313,12 @@ struct ServeCommand: AsyncParsableCommand {
                 "file": "\(file)", "profiles": "\(summary.profiles)", "users": "\(summary.users)",
                 "cards": "\(summary.cards)",
             ])
+    }
+
+    /// The uid of a local user given by name or number.
+    static func uid(of user: String) -> UInt32? {
+        if let uid = UInt32(user) { return uid }
+        return getpwnam(user).map { $0.pointee.pw_uid }
     }
 }
 

@@ -17,6 +17,9 @@ import UnblockWire
 
         init(_ client: any TestClientProtocol) { self.client = client }
 
+        /// What the browser's Accept-Language says, if anything.
+        var languages: String?
+
         func get(_ uri: String) async throws -> TestResponse {
             try await send(uri, .get, body: nil)
         }
@@ -31,6 +34,7 @@ import UnblockWire
 
         private func send(_ uri: String, _ method: HTTPRequest.Method, body: ByteBuffer?) async throws -> TestResponse {
             var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            if let languages { headers[.acceptLanguage] = languages }
             if !cookies.isEmpty {
                 headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
             }
@@ -60,13 +64,22 @@ import UnblockWire
         }
     }
 
-    static func withPortal(extra: [String] = [], _ body: @Sendable (Browser) async throws -> Void) async throws {
+    /// A portal in front of a real unblockd; `.live` serves it over a socket (browsers have an address).
+    static func withPortal(
+        extra: [String] = [], testing: TestingSetup = .router,
+        _ body: @Sendable (Browser, _ unblockdSocket: String) async throws -> Void
+    ) async throws {
         let server = try await UnblockdProcess(extra: extra)
         defer { server.stop() }
-        let portal = Portal(
+        let portal = try Portal(
             configuration: .init(server: .unixDomainSocket(path: server.socket)), logger: Logger(label: "test"))
         let app = Application(router: portal.makeRouter())
-        try await app.test(.router) { client in try await body(Browser(client)) }
+        let socket = server.socket
+        try await app.test(testing) { client in try await body(Browser(client), socket) }
+    }
+
+    static func withPortal(extra: [String] = [], _ body: @Sendable (Browser) async throws -> Void) async throws {
+        try await withPortal(extra: extra) { browser, _ in try await body(browser) }
     }
 
     @Test func aCardHolderUnblocksAndTheSameChallengeIsRefusedAfter() async throws {
@@ -96,7 +109,7 @@ import UnblockWire
         try await Self.withPortal { browser in
             let wrong = String(buffer: try await browser.logIn("alice", password: "wrong password").body)
             let unknown = String(buffer: try await browser.logIn("nobody").body)
-            let message = "Wrong username or password, or this account is locked."
+            let message = "Wrong username or password. After several wrong passwords an account is locked for a while"
             #expect(wrong.contains(message) && unknown.contains(message))
             let forged = try await browser.post(
                 "/login", ["csrf": "forged", "username": "alice", "password": "alice-demo-password"])

@@ -191,7 +191,9 @@ import UnblockWire
     func halfSentFramesAreHeldToABudgetAcrossConnections(_ transport: Transport) async throws {
         try await TestServer.with(configure: {
             $0.connections.maximumPartialFrameBytes = 1_000
-            $0.connections.idleTimeout = .seconds(2)  // the connection that fits ends by idling
+            // The connection that fits ends by idling: not before the test has sent on both, even
+            // on a machine loaded enough to pause the test for seconds.
+            $0.connections.idleTimeout = .seconds(6)
         }) { server in
             // Two connections each send the start of an 800-byte frame and stop: one fits.
             let connections = [

@@ -61,10 +61,12 @@ enum Samples {
                     method: SelfService.UnblockPinOffline.name,
                     sessionToken: "tok",
                     timeoutMilliseconds: .max,
-                    message: ByteBuffer(bytes: (0...255).map(UInt8.init))
+                    message: ByteBuffer(bytes: (0...255).map(UInt8.init)),
+                    clientInfo: ClientInfo(app: "unblock-portal", endUserAddress: "2001:db8::7")
                 ),
                 "max"
             ),
+            AnyWireMessage(ClientInfo(app: "", endUserAddress: ""), "empty"),
             AnyWireMessage(RequestFrame(callID: 1, method: "m", timeoutMilliseconds: 0), "zero deadline"),
             AnyWireMessage(ResponseFrame(callID: 0), "empty"),
             AnyWireMessage(
@@ -126,6 +128,9 @@ enum Samples {
         }
         all += ServingStatus.allCases.map { AnyWireMessage(HealthResponse(status: $0, version: "1.0"), "\($0)") }
         all += StatusCode.allCases.map { AnyWireMessage(ResponseFrame(callID: 7, statusCode: $0), "\($0)") }
+        all += ErrorReason.allCases.map {
+            AnyWireMessage(ResponseFrame(callID: 7, statusCode: .failedPrecondition, reason: $0), "\($0)")
+        }
         return all
     }()
 

@@ -48,7 +48,7 @@ extension AdminProvider {
                 roles: roles, passwordHash: hash)
             let event = AuditEvent(
                 at: now, actor: caller.account.username, action: "create-user", target: account.username,
-                outcome: "success", detail: "roles=\(Self.names(roles)) state=\(state) client=\(context.client)")
+                outcome: "success", detail: "roles=\(Self.names(roles)) state=\(state) \(context.origin)")
             return (
                 [.account(account), .audit(event)],
                 UserChangeResponse(changed: true, user: details(account, in: directory, now: now))
@@ -88,7 +88,7 @@ extension AdminProvider {
             let event = AuditEvent(
                 at: now, actor: caller.account.username, action: "update-user", target: account.username,
                 outcome: changed ? "success" : "unchanged",
-                detail: (changes.isEmpty ? "" : changes.joined(separator: " ") + " ") + "client=\(context.client)")
+                detail: (changes.isEmpty ? "" : changes.joined(separator: " ") + " ") + "\(context.origin)")
             return (
                 changed ? [.account(updated), .audit(event)] : [.audit(event)],
                 (UserChangeResponse(changed: changed, user: details(updated, in: directory, now: now)), updated)
@@ -113,7 +113,7 @@ extension AdminProvider {
             account.passwordHash = hash
             let event = AuditEvent(
                 at: now, actor: caller.account.username, action: "set-password", target: account.username,
-                outcome: "success", detail: "client=\(context.client)")
+                outcome: "success", detail: "\(context.origin)")
             return (
                 [.account(account), .audit(event)],
                 (UserChangeResponse(changed: true, user: details(account, in: directory, now: now)), account.id)

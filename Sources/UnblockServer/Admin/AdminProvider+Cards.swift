@@ -82,7 +82,7 @@ extension AdminProvider {
             let event = AuditEvent(
                 at: now, actor: caller.account.username, action: action, target: card.id.description,
                 outcome: changed ? "success" : "unchanged",
-                detail: "serial=\(card.serial) \(detail) client=\(context.client)")
+                detail: "serial=\(card.serial) \(detail) \(context.origin)")
             let mutations: [Mutation] = changed ? [.card(updated), .audit(event)] : [.audit(event)]
             return (
                 mutations, CardChangeResponse(changed: changed, card: try details(updated, in: directory, now: now))

@@ -44,7 +44,7 @@ extension AdminProvider {
                     outcome: "success",
                     detail: "serial=\(serial) owner=\(owner.username) profile=\(request.profile) state=\(state) "
                         + "key=\(algorithm.rawValue) \(Self.origin(record)) kcv=\(HexFormat.plain(record.checkValue)) "
-                        + "client=\(context.client)")
+                        + "\(context.origin)")
                 return (
                     [.card(card), .audit(event)],
                     CardChangeResponse(changed: true, card: try details(card, in: directory, now: now))
@@ -86,7 +86,7 @@ extension AdminProvider {
                 at: now, actor: caller.account.username, action: "rotate-card-key", target: card.id.description,
                 outcome: "success",
                 detail: "serial=\(card.serial) keyVersion=\(card.key.version)->\(version) key=\(algorithm.rawValue) "
-                    + "\(Self.origin(record)) kcv=\(HexFormat.plain(record.checkValue)) client=\(context.client)")
+                    + "\(Self.origin(record)) kcv=\(HexFormat.plain(record.checkValue)) \(context.origin)")
             return (
                 [.card(current), .audit(event)],
                 CardChangeResponse(changed: true, card: try details(current, in: directory, now: now))

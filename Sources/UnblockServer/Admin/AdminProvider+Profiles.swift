@@ -18,7 +18,7 @@ extension AdminProvider {
             let profile = CardProfile(name: request.name)
             let event = AuditEvent(
                 at: now, actor: caller.account.username, action: "create-profile", target: profile.name,
-                outcome: "success", detail: "client=\(context.client)")
+                outcome: "success", detail: "\(context.origin)")
             return ([.profile(profile), .audit(event)], CreateProfileResponse(profile: Self.details(profile)))
         }
     }

@@ -26,7 +26,7 @@ extension AdminProvider {
                 at: now, actor: caller.account.username, action: "unlock-user", target: account.username,
                 outcome: changed ? "success" : "unchanged",
                 detail: "failedLogins=\(account.failedLogins) locked=\(policy.isLocked(account, now: now)) "
-                    + "client=\(context.client)")
+                    + "\(context.origin)")
             let mutations: [Mutation] = changed ? [.account(unlocked), .audit(event)] : [.audit(event)]
             return (mutations, UserChangeResponse(changed: changed, user: details(unlocked, in: directory, now: now)))
         }

@@ -7,6 +7,23 @@ package struct CallContext: Sendable {
     /// Who is at the other end (a local uid or an address), for the audit and per-client limits.
     let client: ClientIdentity
     let deadline: ContinuousClock.Instant
+    /// Whom a trusted app calls for (never set on another connection).
+    var relayedFor: ClientInfo? = nil
+
+    /// Whom the per-client limits count this call against: the person's browser when a
+    /// trusted app says, so that one person cannot use up the app's share for everyone.
+    var limitedClient: ClientIdentity {
+        guard let address = relayedFor?.endUserAddress, !address.isEmpty else { return client }
+        return .remote(host: address)
+    }
+
+    /// Where the call comes from, for an audit event: `client=...`, then the app and the
+    /// person's address when a trusted app relays the call.
+    var origin: String {
+        guard let relayedFor else { return "client=\(client)" }
+        let address = relayedFor.endUserAddress.isEmpty ? "" : " end_user=\(relayedFor.endUserAddress)"
+        return "client=\(client) app=\(relayedFor.app)\(address)"
+    }
 
     /// Throws `DEADLINE_EXCEEDED` once the deadline has passed. Checked between the stages of
     /// a call, never after a change was recorded (a recorded change is always answered).

@@ -34,7 +34,10 @@ package final class CallExecutor: Sendable {
         let timeout = frame.timeoutMilliseconds.map { Duration.milliseconds(Int64($0)) } ?? defaultTimeout
         return Call(
             connection: connection, id: frame.callID, method: frame.method, sessionToken: frame.sessionToken,
-            started: started, context: CallContext(client: connection.client, deadline: started + timeout))
+            started: started,
+            context: CallContext(
+                client: connection.client, deadline: started + timeout,
+                relayedFor: connection.isTrustedApp ? frame.clientInfo.flatMap { $0.isWellFormed ? $0 : nil } : nil))
     }
 
     /// The checks every call passes first, then its request message.
@@ -43,6 +46,11 @@ package final class CallExecutor: Sendable {
             throw RPCError(.unavailable, "the server is shutting down; retry against another instance or later")
         }
         try call.context.checkDeadline()
+        if call.connection.isTrustedApp, let info = frame.clientInfo, !info.isWellFormed {
+            throw RPCError(
+                .invalidArgument,
+                "client_info: the app is letters, digits, '.', '_' and '-', the end user's address an IP address")
+        }
         return try Method.Request(buffer: frame.message)
     }
 

@@ -5,7 +5,7 @@ import UnblockWire
 
 extension SelfServiceProvider {
     func authenticate(_ request: AuthenticateRequest, _ context: CallContext) async throws -> AuthenticateResponse {
-        try await loginThrottle.withCheck(client: context.client, username: request.username) {
+        try await loginThrottle.withCheck(client: context.limitedClient, username: request.username) {
             try await logIn(request, context)
         }
     }
@@ -65,7 +65,7 @@ extension SelfServiceProvider {
                     AuditEvent(
                         at: now, actor: name, action: AuditEvent.loginAction, target: name,
                         outcome: refusal.map { "refused: \($0.rawValue)" } ?? "success",
-                        detail: "client=\(context.client)"))
+                        detail: "\(context.origin)"))
             ]
             if let current {
                 switch refusal {

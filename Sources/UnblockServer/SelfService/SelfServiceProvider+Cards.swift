@@ -65,7 +65,7 @@ extension SelfServiceProvider {
             let event = AuditEvent(
                 at: now, actor: caller.account.username, action: enabled ? "enable-process" : "disable-process",
                 target: profile.name, outcome: changed ? "success" : "unchanged",
-                detail: "process=\(process.name) state=\(state) client=\(context.client)"
+                detail: "process=\(process.name) state=\(state) \(context.origin)"
             )
             let mutations: [Mutation] = changed ? [.profile(profile), .audit(event)] : [.audit(event)]
             return (mutations, (changed, profile.enabledProcesses(for: state).map(CardProcess.init)))

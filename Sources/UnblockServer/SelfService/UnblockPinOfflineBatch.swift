@@ -180,8 +180,8 @@ struct UnblockPinOfflineBatch: BatchedMethod {
         detail += HexFormat.plain(card.key.checkValue)
         detail += " challengeSHA256="
         detail += HexFormat.plain(plan.challengeHash.bytes)
-        detail += " client="
-        detail += plan.context.client.description
+        detail += " "
+        detail += plan.context.origin
         return AuditEvent(
             at: now, actor: plan.caller.username, action: "unblock-pin-offline", target: card.id.description,
             outcome: "success", detail: detail)
@@ -239,17 +239,18 @@ extension UnblockRefusal {
             return RPCError.noSuchCard
         case .cardNotActive(let state):
             return RPCError(
-                .failedPrecondition, "this card is \(state); only active cards can be unblocked, contact the help desk")
+                .failedPrecondition, "this card is \(state); only active cards can be unblocked, contact the help desk",
+                reason: .cardNotActive)
         case .processNotEnabled(let profile):
             return RPCError(
                 .failedPrecondition,
-                "Unblock PIN offline is not enabled for cards of profile \"\(profile)\"; ask an administrator to enable it"
-            )
+                "Unblock PIN offline is not enabled for cards of profile \"\(profile)\"; ask an administrator to enable it",
+                reason: .processNotEnabled)
         case .alreadyAnswered:
             return RPCError(
                 .failedPrecondition,
-                "this challenge was already answered for this card; start the unblock again on the PC for a new challenge"
-            )
+                "this challenge was already answered for this card; start the unblock again on the PC for a new challenge",
+                reason: .challengeAlreadyAnswered)
         case .rateLimited(let retryAt):
             let wait = max(0, retryAt.milliseconds - Timestamp.now.milliseconds)
             return RPCError(

@@ -242,7 +242,8 @@ public final class UnblockServer: Service, Sendable {
                 try pipeline.addHandler(IdleCloser(timeout: idle))
                 try pipeline.addHandler(
                     FrameReader(maximumFrameLength: connections.maximumFrameBytes, budget: partialFrames))
-                let connection = ConnectionIdentity(id: id, client: client)
+                let connection = ConnectionIdentity(
+                    id: id, client: client, isTrustedApp: client.isLocalUser(in: configuration.trustedAppUIDs))
                 try pipeline.addHandler(
                     CallRouter(
                         connection: connection, methods: methods, batchers: batchers(for: channel.eventLoop),

@@ -21,6 +21,11 @@ package enum ClientIdentity: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether this is a Unix socket client whose uid is one of `uids`.
+    func isLocalUser(in uids: Set<UInt32>) -> Bool {
+        if case .localUser(let uid) = self { uids.contains(uid) } else { false }
+    }
+
     /// The client of `channel`, read on its event loop as it is accepted.
     static func of(_ channel: any Channel) -> EventLoopFuture<ClientIdentity> {
         if case .unixDomainSocket? = channel.localAddress, let provider = channel as? any SocketOptionProvider {
@@ -42,14 +47,17 @@ private struct PeerCredentials: Sendable {
     var gid: UInt32 = 0
 }
 
-/// One connection: its number in the server's log, and its client.
+/// One connection: its number in the server's log, its client, and whether the operator
+/// trusts that client as an app calling for others (its calls' `client_info` is honoured).
 package struct ConnectionIdentity: Sendable {
     let id: UInt64
     let client: ClientIdentity
+    let isTrustedApp: Bool
 
-    package init(id: UInt64, client: ClientIdentity) {
+    package init(id: UInt64, client: ClientIdentity, isTrustedApp: Bool = false) {
         self.id = id
         self.client = client
+        self.isTrustedApp = isTrustedApp
     }
 }
 

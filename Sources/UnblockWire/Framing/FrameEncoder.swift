@@ -25,11 +25,12 @@ extension ByteBuffer {
         method: String,
         sessionToken: String = "",
         timeoutMilliseconds: UInt32? = nil,
+        clientInfo: ClientInfo? = nil,
         request: some WireMessage
     ) -> Int {
         RequestFrame.writeFrame(
             callID: callID, method: method, sessionToken: sessionToken,
-            timeoutMilliseconds: timeoutMilliseconds, request: request, into: &self
+            timeoutMilliseconds: timeoutMilliseconds, clientInfo: clientInfo, request: request, into: &self
         )
     }
 

@@ -93,4 +93,10 @@ public enum ErrorReason: UInt32, Sendable, CaseIterable, Codable {
     case serverBusy = 1
     /// The card has had its responses for now: a retry before `retryAfterMilliseconds` is refused again.
     case cardResponseLimit = 2
+    /// UnblockPinOffline: the challenge was answered already; the PC must start again for a new one.
+    case challengeAlreadyAnswered = 3
+    /// UnblockPinOffline: the process is not enabled for the card's profile in its state.
+    case processNotEnabled = 4
+    /// UnblockPinOffline: the card is not active.
+    case cardNotActive = 5
 }

@@ -15,19 +15,23 @@ public struct RequestFrame: WireMessage {
     public var timeoutMilliseconds: UInt32?
     /// The serialized request message of the method (parsed from a buffer, a slice of it).
     public var message: ByteBuffer
+    /// Whom a trusted app calls for; the server ignores it on other connections.
+    public var clientInfo: ClientInfo?
 
     public init(
         callID: UInt64,
         method: String,
         sessionToken: String = "",
         timeoutMilliseconds: UInt32? = nil,
-        message: ByteBuffer = ByteBuffer()
+        message: ByteBuffer = ByteBuffer(),
+        clientInfo: ClientInfo? = nil
     ) {
         self.callID = callID
         self.method = method
         self.sessionToken = sessionToken
         self.timeoutMilliseconds = timeoutMilliseconds
         self.message = message
+        self.clientInfo = clientInfo
     }
 
     public static let wireType = WireType<Self>(
@@ -50,6 +54,7 @@ public struct RequestFrame: WireMessage {
                 c.timeout_ms = timeout
             }
             c.message = arena.bytes(message.message)
+            c.client_info = message.clientInfo.map { arena.message($0, as: Unblock__Rpc__V1__ClientInfo.self) }
         }
     )
 }
@@ -62,7 +67,8 @@ extension RequestFrame {
             sessionToken: try CReader.string(c.session_token, field: "RequestFrame.session_token"),
             timeoutMilliseconds: c.deadline_case == UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE_TIMEOUT_MS
                 ? c.timeout_ms : nil,
-            message: message
+            message: message,
+            clientInfo: try CReader.message(c.client_info)
         )
     }
 
@@ -71,6 +77,7 @@ extension RequestFrame {
         method: String,
         sessionToken: String,
         timeoutMilliseconds: UInt32?,
+        clientInfo: ClientInfo?,
         request: Request,
         into buffer: inout ByteBuffer
     ) -> Int {
@@ -85,6 +92,9 @@ extension RequestFrame {
                 c.pointee.timeout_ms = timeout
             }
             c.pointee.message = Request.wireType.packInArena(request, &arena)
+            if let clientInfo {
+                c.pointee.client_info = arena.message(clientInfo, as: Unblock__Rpc__V1__ClientInfo.self)
+            }
             return CArena.packFrame(UnsafeMutableRawPointer(c), into: &buffer)
         }
     }

@@ -15,6 +15,7 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 
+typedef struct Unblock__Rpc__V1__ClientInfo Unblock__Rpc__V1__ClientInfo;
 typedef struct Unblock__Rpc__V1__RequestFrame Unblock__Rpc__V1__RequestFrame;
 typedef struct Unblock__Rpc__V1__ResponseFrame Unblock__Rpc__V1__ResponseFrame;
 
@@ -58,11 +59,44 @@ typedef enum _Unblock__Rpc__V1__ErrorReason {
    * The card has had its responses for now: retrying sooner than retry_after_ms
    * is refused again (a person should be told when, not a loop retried).
    */
-  UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_CARD_RESPONSE_LIMIT = 2
+  UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_CARD_RESPONSE_LIMIT = 2,
+  /*
+   * UnblockPinOffline: this challenge was answered already; the PC must start again for a new one.
+   */
+  UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_CHALLENGE_ALREADY_ANSWERED = 3,
+  /*
+   * UnblockPinOffline: the process is not enabled for the card's profile in its state.
+   */
+  UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_PROCESS_NOT_ENABLED = 4,
+  /*
+   * UnblockPinOffline: the card is not active (suspended, revoked or retired).
+   */
+  UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_CARD_NOT_ACTIVE = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__RPC__V1__ERROR_REASON)
 } Unblock__Rpc__V1__ErrorReason;
 
 /* --- messages --- */
+
+/*
+ * Whom a trusted app (a portal) makes a call for. Honoured only on connections
+ * the operator marks as a trusted app; ignored on any other.
+ */
+struct  Unblock__Rpc__V1__ClientInfo
+{
+  ProtobufCMessage base;
+  /*
+   * The app's name, e.g. "unblock-portal": letters, digits, '.', '_', '-'; at most 64 bytes.
+   */
+  char *app;
+  /*
+   * The address of the person's browser as the app sees it (IPv4 or IPv6); may be empty.
+   */
+  char *end_user_address;
+};
+#define UNBLOCK__RPC__V1__CLIENT_INFO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__rpc__v1__client_info__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
 
 typedef enum {
   UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE__NOT_SET = 0,
@@ -93,6 +127,10 @@ struct  Unblock__Rpc__V1__RequestFrame
    * The serialized request message of the method.
    */
   ProtobufCBinaryData message;
+  /*
+   * Optional: whom a trusted app calls for (audit, per-client limits).
+   */
+  Unblock__Rpc__V1__ClientInfo *client_info;
   Unblock__Rpc__V1__RequestFrame__DeadlineCase deadline_case;
   union {
     uint32_t timeout_ms;
@@ -100,7 +138,7 @@ struct  Unblock__Rpc__V1__RequestFrame
 };
 #define UNBLOCK__RPC__V1__REQUEST_FRAME__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__rpc__v1__request_frame__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, {0,NULL}, UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE__NOT_SET, {0} }
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, {0,NULL}, NULL, UNBLOCK__RPC__V1__REQUEST_FRAME__DEADLINE__NOT_SET, {0} }
 
 
 /*
@@ -133,6 +171,25 @@ struct  Unblock__Rpc__V1__ResponseFrame
     , 0, UNBLOCK__RPC__V1__STATUS_CODE__OK, (char *)protobuf_c_empty_string, {0,NULL}, UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED, 0 }
 
 
+/* Unblock__Rpc__V1__ClientInfo methods */
+void   unblock__rpc__v1__client_info__init
+                     (Unblock__Rpc__V1__ClientInfo         *message);
+size_t unblock__rpc__v1__client_info__get_packed_size
+                     (const Unblock__Rpc__V1__ClientInfo   *message);
+size_t unblock__rpc__v1__client_info__pack
+                     (const Unblock__Rpc__V1__ClientInfo   *message,
+                      uint8_t             *out);
+size_t unblock__rpc__v1__client_info__pack_to_buffer
+                     (const Unblock__Rpc__V1__ClientInfo   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__Rpc__V1__ClientInfo *
+       unblock__rpc__v1__client_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__rpc__v1__client_info__free_unpacked
+                     (Unblock__Rpc__V1__ClientInfo *message,
+                      ProtobufCAllocator *allocator);
 /* Unblock__Rpc__V1__RequestFrame methods */
 void   unblock__rpc__v1__request_frame__init
                      (Unblock__Rpc__V1__RequestFrame         *message);
@@ -173,6 +230,9 @@ void   unblock__rpc__v1__response_frame__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Unblock__Rpc__V1__ClientInfo_Closure)
+                 (const Unblock__Rpc__V1__ClientInfo *message,
+                  void *closure_data);
 typedef void (*Unblock__Rpc__V1__RequestFrame_Closure)
                  (const Unblock__Rpc__V1__RequestFrame *message,
                   void *closure_data);
@@ -187,6 +247,7 @@ typedef void (*Unblock__Rpc__V1__ResponseFrame_Closure)
 
 extern const ProtobufCEnumDescriptor    unblock__rpc__v1__status_code__descriptor;
 extern const ProtobufCEnumDescriptor    unblock__rpc__v1__error_reason__descriptor;
+extern const ProtobufCMessageDescriptor unblock__rpc__v1__client_info__descriptor;
 extern const ProtobufCMessageDescriptor unblock__rpc__v1__request_frame__descriptor;
 extern const ProtobufCMessageDescriptor unblock__rpc__v1__response_frame__descriptor;
 

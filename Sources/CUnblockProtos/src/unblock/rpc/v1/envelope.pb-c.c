@@ -7,6 +7,51 @@
 #endif
 
 #include "unblock/rpc/v1/envelope.pb-c.h"
+void   unblock__rpc__v1__client_info__init
+                     (Unblock__Rpc__V1__ClientInfo         *message)
+{
+  static const Unblock__Rpc__V1__ClientInfo init_value = UNBLOCK__RPC__V1__CLIENT_INFO__INIT;
+  *message = init_value;
+}
+size_t unblock__rpc__v1__client_info__get_packed_size
+                     (const Unblock__Rpc__V1__ClientInfo *message)
+{
+  assert(message->base.descriptor == &unblock__rpc__v1__client_info__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__rpc__v1__client_info__pack
+                     (const Unblock__Rpc__V1__ClientInfo *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__rpc__v1__client_info__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__rpc__v1__client_info__pack_to_buffer
+                     (const Unblock__Rpc__V1__ClientInfo *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__rpc__v1__client_info__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__Rpc__V1__ClientInfo *
+       unblock__rpc__v1__client_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__Rpc__V1__ClientInfo *)
+     protobuf_c_message_unpack (&unblock__rpc__v1__client_info__descriptor,
+                                allocator, len, data);
+}
+void   unblock__rpc__v1__client_info__free_unpacked
+                     (Unblock__Rpc__V1__ClientInfo *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__rpc__v1__client_info__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   unblock__rpc__v1__request_frame__init
                      (Unblock__Rpc__V1__RequestFrame         *message)
 {
@@ -97,7 +142,58 @@ void   unblock__rpc__v1__response_frame__free_unpacked
   assert(message->base.descriptor == &unblock__rpc__v1__response_frame__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor unblock__rpc__v1__request_frame__field_descriptors[5] =
+static const ProtobufCFieldDescriptor unblock__rpc__v1__client_info__field_descriptors[2] =
+{
+  {
+    "app",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Rpc__V1__ClientInfo, app),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end_user_address",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Rpc__V1__ClientInfo, end_user_address),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__rpc__v1__client_info__field_indices_by_name[] = {
+  0,   /* field[0] = app */
+  1,   /* field[1] = end_user_address */
+};
+static const ProtobufCIntRange unblock__rpc__v1__client_info__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__rpc__v1__client_info__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.rpc.v1.ClientInfo",
+  "ClientInfo",
+  "Unblock__Rpc__V1__ClientInfo",
+  "unblock.rpc.v1",
+  sizeof(Unblock__Rpc__V1__ClientInfo),
+  2,
+  unblock__rpc__v1__client_info__field_descriptors,
+  unblock__rpc__v1__client_info__field_indices_by_name,
+  1,  unblock__rpc__v1__client_info__number_ranges,
+  (ProtobufCMessageInit) unblock__rpc__v1__client_info__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__rpc__v1__request_frame__field_descriptors[6] =
 {
   {
     "call_id",
@@ -159,9 +255,22 @@ static const ProtobufCFieldDescriptor unblock__rpc__v1__request_frame__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "client_info",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Rpc__V1__RequestFrame, client_info),
+    &unblock__rpc__v1__client_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__rpc__v1__request_frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
+  5,   /* field[5] = client_info */
   4,   /* field[4] = message */
   1,   /* field[1] = method */
   2,   /* field[2] = session_token */
@@ -170,7 +279,7 @@ static const unsigned unblock__rpc__v1__request_frame__field_indices_by_name[] =
 static const ProtobufCIntRange unblock__rpc__v1__request_frame__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor unblock__rpc__v1__request_frame__descriptor =
 {
@@ -180,7 +289,7 @@ const ProtobufCMessageDescriptor unblock__rpc__v1__request_frame__descriptor =
   "Unblock__Rpc__V1__RequestFrame",
   "unblock.rpc.v1",
   sizeof(Unblock__Rpc__V1__RequestFrame),
-  5,
+  6,
   unblock__rpc__v1__request_frame__field_descriptors,
   unblock__rpc__v1__request_frame__field_indices_by_name,
   1,  unblock__rpc__v1__request_frame__number_ranges,
@@ -348,18 +457,24 @@ const ProtobufCEnumDescriptor unblock__rpc__v1__status_code__descriptor =
   unblock__rpc__v1__status_code__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue unblock__rpc__v1__error_reason__enum_values_by_number[3] =
+static const ProtobufCEnumValue unblock__rpc__v1__error_reason__enum_values_by_number[6] =
 {
   { "ERROR_REASON_UNSPECIFIED", "UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED", 0 },
   { "ERROR_REASON_SERVER_BUSY", "UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_SERVER_BUSY", 1 },
   { "ERROR_REASON_CARD_RESPONSE_LIMIT", "UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_CARD_RESPONSE_LIMIT", 2 },
+  { "ERROR_REASON_CHALLENGE_ALREADY_ANSWERED", "UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_CHALLENGE_ALREADY_ANSWERED", 3 },
+  { "ERROR_REASON_PROCESS_NOT_ENABLED", "UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_PROCESS_NOT_ENABLED", 4 },
+  { "ERROR_REASON_CARD_NOT_ACTIVE", "UNBLOCK__RPC__V1__ERROR_REASON__ERROR_REASON_CARD_NOT_ACTIVE", 5 },
 };
 static const ProtobufCIntRange unblock__rpc__v1__error_reason__value_ranges[] = {
-{0, 0},{0, 3}
+{0, 0},{0, 6}
 };
-static const ProtobufCEnumValueIndex unblock__rpc__v1__error_reason__enum_values_by_name[3] =
+static const ProtobufCEnumValueIndex unblock__rpc__v1__error_reason__enum_values_by_name[6] =
 {
+  { "ERROR_REASON_CARD_NOT_ACTIVE", 5 },
   { "ERROR_REASON_CARD_RESPONSE_LIMIT", 2 },
+  { "ERROR_REASON_CHALLENGE_ALREADY_ANSWERED", 3 },
+  { "ERROR_REASON_PROCESS_NOT_ENABLED", 4 },
   { "ERROR_REASON_SERVER_BUSY", 1 },
   { "ERROR_REASON_UNSPECIFIED", 0 },
 };
@@ -370,9 +485,9 @@ const ProtobufCEnumDescriptor unblock__rpc__v1__error_reason__descriptor =
   "ErrorReason",
   "Unblock__Rpc__V1__ErrorReason",
   "unblock.rpc.v1",
-  3,
+  6,
   unblock__rpc__v1__error_reason__enum_values_by_number,
-  3,
+  6,
   unblock__rpc__v1__error_reason__enum_values_by_name,
   1,
   unblock__rpc__v1__error_reason__value_ranges,
