@@ -52,7 +52,7 @@ enum HTML {
         header form{margin:0}main{max-width:40rem;margin:0 auto;padding:1rem}
         label{display:block;margin-top:1rem;font-weight:600}
         input{font-size:1.1rem;padding:.5rem;width:100%;box-sizing:border-box}
-        button,a.button{display:inline-block;margin-top:1rem;font-size:1.1rem;padding:.5rem 1rem;background:#0b3d91;color:#fff;border:0;border-radius:.25rem;text-decoration:none}
+        button,a.button{display:inline-block;margin-top:1rem;font:inherit;font-size:1.1rem;line-height:1.5;padding:.5rem 1rem;background:#0b3d91;color:#fff;border:0;border-radius:.25rem;text-decoration:none}
         a.secondary{background:#555}
         .message{border-left:.3rem solid #b00020;padding:.5rem;background:#fdecee}
         #response{font-family:ui-monospace,monospace;font-size:2rem;letter-spacing:.1rem;word-spacing:.5rem;background:#eef3ff;padding:1rem}

@@ -35,7 +35,11 @@ import UnblockTesting
             let portal = Process()
             portal.executableURL = builtProduct("unblock-portal")
             portal.arguments = ["--listen", "127.0.0.1:\(port)", "--server", "unix:\(server.socket)"]
-            portal.standardOutput = FileHandle.nullDevice
+            // Its log, to check that no challenge or response is in it.
+            let log = folder + "/portal.log"
+            FileManager.default.createFile(atPath: log, contents: nil)
+            portal.standardOutput = try FileHandle(forWritingTo: URL(filePath: log))
+            portal.standardError = portal.standardOutput
             try portal.run()
             defer {
                 portal.terminate()
@@ -86,6 +90,10 @@ import UnblockTesting
                 #expect(try await browser.shows("This challenge was already used"))
                 try await browser.click("header button[type=submit]")
                 #expect(try await browser.shows("name=\"password\""), "logged out")
+                // Nothing secret in the portal's log: neither the challenge nor the response.
+                let logged = try String(contentsOfFile: log, encoding: .utf8).uppercased()
+                let challengeHex = challenge.map { String(format: "%02X", $0) }.joined()
+                #expect(!logged.contains(hex.prefix(8)) && !logged.contains(challengeHex.prefix(8)), "\(logged)")
             } catch {
                 await browser.quit()
                 throw error
