@@ -66,4 +66,30 @@ import UnblockWire
             await desk.close()
         }
     }
+
+    @Test func aCardsDailyLimitSaysWhenToTryAgainAndAnOversizedFormChangesNothing() async throws {
+        try await PortalTests.withPortal(extra: ["--responses-per-day", "1"]) { browser, _ in
+            _ = try await browser.logIn("alice")
+            let form = String(buffer: try await browser.get("/cards/04A1B2C3D4E5F6/unblock").body)
+            let csrf = try #require(Browser.hidden("csrf", in: form))
+            let first = try await browser.post(
+                "/cards/04A1B2C3D4E5F6/unblock", ["csrf": csrf, "challenge": String(repeating: "1", count: 32)])
+            #expect(String(buffer: first.body).contains("id=\"response\""))
+            let second = String(
+                buffer: try await browser.post(
+                    "/cards/04A1B2C3D4E5F6/unblock", ["csrf": csrf, "challenge": String(repeating: "2", count: 32)]
+                ).body)
+            #expect(
+                second.contains("This card has had all the responses it may have for now. Try again in 24 hours."),
+                "\(second)")
+            // A form over the portal's limit is read as no form at all: refused, nothing done.
+            let huge = try await browser.post(
+                "/cards/04A1B2C3D4E5F6/unblock",
+                [
+                    "csrf": csrf, "challenge": String(repeating: "3", count: 32),
+                    "padding": String(repeating: "x", count: 20_000),
+                ])
+            #expect(huge.status == .forbidden)
+        }
+    }
 }

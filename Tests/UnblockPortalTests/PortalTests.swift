@@ -66,13 +66,14 @@ import UnblockWire
 
     /// A portal in front of a real unblockd; `.live` serves it over a socket (browsers have an address).
     static func withPortal(
-        extra: [String] = [], testing: TestingSetup = .router,
+        extra: [String] = [], testing: TestingSetup = .router, overHTTPS: Bool = false,
         _ body: @Sendable (Browser, _ unblockdSocket: String) async throws -> Void
     ) async throws {
         let server = try await UnblockdProcess(extra: extra)
         defer { server.stop() }
-        let portal = try Portal(
-            configuration: .init(server: .unixDomainSocket(path: server.socket)), logger: Logger(label: "test"))
+        var configuration = Portal.Configuration(server: .unixDomainSocket(path: server.socket))
+        configuration.servedOverHTTPS = overHTTPS
+        let portal = try Portal(configuration: configuration, logger: Logger(label: "test"))
         let app = Application(router: portal.makeRouter())
         let socket = server.socket
         try await app.test(testing) { client in try await body(Browser(client), socket) }
@@ -135,6 +136,22 @@ import UnblockWire
             #expect(out.status == .seeOther && out.headers[.location] == "/login")
             let after = try await browser.get("/cards")
             #expect(after.status == .seeOther && after.headers[.location] == "/login", "the session ended")
+        }
+    }
+
+    @Test func behindAnHTTPSProxyCookiesAreSecureAndBrowsersAreToldToKeepToHTTPS() async throws {
+        let hsts: @Sendable (TestResponse) -> String? = { response in
+            response.headers.first { $0.name.rawName == "Strict-Transport-Security" }?.value
+        }
+        try await Self.withPortal(overHTTPS: true) { browser, _ in
+            let login = try await browser.logIn("alice")
+            #expect(login.headers[values: .setCookie].allSatisfy { $0.contains("Secure") })
+            #expect(hsts(login) == "max-age=31536000")
+        }
+        try await Self.withPortal { browser, _ in
+            let login = try await browser.logIn("alice")
+            #expect(!login.headers[values: .setCookie].contains { $0.contains("Secure") })
+            #expect(hsts(login) == nil)
         }
     }
 }
