@@ -127,6 +127,8 @@ import UnblockWire
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
             #expect(page.headers[.xContentTypeOptions] == "nosniff")
             #expect(page.headers[.cacheControl] == "no-store")
+            #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers.first { $0.name.rawName == "Referrer-Policy" }?.value == "no-referrer")
             let login = try await browser.logIn("bob")
             let setCookie = login.headers[values: .setCookie].joined(separator: "\n")
             #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), "\(setCookie)")

@@ -1,9 +1,9 @@
-// The portal's example systemd unit: its command line serves the login page from the unblockd it names.
+// unblock-portal's command line: the example systemd unit's serves the login page; plain HTTP stays on loopback.
 import Foundation
 import Testing
 import UnblockTesting
 
-@Suite struct PortalSystemdUnitTests {
+@Suite struct PortalCommandTests {
     static let unit = URL(filePath: #filePath).deletingLastPathComponent()
         .appending(path: "../../Examples/systemd/unblock-portal.service").standardized
 
@@ -37,5 +37,13 @@ import UnblockTesting
         }
         #expect(
             page.contains("name=\"password\""), "the unit's command line did not serve the login page: \(arguments)")
+    }
+
+    @Test func itRefusesPlainHTTPBeyondLoopbackUnlessTold() throws {
+        let refused = runProgram(
+            builtProduct("unblock-portal"), ["--listen", "0.0.0.0:8080"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("refusing to serve passwords and responses over plain HTTP on 0.0.0.0"))
+        #expect(refused.errors.contains("--allow-insecure-http"))
     }
 }
