@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // System libraries, found through pkg-config (Scripts/bootstrap installs them).
@@ -85,9 +86,11 @@ let package = Package(
         .target(
             name: "UnblockServer",
             dependencies: [
-                "UnblockWire", "UnblockProtobufBridge", "UnblockCore", "UnblockCrypto", "UnblockStore",
+                "UnblockWire", "UnblockProtobufBridge", "UnblockCore", "UnblockCrypto", "UnblockStore", "UnblockTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,9 +115,20 @@ let package = Package(
         .target(
             name: "UnblockClient",
             dependencies: [
-                "UnblockWire", "UnblockProtobufBridge",
+                "UnblockWire", "UnblockProtobufBridge", "UnblockTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ]
+        ),
+
+        // TLS settings shared by unblockd, its clients, the portal and the harness (over NIOSSL).
+        .target(
+            name: "UnblockTLS",
+            dependencies: [
+                "UnblockCrypto",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
 
@@ -136,8 +150,9 @@ let package = Package(
             name: "unblockd",
             dependencies: [
                 "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire", "CUnblockSystem",
-                "UnblockMetricsEndpoint",
+                "UnblockMetricsEndpoint", "UnblockTLS",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -148,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "unblockctl",
             dependencies: [
-                "UnblockClient", "UnblockWire", "UnblockCrypto",
+                "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -215,7 +230,7 @@ let package = Package(
             name: "UnblockServerTests",
             dependencies: [
                 "UnblockServer", "UnblockClient", "UnblockStore", "UnblockCore", "UnblockCrypto", "UnblockWire",
-                "StorageFaults", "UnblockTesting",
+                "UnblockTLS", "StorageFaults", "UnblockTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

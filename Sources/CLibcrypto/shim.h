@@ -20,3 +20,52 @@ static inline void unblock_sha256(const void *data, size_t count, unsigned char 
     SHA256_Update(&context, data, count);
     SHA256_Final(digest, &context);
 }
+
+#include <string.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+/* The name a client certificate gives its app: its first DNS subject alternative name, or
+   else its subject's (last) common name; copied into `out` (NUL-terminated). Returns the
+   name's length, 0 when the certificate has none or does not parse, -1 when it does not fit.
+   In C because OpenSSL's stacks are macros and GENERAL_NAME a union. */
+static inline int unblock_certificate_name(const unsigned char *der, long length, char *out, size_t capacity) {
+    const unsigned char *cursor = der;
+    X509 *certificate = d2i_X509(NULL, &cursor, length);
+    if (certificate == NULL) return 0;
+    const unsigned char *name = NULL;
+    int count = 0;
+    GENERAL_NAMES *alternatives = X509_get_ext_d2i(certificate, NID_subject_alt_name, NULL, NULL);
+    for (int index = 0; alternatives != NULL && index < sk_GENERAL_NAME_num(alternatives); index++) {
+        GENERAL_NAME *alternative = sk_GENERAL_NAME_value(alternatives, index);
+        if (alternative->type == GEN_DNS) {
+            name = ASN1_STRING_get0_data(alternative->d.dNSName);
+            count = ASN1_STRING_length(alternative->d.dNSName);
+            break;
+        }
+    }
+    unsigned char *common = NULL;
+    if (name == NULL) {
+        X509_NAME *subject = X509_get_subject_name(certificate);
+        int last = -1;
+        for (int next = -1; (next = X509_NAME_get_index_by_NID(subject, NID_commonName, next)) >= 0;) last = next;
+        if (last >= 0) {
+            count = ASN1_STRING_to_UTF8(&common, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, last)));
+            name = common;
+        }
+    }
+    int result = 0;
+    if (name != NULL && count > 0) {
+        if ((size_t)count >= capacity) {
+            result = -1;
+        } else {
+            memcpy(out, name, (size_t)count);
+            out[count] = 0;
+            result = count;
+        }
+    }
+    OPENSSL_free(common);
+    GENERAL_NAMES_free(alternatives);
+    X509_free(certificate);
+    return result;
+}

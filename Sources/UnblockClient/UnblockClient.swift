@@ -2,6 +2,7 @@
 import NIOCore
 import NIOPosix
 import Synchronization
+import UnblockTLS
 import UnblockWire
 
 /// A client for `unblockd`.
@@ -30,6 +31,7 @@ public final class UnblockClient: Sendable {
     /// Deadline for calls that give none.
     public let defaultTimeout: Duration
     private let group: any EventLoopGroup
+    private let tls: ClientTLS?
     private let state = Mutex(State())
     private let nextCallID = Atomic<UInt64>(1)
 
@@ -41,6 +43,21 @@ public final class UnblockClient: Sendable {
         self.target = target
         self.defaultTimeout = defaultTimeout
         self.group = group
+        self.tls = nil
+    }
+
+    /// A client that reaches unblockd's TCP listener over TLS (a Unix socket target ignores `tls`).
+    /// - Throws: `TLSSetupError` when a file of `tls` cannot be used, naming it.
+    public init(
+        target: BindAddress,
+        tls: TLSClientSettings,
+        defaultTimeout: Duration = .seconds(30),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws(TLSSetupError) {
+        self.target = target
+        self.defaultTimeout = defaultTimeout
+        self.group = group
+        self.tls = ClientTLS(context: try tls.makeContext(), serverName: tls.serverName)
     }
 
     /// The session token sent with each call (set by `authenticate`; empty when logged out).
@@ -115,8 +132,8 @@ public final class UnblockClient: Sendable {
             return channel
         } catch {
             forget(future)
-            throw UnblockClientError(
-                code: .unavailable, message: "cannot connect to \(target): \(ConnectFailure.reason(error))")
+            let reason = ConnectFailure.tlsReason(error) ?? ConnectFailure.reason(error)
+            throw UnblockClientError(code: .unavailable, message: "cannot connect to \(target): \(reason)")
         }
     }
 
@@ -127,20 +144,37 @@ public final class UnblockClient: Sendable {
     }
 
     private func connect() -> EventLoopFuture<any Channel> {
+        let secured: (ClientTLS, host: String)? =
+            if let tls, case .hostname(let host, _) = target { (tls, host) } else { nil }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(5))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let (tls, host) = secured {
+                        try channel.pipeline.syncOperations.addHandler(try tls.handler(host: host))
+                        try channel.pipeline.syncOperations.addHandler(
+                            HandshakeWaiter(channel.eventLoop.makePromise(of: Void.self)))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ForeignServerDetector())
                     try channel.pipeline.syncOperations.addHandler(FrameReader())
                     try channel.pipeline.syncOperations.addHandler(CallMultiplexer())
                 }
             }
-        let future: EventLoopFuture<any Channel> =
+        let connected: EventLoopFuture<any Channel> =
             switch target {
             case .unixDomainSocket(let path): bootstrap.connect(unixDomainSocketPath: path)
             case .hostname(let host, let port): bootstrap.connect(host: host, port: port)
+            }
+        // Over TLS, the connection is ready once the handshake is done: a failed one fails the connect.
+        let future =
+            secured == nil
+            ? connected
+            : connected.flatMap { channel in
+                guard let waiter = try? channel.pipeline.syncOperations.handler(type: HandshakeWaiter.self) else {
+                    return channel.eventLoop.makeFailedFuture(ChannelError.eof)
+                }
+                return waiter.handshake.futureResult.map { channel }
             }
         // A closed connection is forgotten, so that the next call reconnects.
         future.whenSuccess { channel in

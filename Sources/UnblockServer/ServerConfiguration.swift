@@ -2,6 +2,7 @@
 import Metrics
 import UnblockCore
 import UnblockProtobufBridge
+import UnblockTLS
 import UnblockWire
 
 /// The server's settings, with the documented defaults.
@@ -10,8 +11,12 @@ public struct ServerConfiguration: Sendable {
     public var listeners: [BindAddress]
     /// How the TCP listeners protect what crosses them.
     public var transportSecurity = TransportSecurity.plaintext
-    /// TCP on a non-loopback address carries passwords and responses in clear: refused unless set.
+    /// Plain TCP on a non-loopback address carries responses in clear: refused unless set.
     public var allowInsecureTCP = false
+    /// Passwords and keys over plain TCP beyond loopback: refused, even with `allowInsecureTCP`, unless set.
+    public var allowSecretsOverInsecureTCP = false
+    /// Client certificate names (with TLS) whose connections are trusted apps, as `trustedAppUIDs` are.
+    public var trustedApps: Set<String> = []
     /// Local users (by uid) whose Unix socket connections are trusted apps: their calls'
     /// `client_info` (the app, the end user's address) is recorded and limits count by it.
     public var trustedAppUIDs: Set<UInt32> = []
@@ -76,5 +81,7 @@ public struct ServerConfiguration: Sendable {
     public enum TransportSecurity: Sendable {
         /// None: loopback only, unless `allowInsecureTCP`.
         case plaintext
+        /// TLS 1.2 or 1.3 with ALPN `unblock/1`, and client certificates as set.
+        case tls(TLSServerSettings)
     }
 }

@@ -219,7 +219,7 @@ extension ConnectionOptions {
     /// Runs an administrative call with the saved session; errors reported as for any command.
     func withAdminClient<Result>(_ body: (UnblockClient) async throws -> Result) async throws -> Result {
         let server = try server()
-        let client = client(server, session: try session(for: server))
+        let client = try client(server, session: try session(for: server))
         return try await run(server, .administration) { try await body(client) }
     }
 }

@@ -76,7 +76,7 @@ extension ProcessOptions {
     /// Enables or disables the process, and reports what changed.
     func set(enabled: Bool, _ connection: ConnectionOptions) async throws {
         let server = try connection.server()
-        let client = connection.client(server, session: try connection.session(for: server))
+        let client = try connection.client(server, session: try connection.session(for: server))
         let state = CardState.named(state)!
         let process = CardProcess.named(process)!
         let (changed, processes) = try await connection.run(server, .administration) {

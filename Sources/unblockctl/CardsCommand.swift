@@ -13,7 +13,7 @@ struct CardsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let server = try connection.server()
-        let client = connection.client(server, session: try connection.session(for: server))
+        let client = try connection.client(server, session: try connection.session(for: server))
         let cards = try await connection.run(server, .cards) { try await client.listCards(username: user ?? "").cards }
         if connection.json {
             printJSON([

@@ -8,11 +8,18 @@ import Foundation
 /// # or, for TCP:
 /// host = "unblock.example.com"
 /// port = 8625
+/// tls = true
+/// tls_ca = "/etc/unblock/ca.pem"
 /// ```
 struct ClientConfigFile: Equatable {
     var socket: String?
     var host: String?
     var port: Int?
+    var tls: Bool?
+    var tlsCA: String?
+    var tlsCert: String?
+    var tlsKey: String?
+    var tlsServerName: String?
 
     /// The user's file first (`$XDG_CONFIG_HOME/unblock/client.toml`, else
     /// `~/.config/unblock/client.toml`), then the machine's (`/etc/unblock/client.toml`).
@@ -44,19 +51,31 @@ struct ClientConfigFile: Equatable {
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
             let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             switch key {
-            case "socket", "host":
+            case "socket", "host", "tls_ca", "tls_cert", "tls_key", "tls_server_name":
                 guard value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\""),
                     !value.dropFirst().dropLast().contains("\"")
                 else { throw problem("\(key) takes a quoted string, e.g. \(key) = \"...\"") }
                 let string = String(value.dropFirst().dropLast())
-                if key == "socket" { file.socket = string } else { file.host = string }
+                switch key {
+                case "socket": file.socket = string
+                case "host": file.host = string
+                case "tls_ca": file.tlsCA = string
+                case "tls_cert": file.tlsCert = string
+                case "tls_key": file.tlsKey = string
+                default: file.tlsServerName = string
+                }
+            case "tls":
+                guard value == "true" || value == "false" else { throw problem("tls takes true or false") }
+                file.tls = value == "true"
             case "port":
                 guard let port = Int(value), (1...65_535).contains(port) else {
                     throw problem("port takes a number from 1 to 65535")
                 }
                 file.port = port
             default:
-                throw problem("unknown key \"\(key)\"; expected socket, host or port")
+                throw problem(
+                    "unknown key \"\(key)\"; expected socket, host, port, tls, tls_ca, tls_cert, tls_key or tls_server_name"
+                )
             }
         }
         if file.socket != nil && (file.host != nil || file.port != nil) {

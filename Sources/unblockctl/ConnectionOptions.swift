@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import UnblockClient
+import UnblockTLS
 import UnblockWire
 
 struct ConnectionOptions: ParsableArguments {
@@ -13,6 +14,21 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(help: "The server's TCP port. (default: \(BindAddress.defaultPort))")
     var port: Int?
+
+    @Flag(help: "Reach the TCP host over TLS. [env: UNBLOCK_TLS=1]")
+    var tls = false
+
+    @Option(help: "PEM CAs to trust for TLS (default: the system's). [env: UNBLOCK_TLS_CA]")
+    var tlsCa: String?
+
+    @Option(help: "PEM client certificate, for a server that asks for one. [env: UNBLOCK_TLS_CERT]")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert. [env: UNBLOCK_TLS_KEY]")
+    var tlsKey: String?
+
+    @Option(help: "The name the server's certificate carries, if not the host's. [env: UNBLOCK_TLS_SERVER_NAME]")
+    var tlsServerName: String?
 
     @Flag(help: "Print JSON for scripts instead of text.")
     var json = false
@@ -33,6 +49,26 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     private func resolveServer() throws -> Server {
+        var server = try resolveAddress()
+        guard case .hostname = server.address else { return server }
+        // TLS: each setting from its flag, else the environment, else the configuration file.
+        let environment = ProcessInfo.processInfo.environment
+        let file = try ClientConfigFile.load()?.file
+        func setting(_ flag: String?, _ variable: String, _ key: KeyPath<ClientConfigFile, String?>) -> String? {
+            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? file?[keyPath: key]
+        }
+        let settings = TLSClientSettings(
+            trustRootsFile: setting(tlsCa, "UNBLOCK_TLS_CA", \.tlsCA),
+            certificateChainFile: setting(tlsCert, "UNBLOCK_TLS_CERT", \.tlsCert),
+            privateKeyFile: setting(tlsKey, "UNBLOCK_TLS_KEY", \.tlsKey),
+            serverName: setting(tlsServerName, "UNBLOCK_TLS_SERVER_NAME", \.tlsServerName))
+        if tls || environment["UNBLOCK_TLS"] == "1" || file?.tls == true || settings != TLSClientSettings() {
+            server.tls = settings
+        }
+        return server
+    }
+
+    private func resolveAddress() throws -> Server {
         if let host {
             return Server(.hostname(host, port: port ?? BindAddress.defaultPort), origin: "given with --host")
         }
@@ -66,8 +102,15 @@ struct ConnectionOptions: ParsableArguments {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
-    func client(_ server: Server, session: SessionFile.Session? = nil) -> UnblockClient {
-        let client = UnblockClient(target: server.address, defaultTimeout: .seconds(30))
+    /// A client for `server`, over TLS when it says.
+    /// - Throws: a reported `ExitCode` (64) when a TLS file cannot be used, naming it.
+    func client(_ server: Server, session: SessionFile.Session? = nil) throws -> UnblockClient {
+        let client: UnblockClient
+        do {
+            client = try UnblockClient.to(server.address, tls: server.tls, timeout: .seconds(30))
+        } catch {
+            throw report(CLIError(.usage, "TLS: \(error)"))
+        }
         if let session { client.sessionToken = session.token }
         return client
     }
@@ -90,13 +133,25 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
-/// A server address, and where it came from (for messages when it cannot be reached).
+/// A server address, how to reach it (TLS), and where it came from (for messages when it
+/// cannot be reached).
 struct Server {
     let address: BindAddress
     let origin: String
+    var tls: TLSClientSettings?
 
     init(_ address: BindAddress, origin: String) {
         self.address = address
         self.origin = origin
+    }
+}
+
+extension UnblockClient {
+    /// A client for `address`, over TLS when `tls` is given.
+    static func to(_ address: BindAddress, tls: TLSClientSettings?, timeout: Duration) throws(TLSSetupError)
+        -> UnblockClient
+    {
+        guard let tls else { return UnblockClient(target: address, defaultTimeout: timeout) }
+        return try UnblockClient(target: address, tls: tls, defaultTimeout: timeout)
     }
 }

@@ -9,7 +9,7 @@ struct HealthCommand: AsyncParsableCommand {
 
     func run() async throws {
         let server = try connection.server()
-        let client = connection.client(server)
+        let client = try connection.client(server)
         let health = try await connection.run(server, .health) { try await client.health(timeout: .seconds(5)) }
         let serving = health.status == .serving
         if connection.json {

@@ -29,7 +29,7 @@ struct LoginCommand: AsyncParsableCommand {
             }
             password = typed
         }
-        let client = connection.client(server)
+        let client = try connection.client(server)
         let session = try await connection.run(server, .login) {
             try await client.authenticate(username: user, password: password)
         }
@@ -40,7 +40,7 @@ struct LoginCommand: AsyncParsableCommand {
             try SessionFile.save(
                 SessionFile.Session(
                     server: server.address.description, username: user, token: session.sessionToken,
-                    expiresAtUnixMs: session.expiresAtUnixMilliseconds))
+                    expiresAtUnixMs: session.expiresAtUnixMilliseconds, tls: server.tls))
         }
         let expires = Date(timeIntervalSince1970: Double(session.expiresAtUnixMilliseconds) / 1_000)
         let idle = Int(session.idleTimeoutSeconds)

@@ -1,6 +1,7 @@
 // The saved login: $XDG_CONFIG_HOME/unblock/session.json (or ~/.config/unblock/), mode 0600.
 import Foundation
 import UnblockClient
+import UnblockTLS
 import UnblockWire
 
 #if canImport(Glibc)
@@ -15,6 +16,8 @@ enum SessionFile {
         var username: String
         var token: String
         var expiresAtUnixMs: UInt64
+        /// How that server was reached, so that logout reaches it the same way.
+        var tls: TLSClientSettings? = nil
 
         /// The issuing server's address, parsed back from `server`.
         var serverAddress: BindAddress? {
@@ -29,7 +32,7 @@ enum SessionFile {
     static func end(_ session: Session) async {
         remove()
         guard let address = session.serverAddress else { return }
-        let client = UnblockClient(target: address, defaultTimeout: .seconds(5))
+        guard let client = try? UnblockClient.to(address, tls: session.tls, timeout: .seconds(5)) else { return }
         client.sessionToken = session.token
         // The server may already have ended it (expiry, restart); gone is gone.
         _ = try? await client.logout()

@@ -23,7 +23,7 @@ struct UnblockCommand: AsyncParsableCommand {
 
     func run() async throws {
         let server = try connection.server()
-        let client = connection.client(server, session: try connection.session(for: server))
+        let client = try connection.client(server, session: try connection.session(for: server))
         let challenge: String
         if let given = self.challenge {
             challenge = given

@@ -38,8 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
             """)
     var tcp: String = env("UNBLOCK_TCP") ?? "none"
 
-    @Flag(help: "Allow TCP on a non-loopback address (no TLS yet: only on an otherwise protected network).")
+    @Flag(
+        help: """
+            Allow plain TCP (no --tls-cert) on a non-loopback address: only for tests or an otherwise \
+            protected network. [env: UNBLOCK_ALLOW_INSECURE_TCP=1]
+            """)
     var allowInsecureTcp = env("UNBLOCK_ALLOW_INSECURE_TCP") == "1"
+
+    @OptionGroup(title: "TLS on the TCP listener")
+    var tls: ServerTLSOptions
 
     @Option(
         help: """
@@ -240,6 +247,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = try UnblockServer(configuration: configuration, store: store, pool: cryptoPool, logger: logger)
         services.append(.init(service: server))
+        services.append(.init(service: ReloadOnHangup(server: server, logger: logger)))
+        if configuration.allowInsecureTCP, case .plaintext = configuration.transportSecurity {
+            logger.warning(
+                "plain TCP beyond loopback is allowed (--allow-insecure-tcp): responses cross the network in clear")
+        }
+        if configuration.allowSecretsOverInsecureTCP {
+            logger.warning(
+                """
+                passwords and keys are accepted over plain TCP from other hosts \
+                (--danger-allow-secrets-over-plaintext-tcp): anyone on the network path can read them
+                """)
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,
@@ -279,6 +298,9 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration.defaults
         configuration.listeners = listeners
         configuration.allowInsecureTCP = allowInsecureTcp
+        configuration.transportSecurity = tls.transportSecurity
+        configuration.trustedApps = Set(tls.trustedApp)
+        configuration.allowSecretsOverInsecureTCP = tls.allowSecretsOverPlaintextTCP
         configuration.trustedAppUIDs = Set(trustedAppUser.compactMap(Self.uid(of:)))
         configuration.connections.maximum = maxConnections
         configuration.connections.maximumPerClient = maxConnectionsPerClient

@@ -5,6 +5,7 @@ import UnblockClient
 import UnblockCore
 import UnblockCrypto
 import UnblockServer
+import UnblockTesting
 import UnblockWire
 
 @Suite struct AdminAccountTests {
@@ -124,36 +125,47 @@ import UnblockWire
         }
     }
 
-    @Test func passwordsAreRefusedOverTCPThatLeavesTheMachine() async throws {
-        let outside = try System.enumerateDevices().compactMap { device -> String? in
+    @Test func passwordsAreRefusedOverPlainTCPThatLeavesTheMachine() async throws {
+        let outside = try #require(try Self.outsideAddress(), "this test needs a network interface besides loopback")
+        try await TestServer.with(configure: {
+            $0.listeners.append(.hostname(outside, port: 0))
+            $0.allowInsecureTCP = true
+        }) { server in
+            let remote = UnblockClient(target: try Self.port(server, outside), defaultTimeout: .seconds(10))
+            // Even the login: a password would cross the network in clear.
+            #expect(
+                await status { try await remote.authenticate(username: "admin", password: "admin-demo-password") }
+                    == .failedPrecondition)
+            // The same administrator over the Unix socket may.
+            _ = try await server.login("admin", .unix).setPassword(
+                username: "bob", secret: .password("bob's brand new password"))
+        }
+        // Unless the operator says so, loudly.
+        try await TestServer.with(configure: {
+            $0.listeners.append(.hostname(outside, port: 0))
+            $0.allowInsecureTCP = true
+            $0.allowSecretsOverInsecureTCP = true
+        }) { server in
+            let remote = UnblockClient(target: try Self.port(server, outside), defaultTimeout: .seconds(10))
+            try await remote.authenticate(username: "admin", password: "admin-demo-password")
+            _ = try await remote.createUser(
+                CreateUserRequest(username: "henry", secret: .password("a long enough password")))
+        }
+    }
+
+    /// An IPv4 address of this machine that is not loopback.
+    static func outsideAddress() throws -> String? {
+        try System.enumerateDevices().compactMap { device -> String? in
             guard case .v4? = device.address, let ip = device.address?.ipAddress, !ip.hasPrefix("127.") else {
                 return nil
             }
             return ip
         }.first
-        try #require(outside != nil, "this test needs a network interface besides loopback")
-        try await TestServer.with(configure: {
-            $0.listeners.append(.hostname(outside!, port: 0))
-            $0.allowInsecureTCP = true
-        }) { server in
-            guard case .hostname(_, let port) = server.addresses.last! else {
-                Issue.record("no TCP listener")
-                return
-            }
-            let remote = UnblockClient(target: .hostname(outside!, port: port), defaultTimeout: .seconds(10))
-            try await remote.authenticate(username: "admin", password: "admin-demo-password")
-            let refused = await status {
-                try await remote.setPassword(username: "bob", secret: .password("bob's brand new password"))
-            }
-            #expect(refused == .failedPrecondition)
-            #expect(
-                await status {
-                    try await remote.createUser(
-                        CreateUserRequest(username: "henry", secret: .password("a long enough password")))
-                } == .failedPrecondition)
-            // The same administrator over the Unix socket may.
-            _ = try await server.login("admin", .unix).setPassword(
-                username: "bob", secret: .password("bob's brand new password"))
-        }
+    }
+
+    /// The server's listener on `host`.
+    static func port(_ server: TestServer, _ host: String) throws -> BindAddress {
+        guard case .hostname(_, let port) = server.addresses.last! else { throw TestingError("no TCP listener") }
+        return .hostname(host, port: port)
     }
 }

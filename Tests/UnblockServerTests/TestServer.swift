@@ -25,6 +25,8 @@ struct TestServer: Sendable {
     let pool: CryptoPool
     /// Starts the graceful shutdown a SIGTERM would (returns without waiting for it).
     let shutDown: @Sendable () async -> Void
+    /// The server itself, for what a signal would do (reload TLS).
+    let server: UnblockServer
 
     static let demo = URL(filePath: #filePath).deletingLastPathComponent()
         .appending(path: "../../Examples/demo-directory.json").standardized
@@ -100,7 +102,7 @@ struct TestServer: Sendable {
                 let result = try await body(
                     TestServer(
                         addresses: addresses, dataDirectory: root + "/data", store: store, pool: cryptoPool,
-                        shutDown: { await group.triggerGracefulShutdown() }))
+                        shutDown: { await group.triggerGracefulShutdown() }, server: server))
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return result

@@ -43,6 +43,9 @@ public final class UnblockdProcess {
         try await start()
     }
 
+    /// Sends it `signal` (SIGHUP: reload its TLS files).
+    public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
     /// Stops it (SIGTERM) and removes its files.
     public func stop() {
         process.terminate()

@@ -9,6 +9,12 @@ package struct CallContext: Sendable {
     let deadline: ContinuousClock.Instant
     /// Whom a trusted app calls for (never set on another connection).
     var relayedFor: ClientInfo? = nil
+    /// The connection is TLS.
+    var isTLS = false
+    /// The app its client certificate names, if it showed one.
+    var tlsApp: String? = nil
+    /// The operator lets passwords and keys cross plain TCP beyond loopback.
+    var secretsAllowedInClear = false
 
     /// Whom the per-client limits count this call against: the person's browser when a
     /// trusted app says, so that one person cannot use up the app's share for everyone.
@@ -20,9 +26,13 @@ package struct CallContext: Sendable {
     /// Where the call comes from, for an audit event: `client=...`, then the app and the
     /// person's address when a trusted app relays the call.
     var origin: String {
-        guard let relayedFor else { return "client=\(client)" }
-        let address = relayedFor.endUserAddress.isEmpty ? "" : " end_user=\(relayedFor.endUserAddress)"
-        return "client=\(client) app=\(relayedFor.app)\(address)"
+        var origin = "client=\(client)"
+        if let app = tlsApp { origin += " tls_app=\(app)" }
+        if let relayedFor {
+            origin += " app=\(relayedFor.app)"
+            if !relayedFor.endUserAddress.isEmpty { origin += " end_user=\(relayedFor.endUserAddress)" }
+        }
+        return origin
     }
 
     /// Throws `DEADLINE_EXCEEDED` once the deadline has passed. Checked between the stages of
@@ -39,14 +49,14 @@ package struct CallContext: Sendable {
         let confidential =
             switch client {
             case .localUser: true
-            case .remote(let host): BindAddress.isLoopback(host: host)
+            case .remote(let host): isTLS || secretsAllowedInClear || BindAddress.isLoopback(host: host)
             case .unknown: false
             }
         guard confidential else {
             throw RPCError(
                 .failedPrecondition,
-                "passwords and keys are accepted over the Unix socket or loopback only: this connection crosses "
-                    + "the network in clear")
+                "passwords and keys are accepted over the Unix socket, loopback or TLS only: this connection "
+                    + "crosses the network in clear")
         }
     }
 }

@@ -37,7 +37,9 @@ package final class CallExecutor: Sendable {
             started: started,
             context: CallContext(
                 client: connection.client, deadline: started + timeout,
-                relayedFor: connection.isTrustedApp ? frame.clientInfo.flatMap { $0.isWellFormed ? $0 : nil } : nil))
+                relayedFor: connection.isTrustedApp ? frame.clientInfo.flatMap { $0.isWellFormed ? $0 : nil } : nil,
+                isTLS: connection.tls != nil, tlsApp: connection.tls?.app,
+                secretsAllowedInClear: connection.secretsAllowedInClear))
     }
 
     /// The checks every call passes first, then its request message.

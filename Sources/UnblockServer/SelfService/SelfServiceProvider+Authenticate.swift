@@ -5,7 +5,8 @@ import UnblockWire
 
 extension SelfServiceProvider {
     func authenticate(_ request: AuthenticateRequest, _ context: CallContext) async throws -> AuthenticateResponse {
-        try await loginThrottle.withCheck(client: context.limitedClient, username: request.username) {
+        try context.requireConfidentialConnection()
+        return try await loginThrottle.withCheck(client: context.limitedClient, username: request.username) {
             try await logIn(request, context)
         }
     }

@@ -2,11 +2,13 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 import UnblockCore
 import UnblockCrypto
 import UnblockStore
+import UnblockTLS
 import UnblockWire
 
 #if canImport(Glibc)
@@ -29,6 +31,8 @@ public final class UnblockServer: Service, Sendable {
     private let openConnections = Atomic<Int>(0)
     private let connectionsByClient = ClientConnectionCounts()
     private let partialFrames: PartialFrameBudget
+    /// The TCP listeners' TLS, when configured.
+    private let tls: ReloadableTLS?
     private let metrics: ServerMetrics?
     private let activeCalls = CallCounter()
     /// The batchers of each event loop of `group`, by method name.
@@ -103,7 +107,28 @@ public final class UnblockServer: Service, Sendable {
         }
         self.batchers = batchers
         partialFrames = PartialFrameBudget(limit: configuration.connections.maximumPartialFrameBytes)
+        switch configuration.transportSecurity {
+        case .plaintext: tls = nil
+        case .tls(let settings):
+            do {
+                tls = try ReloadableTLS(settings, logger: logger)
+            } catch {
+                throw ServerError("TLS: \(error)")
+            }
+        }
         try Self.checkTCPSafety(configuration)
+    }
+
+    /// Reads the TLS certificate and key again (SIGHUP): new connections get them, open ones
+    /// keep theirs. On an error the current ones stay, and the error says why.
+    public func reloadTLS() throws(ServerError) {
+        guard let tls else { return }
+        do {
+            try tls.reload(logger: logger)
+        } catch {
+            throw ServerError("TLS reload: \(error); the current certificate stays")
+        }
+        logger.info("TLS certificate reloaded", metadata: ["file": "\(tls.settings.certificateChainFile)"])
     }
 
     /// The addresses actually bound (a TCP port 0 resolved), once listening.
@@ -211,8 +236,20 @@ public final class UnblockServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1_024)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        let secured: ReloadableTLS? = if case .hostname = address { tls } else { nil }
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { [self] channel in
-            ClientIdentity.of(channel).flatMapThrowing { [self] client in
+            // TLS first: even a refusal below is sent encrypted.
+            let peer = secured.map { _ in TLSPeer() }
+            if let secured, let peer {
+                do {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(NIOSSLServerHandler(context: secured.context))
+                    try pipeline.addHandler(TLSPeerReader(peer: peer, trustedApps: configuration.trustedApps))
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+            return ClientIdentity.of(channel).flatMapThrowing { [self] client in
                 // Counted here, as the connection is accepted, so that the limits hold however
                 // far behind the accept loop is.
                 guard openConnections.wrappingAdd(1, ordering: .relaxed).oldValue < connections.maximum else {
@@ -243,7 +280,9 @@ public final class UnblockServer: Service, Sendable {
                 try pipeline.addHandler(
                     FrameReader(maximumFrameLength: connections.maximumFrameBytes, budget: partialFrames))
                 let connection = ConnectionIdentity(
-                    id: id, client: client, isTrustedApp: client.isLocalUser(in: configuration.trustedAppUIDs))
+                    id: id, client: client, tls: peer,
+                    isTrustedUser: client.isLocalUser(in: configuration.trustedAppUIDs),
+                    secretsAllowedInClear: configuration.allowSecretsOverInsecureTCP)
                 try pipeline.addHandler(
                     CallRouter(
                         connection: connection, methods: methods, batchers: batchers(for: channel.eventLoop),
@@ -316,6 +355,7 @@ public final class UnblockServer: Service, Sendable {
     }
 
     private static func checkTCPSafety(_ configuration: ServerConfiguration) throws {
+        if case .tls = configuration.transportSecurity { return }
         guard !configuration.allowInsecureTCP else { return }
         for case .hostname(let host, _) in configuration.listeners where !BindAddress.isLoopback(host: host) {
             throw ServerError(

@@ -47,18 +47,32 @@ private struct PeerCredentials: Sendable {
     var gid: UInt32 = 0
 }
 
-/// One connection: its number in the server's log, its client, and whether the operator
-/// trusts that client as an app calling for others (its calls' `client_info` is honoured).
+/// One connection: its number in the server's log, its client, what TLS says of it, and
+/// whether the operator trusts that client as an app calling for others (its calls'
+/// `client_info` is honoured).
 package struct ConnectionIdentity: Sendable {
     let id: UInt64
     let client: ClientIdentity
-    let isTrustedApp: Bool
+    /// Set on a TLS connection; its app is known once the handshake is done.
+    let tls: TLSPeer?
+    private let isTrustedUser: Bool
+    /// Passwords and keys may cross it although it is plain TCP beyond loopback (the operator said so).
+    let secretsAllowedInClear: Bool
 
     package init(id: UInt64, client: ClientIdentity, isTrustedApp: Bool = false) {
+        self.init(id: id, client: client, tls: nil, isTrustedUser: isTrustedApp, secretsAllowedInClear: false)
+    }
+
+    init(id: UInt64, client: ClientIdentity, tls: TLSPeer?, isTrustedUser: Bool, secretsAllowedInClear: Bool) {
         self.id = id
         self.client = client
-        self.isTrustedApp = isTrustedApp
+        self.tls = tls
+        self.isTrustedUser = isTrustedUser
+        self.secretsAllowedInClear = secretsAllowedInClear
     }
+
+    /// A local user the operator trusts, or a client certificate naming a trusted app.
+    var isTrustedApp: Bool { isTrustedUser || tls?.isTrustedApp == true }
 }
 
 /// The open connections of each client, for the per-client limit.
