@@ -136,7 +136,7 @@ let package = Package(
         .target(
             name: "UnblockPortal",
             dependencies: [
-                "UnblockClient", "UnblockWire",
+                "UnblockClient", "UnblockWire", "UnblockTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -171,8 +171,9 @@ let package = Package(
         .executableTarget(
             name: "unblock-portal",
             dependencies: [
-                "UnblockPortal", "UnblockClient", "UnblockWire",
+                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

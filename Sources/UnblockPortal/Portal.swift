@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import UnblockClient
+import UnblockTLS
 import UnblockWire
 
 /// The card holder's pages: log in, my cards, unblock PIN offline, log out.
@@ -14,6 +15,8 @@ public struct Portal: Sendable {
         /// Browsers reach the portal over HTTPS (by a proxy in front): cookies are `Secure`,
         /// and pages tell browsers to keep to HTTPS (`Strict-Transport-Security`).
         public var servedOverHTTPS = false
+        /// TLS to an unblockd reached over TCP; nil for plain TCP or the Unix socket.
+        public var serverTLS: TLSClientSettings?
         /// Browser sessions kept at once.
         public var maximumSessions = 10_000
 
@@ -31,10 +34,16 @@ public struct Portal: Sendable {
     let languages: Languages
     let logger: Logger
 
-    /// - Throws: when a language catalogue shipped with the portal is missing or incomplete.
+    /// - Throws: when a language catalogue shipped with the portal is missing or incomplete, or
+    ///   a file of `serverTLS` cannot be used.
     public init(configuration: Configuration, logger: Logger) throws {
         self.configuration = configuration
-        self.client = UnblockClient(target: configuration.server, defaultTimeout: .seconds(30))
+        self.client =
+            if let tls = configuration.serverTLS {
+                try UnblockClient(target: configuration.server, tls: tls, defaultTimeout: .seconds(30))
+            } else {
+                UnblockClient(target: configuration.server, defaultTimeout: .seconds(30))
+            }
         self.sessions = BrowserSessions(maximum: configuration.maximumSessions)
         self.languages = try Languages.bundled()
         self.logger = logger

@@ -33,8 +33,11 @@ public struct TLSServerSettings: Sendable, Hashable {
     }
 
     /// Reads and checks the files now.
+    /// - Parameter applicationProtocols: ALPN names offered, most preferred first (HTTP/1.1 for the portal).
     /// - Throws: `TLSSetupError` naming the file and what is wrong with it.
-    public func load() throws(TLSSetupError) -> ServerTLS {
+    public func load(applicationProtocols: [String] = [UnblockTLS.applicationProtocol]) throws(TLSSetupError)
+        -> ServerTLS
+    {
         if clientAuthentication != .none && clientCAFile == nil {
             throw TLSSetupError(
                 file: nil, "--tls-client-auth \(clientAuthentication.rawValue) needs --tls-client-ca FILE")
@@ -45,7 +48,7 @@ public struct TLSServerSettings: Sendable, Hashable {
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
         configuration.maximumTLSVersion = .tlsv13
-        configuration.applicationProtocols = [UnblockTLS.applicationProtocol]
+        configuration.applicationProtocols = applicationProtocols
         switch clientAuthentication {
         case .none: configuration.certificateVerification = .none
         case .optional: configuration.certificateVerification = .optionalVerification
@@ -62,12 +65,14 @@ public struct TLSServerSettings: Sendable, Hashable {
                 file: privateKeyFile, "this key does not match the certificate in \(certificateChainFile) (\(error))")
         }
         let expiry = Date(timeIntervalSince1970: TimeInterval(chain[0].notValidAfter))
-        return ServerTLS(context: context, certificateExpiry: expiry)
+        return ServerTLS(configuration: configuration, context: context, certificateExpiry: expiry)
     }
 }
 
 /// A server's TLS, loaded and checked.
 public struct ServerTLS: Sendable {
+    /// What the context was made of, for servers that make their own (Hummingbird's).
+    public let configuration: TLSConfiguration
     public let context: NIOSSLContext
     /// When the server's own certificate expires.
     public let certificateExpiry: Date

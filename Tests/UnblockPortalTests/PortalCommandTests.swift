@@ -1,7 +1,9 @@
 // unblock-portal's command line: the example systemd unit's serves the login page; plain HTTP stays on loopback.
 import Foundation
 import Testing
+import UnblockClient
 import UnblockTesting
+import UnblockWire
 
 @Suite struct PortalCommandTests {
     static let unit = URL(filePath: #filePath).deletingLastPathComponent()
@@ -45,5 +47,61 @@ import UnblockTesting
         #expect(refused.status != 0)
         #expect(refused.errors.contains("refusing to serve passwords and responses over plain HTTP on 0.0.0.0"))
         #expect(refused.errors.contains("--allow-insecure-http"))
+    }
+
+    @Test func overTLSBothWaysTheBrowserGetsHTTPSAndUnblockdKnowsThePortalByItsCertificate() async throws {
+        try await withTemporaryDirectory { folder in
+            let certificates = try TestCertificates(in: folder, clientApp: "unblock-portal")
+            let tcp = try freeTCPPort()
+            let server = try await UnblockdProcess(extra: [
+                "--tcp", "127.0.0.1:\(tcp)", "--tls-cert", certificates.certificate("server"),
+                "--tls-key", certificates.key("server"), "--tls-client-ca", certificates.caFile,
+                "--tls-client-auth", "require", "--trusted-app", "unblock-portal",
+            ])
+            defer { server.stop() }
+            let port = try freeTCPPort()
+            let portal = Process()
+            portal.executableURL = builtProduct("unblock-portal")
+            portal.arguments = [
+                "--listen", "127.0.0.1:\(port)", "--tls-cert", certificates.certificate("server"),
+                "--tls-key", certificates.key("server"), "--server", "127.0.0.1:\(tcp)",
+                "--server-tls-ca", certificates.caFile, "--server-tls-cert", certificates.certificate("client"),
+                "--server-tls-key", certificates.key("client"),
+            ]
+            portal.standardOutput = FileHandle.nullDevice
+            try portal.run()
+            defer {
+                portal.terminate()
+                portal.waitUntilExit()
+            }
+            let site = "https://127.0.0.1:\(port)"
+            let jar = folder + "/cookies"
+            func curl(_ arguments: [String]) -> ProgramResult {
+                runProgram(
+                    URL(filePath: "/usr/bin/curl"),
+                    ["-s", "--cacert", certificates.caFile, "-b", jar, "-c", jar] + arguments,
+                    environment: ["PATH": "/usr/bin:/bin"])
+            }
+            var page = ""
+            for _ in 0..<200 where !page.contains("name=\"password\"") {
+                page = curl([site + "/login"]).output
+                if !page.contains("name=\"password\"") { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let csrf = try #require(PortalTests.Browser.hidden("csrf", in: page))
+            let login = curl([
+                "-D", "-", "-o", "/dev/null", "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "username=alice",
+                "--data-urlencode", "password=alice-demo-password", site + "/login",
+            ]).output
+            #expect(login.contains("303") && login.lowercased().contains("strict-transport-security"), "\(login)")
+            #expect(login.contains("unblock_session=") && login.contains("Secure"), "\(login)")
+            #expect(curl([site + "/cards"]).output.contains("04A1B2C3D4E5F6"))
+            let desk = UnblockClient(target: .unixDomainSocket(path: server.socket))
+            _ = try await desk.authenticate(username: "desk", password: "desk-demo-password")
+            let event = try #require(
+                try await desk.listAuditEvents(ListAuditEventsRequest(user: "alice", action: "authenticate")).events
+                    .first)
+            #expect(event.detail.hasSuffix("tls_app=unblock-portal app=unblock-portal end_user=127.0.0.1"), "\(event)")
+            await desk.close()
+        }
     }
 }

@@ -186,4 +186,26 @@ import UnblockTesting
             callsTaken.errors.contains("cannot listen on \(taken): Address already in use")
                 && callsTaken.errors.contains("--tcp"), "\(callsTaken.errors)")
     }
+
+    @Test func unusableTLSFilesStopTheStartWithTheFileNamed() async throws {
+        try await withTemporaryDirectory { folder in
+            let certificates = try TestCertificates(in: folder)
+            let common = ["serve", "--data-dir", folder + "/data", "--unix-socket", "none", "--tcp", "127.0.0.1:0"]
+            let mismatched = try unblockd(
+                common + ["--tls-cert", certificates.certificate("server"), "--tls-key", certificates.key("client")])
+            #expect(mismatched.status != 0)
+            #expect(mismatched.errors.contains("does not match the certificate"), "\(mismatched.errors)")
+            let missing = try unblockd(
+                common + ["--tls-cert", folder + "/none.pem", "--tls-key", certificates.key("server")])
+            #expect(
+                missing.status != 0 && missing.errors.contains("\(folder)/none.pem: no such file"), "\(missing.errors)")
+            let halfway = try unblockd(common + ["--tls-cert", certificates.certificate("server")])
+            #expect(halfway.status == 64 && halfway.errors.contains("--tls-cert needs --tls-key"), "\(halfway.errors)")
+            // Beyond loopback, plain TCP needs --allow-insecure-tcp; TLS does not.
+            let outside = try unblockd([
+                "serve", "--data-dir", folder + "/data2", "--unix-socket", "none", "--tcp", "0.0.0.0:0",
+            ])
+            #expect(outside.status != 0 && outside.errors.contains("without TLS"), "\(outside.errors)")
+        }
+    }
 }

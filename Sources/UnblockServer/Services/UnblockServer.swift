@@ -359,8 +359,9 @@ public final class UnblockServer: Service, Sendable {
         guard !configuration.allowInsecureTCP else { return }
         for case .hostname(let host, _) in configuration.listeners where !BindAddress.isLoopback(host: host) {
             throw ServerError(
-                "refusing to listen on \(host) without TLS: passwords and responses would cross the network in clear; "
-                    + "use a loopback address, or pass --allow-insecure-tcp if the network is otherwise protected")
+                "refusing to listen on \(host) without TLS: responses would cross the network in clear; "
+                    + "turn TLS on with --tls-cert and --tls-key, use a loopback address, "
+                    + "or pass --allow-insecure-tcp if the network is otherwise protected")
         }
     }
 }

@@ -2,8 +2,10 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import UnblockPortal
+import UnblockTLS
 import UnblockWire
 
 @main
@@ -21,6 +23,9 @@ struct UnblockPortalCommand: AsyncParsableCommand {
     var server: String =
         ProcessInfo.processInfo.environment["UNBLOCK_SOCKET"].map { "unix:\($0)" }
         ?? ProcessInfo.processInfo.environment["UNBLOCK_ADDRESS"] ?? "unix:/run/unblockd/unblockd.sock"
+
+    @OptionGroup(title: "TLS")
+    var tls: PortalTLSOptions
 
     @Flag(
         help: """
@@ -40,10 +45,10 @@ struct UnblockPortalCommand: AsyncParsableCommand {
         guard case .hostname(let host, _)? = UnblockWire.BindAddress(parsing: listen) else {
             throw ValidationError("--listen takes HOST:PORT, such as 127.0.0.1:8080")
         }
-        guard allowInsecureHTTP || ["127.0.0.1", "::1", "localhost"].contains(host) else {
+        guard tls.https != nil || allowInsecureHTTP || ["127.0.0.1", "::1", "localhost"].contains(host) else {
             throw ValidationError(
-                "refusing to serve passwords and responses over plain HTTP on \(host); put a TLS proxy in front "
-                    + "and pass --allow-insecure-http, or listen on 127.0.0.1")
+                "refusing to serve passwords and responses over plain HTTP on \(host); give --tls-cert and --tls-key, "
+                    + "or put a TLS proxy in front and pass --allow-insecure-http, or listen on 127.0.0.1")
         }
         guard Self.target(server) != nil else { throw ValidationError("--server takes unix:PATH or HOST:PORT") }
     }
@@ -58,15 +63,25 @@ struct UnblockPortalCommand: AsyncParsableCommand {
         logger.logLevel = .info
         guard case .hostname(let host, let port)? = UnblockWire.BindAddress(parsing: listen) else { return }
         var configuration = Portal.Configuration(server: Self.target(server)!)
-        configuration.servedOverHTTPS = behindHTTPSProxy
+        configuration.servedOverHTTPS = behindHTTPSProxy || tls.https != nil
+        configuration.serverTLS = tls.toServer
         let portal: Portal
+        let https: ServerTLS?
         do {
             portal = try Portal(configuration: configuration, logger: logger)
+            https = try tls.https?.load(applicationProtocols: ["http/1.1"])
         } catch {
             throw ValidationError("the portal cannot start: \(error)")
         }
-        let app = Application(
-            router: portal.makeRouter(), configuration: .init(address: .hostname(host, port: port)), logger: logger)
-        try await app.runService()
+        let address = BindAddress.hostname(host, port: port)
+        if let https {
+            let app = Application(
+                router: portal.makeRouter(), server: try .tls(.http1(), tlsConfiguration: https.configuration),
+                configuration: .init(address: address), logger: logger)
+            try await app.runService()
+        } else {
+            let app = Application(router: portal.makeRouter(), configuration: .init(address: address), logger: logger)
+            try await app.runService()
+        }
     }
 }
