@@ -128,6 +128,7 @@ let package = Package(
             name: "UnblockTLS",
             dependencies: [
                 "UnblockCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
@@ -183,11 +184,12 @@ let package = Package(
         .executableTarget(
             name: "unblock-bench",
             dependencies: [
-                "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockCore",
+                "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockCore", "UnblockTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Sources/UnblockBench"
         ),

@@ -16,14 +16,17 @@ actor CardImporter {
     /// For the JSON result: cards, calls and seconds.
     private(set) var summary: [String: Double]?
 
-    init(target: BindAddress, cards: Int, owners: Int) {
+    let connector: Connector
+
+    init(target: BindAddress, connector: Connector, cards: Int, owners: Int) {
         self.target = target
+        self.connector = connector
         self.cards = cards
         self.owners = owners
     }
 
     func run() async throws {
-        let admin = UnblockClient(target: target, defaultTimeout: .seconds(120))
+        let admin = try connector.client(target, timeout: .seconds(120))
         defer { Task { await admin.close() } }
         try await admin.authenticate(username: "bench-admin", password: ManagedServer.adminPassword)
         let clock = ContinuousClock()

@@ -1,14 +1,18 @@
 // A server the harness starts for itself: a generated directory, a release unblockd, a temporary folder.
 import Foundation
+import NIOPosix
 import UnblockClient
 import UnblockCore
 import UnblockCrypto
+import UnblockTLS
 import UnblockWire
 
 /// Owns an `unblockd` process for the run and removes everything after.
 final class ManagedServer {
     let folder: String
     let address: BindAddress
+    /// How the harness reaches it (over TLS when it was started with TLS).
+    let connector: Connector
     private let process = Process()
 
     static let password = "bench-password"
@@ -17,14 +21,19 @@ final class ManagedServer {
 
     /// Writes a directory of `users` users, each with one card (3DES and AES-128 alternately),
     /// starts `binary` on it with limits set for load, and waits until it serves.
-    init(binary: String, users: Int, tcp: Bool, fsync: String, passwordIterations: Int) async throws {
+    /// With `tls`, the server's TCP listener is TLS with a certificate made for it, and `connector` trusts it.
+    init(binary: String, users: Int, tcp: Bool, tls: Bool, fsync: String, passwordIterations: Int) async throws {
         folder =
             FileManager.default.temporaryDirectory.appending(path: "unblock-bench-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let directoryFile = folder + "/directory.json"
         try Self.writeDirectory(to: directoryFile, users: users, passwordIterations: passwordIterations)
         let socket = folder + "/s.sock"
-        let port = Int.random(in: 20_000...60_000)
+        // A port the system says is free now (a random one was sometimes taken by another program).
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = probe.localAddress?.port ?? 8625
+        try await probe.close()
         address = tcp ? .hostname("127.0.0.1", port: port) : .unixDomainSocket(path: socket)
         process.executableURL = URL(filePath: binary)
         process.arguments = [
@@ -39,8 +48,15 @@ final class ManagedServer {
             "\(passwordIterations)",
             "--log-level", "warning",
         ]
+        if tls {
+            let files = try Connector.makeCertificates(in: folder)
+            process.arguments! += ["--tls-cert", files.certificate, "--tls-key", files.key]
+            connector = try Connector(tls: TLSClientSettings(trustRootsFile: files.ca))
+        } else {
+            connector = try Connector(tls: nil)
+        }
         try process.run()
-        let client = UnblockClient(target: address)
+        let client = try connector.client(address)
         for _ in 0..<1_500 {
             if (try? await client.health(timeout: .seconds(1)))?.status == .serving {
                 await client.close()

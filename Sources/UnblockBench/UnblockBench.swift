@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import UnblockClient
+import UnblockTLS
 import UnblockWire
 
 @main
@@ -72,6 +73,24 @@ struct UnblockBench: AsyncParsableCommand {
 
     @Flag(help: "Use TCP (127.0.0.1) instead of the Unix socket for the harness's own server.")
     var tcp = false
+
+    @Flag(help: "TLS over TCP (the harness's own server gets a certificate made for the run; implies --tcp).")
+    var tls = false
+
+    @Option(help: "An existing server's CA file for TLS (implies --tls).")
+    var tlsCa: String?
+
+    @Option(help: "A client certificate for an existing server that asks for one.")
+    var tlsCert: String?
+
+    @Option(help: "The private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "The name an existing server's certificate carries, if not the host's.")
+    var tlsServerName: String?
+
+    @Flag(help: "Measure new connections per second instead of calls: each connects, calls Health, and closes.")
+    var handshakes = false
 
     @Option(help: "The harness's server's --fsync policy.")
     var fsync: String = "always"
@@ -149,12 +168,19 @@ struct UnblockBench: AsyncParsableCommand {
                     uses one of the card's daily responses and is audited as an issued response.\n
                     """.utf8))
         }
+        var connector = try Connector(tls: nil)
         if let socket {
             target = .unixDomainSocket(path: socket)
             managed = nil
         } else if let host {
             target = .hostname(host, port: port)
             managed = nil
+            if tls || tlsCa != nil {
+                connector = try Connector(
+                    tls: TLSClientSettings(
+                        trustRootsFile: tlsCa, certificateChainFile: tlsCert, privateKeyFile: tlsKey,
+                        serverName: tlsServerName))
+            }
         } else {
             let binary =
                 serverBinary
@@ -162,17 +188,27 @@ struct UnblockBench: AsyncParsableCommand {
                 .appending(path: "unblockd").path
             let measuresLogins = try weights().contains { $0.0 == .authenticate }
             managed = try await ManagedServer(
-                binary: binary, users: users, tcp: tcp, fsync: fsync,
+                binary: binary, users: users, tcp: tcp || tls, tls: tls, fsync: fsync,
                 passwordIterations: measuresLogins ? passwordIterations : 1_000)
             target = managed!.address
+            connector = managed!.connector
         }
         defer { managed?.stop() }
-        let identities = try await makeIdentities(target: target, managed: managed != nil)
-        let importer = importCards > 0 ? CardImporter(target: target, cards: importCards, owners: users) : nil
+        if handshakes {
+            let result = try await HandshakeRate.measure(
+                target: target, connector: connector, concurrency: connections, warmup: warmup, duration: duration,
+                serverPID: managed?.processIdentifier)
+            print(result)
+            return
+        }
+        let identities = try await makeIdentities(target: target, managed: managed != nil, connector: connector)
+        let importer =
+            importCards > 0
+            ? CardImporter(target: target, connector: connector, cards: importCards, owners: users) : nil
         var whileMeasuring: (@Sendable () async throws -> Void)?
         if let importer { whileMeasuring = { try await importer.run() } }
         let result = try await drive(
-            target: target, identities: identities, serverPID: managed?.processIdentifier,
+            target: target, connector: connector, identities: identities, serverPID: managed?.processIdentifier,
             whileMeasuring: whileMeasuring)
         print(result.table)
         if let report = await importer?.report { print(report) }
@@ -205,9 +241,11 @@ struct UnblockBench: AsyncParsableCommand {
     /// The identities each connection uses in turn: the harness's users, logged in (several
     /// per connection for unblocks, so that no card nears its daily limit or remembers more
     /// responses than a real card would), or the given credentials.
-    private func makeIdentities(target: BindAddress, managed: Bool) async throws -> [[BenchIdentity]] {
+    private func makeIdentities(target: BindAddress, managed: Bool, connector: Connector) async throws
+        -> [[BenchIdentity]]
+    {
         if managed {
-            let admin = UnblockClient(target: target)
+            let admin = try connector.client(target)
             try await admin.authenticate(username: "bench-admin", password: ManagedServer.adminPassword)
             _ = try await admin.enableProcess(profile: ManagedServer.profile)
             await admin.close()
@@ -217,7 +255,7 @@ struct UnblockBench: AsyncParsableCommand {
             return try await withThrowingTaskGroup(of: (Int, [BenchIdentity]).self) { group in
                 for connection in 0..<connections {
                     group.addTask {
-                        let client = UnblockClient(target: target)
+                        let client = try connector.client(target)
                         var identities: [BenchIdentity] = []
                         // Connection c uses users c, c + connections, ...: its own.
                         for slot in stride(from: connection, to: connections * perConnection, by: connections) {
@@ -243,7 +281,7 @@ struct UnblockBench: AsyncParsableCommand {
             username: user ?? "", password: password, token: "", cardSerial: card ?? "",
             challengeBytes: 8)
         if let user {
-            let client = UnblockClient(target: target)
+            let client = try connector.client(target)
             identity.token = try await client.authenticate(username: user, password: password).sessionToken
             if let card, let found = try await client.listCards().cards.first(where: { $0.serial == card }) {
                 identity.challengeBytes = found.keyAlgorithm == .tripleDES ? 8 : 16
@@ -255,7 +293,7 @@ struct UnblockBench: AsyncParsableCommand {
 
     /// Opens the connections, drives them, and collects the figures.
     private func drive(
-        target: BindAddress, identities: [[BenchIdentity]], serverPID: Int32?,
+        target: BindAddress, connector: Connector, identities: [[BenchIdentity]], serverPID: Int32?,
         whileMeasuring: (@Sendable () async throws -> Void)? = nil
     ) async throws -> BenchResult {
         let group = MultiThreadedEventLoopGroup.singleton
@@ -284,6 +322,9 @@ struct UnblockBench: AsyncParsableCommand {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if case .hostname(let host, _) = target, let tls = try connector.handler(host: host) {
+                            try channel.pipeline.syncOperations.addHandler(tls)
+                        }
                         try channel.pipeline.syncOperations.addHandler(FrameReader())
                         try channel.pipeline.syncOperations.addHandler(
                             LoadConnection(
@@ -329,7 +370,8 @@ struct UnblockBench: AsyncParsableCommand {
         try await sideTask?.value
         let totals = recorder.totals()
         return BenchResult(
-            call: call, transport: "\(target)".hasPrefix("unix") ? "unix" : "tcp", connections: connections,
+            call: call, transport: "\(target)".hasPrefix("unix") ? "unix" : connector.tls == nil ? "tcp" : "tls",
+            connections: connections,
             inFlight: rate == nil ? inFlight : 0, rate: rate, seconds: seconds, histogram: totals.0, outcomes: totals.1,
             serverCPUSeconds: cpuAtEnd.server.flatMap { end in cpuAtStart.server.map { end - $0 } },
             harnessCPUSeconds: cpuAtEnd.harness.flatMap { end in cpuAtStart.harness.map { end - $0 } })

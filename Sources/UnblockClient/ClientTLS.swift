@@ -4,19 +4,6 @@ import NIOSSL
 import NIOTLS
 import UnblockTLS
 
-/// A client's TLS, checked: the context, and the name the server's certificate must carry.
-struct ClientTLS: Sendable {
-    let context: NIOSSLContext
-    let serverName: String?
-
-    /// The handler for a connection to `host`: verified against the override name, else the
-    /// host's name (an IP address is verified against the certificate's IP addresses).
-    func handler(host: String) throws -> NIOSSLClientHandler {
-        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-        return try NIOSSLClientHandler(context: context, serverHostname: serverName ?? (isAddress ? nil : host))
-    }
-}
-
 /// Completes `handshake` when TLS is up, or fails it with the reason the connection failed.
 final class HandshakeWaiter: ChannelInboundHandler {
     typealias InboundIn = NIOAny

@@ -31,7 +31,7 @@ public final class UnblockClient: Sendable {
     /// Deadline for calls that give none.
     public let defaultTimeout: Duration
     private let group: any EventLoopGroup
-    private let tls: ClientTLS?
+    private let tls: ClientTLSContext?
     private let state = Mutex(State())
     private let nextCallID = Atomic<UInt64>(1)
 
@@ -57,7 +57,7 @@ public final class UnblockClient: Sendable {
         self.target = target
         self.defaultTimeout = defaultTimeout
         self.group = group
-        self.tls = ClientTLS(context: try tls.makeContext(), serverName: tls.serverName)
+        self.tls = try ClientTLSContext(tls)
     }
 
     /// The session token sent with each call (set by `authenticate`; empty when logged out).
@@ -144,7 +144,7 @@ public final class UnblockClient: Sendable {
     }
 
     private func connect() -> EventLoopFuture<any Channel> {
-        let secured: (ClientTLS, host: String)? =
+        let secured: (ClientTLSContext, host: String)? =
             if let tls, case .hostname(let host, _) = target { (tls, host) } else { nil }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(5))

@@ -1,4 +1,5 @@
 // TLS for the clients of unblockd: whom they trust, and the certificate they show.
+import NIOCore
 import NIOSSL
 
 /// How a client reaches unblockd over TLS.
@@ -48,5 +49,27 @@ public struct TLSClientSettings: Sendable, Hashable, Codable {
                 file: privateKeyFile,
                 "this key does not match the certificate in \(certificateChainFile ?? "") (\(error))")
         }
+    }
+}
+
+/// A client's TLS, checked: the context every connection shares, and the name the server's
+/// certificate must carry.
+public struct ClientTLSContext: Sendable {
+    public let settings: TLSClientSettings
+    public let context: NIOSSLContext
+
+    /// - Throws: `TLSSetupError` when a file of `settings` cannot be used, naming it.
+    public init(_ settings: TLSClientSettings) throws(TLSSetupError) {
+        self.settings = settings
+        context = try settings.makeContext()
+    }
+
+    /// The handler a connection to `host` starts its pipeline with: it verifies the server's
+    /// certificate against the override name, else the host's name (an IP address against the
+    /// certificate's IP addresses).
+    public func handler(host: String) throws -> NIOSSLClientHandler {
+        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+        return try NIOSSLClientHandler(
+            context: context, serverHostname: settings.serverName ?? (isAddress ? nil : host))
     }
 }

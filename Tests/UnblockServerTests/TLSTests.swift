@@ -1,5 +1,7 @@
 // TLS on the TCP listener, over real sockets: the handshake and every kind of refusal, client certificates, reload.
 import Foundation
+import Metrics
+import Prometheus
 import Testing
 import UnblockClient
 import UnblockCore
@@ -12,19 +14,22 @@ import UnblockWire
     /// A server with TLS on its TCP listener (`serverCertificate` of `certificates`).
     static func withTLSServer(
         serverCertificate: String = "server", clientAuthentication: TLSServerSettings.ClientAuthentication = .none,
-        trustedApps: Set<String> = [], _ body: (TestServer, TestCertificates) async throws -> Void
+        trustedApps: Set<String> = [], metrics: (any MetricsFactory)? = nil,
+        _ body: (TestServer, TestCertificates) async throws -> Void
     ) async throws {
         try await withTemporaryDirectory { folder in
             let certificates = try TestCertificates(in: folder)
-            try await TestServer.with(configure: {
-                $0.transportSecurity = .tls(
-                    TLSServerSettings(
-                        certificateChainFile: certificates.certificate(serverCertificate),
-                        privateKeyFile: certificates.key(serverCertificate),
-                        clientCAFile: clientAuthentication == .none ? nil : certificates.caFile,
-                        clientAuthentication: clientAuthentication))
-                $0.trustedApps = trustedApps
-            }) { server in try await body(server, certificates) }
+            try await TestServer.with(
+                configure: {
+                    $0.transportSecurity = .tls(
+                        TLSServerSettings(
+                            certificateChainFile: certificates.certificate(serverCertificate),
+                            privateKeyFile: certificates.key(serverCertificate),
+                            clientCAFile: clientAuthentication == .none ? nil : certificates.caFile,
+                            clientAuthentication: clientAuthentication))
+                    $0.trustedApps = trustedApps
+                }, metrics: metrics
+            ) { server in try await body(server, certificates) }
         }
     }
 
@@ -128,6 +133,26 @@ import UnblockWire
             #expect(old.status != 0 && (old.output + old.errors).contains("protocol version"), "\(old.errors)")
             let current = openssl(["-tls1_2", "-alpn", "unblock/1"])
             #expect(current.status == 0 && current.output.contains("ALPN protocol: unblock/1"), "\(current.output)")
+        }
+    }
+
+    @Test func callsAreCountedByTheAppTheirCertificateNames() async throws {
+        let registry = PrometheusCollectorRegistry()
+        try await Self.withTLSServer(
+            clientAuthentication: .optional, trustedApps: ["helpdesk-tool"],
+            metrics: PrometheusMetricsFactory(registry: registry)
+        ) { server, certificates in
+            let app = try Self.client(
+                server, trusting: certificates.caFile, certificate: certificates.certificate("client"),
+                key: certificates.key("client"))
+            _ = try await app.health()
+            _ = try await app.health()
+            _ = try await Self.client(server, trusting: certificates.caFile).health()
+            var text: [UInt8] = []
+            registry.emit(into: &text)
+            let lines = String(decoding: text, as: UTF8.self)
+            #expect(lines.contains("unblock_calls_by_app_total{app=\"helpdesk-tool\"} 2"), "\(lines)")
+            #expect(lines.contains("unblock_calls_by_app_total{app=\"none\"} 1"), "\(lines)")
         }
     }
 

@@ -11,9 +11,9 @@ public struct TestCertificates: Sendable {
     public func certificate(_ name: String) -> String { folder + "/\(name).pem" }
     public func key(_ name: String) -> String { folder + "/\(name).key" }
 
-    /// Makes them all in `folder`: `server`, `expired`, `wrong-host`, `client` (named `clientApp`),
-    /// `stranger` (a client signed by the other CA).
-    public init(in folder: String, clientApp: String = "helpdesk-tool") throws {
+    /// Makes them all in `folder`: `server` (also for `serverAddress`), `expired`, `wrong-host`,
+    /// `client` (named `clientApp`), `stranger` (a client signed by the other CA).
+    public init(in folder: String, clientApp: String = "helpdesk-tool", serverAddress: String? = nil) throws {
         self.folder = folder
         try Self.openssl([
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
@@ -24,7 +24,8 @@ public struct TestCertificates: Sendable {
             "-keyout", folder + "/other-ca.key", "-out", folder + "/other-ca.pem", "-days", "30", "-subj",
             "/CN=Other CA",
         ])
-        try sign("server", subject: "unblockd", names: "DNS:localhost,IP:127.0.0.1", days: 30)
+        let extra = serverAddress.map { ",IP:\($0)" } ?? ""
+        try sign("server", subject: "unblockd", names: "DNS:localhost,IP:127.0.0.1\(extra)", days: 30)
         try sign("expired", subject: "unblockd", names: "DNS:localhost,IP:127.0.0.1", days: -1)
         try sign("wrong-host", subject: "elsewhere", names: "DNS:elsewhere.example", days: 30)
         try sign("client", subject: clientApp, names: "DNS:\(clientApp)", days: 30)

@@ -101,7 +101,8 @@ package final class CallExecutor: Sendable {
     func failed(_ call: Call, _ error: any Error, into output: inout ByteBuffer) {
         let status = RPCError.from(error)
         if status.code == .internal {
-            metrics?.record(method: call.method, status: status.code, duration: .now - call.started)
+            metrics?.record(
+                method: call.method, status: status.code, duration: .now - call.started, app: call.connection.tls?.app)
             logger.error(
                 "call failed", metadata: metadata(call, status: status.code).merging(["error": "\(error)"]) { $1 })
         } else {
@@ -122,7 +123,8 @@ package final class CallExecutor: Sendable {
 
     /// Counts and logs (at debug) one answered call.
     private func callEnded(_ call: Call, status: StatusCode) {
-        metrics?.record(method: call.method, status: status, duration: .now - call.started)
+        metrics?.record(
+            method: call.method, status: status, duration: .now - call.started, app: call.connection.tls?.app)
         guard logsEachCall else { return }
         logger.debug("call", metadata: metadata(call, status: status))
     }

@@ -74,7 +74,7 @@ public final class UnblockServer: Service, Sendable {
         self.configuration = configuration
         self.group = group
         self.logger = logger
-        let metrics = configuration.metrics.map { ServerMetrics(factory: $0) }
+        let metrics = configuration.metrics.map { ServerMetrics(factory: $0, trustedApps: configuration.trustedApps) }
         self.metrics = metrics
         let sessions = SessionStore(
             idleTimeout: configuration.sessions.idleTimeout, absoluteTimeout: configuration.sessions.absoluteTimeout,
