@@ -245,7 +245,8 @@ let package = Package(
         ),
         // unblockctl end to end: runs the built unblockd and unblockctl as processes.
         .testTarget(
-            name: "unblockctlTests", dependencies: ["unblockctl", "unblockd", "unblock-bench", "UnblockTesting"]),
+            name: "unblockctlTests",
+            dependencies: ["unblockctl", "unblockd", "unblock-bench", "UnblockTesting", "UnblockCrypto"]),
         // unblock-fuzz's checks replayed on saved inputs, through the built binary.
         .testTarget(
             name: "UnblockFuzzTests",
@@ -257,7 +258,8 @@ let package = Package(
         .testTarget(
             name: "UnblockPortalTests",
             dependencies: [
-                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockTesting", "unblockd", "unblock-portal",
+                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockTesting", "unblockd",
+                "unblock-portal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -11,6 +11,16 @@ extension UnblockClient {
     public func unlockUser(username: String) async throws -> UserChangeResponse {
         try await call(Admin.UnlockUser.self, UnlockUserRequest(username: username))
     }
+
+    /// Gives a user a new TOTP secret; the answer's `otpauth://` URI is the only copy of it (administrators).
+    public func enrollTOTP(username: String) async throws -> EnrollTOTPResponse {
+        try await call(Admin.EnrollTOTP.self, EnrollTOTPRequest(username: username))
+    }
+
+    /// Takes a user's TOTP secret away (administrators).
+    public func removeTOTP(username: String) async throws -> UserChangeResponse {
+        try await call(Admin.RemoveTOTP.self, RemoveTOTPRequest(username: username))
+    }
 }
 
 extension UnblockClient {

@@ -3,10 +3,15 @@ import UnblockWire
 
 extension UnblockClient {
     /// Logs in; on success the session token is kept for the following calls.
+    /// - Parameter oneTimeCode: the authenticator app's current code, when the server's
+    ///   second-factor policy asks for one (`health().secondFactor`).
     @discardableResult
-    public func authenticate(username: String, password: String) async throws -> AuthenticateResponse {
+    public func authenticate(username: String, password: String, oneTimeCode: String = "") async throws
+        -> AuthenticateResponse
+    {
         let response = try await call(
-            SelfService.Authenticate.self, AuthenticateRequest(username: username, password: password))
+            SelfService.Authenticate.self,
+            AuthenticateRequest(username: username, password: password, oneTimeCode: oneTimeCode))
         sessionToken = response.sessionToken
         return response
     }

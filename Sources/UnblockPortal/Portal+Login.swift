@@ -5,9 +5,19 @@ import UnblockClient
 import UnblockWire
 
 extension Portal {
-    /// The login form, with a token (also in a cookie) that the post must send back.
-    func loginPage(_ text: Catalogue, message: String?) -> Response {
+    /// The login form, with a token (also in a cookie) that the post must send back, and a
+    /// field for the one-time code when unblockd's policy asks for codes.
+    func loginPage(_ text: Catalogue, message: String?) async -> Response {
         let csrf = BrowserSessions.randomToken()
+        let policy = await secondFactorPolicy.current(client)
+        let codeField =
+            policy == .optional || policy == .required
+            ? """
+            <label for="one_time_code">\(HTML.escape(text[.loginOneTimeCode]))</label>
+            <input id="one_time_code" name="one_time_code" autocomplete="one-time-code" inputmode="numeric" \
+            pattern="[0-9 ]*"\(policy == .required ? " required" : "")>
+            \(policy == .optional ? "<p class=\"hint\">\(HTML.escape(text[.loginOneTimeCodeHint]))</p>" : "")
+            """ : ""
         let body = """
             \(message.map(HTML.message) ?? "")
             <p>\(HTML.escape(text[.loginIntro]))</p>
@@ -17,6 +27,7 @@ extension Portal {
             <input id="username" name="username" autocomplete="username" autocapitalize="none" required autofocus>
             <label for="password">\(HTML.escape(text[.loginPassword]))</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required>
+            \(codeField)
             <button type="submit">\(HTML.escape(text[.loginSubmit]))</button>
             </form>
             """
@@ -36,16 +47,20 @@ extension Portal {
         let login: AuthenticateResponse
         do {
             login = try await client.call(
-                SelfService.Authenticate.self, AuthenticateRequest(username: username, password: password),
+                SelfService.Authenticate.self,
+                AuthenticateRequest(username: username, password: password, oneTimeCode: fields["one_time_code"] ?? ""),
                 sessionToken: "", clientInfo: context.clientInfo)
         } catch let error as UnblockClientError {
             // unblockd says only "invalid username or password", whatever the cause: so does the page.
             switch error.code {
-            case .unauthenticated: return loginPage(text, message: text[.loginRefused])
-            case .resourceExhausted: return loginPage(text, message: text[.loginBusy])
+            case .unauthenticated:
+                let policy = await secondFactorPolicy.current(client)
+                let withCode = policy == .optional || policy == .required
+                return await loginPage(text, message: text[withCode ? .loginRefusedWithCode : .loginRefused])
+            case .resourceExhausted: return await loginPage(text, message: text[.loginBusy])
             default:
                 logger.warning("login failed", metadata: ["status": "\(error.code)"])
-                return loginPage(text, message: text[.serviceUnavailable])
+                return await loginPage(text, message: text[.serviceUnavailable])
             }
         }
         let roles = login.user?.roles ?? []

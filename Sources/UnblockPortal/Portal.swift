@@ -32,6 +32,8 @@ public struct Portal: Sendable {
     let client: UnblockClient
     let sessions: BrowserSessions
     let languages: Languages
+    /// unblockd's second-factor policy, asked now and then.
+    let secondFactorPolicy = SecondFactorPolicyCache()
     let logger: Logger
 
     /// - Throws: when a language catalogue shipped with the portal is missing or incomplete, or
@@ -61,7 +63,7 @@ public struct Portal: Sendable {
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: HTML.style)))
         }
-        router.get("/login") { request, _ in loginPage(text(request), message: nil) }
+        router.get("/login") { request, _ in await loginPage(text(request), message: nil) }
         router.post("/login") { request, context in try await logIn(request, context) }
         router.get("/cards") { request, context in try await cardsPage(request, context) }
         router.get("/cards/{serial}/unblock") { request, context in

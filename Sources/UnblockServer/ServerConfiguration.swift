@@ -25,6 +25,10 @@ public struct ServerConfiguration: Sendable {
     public var logins = Logins()
     public var unblockPolicy = UnblockPolicy.defaults
     public var loginPolicy = LoginPolicy.defaults
+    /// Whether logins ask for a one-time code (TOTP) besides the password.
+    public var secondFactor = SecondFactorPolicy.off
+    /// The issuer authenticator apps show beside an enrolled secret.
+    public var totpIssuer = "Unblock"
     /// Deadline for calls that send none.
     public var defaultTimeout: Duration = .seconds(30)
     /// How long graceful shutdown waits for calls in flight.

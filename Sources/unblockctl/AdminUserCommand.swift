@@ -9,7 +9,7 @@ struct AdminUserCommand: AsyncParsableCommand {
         abstract: "Users: list and show them, lift a lockout (help desk); add and change them (administrators).",
         subcommands: [
             ListUsersCommand.self, ShowUserCommand.self, UnlockUserCommand.self, AddUserCommand.self,
-            SetUserCommand.self, SetPasswordCommand.self,
+            SetUserCommand.self, SetPasswordCommand.self, TOTPCommand.self,
         ])
 }
 
@@ -195,7 +195,7 @@ extension UserDetails {
             "state": user.state == .active ? "active" : "inactive",
             "lockedUntil": Wording.iso(milliseconds: lockedUntilUnixMilliseconds) ?? NSNull(),
             "failedLogins": failedLogins, "lastLogin": Wording.iso(milliseconds: lastLoginUnixMilliseconds) ?? NSNull(),
-            "cardCount": cardCount,
+            "cardCount": cardCount, "totpEnrolled": totpEnrolled,
         ]
     }
 
@@ -214,6 +214,7 @@ extension UserDetails {
                 Wording.date(milliseconds: lastLoginUnixMilliseconds).map { Wording.dateTime($0) } ?? "never"
             ),
             ("cards", "\(cardCount)"),
+            ("second factor", totpEnrolled ? "TOTP enrolled" : "none"),
         ]
         Swift.print("\(user.username) (\(user.displayName))")
         for (label, value) in rows {

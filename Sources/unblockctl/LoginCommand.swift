@@ -1,6 +1,7 @@
 // `unblockctl login`: log in with a password (prompted without echo, or from standard input).
 import ArgumentParser
 import Foundation
+import UnblockClient
 
 struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +15,13 @@ struct LoginCommand: AsyncParsableCommand {
 
     @Flag(help: "Read the password from standard input (for scripts) instead of asking.")
     var passwordStdin = false
+
+    @Option(
+        help: """
+            The code your authenticator app shows, when the server asks for one (asked for on a \
+            terminal otherwise).
+            """)
+    var oneTimeCode: String?
 
     func run() async throws {
         let server = try connection.server()
@@ -30,8 +38,9 @@ struct LoginCommand: AsyncParsableCommand {
             password = typed
         }
         let client = try connection.client(server)
+        let code = try await oneTimeCode(client, server)
         let session = try await connection.run(server, .login) {
-            try await client.authenticate(username: user, password: password)
+            try await client.authenticate(username: user, password: password, oneTimeCode: code)
         }
         await client.close()
         let previous = SessionFile.load()
@@ -58,5 +67,14 @@ struct LoginCommand: AsyncParsableCommand {
                     + "without use, and at the latest at \(Wording.dateTime(expires))."
             )
         }
+    }
+
+    /// The one-time code: given, or asked for on a terminal when the server's policy wants codes.
+    private func oneTimeCode(_ client: UnblockClient, _ server: Server) async throws -> String {
+        if let oneTimeCode { return oneTimeCode }
+        let policy = try await connection.run(server, .login) { try await client.health().secondFactor }
+        guard policy == .optional || policy == .required, Terminal.isInteractive else { return "" }
+        let hint = policy == .optional ? " (press Enter if you have none)" : ""
+        return Terminal.readLine(prompt: "One-time code from your authenticator app\(hint): ") ?? ""
     }
 }

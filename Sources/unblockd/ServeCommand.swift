@@ -48,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "TLS on the TCP listener")
     var tls: ServerTLSOptions
 
+    @OptionGroup(title: "Second factor")
+    var secondFactor: SecondFactorOptions
+
     @Option(
         help: """
             A local user (name or uid) whose connections over the Unix socket are a trusted app, such \
@@ -312,6 +315,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.sessions.maximumPerAccount = maxSessionsPerUser
         configuration.unblockPolicy.maxResponsesPerWindow = responsesPerDay
         configuration.loginPolicy.maxConsecutiveFailures = maxLoginFailures
+        secondFactor.apply(to: &configuration)
         configuration.logins.maximumPerClient = maxLoginsPerClient
         return configuration
     }

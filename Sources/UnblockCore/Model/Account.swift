@@ -44,6 +44,10 @@ public struct Account: Equatable, Sendable {
     public var lockouts: UInt32
     /// The last successful login; nil when there was none.
     public var lastLoginAt: Timestamp?
+    /// The second factor's secret, sealed with the master key; nil when none is enrolled.
+    public var totpSecret: [UInt8]?
+    /// The time step of the last one-time code accepted: a code is good once.
+    public var totpLastStep: UInt64
 
     public init(
         id: AccountID,
@@ -55,7 +59,9 @@ public struct Account: Equatable, Sendable {
         failedLogins: UInt32 = 0,
         lockedUntil: Timestamp? = nil,
         lockouts: UInt32 = 0,
-        lastLoginAt: Timestamp? = nil
+        lastLoginAt: Timestamp? = nil,
+        totpSecret: [UInt8]? = nil,
+        totpLastStep: UInt64 = 0
     ) {
         self.id = id
         self.username = username
@@ -67,6 +73,8 @@ public struct Account: Equatable, Sendable {
         self.lockedUntil = lockedUntil
         self.lockouts = lockouts
         self.lastLoginAt = lastLoginAt
+        self.totpSecret = totpSecret
+        self.totpLastStep = totpLastStep
     }
 
     public var isActive: Bool { state == .active }

@@ -75,7 +75,7 @@ public struct KeySealer: Sendable {
         return aad
     }
 
-    private func gcm(
+    func gcm(
         encrypt: Bool,
         input: UnsafeRawBufferPointer,
         nonce: [UInt8],

@@ -17,8 +17,11 @@ enum Text: String, CaseIterable, Sendable {
     case loginIntro = "login.intro"
     case loginUsername = "login.username"
     case loginPassword = "login.password"
+    case loginOneTimeCode = "login.oneTimeCode"
+    case loginOneTimeCodeHint = "login.oneTimeCodeHint"
     case loginSubmit = "login.submit"
     case loginRefused = "login.refused"
+    case loginRefusedWithCode = "login.refusedWithCode"
     case loginBusy = "login.busy"
 
     case cardsTitle = "cards.title"

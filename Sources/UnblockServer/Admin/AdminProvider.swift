@@ -47,6 +47,8 @@ final class AdminProvider: Sendable {
         table.register(Admin.ListProfiles.self, reading: listProfiles)
         table.register(Admin.ListAuditEvents.self, authenticatedOnTask: listAuditEvents)
         table.register(Admin.ImportDirectory.self, authenticatedOnTask: importDirectory)
+        table.register(Admin.EnrollTOTP.self, authenticatedOnTask: enrollTOTP)
+        table.register(Admin.RemoveTOTP.self, authenticatedOnTask: removeTOTP)
     }
 
     // MARK: Shared steps
@@ -59,6 +61,7 @@ final class AdminProvider: Sendable {
             lockedUntilUnixMilliseconds: locked ? UInt64(account.lockedUntil!.milliseconds) : 0,
             failedLogins: account.failedLogins,
             lastLoginUnixMilliseconds: account.lastLoginAt.map { UInt64($0.milliseconds) } ?? 0,
-            cardCount: UInt32(clamping: directory.cardCount(ownedBy: account.id)))
+            cardCount: UInt32(clamping: directory.cardCount(ownedBy: account.id)),
+            totpEnrolled: account.totpSecret != nil)
     }
 }

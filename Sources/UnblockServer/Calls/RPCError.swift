@@ -31,6 +31,8 @@ struct RPCError: Error, Sendable, RPCErrorConvertible {
 
     static let unauthenticated = RPCError(.unauthenticated, "not logged in, or the session has expired; log in again")
     static let invalidCredentials = RPCError(.unauthenticated, "invalid username or password")
+    /// The same, where logins may also give a one-time code: one message whatever was wrong.
+    static let invalidCredentialsOrCode = RPCError(.unauthenticated, "invalid username, password or one-time code")
     static let noSuchCard = RPCError(.notFound, "no such card")
 
     var rpcError: RPCError { self }

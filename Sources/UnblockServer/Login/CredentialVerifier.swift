@@ -29,4 +29,13 @@ enum LoginRefusal: String, Sendable {
     /// Not locked yet, but the checks under way could lock it: this one was not made.
     case failuresUnderWay = "as many checks under way as failures allowed"
     case wrongPassword = "wrong password"
+    /// The password was right; the one-time code was wrong, or already used.
+    case wrongOneTimeCode = "wrong one-time code"
+    /// The policy requires a second factor and the account has none enrolled.
+    case noSecondFactor = "no second factor enrolled"
+    /// The account's sealed secret does not open (another master key, or damage).
+    case secondFactorUnreadable = "second factor secret does not open"
+
+    /// Whether the refusal counts toward the lockout: a wrong guess of what only the user knows.
+    var isFailedGuess: Bool { self == .wrongPassword || self == .wrongOneTimeCode }
 }

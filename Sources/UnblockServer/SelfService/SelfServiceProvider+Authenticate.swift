@@ -61,6 +61,11 @@ extension SelfServiceProvider {
             let current = account.flatMap { directory.account(id: $0.id) }
             var refusal = refusal
             if refusal == nil, let current, policy.isLocked(current, now: now) { refusal = .accountLocked }
+            // Checked in the commit that records the outcome, so that one code logs in once.
+            var checked = current
+            if refusal == nil, let current {
+                (checked, refusal) = secondFactor.check(request.oneTimeCode, for: current, now: now)
+            }
             var mutations: [Mutation] = [
                 .audit(
                     AuditEvent(
@@ -70,10 +75,12 @@ extension SelfServiceProvider {
             ]
             if let current {
                 switch refusal {
-                case .wrongPassword?: mutations.insert(.account(policy.afterFailure(current, now: now)), at: 0)
+                case let refusal? where refusal.isFailedGuess:
+                    mutations.insert(.account(policy.afterFailure(current, now: now)), at: 0)
                 case nil:
+                    let checked = checked ?? current
                     // Written at every login: the help desk sees when the user last logged in.
-                    var updated = policy.afterSuccess(current, at: now)
+                    var updated = policy.afterSuccess(checked, at: now)
                     if let rehashed { updated.passwordHash = rehashed }
                     mutations.insert(.account(updated), at: 0)
                 default: break
@@ -82,7 +89,10 @@ extension SelfServiceProvider {
             return (mutations, refusal)
         }
         // The caller learns only "invalid username or password"; the audit keeps the reason.
-        guard outcome == nil, let account else { throw RPCError.invalidCredentials }
+        guard outcome == nil, let account else {
+            throw secondFactor.policy == .optional || secondFactor.policy == .required
+                ? RPCError.invalidCredentialsOrCode : RPCError.invalidCredentials
+        }
         let (token, session, evicted) = try sessions.create(for: account, now: now)
         if evicted > 0 {
             logger.warning(

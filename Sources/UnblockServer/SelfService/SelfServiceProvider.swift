@@ -20,6 +20,8 @@ final class SelfServiceProvider: Sendable {
     let loginAttempts = LoginAttempts()
     /// Password checks under way per client and per username.
     let loginThrottle: LoginThrottle
+    /// The one-time code logins give besides the password, as the policy asks.
+    let secondFactor: SecondFactorCheck
     let configuration: ServerConfiguration
     let logger: Logger
     /// Set at graceful shutdown (Health then says NOT_SERVING).
@@ -29,6 +31,7 @@ final class SelfServiceProvider: Sendable {
         store: any DirectoryStore,
         sessions: any SessionTable,
         verifier: any CredentialVerifier,
+        secondFactor: SecondFactorCheck,
         configuration: ServerConfiguration,
         logger: Logger,
         shuttingDown: @escaping @Sendable () -> Bool
@@ -36,6 +39,7 @@ final class SelfServiceProvider: Sendable {
         self.store = store
         self.sessions = sessions
         self.verifier = verifier
+        self.secondFactor = secondFactor
         self.configuration = configuration
         self.logger = logger
         self.shuttingDown = shuttingDown
@@ -55,6 +59,8 @@ final class SelfServiceProvider: Sendable {
 
     func health(_ request: HealthRequest, _ context: CallContext) throws -> HealthResponse {
         let serving = store.isWritable && !shuttingDown()
-        return HealthResponse(status: serving ? .serving : .notServing, version: configuration.version)
+        return HealthResponse(
+            status: serving ? .serving : .notServing, version: configuration.version,
+            secondFactor: configuration.secondFactor)
     }
 }

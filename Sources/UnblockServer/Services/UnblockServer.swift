@@ -87,6 +87,8 @@ public final class UnblockServer: Service, Sendable {
         let selfService = SelfServiceProvider(
             store: store, sessions: sessions,
             verifier: try LocalPasswordVerifier(pool: pool, decoyIterations: decoyPasswordIterations),
+            secondFactor: SecondFactorCheck(
+                policy: configuration.secondFactor, sealer: try KeySealer(masterKey: masterKey)),
             configuration: configuration, logger: logger,
             shuttingDown: { executor.shuttingDown.load(ordering: .relaxed) })
         var methods = MethodTable(executor: executor)

@@ -35,7 +35,10 @@ struct StoredAccount: WireMessage {
                         ? nil : try StoredRange.timestamp(c.locked_until_ms, field: "Account.locked_until_ms"),
                     lockouts: try StoredRange.counter(c.lockouts, field: "Account.lockouts"),
                     lastLoginAt: c.last_login_ms == 0
-                        ? nil : try StoredRange.timestamp(c.last_login_ms, field: "Account.last_login_ms")
+                        ? nil : try StoredRange.timestamp(c.last_login_ms, field: "Account.last_login_ms"),
+                    totpSecret: c.totp_secret.len == 0
+                        ? nil : try CReader.bytes(c.totp_secret, field: "Account.totp_secret", limit: 256),
+                    totpLastStep: c.totp_last_step
                 )
             )
         },
@@ -53,6 +56,8 @@ struct StoredAccount: WireMessage {
             c.locked_until_ms = account.lockedUntil?.milliseconds ?? 0
             c.lockouts = account.lockouts
             c.last_login_ms = account.lastLoginAt?.milliseconds ?? 0
+            if let secret = account.totpSecret { c.totp_secret = arena.bytes(secret) }
+            c.totp_last_step = account.totpLastStep
         }
     )
 }

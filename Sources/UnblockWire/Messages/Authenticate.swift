@@ -7,10 +7,13 @@ public struct AuthenticateRequest: WireMessage {
     public var username: String
     /// Never logged; wiped by the server after hashing.
     public var password: String
+    /// The authenticator app's current code, when the second-factor policy asks for one.
+    public var oneTimeCode: String
 
-    public init(username: String, password: String) {
+    public init(username: String, password: String, oneTimeCode: String = "") {
         self.username = username
         self.password = password
+        self.oneTimeCode = oneTimeCode
     }
 
     public static let wireType = WireType<Self>(
@@ -20,12 +23,14 @@ public struct AuthenticateRequest: WireMessage {
         read: { c throws(WireError) in
             Self(
                 username: try CReader.string(c.username, field: "AuthenticateRequest.username"),
-                password: try CReader.string(c.password, field: "AuthenticateRequest.password")
+                password: try CReader.string(c.password, field: "AuthenticateRequest.password"),
+                oneTimeCode: try CReader.string(c.one_time_code, field: "AuthenticateRequest.one_time_code", limit: 64)
             )
         },
         write: { message, c, arena in
             c.username = arena.string(message.username)
             c.password = arena.string(message.password)
+            c.one_time_code = arena.string(message.oneTimeCode)
         }
     )
 }

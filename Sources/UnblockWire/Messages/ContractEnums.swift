@@ -65,6 +65,17 @@ public enum ServingStatus: UInt32, Sendable, CaseIterable, Codable {
     case notServing = 2
 }
 
+/// When Authenticate asks for a one-time code besides the password.
+public enum SecondFactorPolicy: UInt32, Sendable, CaseIterable, Codable {
+    /// A server older than second factors.
+    case unspecified = 0
+    case off = 1
+    /// From users who have enrolled a secret.
+    case optional = 2
+    /// From every user.
+    case required = 3
+}
+
 /// gRPC status code numbers, with the same meanings as in gRPC.
 public enum StatusCode: UInt32, Sendable, CaseIterable, Codable {
     case ok = 0

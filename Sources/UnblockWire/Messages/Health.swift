@@ -19,10 +19,13 @@ public struct HealthRequest: WireMessage {
 public struct HealthResponse: WireMessage {
     public var status: ServingStatus
     public var version: String
+    /// Whether logins ask for a one-time code.
+    public var secondFactor: SecondFactorPolicy
 
-    public init(status: ServingStatus, version: String) {
+    public init(status: ServingStatus, version: String, secondFactor: SecondFactorPolicy = .unspecified) {
         self.status = status
         self.version = version
+        self.secondFactor = secondFactor
     }
 
     public static let wireType = WireType<Self>(
@@ -32,12 +35,14 @@ public struct HealthResponse: WireMessage {
         read: { c throws(WireError) in
             Self(
                 status: try CReader.enumeration(c.status.rawValue, field: "HealthResponse.status"),
-                version: try CReader.string(c.version, field: "HealthResponse.version")
+                version: try CReader.string(c.version, field: "HealthResponse.version"),
+                secondFactor: try CReader.enumeration(c.second_factor.rawValue, field: "HealthResponse.second_factor")
             )
         },
         write: { message, c, arena in
             c.status = Unblock__V1__ServingStatus(rawValue: message.status.rawValue)
             c.version = arena.string(message.version)
+            c.second_factor = Unblock__V1__SecondFactorPolicy(rawValue: message.secondFactor.rawValue)
         }
     )
 }

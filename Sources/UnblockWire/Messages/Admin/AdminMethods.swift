@@ -114,11 +114,25 @@ public enum Admin {
         public static let name = "/unblock.v1.Admin/ImportDirectory"
     }
 
+    /// A new TOTP secret for a user, as an `otpauth://` URI (administrators).
+    public enum EnrollTOTP: RPCMethod {
+        public typealias Request = EnrollTOTPRequest
+        public typealias Response = EnrollTOTPResponse
+        public static let name = "/unblock.v1.Admin/EnrollTOTP"
+    }
+
+    /// A user's TOTP secret taken away (administrators).
+    public enum RemoveTOTP: RPCMethod {
+        public typealias Request = RemoveTOTPRequest
+        public typealias Response = UserChangeResponse
+        public static let name = "/unblock.v1.Admin/RemoveTOTP"
+    }
+
     /// Every method name of the service.
     public static let methodNames: [String] = [
         GetUser.name, UnlockUser.name, ListUsers.name, CreateUser.name, UpdateUser.name, SetPassword.name, GetCard.name,
         SetCardState.name, ResetResponseLimit.name, TransferCard.name,
         RegisterCard.name, RotateCardKey.name, CreateProfile.name, ListProfiles.name, ListAuditEvents.name,
-        ImportDirectory.name,
+        ImportDirectory.name, EnrollTOTP.name, RemoveTOTP.name,
     ]
 }

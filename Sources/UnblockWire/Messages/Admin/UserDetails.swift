@@ -12,11 +12,14 @@ public struct UserDetails: WireMessage {
     /// The last successful login, milliseconds since the Unix epoch; 0: never.
     public var lastLoginUnixMilliseconds: UInt64
     public var cardCount: UInt32
+    /// Whether the user has a TOTP secret enrolled.
+    public var totpEnrolled: Bool
 
     public init(
         user: User, lockedUntilUnixMilliseconds: UInt64, failedLogins: UInt32, lastLoginUnixMilliseconds: UInt64,
-        cardCount: UInt32
+        cardCount: UInt32, totpEnrolled: Bool = false
     ) {
+        self.totpEnrolled = totpEnrolled
         self.user = user
         self.lockedUntilUnixMilliseconds = lockedUntilUnixMilliseconds
         self.failedLogins = failedLogins
@@ -34,7 +37,8 @@ public struct UserDetails: WireMessage {
             }
             return Self(
                 user: user, lockedUntilUnixMilliseconds: c.locked_until_unix_ms, failedLogins: c.failed_logins,
-                lastLoginUnixMilliseconds: c.last_login_unix_ms, cardCount: c.card_count)
+                lastLoginUnixMilliseconds: c.last_login_unix_ms, cardCount: c.card_count,
+                totpEnrolled: c.totp_enrolled != 0)
         },
         write: { message, c, arena in
             c.user = arena.message(message.user, as: Unblock__V1__User.self)
@@ -42,6 +46,7 @@ public struct UserDetails: WireMessage {
             c.failed_logins = message.failedLogins
             c.last_login_unix_ms = message.lastLoginUnixMilliseconds
             c.card_count = message.cardCount
+            c.totp_enrolled = message.totpEnrolled ? 1 : 0
         }
     )
 }

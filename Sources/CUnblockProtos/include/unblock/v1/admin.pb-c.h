@@ -17,6 +17,9 @@ PROTOBUF_C__BEGIN_DECLS
 #include "unblock/v1/self_service.pb-c.h"
 
 typedef struct Unblock__V1__UserDetails Unblock__V1__UserDetails;
+typedef struct Unblock__V1__EnrollTOTPRequest Unblock__V1__EnrollTOTPRequest;
+typedef struct Unblock__V1__EnrollTOTPResponse Unblock__V1__EnrollTOTPResponse;
+typedef struct Unblock__V1__RemoveTOTPRequest Unblock__V1__RemoveTOTPRequest;
 typedef struct Unblock__V1__GetUserRequest Unblock__V1__GetUserRequest;
 typedef struct Unblock__V1__GetUserResponse Unblock__V1__GetUserResponse;
 typedef struct Unblock__V1__UserChangeResponse Unblock__V1__UserChangeResponse;
@@ -101,10 +104,55 @@ struct  Unblock__V1__UserDetails
    * How many cards the user owns.
    */
   uint32_t card_count;
+  /*
+   * Whether the user has a TOTP secret enrolled (the secret itself is never shown again).
+   */
+  protobuf_c_boolean totp_enrolled;
 };
 #define UNBLOCK__V1__USER_DETAILS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__user_details__descriptor) \
-    , NULL, 0, 0, 0, 0 }
+    , NULL, 0, 0, 0, 0, 0 }
+
+
+/*
+ * Gives the user a new TOTP secret (replacing any other): the answer's URI is the only time
+ * it leaves the server. Administrators only; over the Unix socket, loopback or TLS only.
+ */
+struct  Unblock__V1__EnrollTOTPRequest
+{
+  ProtobufCMessage base;
+  char *username;
+};
+#define UNBLOCK__V1__ENROLL_TOTPREQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__enroll_totprequest__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Unblock__V1__EnrollTOTPResponse
+{
+  ProtobufCMessage base;
+  /*
+   * otpauth://totp/ISSUER:USERNAME?secret=BASE32&issuer=ISSUER&algorithm=SHA1&digits=6&period=30
+   */
+  char *uri;
+  Unblock__V1__UserDetails *user;
+};
+#define UNBLOCK__V1__ENROLL_TOTPRESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__enroll_totpresponse__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * Takes the user's TOTP secret away (a lost phone). Administrators only.
+ */
+struct  Unblock__V1__RemoveTOTPRequest
+{
+  ProtobufCMessage base;
+  char *username;
+};
+#define UNBLOCK__V1__REMOVE_TOTPREQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__remove_totprequest__descriptor) \
+    , (char *)protobuf_c_empty_string }
 
 
 struct  Unblock__V1__GetUserRequest
@@ -756,6 +804,63 @@ Unblock__V1__UserDetails *
 void   unblock__v1__user_details__free_unpacked
                      (Unblock__V1__UserDetails *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__V1__EnrollTOTPRequest methods */
+void   unblock__v1__enroll_totprequest__init
+                     (Unblock__V1__EnrollTOTPRequest         *message);
+size_t unblock__v1__enroll_totprequest__get_packed_size
+                     (const Unblock__V1__EnrollTOTPRequest   *message);
+size_t unblock__v1__enroll_totprequest__pack
+                     (const Unblock__V1__EnrollTOTPRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__enroll_totprequest__pack_to_buffer
+                     (const Unblock__V1__EnrollTOTPRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__EnrollTOTPRequest *
+       unblock__v1__enroll_totprequest__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__enroll_totprequest__free_unpacked
+                     (Unblock__V1__EnrollTOTPRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__EnrollTOTPResponse methods */
+void   unblock__v1__enroll_totpresponse__init
+                     (Unblock__V1__EnrollTOTPResponse         *message);
+size_t unblock__v1__enroll_totpresponse__get_packed_size
+                     (const Unblock__V1__EnrollTOTPResponse   *message);
+size_t unblock__v1__enroll_totpresponse__pack
+                     (const Unblock__V1__EnrollTOTPResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__enroll_totpresponse__pack_to_buffer
+                     (const Unblock__V1__EnrollTOTPResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__EnrollTOTPResponse *
+       unblock__v1__enroll_totpresponse__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__enroll_totpresponse__free_unpacked
+                     (Unblock__V1__EnrollTOTPResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__RemoveTOTPRequest methods */
+void   unblock__v1__remove_totprequest__init
+                     (Unblock__V1__RemoveTOTPRequest         *message);
+size_t unblock__v1__remove_totprequest__get_packed_size
+                     (const Unblock__V1__RemoveTOTPRequest   *message);
+size_t unblock__v1__remove_totprequest__pack
+                     (const Unblock__V1__RemoveTOTPRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__remove_totprequest__pack_to_buffer
+                     (const Unblock__V1__RemoveTOTPRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__RemoveTOTPRequest *
+       unblock__v1__remove_totprequest__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__remove_totprequest__free_unpacked
+                     (Unblock__V1__RemoveTOTPRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Unblock__V1__GetUserRequest methods */
 void   unblock__v1__get_user_request__init
                      (Unblock__V1__GetUserRequest         *message);
@@ -1369,6 +1474,15 @@ void   unblock__v1__import_directory_response__free_unpacked
 typedef void (*Unblock__V1__UserDetails_Closure)
                  (const Unblock__V1__UserDetails *message,
                   void *closure_data);
+typedef void (*Unblock__V1__EnrollTOTPRequest_Closure)
+                 (const Unblock__V1__EnrollTOTPRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__EnrollTOTPResponse_Closure)
+                 (const Unblock__V1__EnrollTOTPResponse *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__RemoveTOTPRequest_Closure)
+                 (const Unblock__V1__RemoveTOTPRequest *message,
+                  void *closure_data);
 typedef void (*Unblock__V1__GetUserRequest_Closure)
                  (const Unblock__V1__GetUserRequest *message,
                   void *closure_data);
@@ -1536,6 +1650,14 @@ struct Unblock__V1__Admin_Service
                            const Unblock__V1__ImportDirectoryRequest *input,
                            Unblock__V1__ImportDirectoryResponse_Closure closure,
                            void *closure_data);
+  void (*enroll_totp)(Unblock__V1__Admin_Service *service,
+                      const Unblock__V1__EnrollTOTPRequest *input,
+                      Unblock__V1__EnrollTOTPResponse_Closure closure,
+                      void *closure_data);
+  void (*remove_totp)(Unblock__V1__Admin_Service *service,
+                      const Unblock__V1__RemoveTOTPRequest *input,
+                      Unblock__V1__UserChangeResponse_Closure closure,
+                      void *closure_data);
 };
 typedef void (*Unblock__V1__Admin_ServiceDestroy)(Unblock__V1__Admin_Service *);
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
@@ -1559,7 +1681,9 @@ void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
       function_prefix__ ## create_profile,\
       function_prefix__ ## list_profiles,\
       function_prefix__ ## list_audit_events,\
-      function_prefix__ ## import_directory  }
+      function_prefix__ ## import_directory,\
+      function_prefix__ ## enroll_totp,\
+      function_prefix__ ## remove_totp  }
 void unblock__v1__admin__get_user(ProtobufCService *service,
                                   const Unblock__V1__GetUserRequest *input,
                                   Unblock__V1__GetUserResponse_Closure closure,
@@ -1624,11 +1748,22 @@ void unblock__v1__admin__import_directory(ProtobufCService *service,
                                           const Unblock__V1__ImportDirectoryRequest *input,
                                           Unblock__V1__ImportDirectoryResponse_Closure closure,
                                           void *closure_data);
+void unblock__v1__admin__enroll_totp(ProtobufCService *service,
+                                     const Unblock__V1__EnrollTOTPRequest *input,
+                                     Unblock__V1__EnrollTOTPResponse_Closure closure,
+                                     void *closure_data);
+void unblock__v1__admin__remove_totp(ProtobufCService *service,
+                                     const Unblock__V1__RemoveTOTPRequest *input,
+                                     Unblock__V1__UserChangeResponse_Closure closure,
+                                     void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    unblock__v1__existing_entries__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__user_details__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__enroll_totprequest__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__enroll_totpresponse__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__remove_totprequest__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__get_user_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__get_user_response__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__user_change_response__descriptor;

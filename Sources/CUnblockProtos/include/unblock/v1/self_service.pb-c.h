@@ -106,6 +106,28 @@ typedef enum _Unblock__V1__ServingStatus {
   UNBLOCK__V1__SERVING_STATUS__SERVING_STATUS_NOT_SERVING = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__V1__SERVING_STATUS)
 } Unblock__V1__ServingStatus;
+/*
+ * When Authenticate asks for a one-time code besides the password.
+ */
+typedef enum _Unblock__V1__SecondFactorPolicy {
+  /*
+   * A server older than second factors: none is asked.
+   */
+  UNBLOCK__V1__SECOND_FACTOR_POLICY__SECOND_FACTOR_POLICY_UNSPECIFIED = 0,
+  /*
+   * Never.
+   */
+  UNBLOCK__V1__SECOND_FACTOR_POLICY__SECOND_FACTOR_POLICY_OFF = 1,
+  /*
+   * From users who have enrolled a TOTP secret; others log in with the password alone.
+   */
+  UNBLOCK__V1__SECOND_FACTOR_POLICY__SECOND_FACTOR_POLICY_OPTIONAL = 2,
+  /*
+   * From every user; one without a secret cannot log in until an administrator enrols one.
+   */
+  UNBLOCK__V1__SECOND_FACTOR_POLICY__SECOND_FACTOR_POLICY_REQUIRED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(UNBLOCK__V1__SECOND_FACTOR_POLICY)
+} Unblock__V1__SecondFactorPolicy;
 
 /* --- messages --- */
 
@@ -161,10 +183,15 @@ struct  Unblock__V1__AuthenticateRequest
   ProtobufCMessage base;
   char *username;
   char *password;
+  /*
+   * The current code of the user's authenticator app (6 digits), when the second-factor
+   * policy asks for one; checked with the password, one failure message for both.
+   */
+  char *one_time_code;
 };
 #define UNBLOCK__V1__AUTHENTICATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__authenticate_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Unblock__V1__AuthenticateResponse
@@ -352,10 +379,14 @@ struct  Unblock__V1__HealthResponse
    * The server's version string.
    */
   char *version;
+  /*
+   * Whether logins ask for a one-time code: clients ask for one when it is optional or required.
+   */
+  Unblock__V1__SecondFactorPolicy second_factor;
 };
 #define UNBLOCK__V1__HEALTH_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__health_response__descriptor) \
-    , UNBLOCK__V1__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string }
+    , UNBLOCK__V1__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, UNBLOCK__V1__SECOND_FACTOR_POLICY__SECOND_FACTOR_POLICY_UNSPECIFIED }
 
 
 /* Unblock__V1__User methods */
@@ -799,6 +830,7 @@ extern const ProtobufCEnumDescriptor    unblock__v1__process__descriptor;
 extern const ProtobufCEnumDescriptor    unblock__v1__role__descriptor;
 extern const ProtobufCEnumDescriptor    unblock__v1__user_state__descriptor;
 extern const ProtobufCEnumDescriptor    unblock__v1__serving_status__descriptor;
+extern const ProtobufCEnumDescriptor    unblock__v1__second_factor_policy__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__user__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__card__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__authenticate_request__descriptor;

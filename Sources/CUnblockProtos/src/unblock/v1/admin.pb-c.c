@@ -52,6 +52,141 @@ void   unblock__v1__user_details__free_unpacked
   assert(message->base.descriptor == &unblock__v1__user_details__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__v1__enroll_totprequest__init
+                     (Unblock__V1__EnrollTOTPRequest         *message)
+{
+  static const Unblock__V1__EnrollTOTPRequest init_value = UNBLOCK__V1__ENROLL_TOTPREQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__enroll_totprequest__get_packed_size
+                     (const Unblock__V1__EnrollTOTPRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__enroll_totprequest__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__enroll_totprequest__pack
+                     (const Unblock__V1__EnrollTOTPRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__enroll_totprequest__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__enroll_totprequest__pack_to_buffer
+                     (const Unblock__V1__EnrollTOTPRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__enroll_totprequest__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__EnrollTOTPRequest *
+       unblock__v1__enroll_totprequest__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__EnrollTOTPRequest *)
+     protobuf_c_message_unpack (&unblock__v1__enroll_totprequest__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__enroll_totprequest__free_unpacked
+                     (Unblock__V1__EnrollTOTPRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__enroll_totprequest__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__enroll_totpresponse__init
+                     (Unblock__V1__EnrollTOTPResponse         *message)
+{
+  static const Unblock__V1__EnrollTOTPResponse init_value = UNBLOCK__V1__ENROLL_TOTPRESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__enroll_totpresponse__get_packed_size
+                     (const Unblock__V1__EnrollTOTPResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__enroll_totpresponse__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__enroll_totpresponse__pack
+                     (const Unblock__V1__EnrollTOTPResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__enroll_totpresponse__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__enroll_totpresponse__pack_to_buffer
+                     (const Unblock__V1__EnrollTOTPResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__enroll_totpresponse__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__EnrollTOTPResponse *
+       unblock__v1__enroll_totpresponse__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__EnrollTOTPResponse *)
+     protobuf_c_message_unpack (&unblock__v1__enroll_totpresponse__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__enroll_totpresponse__free_unpacked
+                     (Unblock__V1__EnrollTOTPResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__enroll_totpresponse__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__remove_totprequest__init
+                     (Unblock__V1__RemoveTOTPRequest         *message)
+{
+  static const Unblock__V1__RemoveTOTPRequest init_value = UNBLOCK__V1__REMOVE_TOTPREQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__remove_totprequest__get_packed_size
+                     (const Unblock__V1__RemoveTOTPRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__remove_totprequest__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__remove_totprequest__pack
+                     (const Unblock__V1__RemoveTOTPRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__remove_totprequest__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__remove_totprequest__pack_to_buffer
+                     (const Unblock__V1__RemoveTOTPRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__remove_totprequest__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__RemoveTOTPRequest *
+       unblock__v1__remove_totprequest__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__RemoveTOTPRequest *)
+     protobuf_c_message_unpack (&unblock__v1__remove_totprequest__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__remove_totprequest__free_unpacked
+                     (Unblock__V1__RemoveTOTPRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__remove_totprequest__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   unblock__v1__get_user_request__init
                      (Unblock__V1__GetUserRequest         *message)
 {
@@ -1492,7 +1627,7 @@ void   unblock__v1__import_directory_response__free_unpacked
   assert(message->base.descriptor == &unblock__v1__import_directory_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor unblock__v1__user_details__field_descriptors[5] =
+static const ProtobufCFieldDescriptor unblock__v1__user_details__field_descriptors[6] =
 {
   {
     "user",
@@ -1554,18 +1689,31 @@ static const ProtobufCFieldDescriptor unblock__v1__user_details__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "totp_enrolled",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__UserDetails, totp_enrolled),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__v1__user_details__field_indices_by_name[] = {
   4,   /* field[4] = card_count */
   2,   /* field[2] = failed_logins */
   3,   /* field[3] = last_login_unix_ms */
   1,   /* field[1] = locked_until_unix_ms */
+  5,   /* field[5] = totp_enrolled */
   0,   /* field[0] = user */
 };
 static const ProtobufCIntRange unblock__v1__user_details__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor unblock__v1__user_details__descriptor =
 {
@@ -1575,11 +1723,138 @@ const ProtobufCMessageDescriptor unblock__v1__user_details__descriptor =
   "Unblock__V1__UserDetails",
   "unblock.v1",
   sizeof(Unblock__V1__UserDetails),
-  5,
+  6,
   unblock__v1__user_details__field_descriptors,
   unblock__v1__user_details__field_indices_by_name,
   1,  unblock__v1__user_details__number_ranges,
   (ProtobufCMessageInit) unblock__v1__user_details__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__enroll_totprequest__field_descriptors[1] =
+{
+  {
+    "username",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__EnrollTOTPRequest, username),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__enroll_totprequest__field_indices_by_name[] = {
+  0,   /* field[0] = username */
+};
+static const ProtobufCIntRange unblock__v1__enroll_totprequest__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__enroll_totprequest__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.EnrollTOTPRequest",
+  "EnrollTOTPRequest",
+  "Unblock__V1__EnrollTOTPRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__EnrollTOTPRequest),
+  1,
+  unblock__v1__enroll_totprequest__field_descriptors,
+  unblock__v1__enroll_totprequest__field_indices_by_name,
+  1,  unblock__v1__enroll_totprequest__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__enroll_totprequest__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__enroll_totpresponse__field_descriptors[2] =
+{
+  {
+    "uri",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__EnrollTOTPResponse, uri),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__EnrollTOTPResponse, user),
+    &unblock__v1__user_details__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__enroll_totpresponse__field_indices_by_name[] = {
+  0,   /* field[0] = uri */
+  1,   /* field[1] = user */
+};
+static const ProtobufCIntRange unblock__v1__enroll_totpresponse__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__enroll_totpresponse__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.EnrollTOTPResponse",
+  "EnrollTOTPResponse",
+  "Unblock__V1__EnrollTOTPResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__EnrollTOTPResponse),
+  2,
+  unblock__v1__enroll_totpresponse__field_descriptors,
+  unblock__v1__enroll_totpresponse__field_indices_by_name,
+  1,  unblock__v1__enroll_totpresponse__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__enroll_totpresponse__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__remove_totprequest__field_descriptors[1] =
+{
+  {
+    "username",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__RemoveTOTPRequest, username),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__remove_totprequest__field_indices_by_name[] = {
+  0,   /* field[0] = username */
+};
+static const ProtobufCIntRange unblock__v1__remove_totprequest__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__remove_totprequest__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.RemoveTOTPRequest",
+  "RemoveTOTPRequest",
+  "Unblock__V1__RemoveTOTPRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__RemoveTOTPRequest),
+  1,
+  unblock__v1__remove_totprequest__field_descriptors,
+  unblock__v1__remove_totprequest__field_indices_by_name,
+  1,  unblock__v1__remove_totprequest__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__remove_totprequest__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor unblock__v1__get_user_request__field_descriptors[1] =
@@ -3525,7 +3800,7 @@ const ProtobufCEnumDescriptor unblock__v1__existing_entries__descriptor =
   unblock__v1__existing_entries__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[16] =
+static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[18] =
 {
   { "GetUser", &unblock__v1__get_user_request__descriptor, &unblock__v1__get_user_response__descriptor },
   { "UnlockUser", &unblock__v1__unlock_user_request__descriptor, &unblock__v1__user_change_response__descriptor },
@@ -3543,10 +3818,13 @@ static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[16
   { "ListProfiles", &unblock__v1__list_profiles_request__descriptor, &unblock__v1__list_profiles_response__descriptor },
   { "ListAuditEvents", &unblock__v1__list_audit_events_request__descriptor, &unblock__v1__list_audit_events_response__descriptor },
   { "ImportDirectory", &unblock__v1__import_directory_request__descriptor, &unblock__v1__import_directory_response__descriptor },
+  { "EnrollTOTP", &unblock__v1__enroll_totprequest__descriptor, &unblock__v1__enroll_totpresponse__descriptor },
+  { "RemoveTOTP", &unblock__v1__remove_totprequest__descriptor, &unblock__v1__user_change_response__descriptor },
 };
 const unsigned unblock__v1__admin__method_indices_by_name[] = {
   12,        /* CreateProfile */
   3,        /* CreateUser */
+  16,        /* EnrollTOTP */
   6,        /* GetCard */
   0,        /* GetUser */
   15,        /* ImportDirectory */
@@ -3554,6 +3832,7 @@ const unsigned unblock__v1__admin__method_indices_by_name[] = {
   13,        /* ListProfiles */
   2,        /* ListUsers */
   10,        /* RegisterCard */
+  17,        /* RemoveTOTP */
   8,        /* ResetResponseLimit */
   11,        /* RotateCardKey */
   7,        /* SetCardState */
@@ -3569,7 +3848,7 @@ const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
   "Admin",
   "Unblock__V1__Admin",
   "unblock.v1",
-  16,
+  18,
   unblock__v1__admin__method_descriptors,
   unblock__v1__admin__method_indices_by_name
 };
@@ -3700,6 +3979,22 @@ void unblock__v1__admin__import_directory(ProtobufCService *service,
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
   service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__enroll_totp(ProtobufCService *service,
+                                     const Unblock__V1__EnrollTOTPRequest *input,
+                                     Unblock__V1__EnrollTOTPResponse_Closure closure,
+                                     void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__remove_totp(ProtobufCService *service,
+                                     const Unblock__V1__RemoveTOTPRequest *input,
+                                     Unblock__V1__UserChangeResponse_Closure closure,
+                                     void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
                                Unblock__V1__Admin_ServiceDestroy destroy)

@@ -933,7 +933,7 @@ const ProtobufCMessageDescriptor unblock__v1__card__descriptor =
   (ProtobufCMessageInit) unblock__v1__card__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor unblock__v1__authenticate_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor unblock__v1__authenticate_request__field_descriptors[3] =
 {
   {
     "username",
@@ -959,15 +959,28 @@ static const ProtobufCFieldDescriptor unblock__v1__authenticate_request__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "one_time_code",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__AuthenticateRequest, one_time_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__v1__authenticate_request__field_indices_by_name[] = {
+  2,   /* field[2] = one_time_code */
   1,   /* field[1] = password */
   0,   /* field[0] = username */
 };
 static const ProtobufCIntRange unblock__v1__authenticate_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor unblock__v1__authenticate_request__descriptor =
 {
@@ -977,7 +990,7 @@ const ProtobufCMessageDescriptor unblock__v1__authenticate_request__descriptor =
   "Unblock__V1__AuthenticateRequest",
   "unblock.v1",
   sizeof(Unblock__V1__AuthenticateRequest),
-  2,
+  3,
   unblock__v1__authenticate_request__field_descriptors,
   unblock__v1__authenticate_request__field_indices_by_name,
   1,  unblock__v1__authenticate_request__number_ranges,
@@ -1601,7 +1614,7 @@ const ProtobufCMessageDescriptor unblock__v1__health_request__descriptor =
   (ProtobufCMessageInit) unblock__v1__health_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor unblock__v1__health_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor unblock__v1__health_response__field_descriptors[3] =
 {
   {
     "status",
@@ -1627,15 +1640,28 @@ static const ProtobufCFieldDescriptor unblock__v1__health_response__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "second_factor",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__HealthResponse, second_factor),
+    &unblock__v1__second_factor_policy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__v1__health_response__field_indices_by_name[] = {
+  2,   /* field[2] = second_factor */
   0,   /* field[0] = status */
   1,   /* field[1] = version */
 };
 static const ProtobufCIntRange unblock__v1__health_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor unblock__v1__health_response__descriptor =
 {
@@ -1645,7 +1671,7 @@ const ProtobufCMessageDescriptor unblock__v1__health_response__descriptor =
   "Unblock__V1__HealthResponse",
   "unblock.v1",
   sizeof(Unblock__V1__HealthResponse),
-  2,
+  3,
   unblock__v1__health_response__field_descriptors,
   unblock__v1__health_response__field_indices_by_name,
   1,  unblock__v1__health_response__number_ranges,
@@ -1838,6 +1864,38 @@ const ProtobufCEnumDescriptor unblock__v1__serving_status__descriptor =
   unblock__v1__serving_status__enum_values_by_name,
   1,
   unblock__v1__serving_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue unblock__v1__second_factor_policy__enum_values_by_number[4] =
+{
+  { "SECOND_FACTOR_POLICY_UNSPECIFIED", "UNBLOCK__V1__SECOND_FACTOR_POLICY__SECOND_FACTOR_POLICY_UNSPECIFIED", 0 },
+  { "SECOND_FACTOR_POLICY_OFF", "UNBLOCK__V1__SECOND_FACTOR_POLICY__SECOND_FACTOR_POLICY_OFF", 1 },
+  { "SECOND_FACTOR_POLICY_OPTIONAL", "UNBLOCK__V1__SECOND_FACTOR_POLICY__SECOND_FACTOR_POLICY_OPTIONAL", 2 },
+  { "SECOND_FACTOR_POLICY_REQUIRED", "UNBLOCK__V1__SECOND_FACTOR_POLICY__SECOND_FACTOR_POLICY_REQUIRED", 3 },
+};
+static const ProtobufCIntRange unblock__v1__second_factor_policy__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex unblock__v1__second_factor_policy__enum_values_by_name[4] =
+{
+  { "SECOND_FACTOR_POLICY_OFF", 1 },
+  { "SECOND_FACTOR_POLICY_OPTIONAL", 2 },
+  { "SECOND_FACTOR_POLICY_REQUIRED", 3 },
+  { "SECOND_FACTOR_POLICY_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor unblock__v1__second_factor_policy__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "unblock.v1.SecondFactorPolicy",
+  "SecondFactorPolicy",
+  "Unblock__V1__SecondFactorPolicy",
+  "unblock.v1",
+  4,
+  unblock__v1__second_factor_policy__enum_values_by_number,
+  4,
+  unblock__v1__second_factor_policy__enum_values_by_name,
+  1,
+  unblock__v1__second_factor_policy__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCMethodDescriptor unblock__v1__self_service__method_descriptors[7] =

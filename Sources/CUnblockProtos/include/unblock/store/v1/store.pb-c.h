@@ -67,10 +67,18 @@ struct  Unblock__Store__V1__Account
    * the last successful login; 0: never
    */
   int64_t last_login_ms;
+  /*
+   * the TOTP secret sealed with the master key (KeySealer); empty: none
+   */
+  ProtobufCBinaryData totp_secret;
+  /*
+   * the time step of the last one-time code used: each is good once
+   */
+  uint64_t totp_last_step;
 };
 #define UNBLOCK__STORE__V1__ACCOUNT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__store__v1__account__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0, 0, {0,NULL}, 0 }
 
 
 struct  Unblock__Store__V1__AdminKey

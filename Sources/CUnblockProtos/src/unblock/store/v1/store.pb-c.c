@@ -592,7 +592,7 @@ void   unblock__store__v1__snapshot_trailer__free_unpacked
   assert(message->base.descriptor == &unblock__store__v1__snapshot_trailer__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor unblock__store__v1__account__field_descriptors[10] =
+static const ProtobufCFieldDescriptor unblock__store__v1__account__field_descriptors[12] =
 {
   {
     "id",
@@ -714,6 +714,30 @@ static const ProtobufCFieldDescriptor unblock__store__v1__account__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "totp_secret",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__Account, totp_secret),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "totp_last_step",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__Account, totp_last_step),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__store__v1__account__field_indices_by_name[] = {
   2,   /* field[2] = display_name */
@@ -725,12 +749,14 @@ static const unsigned unblock__store__v1__account__field_indices_by_name[] = {
   5,   /* field[5] = password_hash */
   4,   /* field[4] = roles */
   3,   /* field[3] = state */
+  11,   /* field[11] = totp_last_step */
+  10,   /* field[10] = totp_secret */
   1,   /* field[1] = username */
 };
 static const ProtobufCIntRange unblock__store__v1__account__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor unblock__store__v1__account__descriptor =
 {
@@ -740,7 +766,7 @@ const ProtobufCMessageDescriptor unblock__store__v1__account__descriptor =
   "Unblock__Store__V1__Account",
   "unblock.store.v1",
   sizeof(Unblock__Store__V1__Account),
-  10,
+  12,
   unblock__store__v1__account__field_descriptors,
   unblock__store__v1__account__field_indices_by_name,
   1,  unblock__store__v1__account__number_ranges,
