@@ -33,6 +33,11 @@ let package = Package(
             providers: [.apt(["libprotobuf-c-dev"])]
         ),
         .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibcrypto",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
@@ -123,6 +128,9 @@ let package = Package(
             ]
         ),
 
+        // QR codes (libqrencode) for enrolling authenticator apps: terminal text and SVG.
+        .target(name: "UnblockQRCode", dependencies: ["CQRencode"]),
+
         // TLS settings shared by unblockd, its clients, the portal and the harness (over NIOSSL).
         .target(
             name: "UnblockTLS",
@@ -164,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "unblockctl",
             dependencies: [
-                "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockTLS",
+                "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockTLS", "UnblockQRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -223,6 +231,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "UnblockQRCodeTests", dependencies: ["UnblockQRCode", "UnblockTesting"]),
         .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto", "UnblockCore", "UnblockTesting"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
         .testTarget(

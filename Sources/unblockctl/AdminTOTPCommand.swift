@@ -1,6 +1,7 @@
 // `unblockctl admin user totp`: give a user a TOTP secret for their authenticator app, or take it away.
 import ArgumentParser
 import Foundation
+import UnblockQRCode
 import UnblockWire
 
 struct TOTPCommand: AsyncParsableCommand {
@@ -27,7 +28,8 @@ struct EnrollTOTPCommand: AsyncParsableCommand {
     func run() async throws {
         let result = try await connection.withAdminClient { try await $0.enrollTOTP(username: username) }
         if connection.json { return printJSON(["uri": result.uri, "user": result.user.jsonObject]) }
-        print("Add this to \(username)'s authenticator app (shown only now):")
+        print("Scan this with \(username)'s authenticator app, or paste the URI below into it (shown only now):")
+        if let code = QRCode(result.uri) { print(code.terminalText) }
         print(result.uri)
     }
 }

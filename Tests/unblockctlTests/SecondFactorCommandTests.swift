@@ -16,6 +16,11 @@ import UnblockTesting
         #expect(uri.hasPrefix("otpauth://totp/Example%20Corp:alice?secret="), "\(uri)")
         #expect((object?["user"] as? [String: Any])?["totpEnrolled"] as? Bool == true)
         #expect(harness.run(["admin", "user", "show", "alice"]).output.contains("TOTP enrolled"))
+        // On a terminal: a QR code to scan, then the URI.
+        let shown = harness.run(["admin", "user", "totp", "enroll", "bob"])
+        #expect(
+            shown.output.contains("\u{2588}\u{2588}\u{2588}")
+                && shown.output.contains("otpauth://totp/Example%20Corp:bob?"))
 
         // The password alone is refused; with the app's code, the login goes through.
         let refused = harness.run(["login", "--user", "alice", "--password-stdin"], input: "alice-demo-password\n")
