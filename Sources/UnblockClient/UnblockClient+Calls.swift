@@ -16,6 +16,22 @@ extension UnblockClient {
         return response
     }
 
+    /// A new secret for the caller's authenticator app (an `otpauth://` URI), pending until
+    /// `confirmSecondFactorEnrollment` gives its first code.
+    public func beginSecondFactorEnrollment() async throws -> String {
+        try await call(SelfService.BeginSecondFactorEnrollment.self, BeginSecondFactorEnrollmentRequest()).uri
+    }
+
+    /// The app's current code for the pending secret; `true` when the session ended with it
+    /// (it was for enrolment only: log in again, with a code).
+    @discardableResult
+    public func confirmSecondFactorEnrollment(oneTimeCode: String) async throws -> Bool {
+        try await call(
+            SelfService.ConfirmSecondFactorEnrollment.self,
+            ConfirmSecondFactorEnrollmentRequest(oneTimeCode: oneTimeCode)
+        ).logInAgain
+    }
+
     /// Ends the session.
     public func logout() async throws {
         _ = try await call(SelfService.Logout.self, LogoutRequest())

@@ -64,7 +64,7 @@ import UnblockWire
         }
     }
 
-    @Test func requiredCodesKeepOutUsersWithoutASecretAndSecretsSurviveARestart() async throws {
+    @Test func requiredCodesAreAskedAndSecretsSurviveARestart() async throws {
         let folder = "/tmp/ub-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // Enrolled while codes were optional (the administrator has none)...
@@ -73,7 +73,9 @@ import UnblockWire
         }
         // ... and required after a restart: the sealed secret opens, and a user without one is kept out.
         try await TestServer.with(folder: folder, configure: { $0.secondFactor = .required }) { server in
-            #expect(await Self.login(server, "alice")?.code == .unauthenticated, "no secret enrolled")
+            let enrolOnly = try await server.client(.unix).authenticate(
+                username: "alice", password: "alice-demo-password")
+            #expect(enrolOnly.secondFactorEnrollmentRequired, "no secret enrolled: a session to enrol one")
             #expect(await Self.login(server, "bob")?.code == .unauthenticated, "no code given")
             let secret = try Self.secret(of: uri)
             #expect(await Self.login(server, "bob", code: Self.code(secret)) == nil)
@@ -90,6 +92,39 @@ import UnblockWire
             let admin = try await server.login("admin", .unix)
             _ = try await admin.enrollTOTP(username: "alice")
             #expect(await Self.login(server, "alice") == nil, "the policy is off: the secret is not asked for")
+        }
+    }
+
+    @Test func withCodesRequiredAUserWithoutASecretMayOnlyEnrolOneThenLogsInWithIt() async throws {
+        try await TestServer.with(configure: { $0.secondFactor = .required }) { server in
+            let alice = server.client(.unix)
+            let login = try await alice.authenticate(username: "alice", password: "alice-demo-password")
+            #expect(login.secondFactorEnrollmentRequired)
+            #expect(await status { try await alice.listCards() } == .permissionDenied)
+            // A wrong password still gets nothing.
+            #expect(
+                await status { try await server.client(.unix).authenticate(username: "alice", password: "wrong") }
+                    == .unauthenticated)
+            let uri = try await alice.beginSecondFactorEnrollment()
+            let secret = try Self.secret(of: uri)
+            let wrong = Self.code(secret) == "123456" ? "654321" : "123456"
+            #expect(
+                await status { try await alice.confirmSecondFactorEnrollment(oneTimeCode: wrong) } == .invalidArgument)
+            #expect(try await alice.confirmSecondFactorEnrollment(oneTimeCode: Self.code(secret)), "the session ends")
+            #expect(await status { try await alice.listCards() } == .unauthenticated)
+            // The code just used is spent: the next one logs in, with a full session.
+            let next = Self.code(secret, stepsFromNow: 1)
+            let full = try await alice.authenticate(
+                username: "alice", password: "alice-demo-password", oneTimeCode: next)
+            #expect(!full.secondFactorEnrollmentRequired)
+            #expect(try await alice.listCards().cards.count == 3)
+        }
+    }
+
+    @Test func withCodesOffThereIsNothingToEnrol() async throws {
+        try await TestServer.with { server in
+            let alice = try await server.login("alice", .unix)
+            #expect(await status { try await alice.beginSecondFactorEnrollment() } == .failedPrecondition)
         }
     }
 }

@@ -48,6 +48,8 @@ public struct Account: Equatable, Sendable {
     public var totpSecret: [UInt8]?
     /// The time step of the last one-time code accepted: a code is good once.
     public var totpLastStep: UInt64
+    /// A secret the user is enrolling, sealed, until a first code confirms it.
+    public var totpPending: [UInt8]?
 
     public init(
         id: AccountID,
@@ -61,7 +63,8 @@ public struct Account: Equatable, Sendable {
         lockouts: UInt32 = 0,
         lastLoginAt: Timestamp? = nil,
         totpSecret: [UInt8]? = nil,
-        totpLastStep: UInt64 = 0
+        totpLastStep: UInt64 = 0,
+        totpPending: [UInt8]? = nil
     ) {
         self.id = id
         self.username = username
@@ -75,6 +78,7 @@ public struct Account: Equatable, Sendable {
         self.lastLoginAt = lastLoginAt
         self.totpSecret = totpSecret
         self.totpLastStep = totpLastStep
+        self.totpPending = totpPending
     }
 
     public var isActive: Bool { state == .active }

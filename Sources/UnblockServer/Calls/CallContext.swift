@@ -66,6 +66,8 @@ package struct Caller: Sendable {
     let account: Account
     /// The session the call came with (Logout ends it).
     let sessionToken: String
+    /// The session may only enrol a second factor.
+    var enrollmentOnly = false
 }
 
 /// One call as the executor tracks it: its envelope, for the answer, the metrics and the log.

@@ -70,14 +70,17 @@ extension SelfServiceProvider {
                 .audit(
                     AuditEvent(
                         at: now, actor: name, action: AuditEvent.loginAction, target: name,
-                        outcome: refusal.map { "refused: \($0.rawValue)" } ?? "success",
+                        outcome: refusal == .noSecondFactor
+                            ? "success: may only enrol a second factor"
+                            : refusal.map { "refused: \($0.rawValue)" } ?? "success",
                         detail: "\(context.origin)"))
             ]
             if let current {
                 switch refusal {
                 case let refusal? where refusal.isFailedGuess:
                     mutations.insert(.account(policy.afterFailure(current, now: now)), at: 0)
-                case nil:
+                case nil, .noSecondFactor?:
+                    // The password was right: with no second factor yet, the session may only enrol one.
                     let checked = checked ?? current
                     // Written at every login: the help desk sees when the user last logged in.
                     var updated = policy.afterSuccess(checked, at: now)
@@ -89,11 +92,12 @@ extension SelfServiceProvider {
             return (mutations, refusal)
         }
         // The caller learns only "invalid username or password"; the audit keeps the reason.
-        guard outcome == nil, let account else {
+        let enrollmentOnly = outcome == .noSecondFactor
+        guard outcome == nil || enrollmentOnly, let account else {
             throw secondFactor.policy == .optional || secondFactor.policy == .required
                 ? RPCError.invalidCredentialsOrCode : RPCError.invalidCredentials
         }
-        let (token, session, evicted) = try sessions.create(for: account, now: now)
+        let (token, session, evicted) = try sessions.create(for: account, now: now, enrollmentOnly: enrollmentOnly)
         if evicted > 0 {
             logger.warning(
                 "the session table is full: the least recently used sessions were ended",
@@ -101,8 +105,8 @@ extension SelfServiceProvider {
         }
         return AuthenticateResponse(
             sessionToken: token, expiresAtUnixMilliseconds: UInt64(session.expiresAt.milliseconds),
-            idleTimeoutSeconds: UInt32(sessions.idleTimeout.components.seconds), user: User(account)
-        )
+            idleTimeoutSeconds: UInt32(sessions.idleTimeout.components.seconds), user: User(account),
+            secondFactorEnrollmentRequired: enrollmentOnly)
     }
 
     /// Ends the caller's session. Authenticated like any call: an expired session, or a

@@ -54,6 +54,9 @@ final class SelfServiceProvider: Sendable {
         table.register(SelfService.Authenticate.self, onTask: authenticate)
         table.register(SelfService.EnableProcess.self, authenticatedOnTask: enableProcess)
         table.register(SelfService.DisableProcess.self, authenticatedOnTask: disableProcess)
+        table.register(SelfService.BeginSecondFactorEnrollment.self, authenticatedOnTask: beginSecondFactorEnrollment)
+        table.register(
+            SelfService.ConfirmSecondFactorEnrollment.self, authenticatedOnTask: confirmSecondFactorEnrollment)
         table.register(batched: unblock, pool: pool)
     }
 

@@ -1,5 +1,6 @@
 // Who makes a call: its session's account, read with the rest of the call's reads.
 import UnblockCore
+import UnblockWire
 
 /// Resolves a call's session to its caller, as one step of the executor: the services get a
 /// `Caller`, never a session token to check.
@@ -39,14 +40,26 @@ package struct SessionAuthenticator: Sendable {
         try await withCaller(call) { caller, _ in caller }
     }
 
+    /// What a session for enrolment only may call.
+    static let enrollmentMethods: Set<String> = [
+        SelfService.BeginSecondFactorEnrollment.name, SelfService.ConfirmSecondFactorEnrollment.name,
+        SelfService.Logout.name,
+    ]
+
     private func session(of call: Call) throws -> Session {
         guard let session = sessions.session(for: call.sessionToken, now: .now) else { throw RPCError.unauthenticated }
+        guard !session.enrollmentOnly || Self.enrollmentMethods.contains(call.method) else {
+            throw RPCError(
+                .permissionDenied,
+                "this session may only enrol an authenticator app (BeginSecondFactorEnrollment, then "
+                    + "ConfirmSecondFactorEnrollment); then log in again with its code")
+        }
         return session
     }
 
     private static func caller(_ session: Session, _ call: Call, in view: any DirectoryView) -> Caller? {
         guard let account = view.account(id: session.accountID), account.isActive else { return nil }
-        return Caller(account: account, sessionToken: call.sessionToken)
+        return Caller(account: account, sessionToken: call.sessionToken, enrollmentOnly: session.enrollmentOnly)
     }
 
     private func found<Result>(_ result: Result?, _ call: Call) throws -> Result {

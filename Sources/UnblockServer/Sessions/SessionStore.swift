@@ -10,6 +10,9 @@ package struct Session: Sendable {
     let username: String
     let expiresAt: Timestamp
     var lastUsed: Timestamp
+    /// The password was right but a second factor is required and none is enrolled: the
+    /// session may only enrol one.
+    var enrollmentOnly = false
 }
 
 /// The live sessions. Tokens are never stored: only their SHA-256, so a memory dump yields
@@ -71,12 +74,13 @@ package final class SessionStore: Sendable {
     /// A new session for `account`. An account at its own limit loses its least recently used
     /// session. When the whole table is full, expired sessions go first, then the least
     /// recently used; `evicted` counts the live sessions of other accounts that had to go.
-    package func create(for account: Account, now: Timestamp) throws -> (token: String, session: Session, evicted: Int)
-    {
+    package func create(for account: Account, now: Timestamp, enrollmentOnly: Bool) throws -> (
+        token: String, session: Session, evicted: Int
+    ) {
         let token = try SecureRandom.sessionToken()
         let session = Session(
             accountID: account.id, username: account.username, expiresAt: now + absoluteTimeout,
-            lastUsed: now)
+            lastUsed: now, enrollmentOnly: enrollmentOnly)
         let evicted = table.withLock { table in
             if let own = table.byAccount[account.id], own.count >= maximumPerAccount,
                 let oldest = own.min(by: { lastUse(of: $0, in: table) < lastUse(of: $1, in: table) })

@@ -9,9 +9,11 @@ package protocol SessionTable: Sendable {
     /// The most sessions kept at once.
     var maximum: Int { get }
 
-    /// A new session for `account`; `evicted` counts the live sessions of other accounts that
-    /// had to end for it (the table was full).
-    func create(for account: Account, now: Timestamp) throws -> (token: String, session: Session, evicted: Int)
+    /// A new session for `account` (for enrolling a second factor only, when `enrollmentOnly`);
+    /// `evicted` counts the live sessions of other accounts that had to end for it (the table was full).
+    func create(for account: Account, now: Timestamp, enrollmentOnly: Bool) throws -> (
+        token: String, session: Session, evicted: Int
+    )
 
     /// The live session of `token`, its use recorded; nil when there is none.
     func session(for token: String, now: Timestamp) -> Session?

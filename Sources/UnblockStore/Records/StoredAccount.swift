@@ -38,7 +38,9 @@ struct StoredAccount: WireMessage {
                         ? nil : try StoredRange.timestamp(c.last_login_ms, field: "Account.last_login_ms"),
                     totpSecret: c.totp_secret.len == 0
                         ? nil : try CReader.bytes(c.totp_secret, field: "Account.totp_secret", limit: 256),
-                    totpLastStep: c.totp_last_step
+                    totpLastStep: c.totp_last_step,
+                    totpPending: c.totp_pending.len == 0
+                        ? nil : try CReader.bytes(c.totp_pending, field: "Account.totp_pending", limit: 256)
                 )
             )
         },
@@ -58,6 +60,7 @@ struct StoredAccount: WireMessage {
             c.last_login_ms = account.lastLoginAt?.milliseconds ?? 0
             if let secret = account.totpSecret { c.totp_secret = arena.bytes(secret) }
             c.totp_last_step = account.totpLastStep
+            if let pending = account.totpPending { c.totp_pending = arena.bytes(pending) }
         }
     )
 }

@@ -44,12 +44,18 @@ public struct AuthenticateResponse: WireMessage {
     /// The session also ends after this many seconds without a call.
     public var idleTimeoutSeconds: UInt32
     public var user: User?
+    /// The session may only enrol a second factor (the policy requires one, the user has none).
+    public var secondFactorEnrollmentRequired: Bool
 
-    public init(sessionToken: String, expiresAtUnixMilliseconds: UInt64, idleTimeoutSeconds: UInt32, user: User?) {
+    public init(
+        sessionToken: String, expiresAtUnixMilliseconds: UInt64, idleTimeoutSeconds: UInt32, user: User?,
+        secondFactorEnrollmentRequired: Bool = false
+    ) {
         self.sessionToken = sessionToken
         self.expiresAtUnixMilliseconds = expiresAtUnixMilliseconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.user = user
+        self.secondFactorEnrollmentRequired = secondFactorEnrollmentRequired
     }
 
     public static let wireType = WireType<Self>(
@@ -61,7 +67,8 @@ public struct AuthenticateResponse: WireMessage {
                 sessionToken: try CReader.string(c.session_token, field: "AuthenticateResponse.session_token"),
                 expiresAtUnixMilliseconds: c.expires_at_unix_ms,
                 idleTimeoutSeconds: c.idle_timeout_seconds,
-                user: try CReader.message(c.user)
+                user: try CReader.message(c.user),
+                secondFactorEnrollmentRequired: c.second_factor_enrollment_required != 0
             )
         },
         write: { message, c, arena in
@@ -69,6 +76,7 @@ public struct AuthenticateResponse: WireMessage {
             c.expires_at_unix_ms = message.expiresAtUnixMilliseconds
             c.idle_timeout_seconds = message.idleTimeoutSeconds
             c.user = message.user.map { arena.message($0, as: Unblock__V1__User.self) }
+            c.second_factor_enrollment_required = message.secondFactorEnrollmentRequired ? 1 : 0
         }
     )
 }

@@ -60,9 +60,24 @@ public enum SelfService {
         public static let name = "/unblock.v1.SelfService/Health"
     }
 
+    /// A new secret for the caller's authenticator app, pending until confirmed.
+    public enum BeginSecondFactorEnrollment: RPCMethod {
+        public typealias Request = BeginSecondFactorEnrollmentRequest
+        public typealias Response = BeginSecondFactorEnrollmentResponse
+        public static let name = "/unblock.v1.SelfService/BeginSecondFactorEnrollment"
+    }
+
+    /// The app's first code, which makes the pending secret the caller's second factor.
+    public enum ConfirmSecondFactorEnrollment: RPCMethod {
+        public typealias Request = ConfirmSecondFactorEnrollmentRequest
+        public typealias Response = ConfirmSecondFactorEnrollmentResponse
+        public static let name = "/unblock.v1.SelfService/ConfirmSecondFactorEnrollment"
+    }
+
     /// Every method name of the service.
     public static let methodNames: [String] = [
         Authenticate.name, Logout.name, ListCards.name, EnableProcess.name,
-        DisableProcess.name, UnblockPinOffline.name, Health.name,
+        DisableProcess.name, UnblockPinOffline.name, Health.name, BeginSecondFactorEnrollment.name,
+        ConfirmSecondFactorEnrollment.name,
     ]
 }

@@ -19,6 +19,10 @@ typedef struct Unblock__V1__User Unblock__V1__User;
 typedef struct Unblock__V1__Card Unblock__V1__Card;
 typedef struct Unblock__V1__AuthenticateRequest Unblock__V1__AuthenticateRequest;
 typedef struct Unblock__V1__AuthenticateResponse Unblock__V1__AuthenticateResponse;
+typedef struct Unblock__V1__BeginSecondFactorEnrollmentRequest Unblock__V1__BeginSecondFactorEnrollmentRequest;
+typedef struct Unblock__V1__BeginSecondFactorEnrollmentResponse Unblock__V1__BeginSecondFactorEnrollmentResponse;
+typedef struct Unblock__V1__ConfirmSecondFactorEnrollmentRequest Unblock__V1__ConfirmSecondFactorEnrollmentRequest;
+typedef struct Unblock__V1__ConfirmSecondFactorEnrollmentResponse Unblock__V1__ConfirmSecondFactorEnrollmentResponse;
 typedef struct Unblock__V1__LogoutRequest Unblock__V1__LogoutRequest;
 typedef struct Unblock__V1__LogoutResponse Unblock__V1__LogoutResponse;
 typedef struct Unblock__V1__ListCardsRequest Unblock__V1__ListCardsRequest;
@@ -210,10 +214,68 @@ struct  Unblock__V1__AuthenticateResponse
    */
   uint32_t idle_timeout_seconds;
   Unblock__V1__User *user;
+  /*
+   * The second-factor policy is "required" and the user has no secret yet: the password was
+   * right, and this session may only enrol one (BeginSecondFactorEnrollment, then
+   * ConfirmSecondFactorEnrollment) and log out; every other call is PERMISSION_DENIED.
+   */
+  protobuf_c_boolean second_factor_enrollment_required;
 };
 #define UNBLOCK__V1__AUTHENTICATE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__authenticate_response__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, NULL }
+    , (char *)protobuf_c_empty_string, 0, 0, NULL, 0 }
+
+
+/*
+ * The caller's own authenticator app: a new secret, pending until a first code confirms it.
+ * Over the Unix socket, loopback or TLS only (the answer carries the secret).
+ */
+struct  Unblock__V1__BeginSecondFactorEnrollmentRequest
+{
+  ProtobufCMessage base;
+};
+#define UNBLOCK__V1__BEGIN_SECOND_FACTOR_ENROLLMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__begin_second_factor_enrollment_request__descriptor) \
+     }
+
+
+struct  Unblock__V1__BeginSecondFactorEnrollmentResponse
+{
+  ProtobufCMessage base;
+  /*
+   * otpauth://totp/ISSUER:USERNAME?secret=BASE32&... for the app (as a QR code, or pasted).
+   */
+  char *uri;
+};
+#define UNBLOCK__V1__BEGIN_SECOND_FACTOR_ENROLLMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__begin_second_factor_enrollment_response__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Unblock__V1__ConfirmSecondFactorEnrollmentRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The app's current code for the pending secret.
+   */
+  char *one_time_code;
+};
+#define UNBLOCK__V1__CONFIRM_SECOND_FACTOR_ENROLLMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__confirm_second_factor_enrollment_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Unblock__V1__ConfirmSecondFactorEnrollmentResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The session was for enrolment only and has ended: log in again with a code.
+   */
+  protobuf_c_boolean log_in_again;
+};
+#define UNBLOCK__V1__CONFIRM_SECOND_FACTOR_ENROLLMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__confirm_second_factor_enrollment_response__descriptor) \
+    , 0 }
 
 
 struct  Unblock__V1__LogoutRequest
@@ -465,6 +527,82 @@ Unblock__V1__AuthenticateResponse *
 void   unblock__v1__authenticate_response__free_unpacked
                      (Unblock__V1__AuthenticateResponse *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__V1__BeginSecondFactorEnrollmentRequest methods */
+void   unblock__v1__begin_second_factor_enrollment_request__init
+                     (Unblock__V1__BeginSecondFactorEnrollmentRequest         *message);
+size_t unblock__v1__begin_second_factor_enrollment_request__get_packed_size
+                     (const Unblock__V1__BeginSecondFactorEnrollmentRequest   *message);
+size_t unblock__v1__begin_second_factor_enrollment_request__pack
+                     (const Unblock__V1__BeginSecondFactorEnrollmentRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__begin_second_factor_enrollment_request__pack_to_buffer
+                     (const Unblock__V1__BeginSecondFactorEnrollmentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__BeginSecondFactorEnrollmentRequest *
+       unblock__v1__begin_second_factor_enrollment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__begin_second_factor_enrollment_request__free_unpacked
+                     (Unblock__V1__BeginSecondFactorEnrollmentRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__BeginSecondFactorEnrollmentResponse methods */
+void   unblock__v1__begin_second_factor_enrollment_response__init
+                     (Unblock__V1__BeginSecondFactorEnrollmentResponse         *message);
+size_t unblock__v1__begin_second_factor_enrollment_response__get_packed_size
+                     (const Unblock__V1__BeginSecondFactorEnrollmentResponse   *message);
+size_t unblock__v1__begin_second_factor_enrollment_response__pack
+                     (const Unblock__V1__BeginSecondFactorEnrollmentResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__begin_second_factor_enrollment_response__pack_to_buffer
+                     (const Unblock__V1__BeginSecondFactorEnrollmentResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__BeginSecondFactorEnrollmentResponse *
+       unblock__v1__begin_second_factor_enrollment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__begin_second_factor_enrollment_response__free_unpacked
+                     (Unblock__V1__BeginSecondFactorEnrollmentResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ConfirmSecondFactorEnrollmentRequest methods */
+void   unblock__v1__confirm_second_factor_enrollment_request__init
+                     (Unblock__V1__ConfirmSecondFactorEnrollmentRequest         *message);
+size_t unblock__v1__confirm_second_factor_enrollment_request__get_packed_size
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentRequest   *message);
+size_t unblock__v1__confirm_second_factor_enrollment_request__pack
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__confirm_second_factor_enrollment_request__pack_to_buffer
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ConfirmSecondFactorEnrollmentRequest *
+       unblock__v1__confirm_second_factor_enrollment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__confirm_second_factor_enrollment_request__free_unpacked
+                     (Unblock__V1__ConfirmSecondFactorEnrollmentRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__ConfirmSecondFactorEnrollmentResponse methods */
+void   unblock__v1__confirm_second_factor_enrollment_response__init
+                     (Unblock__V1__ConfirmSecondFactorEnrollmentResponse         *message);
+size_t unblock__v1__confirm_second_factor_enrollment_response__get_packed_size
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentResponse   *message);
+size_t unblock__v1__confirm_second_factor_enrollment_response__pack
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__confirm_second_factor_enrollment_response__pack_to_buffer
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__ConfirmSecondFactorEnrollmentResponse *
+       unblock__v1__confirm_second_factor_enrollment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__confirm_second_factor_enrollment_response__free_unpacked
+                     (Unblock__V1__ConfirmSecondFactorEnrollmentResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Unblock__V1__LogoutRequest methods */
 void   unblock__v1__logout_request__init
                      (Unblock__V1__LogoutRequest         *message);
@@ -707,6 +845,18 @@ typedef void (*Unblock__V1__AuthenticateRequest_Closure)
 typedef void (*Unblock__V1__AuthenticateResponse_Closure)
                  (const Unblock__V1__AuthenticateResponse *message,
                   void *closure_data);
+typedef void (*Unblock__V1__BeginSecondFactorEnrollmentRequest_Closure)
+                 (const Unblock__V1__BeginSecondFactorEnrollmentRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__BeginSecondFactorEnrollmentResponse_Closure)
+                 (const Unblock__V1__BeginSecondFactorEnrollmentResponse *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ConfirmSecondFactorEnrollmentRequest_Closure)
+                 (const Unblock__V1__ConfirmSecondFactorEnrollmentRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__ConfirmSecondFactorEnrollmentResponse_Closure)
+                 (const Unblock__V1__ConfirmSecondFactorEnrollmentResponse *message,
+                  void *closure_data);
 typedef void (*Unblock__V1__LogoutRequest_Closure)
                  (const Unblock__V1__LogoutRequest *message,
                   void *closure_data);
@@ -778,6 +928,14 @@ struct Unblock__V1__SelfService_Service
                  const Unblock__V1__HealthRequest *input,
                  Unblock__V1__HealthResponse_Closure closure,
                  void *closure_data);
+  void (*begin_second_factor_enrollment)(Unblock__V1__SelfService_Service *service,
+                                         const Unblock__V1__BeginSecondFactorEnrollmentRequest *input,
+                                         Unblock__V1__BeginSecondFactorEnrollmentResponse_Closure closure,
+                                         void *closure_data);
+  void (*confirm_second_factor_enrollment)(Unblock__V1__SelfService_Service *service,
+                                           const Unblock__V1__ConfirmSecondFactorEnrollmentRequest *input,
+                                           Unblock__V1__ConfirmSecondFactorEnrollmentResponse_Closure closure,
+                                           void *closure_data);
 };
 typedef void (*Unblock__V1__SelfService_ServiceDestroy)(Unblock__V1__SelfService_Service *);
 void unblock__v1__self_service__init (Unblock__V1__SelfService_Service *service,
@@ -792,7 +950,9 @@ void unblock__v1__self_service__init (Unblock__V1__SelfService_Service *service,
       function_prefix__ ## enable_process,\
       function_prefix__ ## disable_process,\
       function_prefix__ ## unblock_pin_offline,\
-      function_prefix__ ## health  }
+      function_prefix__ ## health,\
+      function_prefix__ ## begin_second_factor_enrollment,\
+      function_prefix__ ## confirm_second_factor_enrollment  }
 void unblock__v1__self_service__authenticate(ProtobufCService *service,
                                              const Unblock__V1__AuthenticateRequest *input,
                                              Unblock__V1__AuthenticateResponse_Closure closure,
@@ -821,6 +981,14 @@ void unblock__v1__self_service__health(ProtobufCService *service,
                                        const Unblock__V1__HealthRequest *input,
                                        Unblock__V1__HealthResponse_Closure closure,
                                        void *closure_data);
+void unblock__v1__self_service__begin_second_factor_enrollment(ProtobufCService *service,
+                                                               const Unblock__V1__BeginSecondFactorEnrollmentRequest *input,
+                                                               Unblock__V1__BeginSecondFactorEnrollmentResponse_Closure closure,
+                                                               void *closure_data);
+void unblock__v1__self_service__confirm_second_factor_enrollment(ProtobufCService *service,
+                                                                 const Unblock__V1__ConfirmSecondFactorEnrollmentRequest *input,
+                                                                 Unblock__V1__ConfirmSecondFactorEnrollmentResponse_Closure closure,
+                                                                 void *closure_data);
 
 /* --- descriptors --- */
 
@@ -835,6 +1003,10 @@ extern const ProtobufCMessageDescriptor unblock__v1__user__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__card__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__authenticate_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__authenticate_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__begin_second_factor_enrollment_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__begin_second_factor_enrollment_response__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__confirm_second_factor_enrollment_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__confirm_second_factor_enrollment_response__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__logout_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__logout_response__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__list_cards_request__descriptor;

@@ -187,6 +187,186 @@ void   unblock__v1__authenticate_response__free_unpacked
   assert(message->base.descriptor == &unblock__v1__authenticate_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__v1__begin_second_factor_enrollment_request__init
+                     (Unblock__V1__BeginSecondFactorEnrollmentRequest         *message)
+{
+  static const Unblock__V1__BeginSecondFactorEnrollmentRequest init_value = UNBLOCK__V1__BEGIN_SECOND_FACTOR_ENROLLMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__begin_second_factor_enrollment_request__get_packed_size
+                     (const Unblock__V1__BeginSecondFactorEnrollmentRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__begin_second_factor_enrollment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__begin_second_factor_enrollment_request__pack
+                     (const Unblock__V1__BeginSecondFactorEnrollmentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__begin_second_factor_enrollment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__begin_second_factor_enrollment_request__pack_to_buffer
+                     (const Unblock__V1__BeginSecondFactorEnrollmentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__begin_second_factor_enrollment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__BeginSecondFactorEnrollmentRequest *
+       unblock__v1__begin_second_factor_enrollment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__BeginSecondFactorEnrollmentRequest *)
+     protobuf_c_message_unpack (&unblock__v1__begin_second_factor_enrollment_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__begin_second_factor_enrollment_request__free_unpacked
+                     (Unblock__V1__BeginSecondFactorEnrollmentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__begin_second_factor_enrollment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__begin_second_factor_enrollment_response__init
+                     (Unblock__V1__BeginSecondFactorEnrollmentResponse         *message)
+{
+  static const Unblock__V1__BeginSecondFactorEnrollmentResponse init_value = UNBLOCK__V1__BEGIN_SECOND_FACTOR_ENROLLMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__begin_second_factor_enrollment_response__get_packed_size
+                     (const Unblock__V1__BeginSecondFactorEnrollmentResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__begin_second_factor_enrollment_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__begin_second_factor_enrollment_response__pack
+                     (const Unblock__V1__BeginSecondFactorEnrollmentResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__begin_second_factor_enrollment_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__begin_second_factor_enrollment_response__pack_to_buffer
+                     (const Unblock__V1__BeginSecondFactorEnrollmentResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__begin_second_factor_enrollment_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__BeginSecondFactorEnrollmentResponse *
+       unblock__v1__begin_second_factor_enrollment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__BeginSecondFactorEnrollmentResponse *)
+     protobuf_c_message_unpack (&unblock__v1__begin_second_factor_enrollment_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__begin_second_factor_enrollment_response__free_unpacked
+                     (Unblock__V1__BeginSecondFactorEnrollmentResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__begin_second_factor_enrollment_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__confirm_second_factor_enrollment_request__init
+                     (Unblock__V1__ConfirmSecondFactorEnrollmentRequest         *message)
+{
+  static const Unblock__V1__ConfirmSecondFactorEnrollmentRequest init_value = UNBLOCK__V1__CONFIRM_SECOND_FACTOR_ENROLLMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__confirm_second_factor_enrollment_request__get_packed_size
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__confirm_second_factor_enrollment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__confirm_second_factor_enrollment_request__pack
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__confirm_second_factor_enrollment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__confirm_second_factor_enrollment_request__pack_to_buffer
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__confirm_second_factor_enrollment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ConfirmSecondFactorEnrollmentRequest *
+       unblock__v1__confirm_second_factor_enrollment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ConfirmSecondFactorEnrollmentRequest *)
+     protobuf_c_message_unpack (&unblock__v1__confirm_second_factor_enrollment_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__confirm_second_factor_enrollment_request__free_unpacked
+                     (Unblock__V1__ConfirmSecondFactorEnrollmentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__confirm_second_factor_enrollment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__confirm_second_factor_enrollment_response__init
+                     (Unblock__V1__ConfirmSecondFactorEnrollmentResponse         *message)
+{
+  static const Unblock__V1__ConfirmSecondFactorEnrollmentResponse init_value = UNBLOCK__V1__CONFIRM_SECOND_FACTOR_ENROLLMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__confirm_second_factor_enrollment_response__get_packed_size
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__confirm_second_factor_enrollment_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__confirm_second_factor_enrollment_response__pack
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__confirm_second_factor_enrollment_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__confirm_second_factor_enrollment_response__pack_to_buffer
+                     (const Unblock__V1__ConfirmSecondFactorEnrollmentResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__confirm_second_factor_enrollment_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__ConfirmSecondFactorEnrollmentResponse *
+       unblock__v1__confirm_second_factor_enrollment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__ConfirmSecondFactorEnrollmentResponse *)
+     protobuf_c_message_unpack (&unblock__v1__confirm_second_factor_enrollment_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__confirm_second_factor_enrollment_response__free_unpacked
+                     (Unblock__V1__ConfirmSecondFactorEnrollmentResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__confirm_second_factor_enrollment_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   unblock__v1__logout_request__init
                      (Unblock__V1__LogoutRequest         *message)
 {
@@ -997,7 +1177,7 @@ const ProtobufCMessageDescriptor unblock__v1__authenticate_request__descriptor =
   (ProtobufCMessageInit) unblock__v1__authenticate_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor unblock__v1__authenticate_response__field_descriptors[4] =
+static const ProtobufCFieldDescriptor unblock__v1__authenticate_response__field_descriptors[5] =
 {
   {
     "session_token",
@@ -1047,17 +1227,30 @@ static const ProtobufCFieldDescriptor unblock__v1__authenticate_response__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "second_factor_enrollment_required",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__AuthenticateResponse, second_factor_enrollment_required),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__v1__authenticate_response__field_indices_by_name[] = {
   1,   /* field[1] = expires_at_unix_ms */
   2,   /* field[2] = idle_timeout_seconds */
+  4,   /* field[4] = second_factor_enrollment_required */
   0,   /* field[0] = session_token */
   3,   /* field[3] = user */
 };
 static const ProtobufCIntRange unblock__v1__authenticate_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor unblock__v1__authenticate_response__descriptor =
 {
@@ -1067,11 +1260,143 @@ const ProtobufCMessageDescriptor unblock__v1__authenticate_response__descriptor 
   "Unblock__V1__AuthenticateResponse",
   "unblock.v1",
   sizeof(Unblock__V1__AuthenticateResponse),
-  4,
+  5,
   unblock__v1__authenticate_response__field_descriptors,
   unblock__v1__authenticate_response__field_indices_by_name,
   1,  unblock__v1__authenticate_response__number_ranges,
   (ProtobufCMessageInit) unblock__v1__authenticate_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define unblock__v1__begin_second_factor_enrollment_request__field_descriptors NULL
+#define unblock__v1__begin_second_factor_enrollment_request__field_indices_by_name NULL
+#define unblock__v1__begin_second_factor_enrollment_request__number_ranges NULL
+const ProtobufCMessageDescriptor unblock__v1__begin_second_factor_enrollment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.BeginSecondFactorEnrollmentRequest",
+  "BeginSecondFactorEnrollmentRequest",
+  "Unblock__V1__BeginSecondFactorEnrollmentRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__BeginSecondFactorEnrollmentRequest),
+  0,
+  unblock__v1__begin_second_factor_enrollment_request__field_descriptors,
+  unblock__v1__begin_second_factor_enrollment_request__field_indices_by_name,
+  0,  unblock__v1__begin_second_factor_enrollment_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__begin_second_factor_enrollment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__begin_second_factor_enrollment_response__field_descriptors[1] =
+{
+  {
+    "uri",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__BeginSecondFactorEnrollmentResponse, uri),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__begin_second_factor_enrollment_response__field_indices_by_name[] = {
+  0,   /* field[0] = uri */
+};
+static const ProtobufCIntRange unblock__v1__begin_second_factor_enrollment_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__begin_second_factor_enrollment_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.BeginSecondFactorEnrollmentResponse",
+  "BeginSecondFactorEnrollmentResponse",
+  "Unblock__V1__BeginSecondFactorEnrollmentResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__BeginSecondFactorEnrollmentResponse),
+  1,
+  unblock__v1__begin_second_factor_enrollment_response__field_descriptors,
+  unblock__v1__begin_second_factor_enrollment_response__field_indices_by_name,
+  1,  unblock__v1__begin_second_factor_enrollment_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__begin_second_factor_enrollment_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__confirm_second_factor_enrollment_request__field_descriptors[1] =
+{
+  {
+    "one_time_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ConfirmSecondFactorEnrollmentRequest, one_time_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__confirm_second_factor_enrollment_request__field_indices_by_name[] = {
+  0,   /* field[0] = one_time_code */
+};
+static const ProtobufCIntRange unblock__v1__confirm_second_factor_enrollment_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__confirm_second_factor_enrollment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ConfirmSecondFactorEnrollmentRequest",
+  "ConfirmSecondFactorEnrollmentRequest",
+  "Unblock__V1__ConfirmSecondFactorEnrollmentRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__ConfirmSecondFactorEnrollmentRequest),
+  1,
+  unblock__v1__confirm_second_factor_enrollment_request__field_descriptors,
+  unblock__v1__confirm_second_factor_enrollment_request__field_indices_by_name,
+  1,  unblock__v1__confirm_second_factor_enrollment_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__confirm_second_factor_enrollment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__confirm_second_factor_enrollment_response__field_descriptors[1] =
+{
+  {
+    "log_in_again",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__ConfirmSecondFactorEnrollmentResponse, log_in_again),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__confirm_second_factor_enrollment_response__field_indices_by_name[] = {
+  0,   /* field[0] = log_in_again */
+};
+static const ProtobufCIntRange unblock__v1__confirm_second_factor_enrollment_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor unblock__v1__confirm_second_factor_enrollment_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.ConfirmSecondFactorEnrollmentResponse",
+  "ConfirmSecondFactorEnrollmentResponse",
+  "Unblock__V1__ConfirmSecondFactorEnrollmentResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__ConfirmSecondFactorEnrollmentResponse),
+  1,
+  unblock__v1__confirm_second_factor_enrollment_response__field_descriptors,
+  unblock__v1__confirm_second_factor_enrollment_response__field_indices_by_name,
+  1,  unblock__v1__confirm_second_factor_enrollment_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__confirm_second_factor_enrollment_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 #define unblock__v1__logout_request__field_descriptors NULL
@@ -1898,7 +2223,7 @@ const ProtobufCEnumDescriptor unblock__v1__second_factor_policy__descriptor =
   unblock__v1__second_factor_policy__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor unblock__v1__self_service__method_descriptors[7] =
+static const ProtobufCMethodDescriptor unblock__v1__self_service__method_descriptors[9] =
 {
   { "Authenticate", &unblock__v1__authenticate_request__descriptor, &unblock__v1__authenticate_response__descriptor },
   { "Logout", &unblock__v1__logout_request__descriptor, &unblock__v1__logout_response__descriptor },
@@ -1907,9 +2232,13 @@ static const ProtobufCMethodDescriptor unblock__v1__self_service__method_descrip
   { "DisableProcess", &unblock__v1__disable_process_request__descriptor, &unblock__v1__disable_process_response__descriptor },
   { "UnblockPinOffline", &unblock__v1__unblock_pin_offline_request__descriptor, &unblock__v1__unblock_pin_offline_response__descriptor },
   { "Health", &unblock__v1__health_request__descriptor, &unblock__v1__health_response__descriptor },
+  { "BeginSecondFactorEnrollment", &unblock__v1__begin_second_factor_enrollment_request__descriptor, &unblock__v1__begin_second_factor_enrollment_response__descriptor },
+  { "ConfirmSecondFactorEnrollment", &unblock__v1__confirm_second_factor_enrollment_request__descriptor, &unblock__v1__confirm_second_factor_enrollment_response__descriptor },
 };
 const unsigned unblock__v1__self_service__method_indices_by_name[] = {
   0,        /* Authenticate */
+  7,        /* BeginSecondFactorEnrollment */
+  8,        /* ConfirmSecondFactorEnrollment */
   4,        /* DisableProcess */
   3,        /* EnableProcess */
   6,        /* Health */
@@ -1924,7 +2253,7 @@ const ProtobufCServiceDescriptor unblock__v1__self_service__descriptor =
   "SelfService",
   "Unblock__V1__SelfService",
   "unblock.v1",
-  7,
+  9,
   unblock__v1__self_service__method_descriptors,
   unblock__v1__self_service__method_indices_by_name
 };
@@ -1983,6 +2312,22 @@ void unblock__v1__self_service__health(ProtobufCService *service,
 {
   assert(service->descriptor == &unblock__v1__self_service__descriptor);
   service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__self_service__begin_second_factor_enrollment(ProtobufCService *service,
+                                                               const Unblock__V1__BeginSecondFactorEnrollmentRequest *input,
+                                                               Unblock__V1__BeginSecondFactorEnrollmentResponse_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__self_service__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__self_service__confirm_second_factor_enrollment(ProtobufCService *service,
+                                                                 const Unblock__V1__ConfirmSecondFactorEnrollmentRequest *input,
+                                                                 Unblock__V1__ConfirmSecondFactorEnrollmentResponse_Closure closure,
+                                                                 void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__self_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__self_service__init (Unblock__V1__SelfService_Service *service,
                                       Unblock__V1__SelfService_ServiceDestroy destroy)

@@ -75,10 +75,14 @@ struct  Unblock__Store__V1__Account
    * the time step of the last one-time code used: each is good once
    */
   uint64_t totp_last_step;
+  /*
+   * a secret the user is enrolling, sealed, until a first code confirms it
+   */
+  ProtobufCBinaryData totp_pending;
 };
 #define UNBLOCK__STORE__V1__ACCOUNT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__store__v1__account__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0, 0, {0,NULL}, 0 }
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0, 0, {0,NULL}, 0, {0,NULL} }
 
 
 struct  Unblock__Store__V1__AdminKey

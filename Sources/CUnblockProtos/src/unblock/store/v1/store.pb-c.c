@@ -592,7 +592,7 @@ void   unblock__store__v1__snapshot_trailer__free_unpacked
   assert(message->base.descriptor == &unblock__store__v1__snapshot_trailer__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor unblock__store__v1__account__field_descriptors[12] =
+static const ProtobufCFieldDescriptor unblock__store__v1__account__field_descriptors[13] =
 {
   {
     "id",
@@ -738,6 +738,18 @@ static const ProtobufCFieldDescriptor unblock__store__v1__account__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "totp_pending",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__Store__V1__Account, totp_pending),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned unblock__store__v1__account__field_indices_by_name[] = {
   2,   /* field[2] = display_name */
@@ -750,13 +762,14 @@ static const unsigned unblock__store__v1__account__field_indices_by_name[] = {
   4,   /* field[4] = roles */
   3,   /* field[3] = state */
   11,   /* field[11] = totp_last_step */
+  12,   /* field[12] = totp_pending */
   10,   /* field[10] = totp_secret */
   1,   /* field[1] = username */
 };
 static const ProtobufCIntRange unblock__store__v1__account__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor unblock__store__v1__account__descriptor =
 {
@@ -766,7 +779,7 @@ const ProtobufCMessageDescriptor unblock__store__v1__account__descriptor =
   "Unblock__Store__V1__Account",
   "unblock.store.v1",
   sizeof(Unblock__Store__V1__Account),
-  12,
+  13,
   unblock__store__v1__account__field_descriptors,
   unblock__store__v1__account__field_indices_by_name,
   1,  unblock__store__v1__account__number_ranges,
