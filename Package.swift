@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "UnblockPortal",
             dependencies: [
-                "UnblockClient", "UnblockWire", "UnblockTLS",
+                "UnblockClient", "UnblockWire", "UnblockTLS", "UnblockQRCode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

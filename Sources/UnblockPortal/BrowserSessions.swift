@@ -13,6 +13,8 @@ struct BrowserSession: Sendable {
     /// unblockd ends it after this long without a call.
     let idleTimeout: TimeInterval
     var lastUsed: Date
+    /// The password was right but the session may only set up an authenticator app.
+    var enrollmentOnly = false
 }
 
 /// The browser sessions, by cookie value. Bounded: at the maximum, the least recently used

@@ -59,6 +59,7 @@ enum HTML {
         button,a.button{display:inline-block;margin-top:1rem;font:inherit;font-size:1.1rem;line-height:1.5;padding:.5rem 1rem;background:#0b3d91;color:#fff;border:0;border-radius:.25rem;text-decoration:none}
         a.secondary{background:#555}
         .hint{color:#444;font-size:.9rem;margin:.25rem 0 0}
+        .qr svg{width:100%;max-width:18rem;height:auto}
         .message{border-left:.3rem solid #b00020;padding:.5rem;background:#fdecee}
         #response{font-family:ui-monospace,monospace;font-size:2rem;letter-spacing:.1rem;word-spacing:.5rem;background:#eef3ff;padding:1rem}
         table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.4rem;border-bottom:1px solid #ccc}

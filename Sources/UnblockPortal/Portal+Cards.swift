@@ -7,6 +7,7 @@ import UnblockWire
 extension Portal {
     func cardsPage(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
         guard let (cookieValue, session) = session(of: request) else { return Response.redirect(to: "/login") }
+        guard !session.enrollmentOnly else { return Response.redirect(to: "/second-factor") }
         let text = text(request)
         let cards: [Card]
         do {
@@ -28,6 +29,10 @@ extension Portal {
         }
         let staff =
             session.isStaff ? "<p><a class=\"button\" href=\"/admin\">\(HTML.escape(text[.cardsHelpDesk]))</a></p>" : ""
+        let policy = await secondFactorPolicy.current(client)
+        let setUp =
+            policy == .optional || policy == .required
+            ? "<p><a href=\"/second-factor\">\(HTML.escape(text[.cardsSetUpApp]))</a></p>" : ""
         let body =
             staff
             + (cards.isEmpty
@@ -37,7 +42,7 @@ extension Portal {
                 <table><thead><tr><th>\(HTML.escape(text[.cardsCard]))</th><th>\(HTML.escape(text[.cardsProfile]))</th>\
                 <th>\(HTML.escape(text[.cardsState]))</th><th>\(HTML.escape(text[.cardsActions]))</th></tr></thead>
                 <tbody>\(rows.joined())</tbody></table>
-                """)
+                """) + setUp
         return Self.html(
             text,
             HTML.page(

@@ -71,8 +71,9 @@ extension Portal {
                 displayName: login.user?.displayName ?? username,
                 isStaff: roles.contains(.helpdesk) || roles.contains(.admin),
                 expiresAt: Date(timeIntervalSince1970: Double(login.expiresAtUnixMilliseconds) / 1_000),
-                idleTimeout: Double(login.idleTimeoutSeconds), lastUsed: now))
-        var response = Response.redirect(to: "/cards")
+                idleTimeout: Double(login.idleTimeoutSeconds), lastUsed: now,
+                enrollmentOnly: login.secondFactorEnrollmentRequired))
+        var response = Response.redirect(to: login.secondFactorEnrollmentRequired ? "/second-factor" : "/cards")
         response.setCookie(cookie(Self.sessionCookie, cookieValue))
         return response
     }

@@ -73,6 +73,9 @@ public struct Portal: Sendable {
             try await unblock(request, context, serial: try context.parameters.require("serial"))
         }
         router.post("/logout") { request, context in try await logOut(request, context) }
+        router.get("/second-factor") { request, context in try await secondFactorPage(request, context) }
+        router.post("/second-factor/begin") { request, context in try await beginSecondFactor(request, context) }
+        router.post("/second-factor/confirm") { request, context in try await confirmSecondFactor(request, context) }
         router.get("/admin") { request, context in try await adminPage(request, context) }
         router.post("/admin/unlock") { request, context in try await adminAction(request, context, .unlock) }
         router.post("/admin/reset-limit") { request, context in try await adminAction(request, context, .resetLimit) }

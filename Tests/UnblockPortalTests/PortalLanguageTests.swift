@@ -5,8 +5,6 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import UnblockClient
-import UnblockCrypto
-import UnblockTesting
 import UnblockWire
 
 @Suite(.serialized) struct PortalLanguageTests {
@@ -92,28 +90,6 @@ import UnblockWire
                     "padding": String(repeating: "x", count: 20_000),
                 ])
             #expect(huge.status == .forbidden)
-        }
-    }
-
-    @Test func whenUnblockdAsksForCodesTheLoginFormHasAFieldForOne() async throws {
-        try await PortalTests.withPortal(extra: ["--second-factor", "optional"]) { browser, socket in
-            let admin = UnblockClient(target: .unixDomainSocket(path: socket))
-            _ = try await admin.authenticate(username: "admin", password: "admin-demo-password")
-            let secret = SecretBytes(try #require(otpauthSecret(of: try await admin.enrollTOTP(username: "alice").uri)))
-            await admin.close()
-            let form = String(buffer: try await browser.get("/login").body)
-            #expect(form.contains("name=\"one_time_code\"") && form.contains("autocomplete=\"one-time-code\""))
-            let refused = String(buffer: try await browser.logIn("alice").body)
-            #expect(refused.contains("Wrong username, password or one-time code."), "\(refused)")
-            let page = String(buffer: try await browser.get("/login").body)
-            let code = TOTP.code(secret: secret, step: TOTP.step(at: Int64(Date().timeIntervalSince1970)))
-            let login = try await browser.post(
-                "/login",
-                [
-                    "csrf": Browser.hidden("csrf", in: page) ?? "", "username": "alice",
-                    "password": "alice-demo-password", "one_time_code": code,
-                ])
-            #expect(login.status == .seeOther && login.headers[.location] == "/cards")
         }
     }
 }
