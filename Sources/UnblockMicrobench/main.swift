@@ -15,6 +15,7 @@ if arguments.isEmpty || arguments.contains("store") {
     results.append(try await Task.detached { try await StoreBenchmarks.durableCommits() }.value)
 }
 if arguments.contains("audit") { results += AuditBenchmarks.run() }
+if arguments.isEmpty || arguments.contains("totp") { results += try SecondFactorBenchmarks.run() }
 if let index = arguments.firstIndex(of: "audit-store"), arguments.count > index + 1 {
     results += try await Task.detached { try await AuditBenchmarks.runOnStore(in: arguments[index + 1]) }.value
 }

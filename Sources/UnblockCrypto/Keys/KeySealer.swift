@@ -14,6 +14,9 @@ public struct KeySealer: Sendable {
     private static let aadPrefix = Array("unblock.sealed-admin-key.v1".utf8)
 
     private let masterKey: SecretBytes
+    /// Fetched once: a fetch per seal or open costs more than the cipher. A fetched algorithm
+    /// is immutable and may be shared by threads.
+    nonisolated(unsafe) private static let aes256GCM = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)
 
     /// - Parameter masterKey: 32 bytes (AES-256), from `MasterKey`.
     public init(masterKey: SecretBytes) throws(CryptoError) {
@@ -86,10 +89,9 @@ public struct KeySealer: Sendable {
             throw CryptoError(code: .openSSL, message: "EVP_CIPHER_CTX_new failed")
         }
         defer { EVP_CIPHER_CTX_free(context) }
-        guard let cipher = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) else {
+        guard let cipher = Self.aes256GCM else {
             throw CryptoError(code: .openSSL, message: "OpenSSL has no AES-256-GCM")
         }
-        defer { EVP_CIPHER_free(cipher) }
 
         var output = [UInt8](repeating: 0, count: input.count)
         var tagBytes = tag ?? [UInt8](repeating: 0, count: Self.tagLength)

@@ -16,13 +16,11 @@ public enum TOTP {
     public static func code(secret: SecretBytes, step: UInt64, digits: Int = digits) -> String {
         var counter = step.bigEndian
         var mac = [UInt8](repeating: 0, count: 20)
-        var length: UInt32 = 0
         secret.withUnsafeBytes { key in
             withUnsafeBytes(of: &counter) { message in
-                _ = HMAC(
-                    EVP_sha1(), key.baseAddress, Int32(key.count),
-                    message.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                    message.count, &mac, &length)
+                unblock_hmac_sha1(
+                    key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count,
+                    message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count, &mac)
             }
         }
         let offset = Int(mac[19] & 0x0F)
@@ -42,7 +40,7 @@ public enum TOTP {
     )
         -> UInt64?
     {
-        let typed = Array(code.filter { !$0.isWhitespace }.utf8)
+        let typed = code.utf8.filter { $0 != UInt8(ascii: " ") }
         guard typed.count == digits else { return nil }
         let current = step(at: unixSeconds)
         var found: UInt64?
