@@ -38,6 +38,11 @@ let package = Package(
             providers: [.apt(["libqrencode-dev"])]
         ),
         .systemLibrary(
+            name: "CLDAP",
+            pkgConfig: "ldap",
+            providers: [.apt(["libldap-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibcrypto",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
@@ -127,6 +132,9 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
+
+        // Logins against the organisation's directory (OpenLDAP's libldap), run on a lane that may block.
+        .target(name: "UnblockLDAP", dependencies: ["CLDAP"]),
 
         // QR codes (libqrencode) for enrolling authenticator apps: terminal text and SVG.
         .target(name: "UnblockQRCode", dependencies: ["CQRencode"]),
@@ -232,6 +240,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "UnblockQRCodeTests", dependencies: ["UnblockQRCode", "UnblockTesting"]),
+        .testTarget(name: "UnblockLDAPTests", dependencies: ["UnblockLDAP", "UnblockTesting"]),
         .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto", "UnblockCore", "UnblockTesting"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
         .testTarget(
