@@ -97,6 +97,7 @@ let package = Package(
             name: "UnblockServer",
             dependencies: [
                 "UnblockWire", "UnblockProtobufBridge", "UnblockCore", "UnblockCrypto", "UnblockStore", "UnblockTLS",
+                "UnblockLDAP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -167,7 +168,7 @@ let package = Package(
             name: "unblockd",
             dependencies: [
                 "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire", "CUnblockSystem",
-                "UnblockMetricsEndpoint", "UnblockTLS",
+                "UnblockMetricsEndpoint", "UnblockTLS", "UnblockLDAP",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -251,7 +252,7 @@ let package = Package(
             name: "UnblockServerTests",
             dependencies: [
                 "UnblockServer", "UnblockClient", "UnblockStore", "UnblockCore", "UnblockCrypto", "UnblockWire",
-                "UnblockTLS", "StorageFaults", "UnblockTesting",
+                "UnblockTLS", "UnblockLDAP", "StorageFaults", "UnblockTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,6 +1,7 @@
 // Everything unblockd can be told: where to listen, connection limits, session lifetimes, policies.
 import Metrics
 import UnblockCore
+import UnblockLDAP
 import UnblockProtobufBridge
 import UnblockTLS
 import UnblockWire
@@ -27,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var loginPolicy = LoginPolicy.defaults
     /// Whether logins ask for a one-time code (TOTP) besides the password.
     public var secondFactor = SecondFactorPolicy.off
+    /// Logins checked against the organisation's directory; nil: local passwords only.
+    public var directoryLogin: DirectoryLogin?
     /// The issuer authenticator apps show beside an enrolled secret.
     public var totpIssuer = "Unblock"
     /// Deadline for calls that send none.
@@ -72,6 +75,18 @@ public struct ServerConfiguration: Sendable {
         /// Per username, known or not.
         public var maximumPerUsername = 4
         public init() {}
+    }
+
+    /// The organisation's directory as a login method.
+    public struct DirectoryLogin: Sendable {
+        public var settings: LDAPSettings
+        /// Local accounts that have a password keep it (first), or the directory alone decides.
+        public var localFirst: Bool
+
+        public init(settings: LDAPSettings, localFirst: Bool = true) {
+            self.settings = settings
+            self.localFirst = localFirst
+        }
     }
 
     public init(listeners: [BindAddress]) {

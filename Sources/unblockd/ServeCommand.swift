@@ -51,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Second factor")
     var secondFactor: SecondFactorOptions
 
+    @OptionGroup(title: "Logins against the organisation's directory (LDAP, Active Directory)")
+    var directory: DirectoryOptions
+
     @Option(
         help: """
             A local user (name or uid) whose connections over the Unix socket are a trusted app, such \
@@ -239,7 +242,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let cryptoPool = try CryptoPool(configuration: pool)
 
-        var configuration = serverConfiguration()
+        var configuration = try serverConfiguration()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CryptoPoolService(pool: cryptoPool)),
             .init(service: StoreService(store: store)),
@@ -293,7 +296,7 @@ struct ServeCommand: AsyncParsableCommand {
         return (factory, endpoint)
     }
 
-    private func serverConfiguration() -> ServerConfiguration {
+    private func serverConfiguration() throws -> ServerConfiguration {
         var listeners: [BindAddress] = []
         let socket = unixSocket.replacingOccurrences(of: "DATA_DIR", with: dataDir)
         if socket != "none" { listeners.append(.unixDomainSocket(path: socket)) }
@@ -316,6 +319,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.unblockPolicy.maxResponsesPerWindow = responsesPerDay
         configuration.loginPolicy.maxConsecutiveFailures = maxLoginFailures
         secondFactor.apply(to: &configuration)
+        configuration.directoryLogin = try directory.directoryLogin()
         configuration.logins.maximumPerClient = maxLoginsPerClient
         return configuration
     }

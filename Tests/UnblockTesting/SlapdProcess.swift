@@ -1,7 +1,7 @@
 // A real OpenLDAP server for a test: slapd on free ports in a folder of the test's, seeded, with TLS.
 import Foundation
 
-/// `slapd` with the suffix `dc=example,dc=org`: people under `ou=people` (alice, desk, admin,
+/// `slapd` with the suffix `dc=example,dc=org`: people under `ou=people` (alice, dora, desk, admin,
 /// carl who is disabled, "o,neil" whose name needs escaping), groups under `ou=groups`
 /// (`unblock-helpdesk`, `unblock-admins`), StartTLS on `ldap://` and `ldaps://`, with the
 /// server certificate of `certificates`.
@@ -97,6 +97,7 @@ public final class SlapdProcess {
         ou: groups
 
         \(person("alice", "Alice Directory"))
+        \(person("dora", "Dora Directory"))
         \(person("desk", "Desk Directory"))
         \(person("admin", "Admin Directory"))
         \(person("carl", "Carl Directory", extra: "employeeType: disabled\n"))

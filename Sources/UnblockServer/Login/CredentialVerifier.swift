@@ -7,10 +7,20 @@ import UnblockCore
 /// or may not log in from a wrong secret: for those it is called without an account and
 /// spends what a real check spends.
 protocol CredentialVerifier: Sendable {
-    /// Checks `secret` against `account`; with no account (unknown, inactive, locked), spends
-    /// a check's time and rejects. Past `deadline` the wait ends with DEADLINE_EXCEEDED.
-    func verify(_ secret: String, of account: Account?, deadline: ContinuousClock.Instant) async throws
-        -> CredentialCheck
+    /// Checks `secret` against `account`. With no account, spends a check's time and rejects
+    /// when the user is `knownHere` (inactive, locked), and asks the organisation's directory
+    /// (if there is one) about `username` when not. Past `deadline` the wait ends with
+    /// DEADLINE_EXCEEDED; a directory that does not answer is UNAVAILABLE, never a rejection.
+    func verify(
+        _ secret: String, username: String, account: Account?, knownHere: Bool, deadline: ContinuousClock.Instant
+    ) async throws -> CredentialCheck
+}
+
+/// What the organisation's directory says of a user whose password it accepted.
+struct DirectoryUser: Sendable, Equatable {
+    let displayName: String?
+    let roles: Roles
+    let isDisabled: Bool
 }
 
 /// A verifier's answer.
@@ -18,6 +28,9 @@ enum CredentialCheck: Sendable, Equatable {
     /// The secret is right; `updatedPasswordHash`: the hash to store instead of the account's
     /// (made again with the server's cost, now that the password is known).
     case accepted(updatedPasswordHash: String?)
+    /// The organisation's directory accepted the password: the account is made or brought up
+    /// to date with what it says.
+    case vouched(DirectoryUser)
     case rejected
 }
 

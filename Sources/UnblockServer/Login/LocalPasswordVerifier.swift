@@ -16,9 +16,9 @@ struct LocalPasswordVerifier: CredentialVerifier {
             .hash("decoy password of no account")
     }
 
-    func verify(_ secret: String, of account: Account?, deadline: ContinuousClock.Instant) async throws
-        -> CredentialCheck
-    {
+    func verify(
+        _ secret: String, username: String, account: Account?, knownHere: Bool, deadline: ContinuousClock.Instant
+    ) async throws -> CredentialCheck {
         // A check not yet started when the deadline passes never runs.
         let matches = try await pool.verifyPassword(
             secret, against: account?.passwordHash ?? decoyPasswordHash, deadline: deadline)

@@ -35,30 +35,43 @@ extension SelfServiceProvider {
         let reserved = reservation != nil
         // Always checked: unknown, inactive and locked accounts cost what a wrong password costs.
         let check = try await verifier.verify(
-            request.password, of: reserved ? account : nil, deadline: context.deadline)
-        let (matches, rehashed): (Bool, String?) =
+            request.password, username: request.username, account: reserved ? account : nil,
+            knownHere: account != nil, deadline: context.deadline)
+        let (matches, rehashed, vouched): (Bool, String?, DirectoryUser?) =
             switch check {
-            case .accepted(let updated): (true, updated)
-            case .rejected: (false, nil)
+            case .accepted(let updated): (true, updated, nil)
+            case .vouched(let user): (true, nil, user)
+            case .rejected: (false, nil, nil)
             }
         let now = Timestamp.now
         let name = String(request.username.prefix(64))
         let refusal: LoginRefusal? =
-            if let account {
+            if vouched?.isDisabled == true {
+                .inactiveAccount
+            } else if let account {
                 !account.isActive
                     ? .inactiveAccount
                     : reserved
                         ? (matches ? nil : .wrongPassword)
                         : (policy.isLocked(account, now: now) ? .accountLocked : .failuresUnderWay)
             } else {
-                .unknownUser
+                // Unknown here: the directory may know the user, whose account is then made.
+                vouched == nil || !Account.isValidUsername(request.username) ? .unknownUser : nil
             }
         // The lock is checked again as the outcome is committed: a check that began before
         // a lockout does not log in after it.
         let outcome = try await store.commit { directory in
             // Given back in the commit that records the outcome: the next reservation sees both.
             reservation?.release()
-            let current = account.flatMap { directory.account(id: $0.id) }
+            var current = account.flatMap { directory.account(id: $0.id) }
+            var directoryChange: Mutation?
+            if let vouched {
+                let updated = Self.directoryAccount(
+                    current ?? directory.account(username: request.username), vouched, username: request.username,
+                    newID: directory.newAccountID())
+                if updated != current || current == nil { directoryChange = .account(updated) }
+                current = updated
+            }
             var refusal = refusal
             if refusal == nil, let current, policy.isLocked(current, now: now) { refusal = .accountLocked }
             // Checked in the commit that records the outcome, so that one code logs in once.
@@ -75,6 +88,9 @@ extension SelfServiceProvider {
                             : refusal.map { "refused: \($0.rawValue)" } ?? "success",
                         detail: "\(context.origin)"))
             ]
+            if let directoryChange, refusal == nil || refusal == .inactiveAccount {
+                mutations.insert(directoryChange, at: 0)
+            }
             if let current {
                 switch refusal {
                 case let refusal? where refusal.isFailedGuess:
@@ -89,11 +105,11 @@ extension SelfServiceProvider {
                 default: break
                 }
             }
-            return (mutations, refusal)
+            return (mutations, (refusal, current))
         }
         // The caller learns only "invalid username or password"; the audit keeps the reason.
-        let enrollmentOnly = outcome == .noSecondFactor
-        guard outcome == nil || enrollmentOnly, let account else {
+        let enrollmentOnly = outcome.0 == .noSecondFactor
+        guard outcome.0 == nil || enrollmentOnly, let account = outcome.1 else {
             throw secondFactor.policy == .optional || secondFactor.policy == .required
                 ? RPCError.invalidCredentialsOrCode : RPCError.invalidCredentials
         }
@@ -116,5 +132,20 @@ extension SelfServiceProvider {
     {
         sessions.remove(token: caller.sessionToken)
         return LogoutResponse()
+    }
+}
+
+extension SelfServiceProvider {
+    /// The account of a user the directory vouched for: made on the first login (no local
+    /// password), its name, roles and state brought up to date on every other.
+    static func directoryAccount(_ existing: Account?, _ user: DirectoryUser, username: String, newID: AccountID)
+        -> Account
+    {
+        var account =
+            existing ?? Account(id: newID, username: username, displayName: username, roles: [], passwordHash: "")
+        account.displayName = String((user.displayName ?? account.displayName).prefix(200))
+        account.roles = user.roles
+        if user.isDisabled { account.state = .inactive }
+        return account
     }
 }

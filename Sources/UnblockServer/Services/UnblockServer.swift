@@ -7,6 +7,7 @@ import ServiceLifecycle
 import Synchronization
 import UnblockCore
 import UnblockCrypto
+import UnblockLDAP
 import UnblockStore
 import UnblockTLS
 import UnblockWire
@@ -86,7 +87,8 @@ public final class UnblockServer: Service, Sendable {
         self.executor = executor
         let selfService = SelfServiceProvider(
             store: store, sessions: sessions,
-            verifier: try LocalPasswordVerifier(pool: pool, decoyIterations: decoyPasswordIterations),
+            verifier: try Self.verifier(
+                configuration, pool: pool, decoyIterations: decoyPasswordIterations, logger: logger),
             secondFactor: SecondFactorCheck(
                 policy: configuration.secondFactor, sealer: try KeySealer(masterKey: masterKey)),
             configuration: configuration, logger: logger,
@@ -119,6 +121,18 @@ public final class UnblockServer: Service, Sendable {
             }
         }
         try Self.checkTCPSafety(configuration)
+    }
+
+    /// The login method: local passwords, and the organisation's directory when configured.
+    private static func verifier(
+        _ configuration: ServerConfiguration, pool: CryptoPool, decoyIterations: Int?, logger: Logger
+    ) throws -> any CredentialVerifier {
+        let local = try LocalPasswordVerifier(pool: pool, decoyIterations: decoyIterations)
+        guard let directoryLogin = configuration.directoryLogin else { return local }
+        if let problem = directoryLogin.settings.problem { throw ServerError("LDAP: \(problem)") }
+        return DirectoryLoginVerifier(
+            local: local, directory: LDAPDirectory(settings: directoryLogin.settings), pool: pool,
+            localFirst: directoryLogin.localFirst, logger: logger)
     }
 
     /// Reads the TLS certificate and key again (SIGHUP): new connections get them, open ones

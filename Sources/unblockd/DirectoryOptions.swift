@@ -1,0 +1,130 @@
+// unblockd serve's LDAP options: logins checked against the organisation's directory.
+import ArgumentParser
+import Foundation
+import UnblockLDAP
+import UnblockServer
+
+struct DirectoryOptions: ParsableArguments {
+    @Option(
+        help: """
+            An LDAP server: ldaps://HOST[:PORT], or ldap://HOST[:PORT] with StartTLS. Repeatable: \
+            tried in order. Turns directory logins on. [env: UNBLOCK_LDAP_URLS, comma-separated]
+            """)
+    var ldapUrl: [String] = env("UNBLOCK_LDAP_URLS")?.split(separator: ",").map(String.init) ?? []
+
+    @Option(help: "PEM CAs for the LDAP servers' certificates (default: the system's). [env: UNBLOCK_LDAP_CA]")
+    var ldapCa: String? = env("UNBLOCK_LDAP_CA")
+
+    @Option(
+        help: """
+            Bind at once as this DN, {username} replaced (escaped), e.g. \
+            uid={username},ou=people,dc=example,dc=org. [env: UNBLOCK_LDAP_BIND_DN]
+            """)
+    var ldapBindDn: String? = env("UNBLOCK_LDAP_BIND_DN")
+
+    @Option(help: "Or search here for the user, as the service account. [env: UNBLOCK_LDAP_SEARCH_BASE]")
+    var ldapSearchBase: String? = env("UNBLOCK_LDAP_SEARCH_BASE")
+
+    @Option(help: "The search's filter, e.g. (sAMAccountName={username}). [env: UNBLOCK_LDAP_SEARCH_FILTER]")
+    var ldapSearchFilter: String? = env("UNBLOCK_LDAP_SEARCH_FILTER")
+
+    @Option(help: "The service account's DN, for the search. [env: UNBLOCK_LDAP_SERVICE_DN]")
+    var ldapServiceDn: String? = env("UNBLOCK_LDAP_SERVICE_DN")
+
+    @Option(help: "A file holding the service account's password. [env: UNBLOCK_LDAP_SERVICE_PASSWORD_FILE]")
+    var ldapServicePasswordFile: String? = env("UNBLOCK_LDAP_SERVICE_PASSWORD_FILE")
+
+    @Option(help: "The attribute with the user's name to show. [env: UNBLOCK_LDAP_DISPLAY_NAME_ATTRIBUTE]")
+    var ldapDisplayNameAttribute = env("UNBLOCK_LDAP_DISPLAY_NAME_ATTRIBUTE") ?? "displayName"
+
+    @Option(help: "The attribute that lists a user's groups. [env: UNBLOCK_LDAP_GROUP_ATTRIBUTE]")
+    var ldapGroupAttribute = env("UNBLOCK_LDAP_GROUP_ATTRIBUTE") ?? "memberOf"
+
+    @Option(help: "Without that attribute, search groups here by member. [env: UNBLOCK_LDAP_GROUP_BASE]")
+    var ldapGroupBase: String? = env("UNBLOCK_LDAP_GROUP_BASE")
+
+    @Option(
+        help: """
+            ROLE=GROUP-DN: members of the group get the role (helpdesk or admin; everyone is a card \
+            holder). Repeatable. [env: UNBLOCK_LDAP_ROLE_GROUPS, ;-separated]
+            """)
+    var ldapRoleGroup: [String] = env("UNBLOCK_LDAP_ROLE_GROUPS")?.split(separator: ";").map(String.init) ?? []
+
+    @Option(
+        help: """
+            ATTRIBUTE=VALUE marking a disabled account (Active Directory's userAccountControl is \
+            always checked). [env: UNBLOCK_LDAP_DISABLED_WHEN]
+            """)
+    var ldapDisabledWhen: String? = env("UNBLOCK_LDAP_DISABLED_WHEN")
+
+    @Flag(help: "Allow ldap:// without StartTLS to a loopback address. [env: UNBLOCK_LDAP_ALLOW_PLAIN_ON_LOOPBACK=1]")
+    var ldapAllowPlainOnLoopback = env("UNBLOCK_LDAP_ALLOW_PLAIN_ON_LOOPBACK") == "1"
+
+    @Option(help: "Seconds for connecting and for each LDAP operation. [env: UNBLOCK_LDAP_TIMEOUT]")
+    var ldapTimeout: Int32 = env("UNBLOCK_LDAP_TIMEOUT").flatMap { Int32($0) } ?? 5
+
+    @Option(
+        help: """
+            local-then-ldap (local accounts with a password keep it) or ldap-only. [env: UNBLOCK_LOGIN_ORDER]
+            """)
+    var loginOrder = env("UNBLOCK_LOGIN_ORDER") ?? "local-then-ldap"
+
+    func validate() throws {
+        guard !ldapUrl.isEmpty else { return }
+        _ = try settings()
+        guard ["local-then-ldap", "ldap-only"].contains(loginOrder) else {
+            throw ValidationError("--login-order takes local-then-ldap or ldap-only")
+        }
+        guard (1...120).contains(ldapTimeout) else { throw ValidationError("--ldap-timeout takes 1 to 120 seconds") }
+    }
+
+    /// The directory login these options describe; nil without --ldap-url.
+    func directoryLogin() throws -> ServerConfiguration.DirectoryLogin? {
+        guard !ldapUrl.isEmpty else { return nil }
+        return .init(settings: try settings(), localFirst: loginOrder == "local-then-ldap")
+    }
+
+    private func settings() throws -> LDAPSettings {
+        let lookup: LDAPSettings.Lookup
+        if let ldapBindDn {
+            lookup = .bindTemplate(ldapBindDn)
+        } else if let base = ldapSearchBase, let filter = ldapSearchFilter, let serviceDN = ldapServiceDn,
+            let passwordFile = ldapServicePasswordFile
+        {
+            guard let data = FileManager.default.contents(atPath: passwordFile) else {
+                throw ValidationError("--ldap-service-password-file \(passwordFile): cannot be read")
+            }
+            let password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+            lookup = .search(base: base, filter: filter, serviceDN: serviceDN, servicePassword: password)
+        } else {
+            throw ValidationError(
+                "--ldap-url needs --ldap-bind-dn, or --ldap-search-base, --ldap-search-filter, --ldap-service-dn "
+                    + "and --ldap-service-password-file")
+        }
+        var settings = LDAPSettings(urls: ldapUrl, lookup: lookup)
+        settings.caFile = ldapCa
+        settings.displayNameAttribute = ldapDisplayNameAttribute
+        settings.groupAttribute = ldapGroupAttribute
+        settings.groupBase = ldapGroupBase
+        settings.allowPlainOnLoopback = ldapAllowPlainOnLoopback
+        settings.timeoutSeconds = ldapTimeout
+        settings.roleGroups = try ldapRoleGroup.map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, ["helpdesk", "admin"].contains(parts[0]) else {
+                throw ValidationError("--ldap-role-group takes helpdesk=GROUP-DN or admin=GROUP-DN, not \(pair)")
+            }
+            return (parts[0], parts[1])
+        }
+        if let ldapDisabledWhen {
+            let parts = ldapDisabledWhen.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--ldap-disabled-when takes ATTRIBUTE=VALUE") }
+            settings.disabledWhen = (parts[0], parts[1])
+        }
+        if let problem = settings.problem { throw ValidationError("LDAP: \(problem)") }
+        return settings
+    }
+}
+
+private func env(_ name: String) -> String? {
+    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+}
