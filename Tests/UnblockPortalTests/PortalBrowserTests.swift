@@ -31,29 +31,13 @@ import UnblockTesting
         try await withTemporaryDirectory { folder in
             let server = try await UnblockdProcess(directoryFile: try Self.directoryFile(in: folder))
             defer { server.stop() }
-            let port = try freeTCPPort()
-            let portal = Process()
-            portal.executableURL = builtProduct("unblock-portal")
-            portal.arguments = ["--listen", "127.0.0.1:\(port)", "--server", "unix:\(server.socket)"]
             // Its log, to check that no challenge or response is in it.
             let log = folder + "/portal.log"
-            FileManager.default.createFile(atPath: log, contents: nil)
-            portal.standardOutput = try FileHandle(forWritingTo: URL(filePath: log))
-            portal.standardError = portal.standardOutput
-            try portal.run()
-            defer {
-                portal.terminate()
-                portal.waitUntilExit()
-            }
-            let site = "http://127.0.0.1:\(port)"
-            for _ in 0..<200 {
-                let probe = ["-s", "-o", "/dev/null", site + "/login"]
-                if runProgram(URL(filePath: "/usr/bin/curl"), probe, environment: ["PATH": "/usr/bin:/bin"]).status == 0
-                {
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            let port = try freeTCPPort()
+            let portal = try await PortalProcess(
+                ["--listen", "127.0.0.1:\(port)", "--server", "unix:\(server.socket)"], port: port, log: log)
+            defer { portal.stop() }
+            let site = portal.site
             let browser = try await WebDriver(width: width)
             do {
                 try await browser.open(site + "/login")

@@ -22,23 +22,9 @@ import UnblockWire
             $0.replacingOccurrences(of: "/run/unblockd/unblockd.sock", with: server.socket)
                 .replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)")
         }
-        let portal = Process()
-        portal.executableURL = builtProduct("unblock-portal")
-        portal.arguments = arguments
-        portal.standardOutput = FileHandle.nullDevice
-        try portal.run()
-        defer {
-            portal.terminate()
-            portal.waitUntilExit()
-        }
-        var page = ""
-        for _ in 0..<200 where !page.contains("name=\"password\"") {
-            let probe = ["-s", "http://127.0.0.1:\(port)/login"]
-            page = runProgram(URL(filePath: "/usr/bin/curl"), probe, environment: ["PATH": "/usr/bin:/bin"]).output
-            if !page.contains("name=\"password\"") { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(
-            page.contains("name=\"password\""), "the unit's command line did not serve the login page: \(arguments)")
+        let portal = try await PortalProcess(arguments, port: port)
+        defer { portal.stop() }
+        #expect(portal.curl([portal.site + "/login"]).output.contains("name=\"password\""))
     }
 
     @Test func itRefusesPlainHTTPBeyondLoopbackUnlessTold() throws {
@@ -60,33 +46,18 @@ import UnblockWire
             ])
             defer { server.stop() }
             let port = try freeTCPPort()
-            let portal = Process()
-            portal.executableURL = builtProduct("unblock-portal")
-            portal.arguments = [
-                "--listen", "127.0.0.1:\(port)", "--tls-cert", certificates.certificate("server"),
-                "--tls-key", certificates.key("server"), "--server", "127.0.0.1:\(tcp)",
-                "--server-tls-ca", certificates.caFile, "--server-tls-cert", certificates.certificate("client"),
-                "--server-tls-key", certificates.key("client"),
-            ]
-            portal.standardOutput = FileHandle.nullDevice
-            try portal.run()
-            defer {
-                portal.terminate()
-                portal.waitUntilExit()
-            }
-            let site = "https://127.0.0.1:\(port)"
+            let portal = try await PortalProcess(
+                [
+                    "--listen", "127.0.0.1:\(port)", "--tls-cert", certificates.certificate("server"),
+                    "--tls-key", certificates.key("server"), "--server", "127.0.0.1:\(tcp)",
+                    "--server-tls-ca", certificates.caFile, "--server-tls-cert", certificates.certificate("client"),
+                    "--server-tls-key", certificates.key("client"),
+                ], port: port, caFile: certificates.caFile)
+            defer { portal.stop() }
+            let site = portal.site
             let jar = folder + "/cookies"
-            func curl(_ arguments: [String]) -> ProgramResult {
-                runProgram(
-                    URL(filePath: "/usr/bin/curl"),
-                    ["-s", "--cacert", certificates.caFile, "-b", jar, "-c", jar] + arguments,
-                    environment: ["PATH": "/usr/bin:/bin"])
-            }
-            var page = ""
-            for _ in 0..<200 where !page.contains("name=\"password\"") {
-                page = curl([site + "/login"]).output
-                if !page.contains("name=\"password\"") { try await Task.sleep(for: .milliseconds(50)) }
-            }
+            func curl(_ arguments: [String]) -> ProgramResult { portal.curl(["-b", jar, "-c", jar] + arguments) }
+            let page = curl([site + "/login"]).output
             let csrf = try #require(PortalTests.Browser.hidden("csrf", in: page))
             let login = curl([
                 "-D", "-", "-o", "/dev/null", "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "username=alice",

@@ -386,13 +386,7 @@ import UnblockWire
         try await TestServer.with(configure: unthrottled, pool: pool) { server in
             // The one password worker is held while the burst arrives, so that the queue's one
             // place stays taken and no check can end early (waited for without blocking).
-            let started = Atomic(false)
-            let gate = DispatchSemaphore(value: 0)
-            async let held: Void = server.pool.run(on: .password) { _ in
-                started.store(true, ordering: .releasing)
-                gate.wait()
-            }
-            while !started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+            let held = try await HeldPasswordWorker(server.pool)
             let client = server.client(transport)
             let errors = await withTaskGroup(of: UnblockClientError?.self) { group in
                 for _ in 0..<40 {
@@ -408,11 +402,11 @@ import UnblockWire
                 // One login waits in the queue's one place; the others are answered at once.
                 var answers: [UnblockClientError?] = []
                 for _ in 0..<39 { answers.append(await group.next() ?? nil) }
-                gate.signal()
+                held.release()
                 for await answer in group { answers.append(answer) }
                 return answers
             }
-            try await held
+            try await held.finished()
             let busy = errors.compactMap { $0 }.filter { $0.code == .resourceExhausted }
             #expect(busy.count == 39, "\(errors)")
             #expect(busy.allSatisfy { $0.reason == .serverBusy && $0.retryAfter == .milliseconds(200) })
@@ -427,13 +421,7 @@ import UnblockWire
         try await TestServer.with(configure: { $0.logins.maximumPerClient = 2 }, pool: pool) { server in
             // The one password worker is held, so that no check can end while the burst arrives.
             // (Waited for without blocking: the test's tasks share the cooperative threads.)
-            let started = Atomic(false)
-            let gate = DispatchSemaphore(value: 0)
-            async let held: Void = server.pool.run(on: .password) { _ in
-                started.store(true, ordering: .releasing)
-                gate.wait()
-            }
-            while !started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+            let held = try await HeldPasswordWorker(server.pool)
             // Ten logins for unknown users at once from one client: two wait for a check, the
             // other eight are refused at once as busy (without a password check).
             let client = server.client(transport)
@@ -450,11 +438,11 @@ import UnblockWire
                 }
                 var answers: [UnblockClientError?] = []
                 for _ in 0..<8 { answers.append(await group.next() ?? nil) }
-                gate.signal()
+                held.release()
                 for await answer in group { answers.append(answer) }
                 return answers
             }
-            try await held
+            try await held.finished()
             let busy = statuses.prefix(8)
             #expect(busy.allSatisfy { $0?.code == .resourceExhausted && $0?.reason == .serverBusy }, "\(statuses)")
             #expect(busy.allSatisfy { ($0?.retryAfter ?? .zero) > .zero })

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 import UnblockClient
 import UnblockCore
 import UnblockCrypto
@@ -134,4 +135,30 @@ enum Demo {
     static let aliceSuspended = "04112233445566"
     static let bobEmployee = "0499AABBCCDDEE"
     static let carolContractor = "04CAFEBABE0001"  // carol is inactive
+}
+
+/// The pool's one password worker held by a job that waits, so that no password check can end
+/// until `release()`; taken without blocking the test's own threads.
+final class HeldPasswordWorker: Sendable {
+    private let gate: DispatchSemaphore
+    private let job: Task<Void, any Error>
+
+    init(_ pool: CryptoPool) async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let started = Atomic(false)
+        job = Task {
+            try await pool.run(on: .password) { _ in
+                started.store(true, ordering: .releasing)
+                gate.wait()
+            }
+        }
+        self.gate = gate
+        while !started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    /// Lets the worker go.
+    func release() { gate.signal() }
+
+    /// Waits for the job that held it to end.
+    func finished() async throws { try await job.value }
 }

@@ -1,7 +1,5 @@
 // client_info in the envelope: honoured from a trusted app's connection only, checked, and recorded in the audit.
-import Dispatch
 import Glibc
-import Synchronization
 import Testing
 import UnblockClient
 import UnblockCore
@@ -53,13 +51,7 @@ import UnblockWire
         }
         try await TestServer.with(configure: configure, pool: pool) { server in
             // The one password worker is held: no check ends until the gate opens.
-            let started = Atomic(false)
-            let gate = DispatchSemaphore(value: 0)
-            async let held: Void = server.pool.run(on: .password) { _ in
-                started.store(true, ordering: .releasing)
-                gate.wait()
-            }
-            while !started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+            let held = try await HeldPasswordWorker(server.pool)
             let client = server.client(.unix)
             let answers = try await withThrowingTaskGroup(of: (String, UnblockClientError?).self) { group in
                 // Two logins from one browser: one waits for its check, the other is refused as busy.
@@ -74,11 +66,11 @@ import UnblockWire
                     ("second", await Self.login(client, "alice", "alice-demo-password", from: "198.51.100.2"))
                 }
                 try await Task.sleep(for: .milliseconds(300))
-                gate.signal()
+                held.release()
                 for try await answer in group { answers.append(answer) }
                 return answers
             }
-            try await held
+            try await held.finished()
             #expect(answers.first?.0 == "first" && answers.first?.1?.reason == .serverBusy, "\(answers)")
             #expect(answers.contains { $0.0 == "second" && $0.1 == nil }, "\(answers)")
         }
