@@ -45,6 +45,8 @@ import UnblockTesting
             #expect(try directory.authenticate(username: "desk", password: "desk-ldap-password").roles == ["helpdesk"])
             #expect(try directory.authenticate(username: "admin", password: "admin-ldap-password").roles == ["admin"])
             #expect(try directory.authenticate(username: "carl", password: "carl-ldap-password").isDisabled)
+            #expect(
+                try directory.authenticate(username: "erin", password: "erin-ldap-password").isDisabled, "AD's flag")
             // A name that needs escaping in a DN is found, as a value.
             #expect(
                 try directory.authenticate(username: "o,neil", password: "o,neil-ldap-password").displayName

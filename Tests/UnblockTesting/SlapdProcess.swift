@@ -1,10 +1,10 @@
 // A real OpenLDAP server for a test: slapd on free ports in a folder of the test's, seeded, with TLS.
 import Foundation
 
-/// `slapd` with the suffix `dc=example,dc=org`: people under `ou=people` (alice, dora, desk, admin,
-/// carl who is disabled, "o,neil" whose name needs escaping), groups under `ou=groups`
-/// (`unblock-helpdesk`, `unblock-admins`), StartTLS on `ldap://` and `ldaps://`, with the
-/// server certificate of `certificates`.
+/// `slapd` with the suffix `dc=example,dc=org`: people under `ou=people` (alice, dora, desk,
+/// admin, carl who is disabled, erin whose Active Directory flags say disabled, "o,neil" whose
+/// name needs escaping), groups under `ou=groups` (`unblock-helpdesk`, `unblock-admins`),
+/// StartTLS on `ldap://` and `ldaps://`, with the server certificate of `certificates`.
 public final class SlapdProcess {
     public static let suffix = "dc=example,dc=org"
     public let plainURL: String
@@ -23,6 +23,7 @@ public final class SlapdProcess {
             include /etc/ldap/schema/core.schema
             include /etc/ldap/schema/cosine.schema
             include /etc/ldap/schema/inetorgperson.schema
+            include \(self.folder)/active-directory.schema
             modulepath /usr/lib/ldap
             moduleload back_mdb
             pidfile \(self.folder)/slapd.pid
@@ -39,6 +40,7 @@ public final class SlapdProcess {
             access to * by * read
             """
         try Data(configuration.utf8).write(to: URL(filePath: self.folder + "/slapd.conf"))
+        try Data(Self.activeDirectorySchema.utf8).write(to: URL(filePath: self.folder + "/active-directory.schema"))
         try Data(Self.seed.utf8).write(to: URL(filePath: self.folder + "/seed.ldif"))
         let added = runProgram(
             URL(filePath: "/usr/sbin/slapadd"), ["-f", self.folder + "/slapd.conf", "-l", self.folder + "/seed.ldif"],
@@ -101,6 +103,7 @@ public final class SlapdProcess {
         \(person("desk", "Desk Directory"))
         \(person("admin", "Admin Directory"))
         \(person("carl", "Carl Directory", extra: "employeeType: disabled\n"))
+        \(person("erin", "Erin Directory", extra: "objectClass: unblockTestADAccount\nuserAccountControl: 514\n"))
         \(person("o\\,neil", "O'Neil Directory", uid: "o,neil"))
         dn: cn=unblock-helpdesk,ou=groups,\(suffix)
         objectClass: groupOfNames
@@ -112,6 +115,14 @@ public final class SlapdProcess {
         cn: unblock-admins
         member: uid=admin,ou=people,\(suffix)
 
+        """
+
+    /// Active Directory's account flags, so that an entry can carry them as AD's do (514: a
+    /// normal account, disabled).
+    static let activeDirectorySchema = """
+        attributetype ( 1.2.840.113556.1.4.8 NAME 'userAccountControl'
+            EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+        objectclass ( 1.3.6.1.4.1.32473.1.1 NAME 'unblockTestADAccount' SUP top AUXILIARY MAY userAccountControl )
         """
 
     /// A person whose password is `NAME-ldap-password` (NAME: the uid).
