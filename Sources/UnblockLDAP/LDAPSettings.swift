@@ -21,7 +21,8 @@ public struct LDAPSettings: Sendable {
     public var allowPlainOnLoopback = false
     /// The entry's attribute with the name to show.
     public var displayNameAttribute = "displayName"
-    /// Groups (DNs, compared without case) whose members get each role; a member of none is a card holder.
+    /// Groups (DNs, compared without case) whose members get each role (`selfservice`,
+    /// `helpdesk`, `admin`).
     public var roleGroups: [(role: String, groupDN: String)] = []
     /// The entry's attribute that lists its groups (`memberOf` on Active Directory and with
     /// OpenLDAP's memberof overlay); without it, groups are searched under `groupBase` for

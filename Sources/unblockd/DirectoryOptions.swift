@@ -45,8 +45,8 @@ struct DirectoryOptions: ParsableArguments {
 
     @Option(
         help: """
-            ROLE=GROUP-DN: members of the group get the role (helpdesk or admin; everyone is a card \
-            holder). Repeatable. [env: UNBLOCK_LDAP_ROLE_GROUPS, ;-separated]
+            ROLE=GROUP-DN: members of the group get the role (selfservice, helpdesk or admin; without a \
+            selfservice group, everyone is a card holder). Repeatable. [env: UNBLOCK_LDAP_ROLE_GROUPS, ;-separated]
             """)
     var ldapRoleGroup: [String] = env("UNBLOCK_LDAP_ROLE_GROUPS")?.split(separator: ";").map(String.init) ?? []
 
@@ -110,8 +110,9 @@ struct DirectoryOptions: ParsableArguments {
         settings.timeoutSeconds = ldapTimeout
         settings.roleGroups = try ldapRoleGroup.map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, ["helpdesk", "admin"].contains(parts[0]) else {
-                throw ValidationError("--ldap-role-group takes helpdesk=GROUP-DN or admin=GROUP-DN, not \(pair)")
+            guard parts.count == 2, ["selfservice", "helpdesk", "admin"].contains(parts[0]) else {
+                throw ValidationError(
+                    "--ldap-role-group takes selfservice=, helpdesk= or admin= and a group's DN, not \(pair)")
             }
             return (parts[0], parts[1])
         }

@@ -10,7 +10,7 @@ import UnblockWire
 
 @Suite(.serialized) struct DirectoryLoginTests {
     static func withDirectoryServer(
-        localFirst: Bool = true, _ body: (TestServer, SlapdProcess) async throws -> Void
+        localFirst: Bool = true, selfServiceGroup: Bool = false, _ body: (TestServer, SlapdProcess) async throws -> Void
     ) async throws {
         try await withTemporaryDirectory { folder in
             let certificates = try TestCertificates(in: folder)
@@ -21,6 +21,9 @@ import UnblockWire
             settings.caFile = certificates.caFile
             settings.groupBase = "ou=groups,\(SlapdProcess.suffix)"
             settings.roleGroups = [("helpdesk", "cn=unblock-helpdesk,ou=groups,\(SlapdProcess.suffix)")]
+            if selfServiceGroup {
+                settings.roleGroups.append(("selfservice", "cn=unblock-helpdesk,ou=groups,\(SlapdProcess.suffix)"))
+            }
             settings.disabledWhen = ("employeeType", "disabled")
             settings.timeoutSeconds = 2
             try await TestServer.with(configure: {
@@ -82,6 +85,15 @@ import UnblockWire
                 down?.code == .unavailable && down?.message == "the login service is unavailable; try again in a moment"
             )
             #expect(try await admin.getUser(username: "dora").failedLogins == 1, "no failure counted")
+        }
+    }
+
+    @Test func aSelfServiceGroupMakesOnlyItsMembersCardHolders() async throws {
+        try await Self.withDirectoryServer(localFirst: false, selfServiceGroup: true) { server, _ in
+            let dora = try await server.client(.unix).authenticate(username: "dora", password: "dora-ldap-password")
+            #expect(dora.user?.roles == [], "not a member of the card holders' group")
+            let desk = try await server.client(.unix).authenticate(username: "desk", password: "desk-ldap-password")
+            #expect(Set(desk.user?.roles ?? []) == [.selfService, .helpdesk])
         }
     }
 }

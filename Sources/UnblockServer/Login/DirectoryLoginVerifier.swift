@@ -33,7 +33,9 @@ struct DirectoryLoginVerifier: CredentialVerifier {
         }
         switch result {
         case .success(let user):
-            var roles: Roles = [.selfService]
+            // Card holders are everyone, unless a group is named for the role: then its members.
+            let selfServiceByGroup = directory.settings.roleGroups.contains { $0.role == "selfservice" }
+            var roles: Roles = selfServiceByGroup && !user.roles.contains("selfservice") ? [] : [.selfService]
             if user.roles.contains("helpdesk") { roles.insert(.helpdesk) }
             if user.roles.contains("admin") { roles.insert(.admin) }
             return .vouched(DirectoryUser(displayName: user.displayName, roles: roles, isDisabled: user.isDisabled))
