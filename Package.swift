@@ -140,6 +140,9 @@ let package = Package(
         // QR codes (libqrencode) for enrolling authenticator apps: terminal text and SVG.
         .target(name: "UnblockQRCode", dependencies: ["CQRencode"]),
 
+        // Log lines as text or JSON (one object per line) for the daemons.
+        .target(name: "UnblockLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
+
         // TLS settings shared by unblockd, its clients, the portal and the harness (over NIOSSL).
         .target(
             name: "UnblockTLS",
@@ -168,7 +171,7 @@ let package = Package(
             name: "unblockd",
             dependencies: [
                 "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire", "CUnblockSystem",
-                "UnblockMetricsEndpoint", "UnblockTLS", "UnblockLDAP",
+                "UnblockMetricsEndpoint", "UnblockTLS", "UnblockLDAP", "UnblockLogging",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -241,6 +244,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "UnblockQRCodeTests", dependencies: ["UnblockQRCode", "UnblockTesting"]),
+        .testTarget(
+            name: "UnblockLoggingTests",
+            dependencies: ["UnblockLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "UnblockLDAPTests", dependencies: ["UnblockLDAP", "UnblockTesting"]),
         .testTarget(name: "UnblockCryptoTests", dependencies: ["UnblockCrypto", "UnblockCore", "UnblockTesting"]),
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),

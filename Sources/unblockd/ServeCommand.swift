@@ -8,6 +8,7 @@ import Prometheus
 import ServiceLifecycle
 import UnblockCore
 import UnblockCrypto
+import UnblockLogging
 import UnblockMetricsEndpoint
 import UnblockServer
 import UnblockStore
@@ -161,6 +162,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Let crypto callers and idle workers spin briefly (lower latency at low load, more CPU).")
     var poolSpin = env("UNBLOCK_POOL_SPIN") == "1"
 
+    @Option(
+        help: """
+            Every audit event as a JSON line, in commit order, for a SIEM: FILE (reopened on SIGHUP, \
+            for logrotate), stdout, or none. [env: UNBLOCK_AUDIT_LOG]
+            """)
+    var auditLog = env("UNBLOCK_AUDIT_LOG") ?? "none"
+
+    @Option(help: "Log lines as text (for people) or json (one object per line, for a SIEM). [env: UNBLOCK_LOG_FORMAT]")
+    var logFormat: LogFormat = env("UNBLOCK_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: UNBLOCK_LOG_LEVEL]")
     var logLevel: Logger.Level = env("UNBLOCK_LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
 
@@ -211,11 +222,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logFormat.bootstrap(level: level)
         let logger = Logger(label: "unblockd")
         // The process will hold the master key and open admin keys: no core file may keep them.
         if unblock_disable_core_dumps() != 0 {
@@ -230,6 +237,11 @@ struct ServeCommand: AsyncParsableCommand {
         storeConfiguration.auditArchiveRetention =
             auditRetentionDays == 0 ? nil : .seconds(Int64(auditRetentionDays) * 86_400)
         storeConfiguration.logger = Logger(label: "unblockd.store")
+        switch auditLog {
+        case "none": break
+        case "stdout": storeConfiguration.auditLog = try AuditLogFile(.standardOutput)
+        default: storeConfiguration.auditLog = try AuditLogFile(.file(auditLog))
+        }
         let store = try EmbeddedStore(configuration: storeConfiguration)
         if !self.import.isEmpty { try await importIfEmpty(self.import, into: store, logger: logger) }
 
@@ -253,7 +265,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = try UnblockServer(configuration: configuration, store: store, pool: cryptoPool, logger: logger)
         services.append(.init(service: server))
-        services.append(.init(service: ReloadOnHangup(server: server, logger: logger)))
+        services.append(
+            .init(service: ReloadOnHangup(server: server, auditLog: storeConfiguration.auditLog, logger: logger)))
         if configuration.allowInsecureTCP, case .plaintext = configuration.transportSecurity {
             logger.warning(
                 "plain TCP beyond loopback is allowed (--allow-insecure-tcp): responses cross the network in clear")
@@ -357,6 +370,7 @@ private func env(_ name: String) -> String? {
 }
 
 extension FsyncPolicy: ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// The defaults the options show: the components' own, never repeated here.

@@ -1,0 +1,88 @@
+// Every audit event as one JSON line, as its commit is applied: what a SIEM follows (--audit-log).
+import Dispatch
+import Foundation
+import Synchronization
+import UnblockCore
+
+/// An append-only file (or standard output) of audit events, one JSON object per line, in
+/// sequence order. Lines are written on a queue of its own: a slow disk never holds a commit.
+/// `reopen()` (SIGHUP) starts a new file at the same path after logrotate moved the old one.
+public final class AuditLogFile: Sendable {
+    /// Where the lines go.
+    public enum Destination: Sendable, Equatable {
+        case file(String)
+        case standardOutput
+    }
+
+    public let destination: Destination
+    private let descriptor: Mutex<Int32>
+    private let queue = DispatchQueue(label: "unblock.audit-log")
+
+    /// Opens the file (appending; made 0600 if new).
+    /// - Throws: `StoreError` naming the file when it cannot be opened.
+    public init(_ destination: Destination) throws(StoreError) {
+        self.destination = destination
+        descriptor = Mutex(try Self.open(destination))
+    }
+
+    /// Queues `events`' lines.
+    public func append(_ events: [AuditEvent]) {
+        guard !events.isEmpty else { return }
+        queue.async {
+            var bytes: [UInt8] = []
+            for event in events { bytes += Self.line(event) }
+            self.descriptor.withLock { descriptor in
+                bytes.withUnsafeBytes {
+                    var rest = $0;
+                    while !rest.isEmpty {
+                        let written = write(descriptor, rest.baseAddress, rest.count)
+                        guard written > 0 else { return }
+                        rest = UnsafeRawBufferPointer(rebasing: rest[written...])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes the file and opens the path again, after the lines queued so far are written.
+    public func reopen() throws(StoreError) {
+        guard case .file = destination else { return }
+        let fresh = try Self.open(destination)
+        queue.sync {
+            descriptor.withLock { descriptor in
+                close(descriptor)
+                descriptor = fresh
+            }
+        }
+    }
+
+    /// Waits until every queued line is written.
+    public func flush() { queue.sync {} }
+
+    static func line(_ event: AuditEvent) -> [UInt8] {
+        let object: [String: Any] = [
+            "sequence": event.sequence,
+            "time": Date(timeIntervalSince1970: Double(event.at.milliseconds) / 1_000)
+                .formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
+            "actor": event.actor, "action": event.action, "target": event.target, "outcome": event.outcome,
+            "detail": event.detail,
+        ]
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
+        return [UInt8](data) + [UInt8(ascii: "\n")]
+    }
+
+    private static func open(_ destination: Destination) throws(StoreError) -> Int32 {
+        switch destination {
+        case .standardOutput: return STDOUT_FILENO
+        case .file(let path):
+            let descriptor = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw StoreError(
+                    code: .io, message: "cannot open the audit log \(path): \(String(cString: strerror(errno)))")
+            }
+            return descriptor
+        }
+    }
+}

@@ -1,0 +1,70 @@
+// unblockd's logs for machines: JSON log lines, and the audit log a SIEM follows (reopened on SIGHUP).
+import Foundation
+import Testing
+import UnblockTesting
+
+@Suite(.serialized) struct OperationsLogTests {
+    @Test func withJSONLogFormatEveryLineIsAnObject() async throws {
+        try await withTemporaryDirectory { folder in
+            let process = Process()
+            process.executableURL = builtProduct("unblockd")
+            process.arguments = [
+                "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--log-format", "json",
+            ]
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            let logged = RunningOutput()
+            errors.fileHandleForReading.readabilityHandler = { logged.append($0.availableData) }
+            try process.run()
+            defer {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            _ = try await logged.wait { $0.contains("\"message\":\"listening\"") }
+            let lines = logged.text.split(separator: "\n")
+            #expect(!lines.isEmpty)
+            for line in lines {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["time"] != nil && object?["level"] != nil && object?["logger"] != nil, "\(line)")
+            }
+            #expect(lines.contains { $0.contains("\"message\":\"listening\"") }, "\(logged.text)")
+        }
+    }
+
+    @Test func theAuditLogHasEveryEventAsAJSONLineAndStartsAgainAfterSIGHUP() async throws {
+        let folder = "/tmp/ub-audit-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/audit.log"
+        let harness = try await CLIHarness(extra: ["--audit-log", path])
+        defer { harness.stop() }
+        harness.login("alice")
+        func lines(_ file: String) async throws -> [[String: Any]] {
+            for _ in 0..<100 {
+                let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                let objects = text.split(separator: "\n").compactMap {
+                    try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+                }
+                if objects.contains(where: { $0["action"] as? String == "authenticate" }) { return objects }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return []
+        }
+        let first = try await lines(path)
+        let login = try #require(first.last { $0["action"] as? String == "authenticate" })
+        #expect(login["actor"] as? String == "alice" && login["outcome"] as? String == "success", "\(login)")
+        #expect(login["sequence"] as? Int != nil && (login["time"] as? String)?.hasSuffix("Z") == true)
+        // logrotate: the file moves, SIGHUP, and the next events go to a new file at the path.
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        harness.server.send(SIGHUP)
+        var reopened: [[String: Any]] = []
+        for _ in 0..<50 where reopened.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            harness.login("bob")
+            reopened = try await lines(path)
+        }
+        #expect(reopened.contains { $0["actor"] as? String == "bob" }, "\(reopened)")
+        #expect(try await lines(path + ".1").allSatisfy { $0["actor"] as? String != "bob" })
+    }
+}
