@@ -313,26 +313,46 @@ import UnblockWire
 
     @Test(arguments: Transport.allCases)
     func aConnectionInUseIsNotClosedAsIdle(_ transport: Transport) async throws {
-        try await TestServer.with(configure: { $0.connections.idleTimeout = .seconds(3) }) { server in
-            let raw = try await RawConnection.open(server.address(transport))
+        let idle = Duration.seconds(3)
+        try await TestServer.with(configure: { $0.connections.idleTimeout = idle }) { server in
             // One call after another, each answer awaited, for longer than the idle timeout:
-            // never idle for one (no sleeps, whose length a loaded machine stretches). 3 s: with
-            // the full suite and two busy processes on two cores, a round trip once took 2 s.
-            let closedByServerAfter: UInt64? = try await raw.channel.executeThenClose { inbound, _ in
-                var answers = inbound.makeAsyncIterator()
-                let end = ContinuousClock.now + .seconds(4)
-                var call: UInt64 = 0
-                while ContinuousClock.now < end {
-                    call += 1
-                    var frame = ByteBuffer()
-                    frame.writeFrame(RequestFrame(callID: call, method: SelfService.Health.name))
-                    try await raw.channel.channel.writeAndFlush(frame)
-                    guard let answer = try await answers.next() else { return call - 1 }
-                    #expect(try ResponseFrame(buffer: answer).callID == call)
+            // never idle for one (no sleeps, whose length a loaded machine stretches). A machine
+            // loaded enough to stall the test itself for the whole timeout proves nothing: that
+            // attempt is made again.
+            var verdict: String?
+            for _ in 0..<3 {
+                let raw = try await RawConnection.open(server.address(transport))
+                var lastAnswer = ContinuousClock.now
+                var answered = 0
+                let closed: Bool
+                do {
+                    closed = try await raw.channel.executeThenClose { inbound, _ in
+                        var answers = inbound.makeAsyncIterator()
+                        let end = ContinuousClock.now + .seconds(4)
+                        var call: UInt64 = 0
+                        while ContinuousClock.now < end {
+                            call += 1
+                            var frame = ByteBuffer()
+                            frame.writeFrame(RequestFrame(callID: call, method: SelfService.Health.name))
+                            try await raw.channel.channel.writeAndFlush(frame)
+                            guard let answer = try await answers.next() else { return true }
+                            #expect(try ResponseFrame(buffer: answer).callID == call)
+                            lastAnswer = .now
+                            answered += 1
+                        }
+                        return false
+                    }
+                } catch {
+                    closed = true
                 }
-                return nil
+                if !closed {
+                    verdict = nil
+                    break
+                }
+                verdict = "closed as idle after \(answered) answers"
+                if ContinuousClock.now - lastAnswer < idle { break }
             }
-            #expect(closedByServerAfter == nil, "closed as idle after \(closedByServerAfter ?? 0) answers")
+            #expect(verdict == nil, "\(verdict ?? "")")
         }
     }
 
