@@ -33,8 +33,9 @@ public final class EmbeddedStore: DirectoryStore {
         /// How long the audit trail is kept on disk (`audit-*.trail` in the data directory);
         /// nil keeps no trail beyond memory.
         public var auditArchiveRetention: Duration? = .seconds(400 * 86_400)
-        /// Where every audit event also goes as a JSON line, as its commit is applied (a SIEM).
-        public var auditLog: AuditLogFile?
+        /// Where every audit event also goes, in commit order, as its commit is applied: a JSON
+        /// lines file for a SIEM, the security log. Each takes them on a queue of its own.
+        public var auditObservers: [any AuditObserver] = []
         /// Events per audit archive file (a query or the retention reads or removes whole files).
         public var auditEventsPerArchiveFile = 50_000
         /// The largest journal record a commit may write (at most 1 GiB, the largest that
@@ -201,7 +202,7 @@ public final class EmbeddedStore: DirectoryStore {
                 let events = state.directory.apply(change.mutations)
                 // Queued under the lock: the archive gets the events in the order they were given sequences.
                 archive?.append(events)
-                configuration.auditLog?.append(events)
+                for observer in configuration.auditObservers { observer.append(events) }
                 state.lastSequence = change.sequence
                 state.commitsSinceSnapshot += 1
                 let due = state.commitsSinceSnapshot >= configuration.snapshotEveryCommits
@@ -262,7 +263,7 @@ public final class EmbeddedStore: DirectoryStore {
             try await snapshot()
         }
         await journal.flush()
-        configuration.auditLog?.flush()
+        for observer in configuration.auditObservers { observer.flush() }
         // The journal holds every event: an archive that cannot be synced now is caught up at the next start.
         do {
             try archive?.close()

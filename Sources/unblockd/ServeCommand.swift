@@ -237,11 +237,14 @@ struct ServeCommand: AsyncParsableCommand {
         storeConfiguration.auditArchiveRetention =
             auditRetentionDays == 0 ? nil : .seconds(Int64(auditRetentionDays) * 86_400)
         storeConfiguration.logger = Logger(label: "unblockd.store")
-        switch auditLog {
-        case "none": break
-        case "stdout": storeConfiguration.auditLog = try AuditLogFile(.standardOutput)
-        default: storeConfiguration.auditLog = try AuditLogFile(.file(auditLog))
-        }
+        let auditFile: AuditLogFile? =
+            switch auditLog {
+            case "none": nil
+            case "stdout": try AuditLogFile(.standardOutput)
+            default: try AuditLogFile(.file(auditLog))
+            }
+        storeConfiguration.auditObservers = [SecurityEventLog(logger: Logger(label: "unblockd.security"))]
+        if let auditFile { storeConfiguration.auditObservers.append(auditFile) }
         let store = try EmbeddedStore(configuration: storeConfiguration)
         if !self.import.isEmpty { try await importIfEmpty(self.import, into: store, logger: logger) }
 
@@ -266,7 +269,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try UnblockServer(configuration: configuration, store: store, pool: cryptoPool, logger: logger)
         services.append(.init(service: server))
         services.append(
-            .init(service: ReloadOnHangup(server: server, auditLog: storeConfiguration.auditLog, logger: logger)))
+            .init(service: ReloadOnHangup(server: server, auditLog: auditFile, logger: logger)))
         if configuration.allowInsecureTCP, case .plaintext = configuration.transportSecurity {
             logger.warning(
                 "plain TCP beyond loopback is allowed (--allow-insecure-tcp): responses cross the network in clear")

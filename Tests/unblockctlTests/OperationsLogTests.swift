@@ -67,4 +67,57 @@ import UnblockTesting
         #expect(reopened.contains { $0["actor"] as? String == "bob" }, "\(reopened)")
         #expect(try await lines(path + ".1").allSatisfy { $0["actor"] as? String != "bob" })
     }
+
+    @Test func securityEventsAreLoggedAtInfoWithoutSecrets() async throws {
+        try await withTemporaryDirectory { folder in
+            let process = Process()
+            process.executableURL = builtProduct("unblockd")
+            process.arguments = [
+                "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--log-format", "json",
+                "--import", UnblockdProcess.demo.path, "--password-iterations", "1000", "--journal-preallocate", "1",
+            ]
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            let logged = RunningOutput()
+            errors.fileHandleForReading.readabilityHandler = { logged.append($0.availableData) }
+            try process.run()
+            defer {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            _ = try await logged.wait { $0.contains("\"message\":\"listening\"") }
+            let environment = [
+                "UNBLOCK_SOCKET": folder + "/s.sock", "XDG_CONFIG_HOME": folder + "/config", "PATH": "/usr/bin:/bin",
+            ]
+            func unblockctl(_ arguments: [String], input: String? = nil) -> ProgramResult {
+                runProgram(builtProduct("unblockctl"), arguments, input: input, environment: environment)
+            }
+            #expect(
+                unblockctl(["login", "--user", "alice", "--password-stdin"], input: "alice-demo-password\n").status == 0
+            )
+            let challenge = "1603EBDF1C8A2E7200112233445566AA"
+            let answered = unblockctl(["unblock", "--card", "04A1B2C3D4E5F6", "--challenge", challenge, "--json"])
+            #expect(answered.status == 0, "\(answered.errors)")
+            let response =
+                (try JSONSerialization.jsonObject(with: Data(answered.output.utf8)) as? [String: Any])?["response"]
+                as? String ?? "none"
+            #expect(unblockctl(["unblock", "--card", "04A1B2C3D4E5F6", "--challenge", challenge]).status != 0)
+            _ = try await logged.wait { $0.contains("unblock refused") && $0.contains("\"unblock-pin-offline\"") }
+            let lines = logged.text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+            let security = lines.filter { $0["logger"] as? String == "unblockd.security" }
+            #expect(security.contains { $0["message"] as? String == "authenticate" })
+            let issued = try #require(security.first { $0["message"] as? String == "unblock-pin-offline" })
+            let detail = ((issued["metadata"] as? [String: Any])?["detail"] as? String) ?? ""
+            #expect(
+                detail.range(of: "challengeSHA256=[0-9A-F]{12}( |$)", options: .regularExpression) != nil, "\(detail)")
+            #expect(
+                lines.contains { $0["message"] as? String == "unblock refused" && $0["level"] as? String == "info" })
+            let text = logged.text.uppercased()
+            #expect(!text.contains(challenge) && !text.contains(response.replacingOccurrences(of: " ", with: "")))
+            #expect(!text.contains(response.uppercased()) && !text.contains("ALICE-DEMO-PASSWORD"))
+        }
+    }
 }

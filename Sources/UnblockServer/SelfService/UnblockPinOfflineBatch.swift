@@ -44,8 +44,32 @@ struct UnblockPinOfflineBatch: BatchedMethod {
     }
 
     /// The checks that need neither the pool nor the disk, in the order that reveals nothing:
-    /// a card that is not the caller's is NOT_FOUND before its challenge is even read.
+    /// a card that is not the caller's is NOT_FOUND before its challenge is even read. Every
+    /// refusal is a security event, logged at info (never the challenge).
     func plan(
+        _ request: UnblockPinOfflineRequest, caller: Caller, view directory: any DirectoryView, context: CallContext
+    ) throws -> Plan {
+        do {
+            return try checkedPlan(request, caller: caller, view: directory, context: context)
+        } catch {
+            let status = (error as? RPCError) ?? RPCError(.invalidArgument, "\(error)")
+            let card: String =
+                switch request.card {
+                case .cardID(let id): id
+                case .serial(let serial): serial
+                case nil: "-"
+                }
+            logger.info(
+                "unblock refused",
+                metadata: [
+                    "user": "\(caller.account.username)", "card": "\(card.prefix(64))", "status": "\(status.code)",
+                    "reason": "\(status.message)", "origin": "\(context.origin)",
+                ])
+            throw error
+        }
+    }
+
+    private func checkedPlan(
         _ request: UnblockPinOfflineRequest, caller: Caller, view directory: any DirectoryView, context: CallContext
     ) throws -> Plan {
         let card: SmartCard? =

@@ -4,10 +4,18 @@ import Foundation
 import Synchronization
 import UnblockCore
 
+/// What follows the audit trail as it is written: given each commit's events, in order,
+/// under the store's lock (so: queue them, never block).
+public protocol AuditObserver: Sendable {
+    func append(_ events: [AuditEvent])
+    /// Waits until everything given so far is handled (at close).
+    func flush()
+}
+
 /// An append-only file (or standard output) of audit events, one JSON object per line, in
 /// sequence order. Lines are written on a queue of its own: a slow disk never holds a commit.
 /// `reopen()` (SIGHUP) starts a new file at the same path after logrotate moved the old one.
-public final class AuditLogFile: Sendable {
+public final class AuditLogFile: AuditObserver {
     /// Where the lines go.
     public enum Destination: Sendable, Equatable {
         case file(String)
