@@ -240,8 +240,8 @@ struct ServeCommand: AsyncParsableCommand {
         let auditFile: AuditLogFile? =
             switch auditLog {
             case "none": nil
-            case "stdout": try AuditLogFile(.standardOutput)
-            default: try AuditLogFile(.file(auditLog))
+            case "stdout": try AuditLogFile(.standardOutput, logger: logger)
+            default: try AuditLogFile(.file(auditLog), logger: logger)
             }
         storeConfiguration.auditObservers = [SecurityEventLog(logger: Logger(label: "unblockd.security"))]
         if let auditFile { storeConfiguration.auditObservers.append(auditFile) }

@@ -1,6 +1,7 @@
 // Every audit event as one JSON line, as its commit is applied: what a SIEM follows (--audit-log).
 import Dispatch
 import Foundation
+import Logging
 import Synchronization
 import UnblockCore
 
@@ -13,7 +14,8 @@ public protocol AuditObserver: Sendable {
 }
 
 /// An append-only file (or standard output) of audit events, one JSON object per line, in
-/// sequence order. Lines are written on a queue of its own: a slow disk never holds a commit.
+/// sequence order. Lines are written on a queue of its own: a slow disk never holds a commit
+/// (and when it falls far behind, lines are left out and counted, not kept without end).
 /// `reopen()` (SIGHUP) starts a new file at the same path after logrotate moved the old one.
 public final class AuditLogFile: AuditObserver {
     /// Where the lines go.
@@ -24,19 +26,25 @@ public final class AuditLogFile: AuditObserver {
 
     public let destination: Destination
     private let descriptor: Mutex<Int32>
-    private let queue = DispatchQueue(label: "unblock.audit-log")
+    private let queue: ObserverQueue
 
-    /// Opens the file (appending; made 0600 if new).
+    /// Opens the file (appending; made 0600 if new); `logger` hears when lines had to be left
+    /// out because more than `waitingLimit` events were waiting.
     /// - Throws: `StoreError` naming the file when it cannot be opened.
-    public init(_ destination: Destination) throws(StoreError) {
+    public init(_ destination: Destination, logger: Logger, waitingLimit: Int = 100_000) throws(StoreError) {
         self.destination = destination
         descriptor = Mutex(try Self.open(destination))
+        queue = ObserverQueue(label: "unblock.audit-log", limit: waitingLimit) { dropped in
+            logger.error(
+                "the audit log fell behind: events were left out (the audit trail has them)",
+                metadata: ["dropped": "\(dropped)"])
+        }
     }
 
     /// Queues `events`' lines.
     public func append(_ events: [AuditEvent]) {
         guard !events.isEmpty else { return }
-        queue.async {
+        queue.submit(events) { events in
             var bytes: [UInt8] = []
             for event in events { bytes += Self.line(event) }
             self.descriptor.withLock { descriptor in
@@ -65,7 +73,7 @@ public final class AuditLogFile: AuditObserver {
     }
 
     /// Waits until every queued line is written.
-    public func flush() { queue.sync {} }
+    public func flush() { queue.flush() }
 
     static func line(_ event: AuditEvent) -> [UInt8] {
         let object: [String: Any] = [

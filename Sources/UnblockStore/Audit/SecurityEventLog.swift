@@ -8,15 +8,23 @@ import UnblockCore
 /// events hold no secret (a challenge only as its hash, shortened here).
 public final class SecurityEventLog: AuditObserver {
     private let logger: Logger
-    private let queue = DispatchQueue(label: "unblock.security-log")
+    private let queue: ObserverQueue
 
-    public init(logger: Logger) { self.logger = logger }
+    public init(logger: Logger) {
+        self.logger = logger
+        queue = ObserverQueue(label: "unblock.security-log") { dropped in
+            logger.error(
+                "the security log fell behind: events were left out (the audit trail has them)",
+                metadata: ["dropped": "\(dropped)"])
+        }
+    }
 
     public func append(_ events: [AuditEvent]) {
         guard logger.logLevel <= .info, !events.isEmpty else { return }
-        queue.async {
+        let logger = logger
+        queue.submit(events) { events in
             for event in events {
-                self.logger.info(
+                logger.info(
                     "\(event.action)",
                     metadata: [
                         "sequence": "\(event.sequence)", "actor": "\(event.actor)", "target": "\(event.target)",
@@ -26,7 +34,7 @@ public final class SecurityEventLog: AuditObserver {
         }
     }
 
-    public func flush() { queue.sync {} }
+    public func flush() { queue.flush() }
 
     /// A challenge's hash cut to its first 12 hex digits: enough to match the audit trail.
     static func shortened(_ detail: String) -> String {
