@@ -13,7 +13,7 @@ struct Unblockd: AsyncParsableCommand {
             file without which sealed keys cannot be opened.
             """,
         version: UnblockVersion.current,
-        subcommands: [ServeCommand.self, ImportCommand.self, HashPasswordCommand.self],
+        subcommands: [ServeCommand.self, ImportCommand.self, HashPasswordCommand.self, VerifyCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
