@@ -13,26 +13,26 @@ struct DirectoryOptions: ParsableArguments {
     var ldapUrl: [String] = env("UNBLOCK_LDAP_URLS")?.split(separator: ",").map(String.init) ?? []
 
     @Option(help: "PEM CAs for the LDAP servers' certificates (default: the system's). [env: UNBLOCK_LDAP_CA]")
-    var ldapCa: String? = env("UNBLOCK_LDAP_CA")
+    var ldapCa: String?
 
     @Option(
         help: """
             Bind at once as this DN, {username} replaced (escaped), e.g. \
             uid={username},ou=people,dc=example,dc=org. [env: UNBLOCK_LDAP_BIND_DN]
             """)
-    var ldapBindDn: String? = env("UNBLOCK_LDAP_BIND_DN")
+    var ldapBindDn: String?
 
     @Option(help: "Or search here for the user, as the service account. [env: UNBLOCK_LDAP_SEARCH_BASE]")
-    var ldapSearchBase: String? = env("UNBLOCK_LDAP_SEARCH_BASE")
+    var ldapSearchBase: String?
 
     @Option(help: "The search's filter, e.g. (sAMAccountName={username}). [env: UNBLOCK_LDAP_SEARCH_FILTER]")
-    var ldapSearchFilter: String? = env("UNBLOCK_LDAP_SEARCH_FILTER")
+    var ldapSearchFilter: String?
 
     @Option(help: "The service account's DN, for the search. [env: UNBLOCK_LDAP_SERVICE_DN]")
-    var ldapServiceDn: String? = env("UNBLOCK_LDAP_SERVICE_DN")
+    var ldapServiceDn: String?
 
     @Option(help: "A file holding the service account's password. [env: UNBLOCK_LDAP_SERVICE_PASSWORD_FILE]")
-    var ldapServicePasswordFile: String? = env("UNBLOCK_LDAP_SERVICE_PASSWORD_FILE")
+    var ldapServicePasswordFile: String?
 
     @Option(help: "The attribute with the user's name to show. [env: UNBLOCK_LDAP_DISPLAY_NAME_ATTRIBUTE]")
     var ldapDisplayNameAttribute = env("UNBLOCK_LDAP_DISPLAY_NAME_ATTRIBUTE") ?? "displayName"
@@ -41,7 +41,7 @@ struct DirectoryOptions: ParsableArguments {
     var ldapGroupAttribute = env("UNBLOCK_LDAP_GROUP_ATTRIBUTE") ?? "memberOf"
 
     @Option(help: "Without that attribute, search groups here by member. [env: UNBLOCK_LDAP_GROUP_BASE]")
-    var ldapGroupBase: String? = env("UNBLOCK_LDAP_GROUP_BASE")
+    var ldapGroupBase: String?
 
     @Option(
         help: """
@@ -55,7 +55,7 @@ struct DirectoryOptions: ParsableArguments {
             ATTRIBUTE=VALUE marking a disabled account (Active Directory's userAccountControl is \
             always checked). [env: UNBLOCK_LDAP_DISABLED_WHEN]
             """)
-    var ldapDisabledWhen: String? = env("UNBLOCK_LDAP_DISABLED_WHEN")
+    var ldapDisabledWhen: String?
 
     @Flag(help: "Allow ldap:// without StartTLS to a loopback address. [env: UNBLOCK_LDAP_ALLOW_PLAIN_ON_LOOPBACK=1]")
     var ldapAllowPlainOnLoopback = env("UNBLOCK_LDAP_ALLOW_PLAIN_ON_LOOPBACK") == "1"
@@ -68,6 +68,16 @@ struct DirectoryOptions: ParsableArguments {
             local-then-ldap (local accounts with a password keep it) or ldap-only. [env: UNBLOCK_LOGIN_ORDER]
             """)
     var loginOrder = env("UNBLOCK_LOGIN_ORDER") ?? "local-then-ldap"
+
+    // The flags, else their environment variables (an option with a default may not be optional).
+    var ldapCaValue: String? { ldapCa ?? env("UNBLOCK_LDAP_CA") }
+    var ldapBindDnValue: String? { ldapBindDn ?? env("UNBLOCK_LDAP_BIND_DN") }
+    var ldapSearchBaseValue: String? { ldapSearchBase ?? env("UNBLOCK_LDAP_SEARCH_BASE") }
+    var ldapSearchFilterValue: String? { ldapSearchFilter ?? env("UNBLOCK_LDAP_SEARCH_FILTER") }
+    var ldapServiceDnValue: String? { ldapServiceDn ?? env("UNBLOCK_LDAP_SERVICE_DN") }
+    var ldapServicePasswordFileValue: String? { ldapServicePasswordFile ?? env("UNBLOCK_LDAP_SERVICE_PASSWORD_FILE") }
+    var ldapGroupBaseValue: String? { ldapGroupBase ?? env("UNBLOCK_LDAP_GROUP_BASE") }
+    var ldapDisabledWhenValue: String? { ldapDisabledWhen ?? env("UNBLOCK_LDAP_DISABLED_WHEN") }
 
     func validate() throws {
         guard !ldapUrl.isEmpty else { return }
@@ -86,10 +96,11 @@ struct DirectoryOptions: ParsableArguments {
 
     private func settings() throws -> LDAPSettings {
         let lookup: LDAPSettings.Lookup
-        if let ldapBindDn {
-            lookup = .bindTemplate(ldapBindDn)
-        } else if let base = ldapSearchBase, let filter = ldapSearchFilter, let serviceDN = ldapServiceDn,
-            let passwordFile = ldapServicePasswordFile
+        if let ldapBindDnValue {
+            lookup = .bindTemplate(ldapBindDnValue)
+        } else if let base = ldapSearchBaseValue, let filter = ldapSearchFilterValue,
+            let serviceDN = ldapServiceDnValue,
+            let passwordFile = ldapServicePasswordFileValue
         {
             guard let data = FileManager.default.contents(atPath: passwordFile) else {
                 throw ValidationError("--ldap-service-password-file \(passwordFile): cannot be read")
@@ -102,10 +113,10 @@ struct DirectoryOptions: ParsableArguments {
                     + "and --ldap-service-password-file")
         }
         var settings = LDAPSettings(urls: ldapUrl, lookup: lookup)
-        settings.caFile = ldapCa
+        settings.caFile = ldapCaValue
         settings.displayNameAttribute = ldapDisplayNameAttribute
         settings.groupAttribute = ldapGroupAttribute
-        settings.groupBase = ldapGroupBase
+        settings.groupBase = ldapGroupBaseValue
         settings.allowPlainOnLoopback = ldapAllowPlainOnLoopback
         settings.timeoutSeconds = ldapTimeout
         settings.roleGroups = try ldapRoleGroup.map { pair in
@@ -116,8 +127,8 @@ struct DirectoryOptions: ParsableArguments {
             }
             return (parts[0], parts[1])
         }
-        if let ldapDisabledWhen {
-            let parts = ldapDisabledWhen.split(separator: "=", maxSplits: 1).map(String.init)
+        if let ldapDisabledWhenValue {
+            let parts = ldapDisabledWhenValue.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw ValidationError("--ldap-disabled-when takes ATTRIBUTE=VALUE") }
             settings.disabledWhen = (parts[0], parts[1])
         }

@@ -6,13 +6,13 @@ import UnblockTLS
 
 struct ServerTLSOptions: ParsableArguments {
     @Option(help: "PEM certificate (then intermediates) for the TCP listener: turns TLS on. [env: UNBLOCK_TLS_CERT]")
-    var tlsCert: String? = env("UNBLOCK_TLS_CERT")
+    var tlsCert: String?
 
     @Option(help: "PEM private key of --tls-cert. [env: UNBLOCK_TLS_KEY]")
-    var tlsKey: String? = env("UNBLOCK_TLS_KEY")
+    var tlsKey: String?
 
     @Option(help: "PEM CAs that sign client certificates. [env: UNBLOCK_TLS_CLIENT_CA]")
-    var tlsClientCa: String? = env("UNBLOCK_TLS_CLIENT_CA")
+    var tlsClientCa: String?
 
     @Option(
         help: """
@@ -38,16 +38,21 @@ struct ServerTLSOptions: ParsableArguments {
             """)
     var allowSecretsOverPlaintextTCP = env("UNBLOCK_DANGER_ALLOW_SECRETS_OVER_PLAINTEXT_TCP") == "1"
 
+    // The flags, else their environment variables (an option with a default may not be optional).
+    var tlsCertValue: String? { tlsCert ?? env("UNBLOCK_TLS_CERT") }
+    var tlsKeyValue: String? { tlsKey ?? env("UNBLOCK_TLS_KEY") }
+    var tlsClientCaValue: String? { tlsClientCa ?? env("UNBLOCK_TLS_CLIENT_CA") }
+
     func validate() throws {
-        switch (tlsCert, tlsKey) {
+        switch (tlsCertValue, tlsKeyValue) {
         case (nil, nil):
-            if tlsClientCa != nil || tlsClientAuth != .none {
+            if tlsClientCaValue != nil || tlsClientAuth != .none {
                 throw ValidationError("--tls-client-ca and --tls-client-auth need --tls-cert and --tls-key")
             }
         case (_?, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key)")
         case (nil, _?): throw ValidationError("--tls-key needs --tls-cert")
         case (_?, _?):
-            if tlsClientAuth != .none && tlsClientCa == nil {
+            if tlsClientAuth != .none && tlsClientCaValue == nil {
                 throw ValidationError("--tls-client-auth \(tlsClientAuth.rawValue) needs --tls-client-ca FILE")
             }
         }
@@ -55,10 +60,10 @@ struct ServerTLSOptions: ParsableArguments {
 
     /// The transport security these options ask for.
     var transportSecurity: ServerConfiguration.TransportSecurity {
-        guard let tlsCert, let tlsKey else { return .plaintext }
+        guard let tlsCertValue, let tlsKeyValue else { return .plaintext }
         return .tls(
             TLSServerSettings(
-                certificateChainFile: tlsCert, privateKeyFile: tlsKey, clientCAFile: tlsClientCa,
+                certificateChainFile: tlsCertValue, privateKeyFile: tlsKeyValue, clientCAFile: tlsClientCaValue,
                 clientAuthentication: tlsClientAuth))
     }
 }
