@@ -31,7 +31,7 @@ extension Portal {
             session.isStaff ? "<p><a class=\"button\" href=\"/admin\">\(HTML.escape(text[.cardsHelpDesk]))</a></p>" : ""
         let policy = await secondFactorPolicy.current(client)
         let setUp =
-            policy == .optional || policy == .required
+            policy.asksForCodes
             ? "<p><a href=\"/second-factor\">\(HTML.escape(text[.cardsSetUpApp]))</a></p>" : ""
         let body =
             staff

@@ -11,7 +11,7 @@ extension Portal {
         let csrf = BrowserSessions.randomToken()
         let policy = await secondFactorPolicy.current(client)
         let codeField =
-            policy == .optional || policy == .required
+            policy.asksForCodes
             ? """
             <label for="one_time_code">\(HTML.escape(text[.loginOneTimeCode]))</label>
             <input id="one_time_code" name="one_time_code" autocomplete="one-time-code" inputmode="numeric" \
@@ -55,7 +55,7 @@ extension Portal {
             switch error.code {
             case .unauthenticated:
                 let policy = await secondFactorPolicy.current(client)
-                let withCode = policy == .optional || policy == .required
+                let withCode = policy.asksForCodes
                 return await loginPage(text, message: text[withCode ? .loginRefusedWithCode : .loginRefused])
             case .resourceExhausted: return await loginPage(text, message: text[.loginBusy])
             default:

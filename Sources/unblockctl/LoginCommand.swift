@@ -73,7 +73,7 @@ struct LoginCommand: AsyncParsableCommand {
     private func oneTimeCode(_ client: UnblockClient, _ server: Server) async throws -> String {
         if let oneTimeCode { return oneTimeCode }
         let policy = try await connection.run(server, .login) { try await client.health().secondFactor }
-        guard policy == .optional || policy == .required, Terminal.isInteractive else { return "" }
+        guard policy.asksForCodes, Terminal.isInteractive else { return "" }
         let hint = policy == .optional ? " (press Enter if you have none)" : ""
         return Terminal.readLine(prompt: "One-time code from your authenticator app\(hint): ") ?? ""
     }

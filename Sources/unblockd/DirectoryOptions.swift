@@ -136,7 +136,3 @@ struct DirectoryOptions: ParsableArguments {
         return settings
     }
 }
-
-private func env(_ name: String) -> String? {
-    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-}

@@ -11,10 +11,10 @@ struct SecondFactorOptions: ParsableArguments {
             required (every user; one without a secret cannot log in). [env: UNBLOCK_SECOND_FACTOR]
             """)
     var secondFactor: SecondFactorPolicy =
-        ProcessInfo.processInfo.environment["UNBLOCK_SECOND_FACTOR"].flatMap(SecondFactorPolicy.init(argument:)) ?? .off
+        env("UNBLOCK_SECOND_FACTOR").flatMap(SecondFactorPolicy.init(argument:)) ?? .off
 
     @Option(help: "The issuer authenticator apps show beside a secret. [env: UNBLOCK_TOTP_ISSUER]")
-    var totpIssuer: String = ProcessInfo.processInfo.environment["UNBLOCK_TOTP_ISSUER"] ?? "Unblock"
+    var totpIssuer: String = env("UNBLOCK_TOTP_ISSUER") ?? "Unblock"
 
     func validate() throws {
         guard !totpIssuer.isEmpty, totpIssuer.count <= 64, !totpIssuer.contains(":") else {

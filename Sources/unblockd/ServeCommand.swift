@@ -368,10 +368,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-private func env(_ name: String) -> String? {
-    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-}
-
 extension FsyncPolicy: ExpressibleByArgument {}
 extension LogFormat: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -69,7 +69,3 @@ struct ServerTLSOptions: ParsableArguments {
 }
 
 extension TLSServerSettings.ClientAuthentication: ExpressibleByArgument {}
-
-private func env(_ name: String) -> String? {
-    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-}

@@ -99,3 +99,24 @@ final class RunningOutput: Sendable {
         return done(text)
     }
 }
+
+/// `unblockd ARGUMENTS` in the background, what it logs (standard error) collected as it comes.
+final class UnblockdLog {
+    let logged = RunningOutput()
+    private let process = Process()
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = builtProduct("unblockd")
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        errors.fileHandleForReading.readabilityHandler = { [logged] in logged.append($0.availableData) }
+        try process.run()
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

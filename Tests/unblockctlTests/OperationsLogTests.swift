@@ -6,21 +6,11 @@ import UnblockTesting
 @Suite(.serialized) struct OperationsLogTests {
     @Test func withJSONLogFormatEveryLineIsAnObject() async throws {
         try await withTemporaryDirectory { folder in
-            let process = Process()
-            process.executableURL = builtProduct("unblockd")
-            process.arguments = [
+            let unblockd = try UnblockdLog([
                 "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--log-format", "json",
-            ]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            let logged = RunningOutput()
-            errors.fileHandleForReading.readabilityHandler = { logged.append($0.availableData) }
-            try process.run()
-            defer {
-                process.terminate()
-                process.waitUntilExit()
-            }
+            ])
+            defer { unblockd.stop() }
+            let logged = unblockd.logged
             _ = try await logged.wait { $0.contains("\"message\":\"listening\"") }
             let lines = logged.text.split(separator: "\n")
             #expect(!lines.isEmpty)
@@ -70,22 +60,12 @@ import UnblockTesting
 
     @Test func securityEventsAreLoggedAtInfoWithoutSecrets() async throws {
         try await withTemporaryDirectory { folder in
-            let process = Process()
-            process.executableURL = builtProduct("unblockd")
-            process.arguments = [
+            let unblockd = try UnblockdLog([
                 "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--log-format", "json",
                 "--import", UnblockdProcess.demo.path, "--password-iterations", "1000", "--journal-preallocate", "1",
-            ]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            let logged = RunningOutput()
-            errors.fileHandleForReading.readabilityHandler = { logged.append($0.availableData) }
-            try process.run()
-            defer {
-                process.terminate()
-                process.waitUntilExit()
-            }
+            ])
+            defer { unblockd.stop() }
+            let logged = unblockd.logged
             _ = try await logged.wait { $0.contains("\"message\":\"listening\"") }
             let environment = [
                 "UNBLOCK_SOCKET": folder + "/s.sock", "XDG_CONFIG_HOME": folder + "/config", "PATH": "/usr/bin:/bin",

@@ -211,22 +211,12 @@ import UnblockTesting
 
     @Test func plainTCPBeyondLoopbackIsAWarningAtStart() async throws {
         try await withTemporaryDirectory { folder in
-            let process = Process()
-            process.executableURL = builtProduct("unblockd")
-            process.arguments = [
+            let unblockd = try UnblockdLog([
                 "serve", "--data-dir", folder + "/data", "--unix-socket", "none", "--tcp", "0.0.0.0:0",
                 "--allow-insecure-tcp",
-            ]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            let logged = RunningOutput()
-            errors.fileHandleForReading.readabilityHandler = { logged.append($0.availableData) }
-            try process.run()
-            defer {
-                process.terminate()
-                process.waitUntilExit()
-            }
+            ])
+            defer { unblockd.stop() }
+            let logged = unblockd.logged
             _ = try await logged.wait { $0.contains("listening") }
             #expect(
                 logged.text.contains("plain TCP beyond loopback is allowed (--allow-insecure-tcp)"), "\(logged.text)")

@@ -11,7 +11,7 @@ struct SecondFactorCheck: Sendable {
     /// The account as a login that passes leaves it (the code's step recorded: a code is good
     /// once), or why the login is refused. Only called once the password matched.
     func check(_ code: String, for account: Account, now: Timestamp) -> (passed: Account?, refusal: LoginRefusal?) {
-        guard policy == .optional || policy == .required else { return (account, nil) }
+        guard policy.asksForCodes else { return (account, nil) }
         guard let sealed = account.totpSecret else {
             return policy == .required ? (nil, .noSecondFactor) : (account, nil)
         }

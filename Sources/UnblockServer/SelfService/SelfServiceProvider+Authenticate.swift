@@ -110,7 +110,7 @@ extension SelfServiceProvider {
         // The caller learns only "invalid username or password"; the audit keeps the reason.
         let enrollmentOnly = outcome.0 == .noSecondFactor
         guard outcome.0 == nil || enrollmentOnly, let account = outcome.1 else {
-            throw secondFactor.policy == .optional || secondFactor.policy == .required
+            throw secondFactor.policy.asksForCodes
                 ? RPCError.invalidCredentialsOrCode : RPCError.invalidCredentials
         }
         let (token, session, evicted) = try sessions.create(for: account, now: now, enrollmentOnly: enrollmentOnly)

@@ -67,7 +67,7 @@ extension SelfServiceProvider {
     }
 
     private func requireSecondFactors() throws {
-        guard secondFactor.policy == .optional || secondFactor.policy == .required else {
+        guard secondFactor.policy.asksForCodes else {
             throw RPCError(.failedPrecondition, "second factors are off on this server (--second-factor)")
         }
     }

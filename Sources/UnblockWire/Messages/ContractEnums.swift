@@ -76,6 +76,11 @@ public enum SecondFactorPolicy: UInt32, Sendable, CaseIterable, Codable {
     case required = 3
 }
 
+extension SecondFactorPolicy {
+    /// Whether some logins give a one-time code (optional or required).
+    public var asksForCodes: Bool { self == .optional || self == .required }
+}
+
 /// gRPC status code numbers, with the same meanings as in gRPC.
 public enum StatusCode: UInt32, Sendable, CaseIterable, Codable {
     case ok = 0
