@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // System libraries, found through pkg-config (Scripts/bootstrap installs them).
@@ -140,6 +143,16 @@ let package = Package(
         // QR codes (libqrencode) for enrolling authenticator apps: terminal text and SVG.
         .target(name: "UnblockQRCode", dependencies: ["CQRencode"]),
 
+        // The executables' settings from environment variables and a YAML configuration file.
+        .target(
+            name: "UnblockSettings",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+
         // Log lines as text or JSON (one object per line) for the daemons.
         .target(name: "UnblockLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
@@ -171,7 +184,7 @@ let package = Package(
             name: "unblockd",
             dependencies: [
                 "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire", "CUnblockSystem",
-                "UnblockMetricsEndpoint", "UnblockTLS", "UnblockLDAP", "UnblockLogging",
+                "UnblockMetricsEndpoint", "UnblockTLS", "UnblockLDAP", "UnblockLogging", "UnblockSettings",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -184,7 +197,7 @@ let package = Package(
         .executableTarget(
             name: "unblockctl",
             dependencies: [
-                "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockTLS", "UnblockQRCode",
+                "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockTLS", "UnblockQRCode", "UnblockSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -192,7 +205,7 @@ let package = Package(
         .executableTarget(
             name: "unblock-portal",
             dependencies: [
-                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockTLS",
+                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockTLS", "UnblockSettings",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

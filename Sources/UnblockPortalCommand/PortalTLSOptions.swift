@@ -1,6 +1,7 @@
 // unblock-portal's TLS options: HTTPS for browsers, and TLS to an unblockd reached over TCP.
 import ArgumentParser
 import Foundation
+import UnblockSettings
 import UnblockTLS
 
 struct PortalTLSOptions: ParsableArguments {
@@ -11,7 +12,7 @@ struct PortalTLSOptions: ParsableArguments {
     var tlsKey: String?
 
     @Flag(help: "Reach a TCP --server over TLS (the system's CAs unless --server-tls-ca). [env: UNBLOCK_TLS=1]")
-    var serverTls = env("UNBLOCK_TLS") == "1"
+    var serverTls = Setting.toggle("server-tls")
 
     @Option(help: "PEM CAs to trust for unblockd's certificate (implies --server-tls). [env: UNBLOCK_TLS_CA]")
     var serverTlsCa: String?
@@ -26,13 +27,13 @@ struct PortalTLSOptions: ParsableArguments {
     @Option(help: "The name unblockd's certificate carries, if not the host's. [env: UNBLOCK_TLS_SERVER_NAME]")
     var serverTlsName: String?
 
-    // The flags, else their environment variables (an option with a default may not be optional).
-    var tlsCertValue: String? { tlsCert ?? env("UNBLOCK_PORTAL_TLS_CERT") }
-    var tlsKeyValue: String? { tlsKey ?? env("UNBLOCK_PORTAL_TLS_KEY") }
-    var serverTlsCaValue: String? { serverTlsCa ?? env("UNBLOCK_TLS_CA") }
-    var serverTlsCertValue: String? { serverTlsCert ?? env("UNBLOCK_TLS_CERT") }
-    var serverTlsKeyValue: String? { serverTlsKey ?? env("UNBLOCK_TLS_KEY") }
-    var serverTlsNameValue: String? { serverTlsName ?? env("UNBLOCK_TLS_SERVER_NAME") }
+    // The flags, else their settings (an option with a default may not be optional).
+    var tlsCertValue: String? { tlsCert ?? Setting.text("tls-cert") }
+    var tlsKeyValue: String? { tlsKey ?? Setting.text("tls-key") }
+    var serverTlsCaValue: String? { serverTlsCa ?? Setting.text("server-tls-ca") }
+    var serverTlsCertValue: String? { serverTlsCert ?? Setting.text("server-tls-cert") }
+    var serverTlsKeyValue: String? { serverTlsKey ?? Setting.text("server-tls-key") }
+    var serverTlsNameValue: String? { serverTlsName ?? Setting.text("server-tls-name") }
 
     func validate() throws {
         if (tlsCertValue == nil) != (tlsKeyValue == nil) {
@@ -54,8 +55,4 @@ struct PortalTLSOptions: ParsableArguments {
             serverName: serverTlsNameValue)
         return serverTls || settings != TLSClientSettings() ? settings : nil
     }
-}
-
-private func env(_ name: String) -> String? {
-    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
 }

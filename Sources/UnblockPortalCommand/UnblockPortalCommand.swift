@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import UnblockPortal
+import UnblockSettings
 import UnblockTLS
 import UnblockWire
 
@@ -16,12 +17,18 @@ struct UnblockPortalCommand: AsyncParsableCommand {
         discussion: "It holds no directory and no keys: every page calls unblockd.",
         version: UnblockVersion.current)
 
-    @Option(help: "Where to listen, HOST:PORT. [env: UNBLOCK_PORTAL_LISTEN]")
-    var listen: String = ProcessInfo.processInfo.environment["UNBLOCK_PORTAL_LISTEN"] ?? "127.0.0.1:8080"
+    @OptionGroup var file: PortalConfigFileOption
 
-    @Option(help: "The unblockd to use: unix:PATH or HOST:PORT. [env: UNBLOCK_SOCKET or UNBLOCK_ADDRESS]")
+    @Option(help: "Where to listen, HOST:PORT. [env: UNBLOCK_PORTAL_LISTEN]")
+    var listen = Setting.string("listen")
+
+    @Option(
+        help: """
+            The unblockd to use: unix:PATH or HOST:PORT. [env: UNBLOCK_PORTAL_SERVER, else UNBLOCK_SOCKET \
+            or UNBLOCK_ADDRESS as unblockctl reads them] (default: unix:/run/unblockd/unblockd.sock)
+            """)
     var server: String =
-        ProcessInfo.processInfo.environment["UNBLOCK_SOCKET"].map { "unix:\($0)" }
+        Setting.text("server") ?? ProcessInfo.processInfo.environment["UNBLOCK_SOCKET"].map { "unix:\($0)" }
         ?? ProcessInfo.processInfo.environment["UNBLOCK_ADDRESS"] ?? "unix:/run/unblockd/unblockd.sock"
 
     @OptionGroup(title: "TLS")
@@ -32,14 +39,22 @@ struct UnblockPortalCommand: AsyncParsableCommand {
             Listen on an address other than loopback without TLS (only behind a TLS proxy). \
             [env: UNBLOCK_PORTAL_ALLOW_INSECURE_HTTP=1]
             """)
-    var allowInsecureHTTP = ProcessInfo.processInfo.environment["UNBLOCK_PORTAL_ALLOW_INSECURE_HTTP"] == "1"
+    var allowInsecureHTTP = Setting.toggle("allow-insecure-http")
 
     @Flag(
         help: """
             Browsers reach the portal over HTTPS through a proxy in front: cookies are Secure and pages \
             carry Strict-Transport-Security. [env: UNBLOCK_PORTAL_BEHIND_HTTPS_PROXY=1]
             """)
-    var behindHTTPSProxy = ProcessInfo.processInfo.environment["UNBLOCK_PORTAL_BEHIND_HTTPS_PROXY"] == "1"
+    var behindHTTPSProxy = Setting.toggle("behind-https-proxy")
+
+    /// Settings are loaded before the arguments are parsed: the options' defaults come from them.
+    static func main() async {
+        await Setting.start(
+            program: "unblock-portal", keys: PortalSettings.keys, variable: PortalSettings.fileVariable,
+            defaultFiles: [PortalSettings.defaultFile])
+        await main(nil)
+    }
 
     func validate() throws {
         guard case .hostname(let host, _)? = UnblockWire.BindAddress(parsing: listen) else {

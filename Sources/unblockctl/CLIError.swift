@@ -56,7 +56,7 @@ struct CLIError: Error {
                 .unreachable,
                 "\(error.message). Check that unblockd is running and that this is its address (\(server.origin)); "
                     + "set another with --socket or --host and --port, UNBLOCK_SOCKET or UNBLOCK_ADDRESS, "
-                    + "or in \(ConfigFolder.path)/client.toml")
+                    + "or in \(ConfigFolder.path)/client.yaml")
         case .unavailable:
             self.init(.unreachable, "\(error.message) (\(server.address))")
         case .deadlineExceeded:

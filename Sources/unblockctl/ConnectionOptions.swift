@@ -2,10 +2,19 @@
 import ArgumentParser
 import Foundation
 import UnblockClient
+import UnblockSettings
 import UnblockTLS
 import UnblockWire
 
 struct ConnectionOptions: ParsableArguments {
+    @Option(
+        help: """
+            The client configuration file (YAML; keys socket, address, host, port, tls, tls-ca, tls-cert, \
+            tls-key, tls-server-name). Default: client.yaml in $XDG_CONFIG_HOME/unblock (or ~/.config/unblock), \
+            else /etc/unblock/client.yaml. [env: UNBLOCK_CLIENT_CONFIG]
+            """)
+    var config: String?
+
     @Option(help: "The server's Unix domain socket. [env: UNBLOCK_SOCKET] (default: \(Self.defaultSocket))")
     var socket: String?
 
@@ -51,18 +60,12 @@ struct ConnectionOptions: ParsableArguments {
     private func resolveServer() throws -> Server {
         var server = try resolveAddress()
         guard case .hostname = server.address else { return server }
-        // TLS: each setting from its flag, else the environment, else the configuration file.
-        let environment = ProcessInfo.processInfo.environment
-        let file = try ClientConfigFile.load()?.file
-        func setting(_ flag: String?, _ variable: String, _ key: KeyPath<ClientConfigFile, String?>) -> String? {
-            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? file?[keyPath: key]
-        }
         let settings = TLSClientSettings(
-            trustRootsFile: setting(tlsCa, "UNBLOCK_TLS_CA", \.tlsCA),
-            certificateChainFile: setting(tlsCert, "UNBLOCK_TLS_CERT", \.tlsCert),
-            privateKeyFile: setting(tlsKey, "UNBLOCK_TLS_KEY", \.tlsKey),
-            serverName: setting(tlsServerName, "UNBLOCK_TLS_SERVER_NAME", \.tlsServerName))
-        if tls || environment["UNBLOCK_TLS"] == "1" || file?.tls == true || settings != TLSClientSettings() {
+            trustRootsFile: tlsCa ?? Setting.text("tls-ca"),
+            certificateChainFile: tlsCert ?? Setting.text("tls-cert"),
+            privateKeyFile: tlsKey ?? Setting.text("tls-key"),
+            serverName: tlsServerName ?? Setting.text("tls-server-name"))
+        if tls || Setting.toggle("tls") || settings != TLSClientSettings() {
             server.tls = settings
         }
         return server
@@ -74,28 +77,40 @@ struct ConnectionOptions: ParsableArguments {
         }
         if let port { return Server(.hostname("127.0.0.1", port: port), origin: "given with --port") }
         if let socket { return Server(.unixDomainSocket(path: Self.absolute(socket)), origin: "given with --socket") }
-        let environment = ProcessInfo.processInfo.environment
-        if let socket = environment["UNBLOCK_SOCKET"], !socket.isEmpty {
-            return Server(.unixDomainSocket(path: Self.absolute(socket)), origin: "from UNBLOCK_SOCKET")
+        // The environment's socket or address, then the file's: the environment wins as a whole.
+        let settings = Setting.current
+        let fromEnvironment = { (name: String) in
+            if case .environment = settings.origin(of: name) { true } else { false }
         }
-        if let address = environment["UNBLOCK_ADDRESS"], !address.isEmpty {
-            guard case .hostname? = BindAddress(parsing: address) else {
-                throw CLIError(
-                    .usage, "UNBLOCK_ADDRESS is \"\(address)\", not HOST:PORT (for example 127.0.0.1:8625)")
+        for layer in [fromEnvironment, { !fromEnvironment($0) }] {
+            if layer("socket"), let socket = settings.text("socket") {
+                return Server(.unixDomainSocket(path: Self.absolute(socket)), origin: Self.origin(of: "socket"))
             }
-            return Server(BindAddress(parsing: address)!, origin: "from UNBLOCK_ADDRESS")
+            if layer("address"), let address = settings.text("address") {
+                guard case .hostname? = BindAddress(parsing: address) else {
+                    throw CLIError(
+                        .usage,
+                        "\(Self.origin(of: "address")): \"\(address)\" is not HOST:PORT (for example 127.0.0.1:8625)")
+                }
+                return Server(BindAddress(parsing: address)!, origin: Self.origin(of: "address"))
+            }
         }
-        if let (file, path) = try ClientConfigFile.load() {
-            if let socket = file.socket {
-                return Server(.unixDomainSocket(path: Self.absolute(socket)), origin: "from \(path)")
-            }
-            if file.host != nil || file.port != nil {
-                return Server(
-                    .hostname(file.host ?? "127.0.0.1", port: file.port ?? BindAddress.defaultPort),
-                    origin: "from \(path)")
-            }
+        if settings.text("host") != nil || settings.text("port") != nil {
+            return Server(
+                .hostname(
+                    settings.text("host") ?? "127.0.0.1", port: settings.number("port") ?? BindAddress.defaultPort),
+                origin: "from \(settings.file ?? "the configuration file")")
         }
         return Server(.unixDomainSocket(path: Self.defaultSocket), origin: "the default")
+    }
+
+    /// "from UNBLOCK_SOCKET", "from /etc/unblock/client.yaml".
+    private static func origin(of name: String) -> String {
+        switch Setting.current.origin(of: name) {
+        case .environment(let variable): "from \(variable)"
+        case .file(let path): "from \(path)"
+        case .defaultValue, .unset: "the default"
+        }
     }
 
     private static func absolute(_ path: String) -> String {

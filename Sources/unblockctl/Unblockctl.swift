@@ -1,6 +1,7 @@
 // unblockctl: the command-line client for card holders, help-desk operators and administrators.
 import ArgumentParser
 import Foundation
+import UnblockSettings
 import UnblockWire
 
 @main
@@ -10,13 +11,14 @@ struct Unblockctl: AsyncParsableCommand {
         abstract: "Unblock a smart card's PIN offline: log in, list your cards, answer the challenge Windows shows.",
         discussion: """
             The server is found through --socket or --host and --port, else UNBLOCK_SOCKET or \
-            UNBLOCK_ADDRESS=HOST:PORT, else the file client.toml in $XDG_CONFIG_HOME/unblock (or \
-            ~/.config/unblock) or /etc/unblock, else the socket /run/unblockd/unblockd.sock.
+            UNBLOCK_ADDRESS=HOST:PORT, else the file client.yaml (--config) in $XDG_CONFIG_HOME/unblock \
+            (or ~/.config/unblock) or /etc/unblock, else the socket /run/unblockd/unblockd.sock.
 
             Exit codes: 0 success; 64 usage error, or cancelled at a prompt; 65 not logged in or \
             session expired; 66 permission denied; 67 not found, already exists, or not possible now (card state, \
             process disabled, challenge already answered, malformed challenge); 68 rate limited or \
-            server busy; 69 server unreachable or unavailable; 70 other error.
+            server busy; 69 server unreachable or unavailable; 70 other error; 78 a bad configuration \
+            file or environment variable.
             """,
         version: UnblockVersion.current,
         subcommands: [
@@ -27,6 +29,9 @@ struct Unblockctl: AsyncParsableCommand {
 
     /// ArgumentParser's own main, except that with --json a usage error is JSON on standard output too.
     static func main() async {
+        await Setting.start(
+            program: "unblockctl", keys: ClientSettings.keys, variable: ClientSettings.fileVariable,
+            defaultFiles: ClientSettings.defaultFiles)
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import UnblockLDAP
 import UnblockServer
+import UnblockSettings
 
 struct DirectoryOptions: ParsableArguments {
     @Option(
@@ -10,7 +11,7 @@ struct DirectoryOptions: ParsableArguments {
             An LDAP server: ldaps://HOST[:PORT], or ldap://HOST[:PORT] with StartTLS. Repeatable: \
             tried in order. Turns directory logins on. [env: UNBLOCK_LDAP_URLS, comma-separated]
             """)
-    var ldapUrl: [String] = env("UNBLOCK_LDAP_URLS")?.split(separator: ",").map(String.init) ?? []
+    var ldapUrl = Setting.list("ldap-url")
 
     @Option(help: "PEM CAs for the LDAP servers' certificates (default: the system's). [env: UNBLOCK_LDAP_CA]")
     var ldapCa: String?
@@ -35,10 +36,10 @@ struct DirectoryOptions: ParsableArguments {
     var ldapServicePasswordFile: String?
 
     @Option(help: "The attribute with the user's name to show. [env: UNBLOCK_LDAP_DISPLAY_NAME_ATTRIBUTE]")
-    var ldapDisplayNameAttribute = env("UNBLOCK_LDAP_DISPLAY_NAME_ATTRIBUTE") ?? "displayName"
+    var ldapDisplayNameAttribute = Setting.string("ldap-display-name-attribute")
 
     @Option(help: "The attribute that lists a user's groups. [env: UNBLOCK_LDAP_GROUP_ATTRIBUTE]")
-    var ldapGroupAttribute = env("UNBLOCK_LDAP_GROUP_ATTRIBUTE") ?? "memberOf"
+    var ldapGroupAttribute = Setting.string("ldap-group-attribute")
 
     @Option(help: "Without that attribute, search groups here by member. [env: UNBLOCK_LDAP_GROUP_BASE]")
     var ldapGroupBase: String?
@@ -48,7 +49,7 @@ struct DirectoryOptions: ParsableArguments {
             ROLE=GROUP-DN: members of the group get the role (selfservice, helpdesk or admin; without a \
             selfservice group, everyone is a card holder). Repeatable. [env: UNBLOCK_LDAP_ROLE_GROUPS, ;-separated]
             """)
-    var ldapRoleGroup: [String] = env("UNBLOCK_LDAP_ROLE_GROUPS")?.split(separator: ";").map(String.init) ?? []
+    var ldapRoleGroup = Setting.list("ldap-role-group")
 
     @Option(
         help: """
@@ -58,26 +59,26 @@ struct DirectoryOptions: ParsableArguments {
     var ldapDisabledWhen: String?
 
     @Flag(help: "Allow ldap:// without StartTLS to a loopback address. [env: UNBLOCK_LDAP_ALLOW_PLAIN_ON_LOOPBACK=1]")
-    var ldapAllowPlainOnLoopback = env("UNBLOCK_LDAP_ALLOW_PLAIN_ON_LOOPBACK") == "1"
+    var ldapAllowPlainOnLoopback = Setting.toggle("ldap-allow-plain-on-loopback")
 
     @Option(help: "Seconds for connecting and for each LDAP operation. [env: UNBLOCK_LDAP_TIMEOUT]")
-    var ldapTimeout: Int32 = env("UNBLOCK_LDAP_TIMEOUT").flatMap { Int32($0) } ?? 5
+    var ldapTimeout: Int32 = Setting.number("ldap-timeout")
 
     @Option(
         help: """
             local-then-ldap (local accounts with a password keep it) or ldap-only. [env: UNBLOCK_LOGIN_ORDER]
             """)
-    var loginOrder = env("UNBLOCK_LOGIN_ORDER") ?? "local-then-ldap"
+    var loginOrder = Setting.string("login-order")
 
-    // The flags, else their environment variables (an option with a default may not be optional).
-    var ldapCaValue: String? { ldapCa ?? env("UNBLOCK_LDAP_CA") }
-    var ldapBindDnValue: String? { ldapBindDn ?? env("UNBLOCK_LDAP_BIND_DN") }
-    var ldapSearchBaseValue: String? { ldapSearchBase ?? env("UNBLOCK_LDAP_SEARCH_BASE") }
-    var ldapSearchFilterValue: String? { ldapSearchFilter ?? env("UNBLOCK_LDAP_SEARCH_FILTER") }
-    var ldapServiceDnValue: String? { ldapServiceDn ?? env("UNBLOCK_LDAP_SERVICE_DN") }
-    var ldapServicePasswordFileValue: String? { ldapServicePasswordFile ?? env("UNBLOCK_LDAP_SERVICE_PASSWORD_FILE") }
-    var ldapGroupBaseValue: String? { ldapGroupBase ?? env("UNBLOCK_LDAP_GROUP_BASE") }
-    var ldapDisabledWhenValue: String? { ldapDisabledWhen ?? env("UNBLOCK_LDAP_DISABLED_WHEN") }
+    // The flags, else their settings (an option with a default may not be optional).
+    var ldapCaValue: String? { ldapCa ?? Setting.text("ldap-ca") }
+    var ldapBindDnValue: String? { ldapBindDn ?? Setting.text("ldap-bind-dn") }
+    var ldapSearchBaseValue: String? { ldapSearchBase ?? Setting.text("ldap-search-base") }
+    var ldapSearchFilterValue: String? { ldapSearchFilter ?? Setting.text("ldap-search-filter") }
+    var ldapServiceDnValue: String? { ldapServiceDn ?? Setting.text("ldap-service-dn") }
+    var ldapServicePasswordFileValue: String? { ldapServicePasswordFile ?? Setting.text("ldap-service-password-file") }
+    var ldapGroupBaseValue: String? { ldapGroupBase ?? Setting.text("ldap-group-base") }
+    var ldapDisabledWhenValue: String? { ldapDisabledWhen ?? Setting.text("ldap-disabled-when") }
 
     func validate() throws {
         guard !ldapUrl.isEmpty else { return }
@@ -99,18 +100,13 @@ struct DirectoryOptions: ParsableArguments {
         if let ldapBindDnValue {
             lookup = .bindTemplate(ldapBindDnValue)
         } else if let base = ldapSearchBaseValue, let filter = ldapSearchFilterValue,
-            let serviceDN = ldapServiceDnValue,
-            let passwordFile = ldapServicePasswordFileValue
+            let serviceDN = ldapServiceDnValue, let password = try servicePassword()
         {
-            guard let data = FileManager.default.contents(atPath: passwordFile) else {
-                throw ValidationError("--ldap-service-password-file \(passwordFile): cannot be read")
-            }
-            let password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
             lookup = .search(base: base, filter: filter, serviceDN: serviceDN, servicePassword: password)
         } else {
             throw ValidationError(
                 "--ldap-url needs --ldap-bind-dn, or --ldap-search-base, --ldap-search-filter, --ldap-service-dn "
-                    + "and --ldap-service-password-file")
+                    + "and --ldap-service-password-file (or ldap-service-password in the configuration file)")
         }
         var settings = LDAPSettings(urls: ldapUrl, lookup: lookup)
         settings.caFile = ldapCaValue
@@ -134,5 +130,14 @@ struct DirectoryOptions: ParsableArguments {
         }
         if let problem = settings.problem { throw ValidationError("LDAP: \(problem)") }
         return settings
+    }
+
+    /// The service account's password: from its file, else from the configuration (never a flag).
+    private func servicePassword() throws -> String? {
+        guard let passwordFile = ldapServicePasswordFileValue else { return Setting.text("ldap-service-password") }
+        guard let data = FileManager.default.contents(atPath: passwordFile) else {
+            throw ValidationError("--ldap-service-password-file \(passwordFile): cannot be read")
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
     }
 }

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import UnblockServer
+import UnblockSettings
 import UnblockWire
 
 struct SecondFactorOptions: ParsableArguments {
@@ -10,11 +11,10 @@ struct SecondFactorOptions: ParsableArguments {
             One-time codes (TOTP) at login: off; optional (users with an enrolled secret give one); \
             required (every user; one without a secret cannot log in). [env: UNBLOCK_SECOND_FACTOR]
             """)
-    var secondFactor: SecondFactorPolicy =
-        env("UNBLOCK_SECOND_FACTOR").flatMap(SecondFactorPolicy.init(argument:)) ?? .off
+    var secondFactor = SecondFactorPolicy(argument: Setting.string("second-factor"))!
 
     @Option(help: "The issuer authenticator apps show beside a secret. [env: UNBLOCK_TOTP_ISSUER]")
-    var totpIssuer: String = env("UNBLOCK_TOTP_ISSUER") ?? "Unblock"
+    var totpIssuer = Setting.string("totp-issuer")
 
     func validate() throws {
         guard !totpIssuer.isEmpty, totpIssuer.count <= 64, !totpIssuer.contains(":") else {

@@ -11,6 +11,7 @@ import UnblockCrypto
 import UnblockLogging
 import UnblockMetricsEndpoint
 import UnblockServer
+import UnblockSettings
 import UnblockStore
 import UnblockWire
 
@@ -19,17 +20,20 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the server (the default command).",
         discussion: """
-            Every option can also be set by an environment variable, named in its help; a flag \
-            given on the command line wins. SIGTERM or SIGINT stop the server gracefully: no \
+            Every option can also be set by an environment variable, named in its help, or in the \
+            configuration file (--config, else /etc/unblock/unblockd.yaml) by its name without the \
+            dashes: a flag wins over the environment, which wins over the file. SIGTERM or SIGINT stop the server gracefully: no \
             new calls, calls in flight finish, a final snapshot is written, exit status 0.
             """
     )
 
+    @OptionGroup var file: ConfigFileOption
+
     @Option(help: "The data directory (created if missing). [env: UNBLOCK_DATA_DIR]")
-    var dataDir: String = env("UNBLOCK_DATA_DIR") ?? "./var"
+    var dataDir = Setting.string("data-dir")
 
     @Option(help: "Unix domain socket path, or none. [env: UNBLOCK_UNIX_SOCKET]")
-    var unixSocket: String = env("UNBLOCK_UNIX_SOCKET") ?? "DATA_DIR/unblockd.sock"
+    var unixSocket = Setting.string("unix-socket")
 
     @Option(
         help: """
@@ -37,14 +41,14 @@ struct ServeCommand: AsyncParsableCommand {
             since any local user can reach a TCP port while the Unix socket admits only its group. \
             [env: UNBLOCK_TCP]
             """)
-    var tcp: String = env("UNBLOCK_TCP") ?? "none"
+    var tcp = Setting.string("tcp")
 
     @Flag(
         help: """
             Allow plain TCP (no --tls-cert) on a non-loopback address: only for tests or an otherwise \
             protected network. [env: UNBLOCK_ALLOW_INSECURE_TCP=1]
             """)
-    var allowInsecureTcp = env("UNBLOCK_ALLOW_INSECURE_TCP") == "1"
+    var allowInsecureTcp = Setting.toggle("allow-insecure-tcp")
 
     @OptionGroup(title: "TLS on the TCP listener")
     var tls: ServerTLSOptions
@@ -61,144 +65,118 @@ struct ServeCommand: AsyncParsableCommand {
             as unblock-portal: the person and browser address it names in a call are recorded in the \
             audit and count for the login limits. Repeatable. [env: UNBLOCK_TRUSTED_APP_USERS, comma-separated]
             """)
-    var trustedAppUser: [String] =
-        env("UNBLOCK_TRUSTED_APP_USERS")?.split(separator: ",").map { String($0) } ?? []
+    var trustedAppUser = Setting.list("trusted-app-user")
 
     @Option(
         help: """
             Serve metrics for Prometheus over HTTP at HOST:PORT (GET /metrics), or none. \
             [env: UNBLOCK_METRICS]
             """)
-    var metrics: String = env("UNBLOCK_METRICS") ?? "none"
+    var metrics = Setting.string("metrics")
 
     @Flag(
         help: """
             Allow --metrics on a non-loopback address: the endpoint has no authentication, and \
             its figures tell who uses the service how much. [env: UNBLOCK_ALLOW_REMOTE_METRICS=1]
             """)
-    var allowRemoteMetrics = env("UNBLOCK_ALLOW_REMOTE_METRICS") == "1"
+    var allowRemoteMetrics = Setting.toggle("allow-remote-metrics")
 
     @Option(help: "Import this directory file when the data directory is empty. [env: UNBLOCK_IMPORT]")
-    var `import`: String = env("UNBLOCK_IMPORT") ?? ""
+    var `import` = Setting.text("import") ?? ""
 
     @Option(help: "When the journal syncs: always, everysec or none. [env: UNBLOCK_FSYNC]")
-    var fsync: FsyncPolicy = env("UNBLOCK_FSYNC").flatMap(FsyncPolicy.init) ?? store.fsync
+    var fsync = FsyncPolicy(rawValue: Setting.string("fsync"))!
 
     @Option(
         help: """
             MiB of zeros each journal file is written with ahead of use, so that a sync writes only \
             the records, not the file's size; 0 lets journal files grow. [env: UNBLOCK_JOURNAL_PREALLOCATE]
             """)
-    var journalPreallocate: Int =
-        env("UNBLOCK_JOURNAL_PREALLOCATE").flatMap { Int($0) } ?? store.journalPreallocation >> 20
+    var journalPreallocate: Int = Setting.number("journal-preallocate")
 
     @Option(
         help: """
             Days the audit trail is kept on disk (audit-*.trail in the data directory); 0 keeps none \
             beyond the latest events held in memory. [env: UNBLOCK_AUDIT_RETENTION_DAYS]
             """)
-    var auditRetentionDays: Int =
-        env("UNBLOCK_AUDIT_RETENTION_DAYS").flatMap { Int($0) }
-        ?? store.auditArchiveRetention.map { Int($0.components.seconds / 86_400) } ?? 0
+    var auditRetentionDays: Int = Setting.number("audit-retention-days")
 
     @Option(help: "Responses allowed per card per 24 hours. [env: UNBLOCK_RESPONSES_PER_DAY]")
-    var responsesPerDay: Int =
-        env("UNBLOCK_RESPONSES_PER_DAY").flatMap { Int($0) } ?? server.unblockPolicy.maxResponsesPerWindow
+    var responsesPerDay: Int = Setting.number("responses-per-day")
 
     @Option(
         help: """
             Password checks one client (a local user, or an IP address) may have under way; \
             more are refused at once as server busy. [env: UNBLOCK_MAX_LOGINS_PER_CLIENT]
             """)
-    var maxLoginsPerClient: Int =
-        env("UNBLOCK_MAX_LOGINS_PER_CLIENT").flatMap { Int($0) } ?? server.logins.maximumPerClient
+    var maxLoginsPerClient: Int = Setting.number("max-logins-per-client")
 
     @Option(help: "Consecutive failed logins that lock an account. [env: UNBLOCK_MAX_LOGIN_FAILURES]")
-    var maxLoginFailures: UInt32 =
-        env("UNBLOCK_MAX_LOGIN_FAILURES").flatMap { UInt32($0) } ?? server.loginPolicy.maxConsecutiveFailures
+    var maxLoginFailures: UInt32 = Setting.number("max-login-failures")
 
     @Option(help: "PBKDF2 iterations for passwords hashed by this server. [env: UNBLOCK_PASSWORD_ITERATIONS]")
-    var passwordIterations: Int =
-        env("UNBLOCK_PASSWORD_ITERATIONS").flatMap { Int($0) } ?? PasswordHasher.defaultIterations
+    var passwordIterations: Int = Setting.number("password-iterations")
 
     @Option(help: "Maximum open connections. [env: UNBLOCK_MAX_CONNECTIONS]")
-    var maxConnections: Int = env("UNBLOCK_MAX_CONNECTIONS").flatMap { Int($0) } ?? server.connections.maximum
+    var maxConnections: Int = Setting.number("max-connections")
 
     @Option(
         help: """
             Maximum open connections of one client: a local user (Unix socket) or an IP address \
             (TCP). [env: UNBLOCK_MAX_CONNECTIONS_PER_CLIENT]
             """)
-    var maxConnectionsPerClient: Int =
-        env("UNBLOCK_MAX_CONNECTIONS_PER_CLIENT").flatMap { Int($0) } ?? server.connections.maximumPerClient
+    var maxConnectionsPerClient: Int = Setting.number("max-connections-per-client")
 
     @Option(help: "Calls in flight per connection; more wait. [env: UNBLOCK_CALLS_IN_FLIGHT]")
-    var callsInFlight: Int = env("UNBLOCK_CALLS_IN_FLIGHT").flatMap { Int($0) } ?? server.connections.callsInFlight
+    var callsInFlight: Int = Setting.number("calls-in-flight")
 
     @Option(help: "Seconds before an idle connection is closed. [env: UNBLOCK_IDLE_TIMEOUT]")
-    var idleTimeout: Int = env("UNBLOCK_IDLE_TIMEOUT").flatMap { Int($0) } ?? seconds(server.connections.idleTimeout)
+    var idleTimeout: Int = Setting.number("idle-timeout")
 
     @Option(help: "Seconds of inactivity that end a session. [env: UNBLOCK_SESSION_IDLE_TIMEOUT]")
-    var sessionIdleTimeout: Int =
-        env("UNBLOCK_SESSION_IDLE_TIMEOUT").flatMap { Int($0) } ?? seconds(server.sessions.idleTimeout)
+    var sessionIdleTimeout: Int = Setting.number("session-idle-timeout")
 
     @Option(help: "Seconds after login that end a session. [env: UNBLOCK_SESSION_LIFETIME]")
-    var sessionLifetime: Int =
-        env("UNBLOCK_SESSION_LIFETIME").flatMap { Int($0) } ?? seconds(server.sessions.absoluteTimeout)
+    var sessionLifetime: Int = Setting.number("session-lifetime")
 
     @Option(
         help:
             "Sessions kept at once; when full, the least recently used end first. [env: UNBLOCK_MAX_SESSIONS]")
-    var maxSessions: Int = env("UNBLOCK_MAX_SESSIONS").flatMap { Int($0) } ?? server.sessions.maximum
+    var maxSessions: Int = Setting.number("max-sessions")
 
     @Option(
         help: """
             Sessions one user may hold; one more login ends that user's least recently used. \
             [env: UNBLOCK_MAX_SESSIONS_PER_USER]
             """)
-    var maxSessionsPerUser: Int =
-        env("UNBLOCK_MAX_SESSIONS_PER_USER").flatMap { Int($0) } ?? server.sessions.maximumPerAccount
+    var maxSessionsPerUser: Int = Setting.number("max-sessions-per-user")
 
     @Flag(help: "Let crypto callers and idle workers spin briefly (lower latency at low load, more CPU).")
-    var poolSpin = env("UNBLOCK_POOL_SPIN") == "1"
+    var poolSpin = Setting.toggle("pool-spin")
 
     @Option(
         help: """
             Every audit event as a JSON line, in commit order, for a SIEM: FILE (reopened on SIGHUP, \
             for logrotate), stdout, or none. [env: UNBLOCK_AUDIT_LOG]
             """)
-    var auditLog = env("UNBLOCK_AUDIT_LOG") ?? "none"
+    var auditLog = Setting.string("audit-log")
 
     @Option(help: "Log lines as text (for people) or json (one object per line, for a SIEM). [env: UNBLOCK_LOG_FORMAT]")
-    var logFormat: LogFormat = env("UNBLOCK_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
+    var logFormat = LogFormat(rawValue: Setting.string("log-format"))!
 
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: UNBLOCK_LOG_LEVEL]")
-    var logLevel: Logger.Level = env("UNBLOCK_LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
+    var logLevel = Logger.Level(rawValue: Setting.string("log-level"))!
 
     func validate() throws {
-        // Upper bounds too: a time far beyond a year, or a count beyond any machine, is a typo,
-        // and would overflow where the server adds it to a clock.
-        let year = 365 * 86_400
-        let ranges: [(option: String, value: Int, range: ClosedRange<Int>)] = [
-            // A card remembers 30 days of answered challenges: at most 1,000 a day.
-            ("--responses-per-day", responsesPerDay, 1...UnblockPolicy.maximumResponsesPerWindow),
-            ("--max-login-failures", Int(maxLoginFailures), 1...1_000_000),
-            ("--max-logins-per-client", maxLoginsPerClient, 1...100_000),
-            ("--password-iterations", passwordIterations, 1_000...100_000_000),
-            ("--max-connections", maxConnections, 1...1_000_000),
-            ("--max-connections-per-client", maxConnectionsPerClient, 1...1_000_000),
-            ("--calls-in-flight", callsInFlight, 1...65_536),
-            ("--idle-timeout", idleTimeout, 1...year),
-            ("--session-idle-timeout", sessionIdleTimeout, 1...year),
-            ("--session-lifetime", sessionLifetime, 1...year),
-            ("--max-sessions", maxSessions, 1...100_000_000),
-            ("--max-sessions-per-user", maxSessionsPerUser, 1...10_000),
-            ("--journal-preallocate", journalPreallocate, 0...4_096),
-            ("--audit-retention-days", auditRetentionDays, 0...36_500),
-        ]
-        for (option, value, range) in ranges where !range.contains(value) {
-            throw ValidationError("\(option) takes \(range.lowerBound) to \(range.upperBound), not \(value)")
-        }
+        try UnblockdSettings.check([
+            ("responses-per-day", "\(responsesPerDay)"), ("max-login-failures", "\(maxLoginFailures)"),
+            ("max-logins-per-client", "\(maxLoginsPerClient)"), ("password-iterations", "\(passwordIterations)"),
+            ("max-connections", "\(maxConnections)"), ("max-connections-per-client", "\(maxConnectionsPerClient)"),
+            ("calls-in-flight", "\(callsInFlight)"), ("idle-timeout", "\(idleTimeout)"),
+            ("session-idle-timeout", "\(sessionIdleTimeout)"), ("session-lifetime", "\(sessionLifetime)"),
+            ("max-sessions", "\(maxSessions)"), ("max-sessions-per-user", "\(maxSessionsPerUser)"),
+            ("journal-preallocate", "\(journalPreallocate)"), ("audit-retention-days", "\(auditRetentionDays)"),
+        ])
         if metrics != "none" {
             guard case .hostname(let host, _)? = BindAddress(parsing: metrics) else {
                 throw ValidationError("--metrics takes HOST:PORT (for example 127.0.0.1:9625) or none")
@@ -371,9 +349,3 @@ struct ServeCommand: AsyncParsableCommand {
 extension FsyncPolicy: ExpressibleByArgument {}
 extension LogFormat: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
-
-/// The defaults the options show: the components' own, never repeated here.
-private let server = ServerConfiguration.defaults
-private let store = EmbeddedStore.Configuration.defaults(dataDirectory: "")
-
-private func seconds(_ duration: Duration) -> Int { Int(duration.components.seconds) }

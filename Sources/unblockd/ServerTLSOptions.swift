@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import UnblockServer
+import UnblockSettings
 import UnblockTLS
 
 struct ServerTLSOptions: ParsableArguments {
@@ -18,8 +19,7 @@ struct ServerTLSOptions: ParsableArguments {
         help: """
             Client certificates: none, optional (checked when shown) or require. [env: UNBLOCK_TLS_CLIENT_AUTH]
             """)
-    var tlsClientAuth: TLSServerSettings.ClientAuthentication =
-        env("UNBLOCK_TLS_CLIENT_AUTH").flatMap(TLSServerSettings.ClientAuthentication.init(rawValue:)) ?? .none
+    var tlsClientAuth = TLSServerSettings.ClientAuthentication(rawValue: Setting.string("tls-client-auth"))!
 
     @Option(
         help: """
@@ -27,7 +27,7 @@ struct ServerTLSOptions: ParsableArguments {
             and browser address it names in a call are recorded and count for the login limits. \
             Repeatable. [env: UNBLOCK_TRUSTED_APPS, comma-separated]
             """)
-    var trustedApp: [String] = env("UNBLOCK_TRUSTED_APPS")?.split(separator: ",").map(String.init) ?? []
+    var trustedApp = Setting.list("trusted-app")
 
     @Flag(
         name: .customLong("danger-allow-secrets-over-plaintext-tcp"),
@@ -36,12 +36,12 @@ struct ServerTLSOptions: ParsableArguments {
             plain TCP from other hosts: anyone on the network path reads them. Never in production. \
             [env: UNBLOCK_DANGER_ALLOW_SECRETS_OVER_PLAINTEXT_TCP=1]
             """)
-    var allowSecretsOverPlaintextTCP = env("UNBLOCK_DANGER_ALLOW_SECRETS_OVER_PLAINTEXT_TCP") == "1"
+    var allowSecretsOverPlaintextTCP = Setting.toggle("danger-allow-secrets-over-plaintext-tcp")
 
-    // The flags, else their environment variables (an option with a default may not be optional).
-    var tlsCertValue: String? { tlsCert ?? env("UNBLOCK_TLS_CERT") }
-    var tlsKeyValue: String? { tlsKey ?? env("UNBLOCK_TLS_KEY") }
-    var tlsClientCaValue: String? { tlsClientCa ?? env("UNBLOCK_TLS_CLIENT_CA") }
+    // The flags, else their settings (an option with a default may not be optional).
+    var tlsCertValue: String? { tlsCert ?? Setting.text("tls-cert") }
+    var tlsKeyValue: String? { tlsKey ?? Setting.text("tls-key") }
+    var tlsClientCaValue: String? { tlsClientCa ?? Setting.text("tls-client-ca") }
 
     func validate() throws {
         switch (tlsCertValue, tlsKeyValue) {

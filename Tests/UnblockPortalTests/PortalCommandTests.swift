@@ -27,6 +27,26 @@ import UnblockWire
         #expect(portal.curl([portal.site + "/login"]).output.contains("name=\"password\""))
     }
 
+    @Test func itReadsItsConfigurationFileUnderItsFlags() async throws {
+        try await withTemporaryDirectory { folder in
+            let server = try await UnblockdProcess()
+            defer { server.stop() }
+            let port = try freeTCPPort()
+            let file = folder + "/unblock-portal.yaml"
+            try "listen: 127.0.0.1:\(port)\nserver: unix:\(server.socket)\n".write(
+                toFile: file, atomically: true, encoding: .utf8)
+            let portal = try await PortalProcess(["--config", file], port: port)
+            defer { portal.stop() }
+            #expect(portal.curl([portal.site + "/login"]).output.contains("name=\"password\""))
+
+            try "listen: 127.0.0.1:\(port)\nlisten-address: x\n".write(toFile: file, atomically: true, encoding: .utf8)
+            let refused = runProgram(
+                builtProduct("unblock-portal"), ["--config", file], environment: ["PATH": "/usr/bin:/bin"])
+            #expect(refused.status == 78)
+            #expect(refused.errors.contains("\(file), line 2: unknown key \"listen-address\""), "\(refused.errors)")
+        }
+    }
+
     @Test func itRefusesPlainHTTPBeyondLoopbackUnlessTold() throws {
         let refused = runProgram(
             builtProduct("unblock-portal"), ["--listen", "0.0.0.0:8080"], environment: ["PATH": "/usr/bin:/bin"])

@@ -38,12 +38,12 @@ import UnblockTesting
                 atPath: harness.configHome + "/unblock", withIntermediateDirectories: true)
             try Data(
                 """
-                host = "127.0.0.1"
-                port = \(port)
-                tls = true
-                tls_ca = "\(certificates.caFile)"
+                host: 127.0.0.1
+                port: \(port)
+                tls: true
+                tls-ca: "\(certificates.caFile)"
                 """.utf8
-            ).write(to: URL(filePath: harness.configHome + "/unblock/client.toml"))
+            ).write(to: URL(filePath: harness.configHome + "/unblock/client.yaml"))
             #expect(harness.run(["cards"], environment: noEnvironment).status == 0)
             #expect(harness.run(["logout"], environment: noEnvironment).status == 0)
             // Without TLS the TLS port does not answer, and the message says what to check.

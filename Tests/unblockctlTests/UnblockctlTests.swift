@@ -361,8 +361,8 @@ import UnblockTesting
 
         let folder = cli.configHome + "/unblock"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try "# the test's server\nsocket = \"\(cli.socket)\"  # comment\n".write(
-            toFile: folder + "/client.toml", atomically: true, encoding: .utf8)
+        try "# the test's server\nsocket: \"\(cli.socket)\"  # comment\n".write(
+            toFile: folder + "/client.yaml", atomically: true, encoding: .utf8)
         #expect(cli.run(["health"], environment: none).status == 0)
         #expect(
             cli.run(
@@ -377,10 +377,17 @@ import UnblockTesting
             other.errors.contains("your session is with the server at unix:\(cli.socket), not 127.0.0.1:1"),
             "\(other.errors)")
 
-        try "sokcet = \"/tmp/x\"\n".write(toFile: folder + "/client.toml", atomically: true, encoding: .utf8)
+        try "sokcet: /tmp/x\n".write(toFile: folder + "/client.yaml", atomically: true, encoding: .utf8)
         let typo = cli.run(["health"], environment: none)
-        #expect(typo.status == 64)
-        #expect(typo.errors.contains("client.toml, line 1: unknown key \"sokcet\""), "\(typo.errors)")
+        #expect(typo.status == 78)
+        #expect(
+            typo.errors.contains("client.yaml, line 1: unknown key \"sokcet\"; did you mean socket?"), "\(typo.errors)")
+        // --config names another file; one that does not exist is an error, not the default.
+        try "socket: \"\(cli.socket)\"\n".write(
+            toFile: cli.configHome + "/other.yaml", atomically: true, encoding: .utf8)
+        #expect(cli.run(["health", "--config", cli.configHome + "/other.yaml"], environment: none).status == 0)
+        let missing = cli.run(["health", "--config", cli.configHome + "/missing.yaml"], environment: none)
+        #expect(missing.status == 78 && missing.errors.contains("missing.yaml: no such file"), "\(missing.errors)")
     }
 
     @Test func badAddressesAreRefusedAndAnHTTPServerIsRecognised() async throws {

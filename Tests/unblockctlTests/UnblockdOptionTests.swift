@@ -30,17 +30,22 @@ import UnblockTesting
 
         let preallocate = try unblockd(common + ["--journal-preallocate", "5000"])
         #expect(preallocate.status == 64)
-        #expect(preallocate.errors.contains("--journal-preallocate takes 0 to 4096"), "\(preallocate.errors)")
+        #expect(
+            preallocate.errors.contains("--journal-preallocate takes a whole number from 0 to 4096"),
+            "\(preallocate.errors)")
 
         let outOfRange: [(option: String, value: String, expected: String)] = [
-            ("--max-connections", "0", "--max-connections takes 1 to 1000000, not 0"),
-            ("--max-sessions", "0", "--max-sessions takes 1 to 100000000, not 0"),
-            ("--max-sessions-per-user", "0", "--max-sessions-per-user takes 1 to 10000, not 0"),
+            ("--max-connections", "0", "--max-connections takes a whole number from 1 to 1000000, not 0"),
+            ("--max-sessions", "0", "--max-sessions takes a whole number from 1 to 100000000, not 0"),
+            ("--max-sessions-per-user", "0", "--max-sessions-per-user takes a whole number from 1 to 10000, not 0"),
             // A lifetime of ~292 billion years overflowed the expiry time at the first login.
-            ("--session-lifetime", "9223372036854775807", "--session-lifetime takes 1 to 31536000"),
-            ("--password-iterations", "999", "--password-iterations takes 1000 to 100000000, not 999"),
+            ("--session-lifetime", "9223372036854775807", "--session-lifetime takes a whole number from 1 to 31536000"),
+            (
+                "--password-iterations", "999",
+                "--password-iterations takes a whole number from 1000 to 100000000, not 999"
+            ),
             // A card remembers 30 days of answered challenges, sized for 1,000 a day.
-            ("--responses-per-day", "1001", "--responses-per-day takes 1 to 1000, not 1001"),
+            ("--responses-per-day", "1001", "--responses-per-day takes a whole number from 1 to 1000, not 1001"),
         ]
         for (option, value, expected) in outOfRange {
             let refused = try unblockd(common + [option, value])
