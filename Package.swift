@@ -284,7 +284,11 @@ let package = Package(
         // unblockctl end to end: runs the built unblockd and unblockctl as processes.
         .testTarget(
             name: "unblockctlTests",
-            dependencies: ["unblockctl", "unblockd", "unblock-bench", "UnblockTesting", "UnblockCrypto"]),
+            dependencies: [
+                "unblockctl", "unblockd", "unblock-bench", "UnblockTesting", "UnblockCrypto", "UnblockClient",
+                "UnblockWire",
+                "UnblockStore",
+            ]),
         // unblock-fuzz's checks replayed on saved inputs, through the built binary.
         .testTarget(
             name: "UnblockFuzzTests",

@@ -105,6 +105,13 @@ struct UnblockBench: AsyncParsableCommand {
     @Option(help: "The unblockd binary for the harness's own server (default: next to unblock-bench).")
     var serverBinary: String?
 
+    @Option(
+        help: """
+            While measuring, back the harness's server up into this directory (backup-1, backup-2, ...), \
+            one backup after another: the figures are those of a server being backed up.
+            """)
+    var backupTo: String?
+
     @Option(help: "Write the result as JSON to this file.")
     var json: String?
 
@@ -127,6 +134,12 @@ struct UnblockBench: AsyncParsableCommand {
         }
         if importCards > 0 && (socket != nil || host != nil) {
             throw ValidationError("--import-cards needs the harness's own server (no --socket or --host)")
+        }
+        if let backupTo {
+            guard socket == nil && host == nil, importCards == 0, backupTo.hasPrefix("/") else {
+                throw ValidationError(
+                    "--backup-to takes an absolute path, with the harness's own server and without --import-cards")
+            }
         }
         _ = try weights()
     }
@@ -205,13 +218,16 @@ struct UnblockBench: AsyncParsableCommand {
         let importer =
             importCards > 0
             ? CardImporter(target: target, connector: connector, cards: importCards, owners: users) : nil
+        let backups = backupTo.map { BackupRunner(target: target, connector: connector, folder: $0) }
         var whileMeasuring: (@Sendable () async throws -> Void)?
         if let importer { whileMeasuring = { try await importer.run() } }
+        if let backups { whileMeasuring = { try await backups.run() } }
         let result = try await drive(
             target: target, connector: connector, identities: identities, serverPID: managed?.processIdentifier,
             whileMeasuring: whileMeasuring)
         print(result.table)
         if let report = await importer?.report { print(report) }
+        if let report = await backups?.report { print(report) }
         if let json {
             var object = result.json
             if let summary = await importer?.summary { object["import"] = summary }

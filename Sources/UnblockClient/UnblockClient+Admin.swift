@@ -21,6 +21,16 @@ extension UnblockClient {
     public func removeTOTP(username: String) async throws -> UserChangeResponse {
         try await call(Admin.RemoveTOTP.self, RemoveTOTPRequest(username: username))
     }
+
+    /// A backup of the server's data into `directory` on the server's host (administrators);
+    /// returns once it is complete. Backups of a large directory take a while: give a timeout.
+    public func backup(to directory: String, includeMasterKey: Bool = false, timeout: Duration? = nil) async throws
+        -> BackupResponse
+    {
+        try await call(
+            Admin.Backup.self, BackupRequest(directory: directory, includeMasterKey: includeMasterKey), timeout: timeout
+        )
+    }
 }
 
 extension UnblockClient {

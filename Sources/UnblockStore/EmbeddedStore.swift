@@ -66,11 +66,11 @@ public final class EmbeddedStore: DirectoryStore {
         var closed = false
     }
 
-    private let configuration: Configuration
-    private let folder: DataDirectory
+    let configuration: Configuration
+    let folder: DataDirectory
     /// The directory and the journal's position (read by the store protocol's extension too).
     let state: ReadWriteLock<State>
-    private let journal: JournalWriter
+    let journal: JournalWriter
     private let snapshotDuration: Timer?
     private let snapshotQueue = DispatchQueue(label: "unblock.store.snapshot", qos: .utility)
     private let snapshotTimer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)

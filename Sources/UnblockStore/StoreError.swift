@@ -7,7 +7,7 @@
 public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: Hashable, Sendable {
-            case locked, corrupt, io, failed, invalidImport, conflict, notFound, tooLarge
+            case locked, corrupt, io, failed, invalidImport, conflict, notFound, tooLarge, invalidArgument
         }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
@@ -28,6 +28,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let notFound = Code(.notFound)
         /// A change too large to journal as one record (nothing was applied).
         public static let tooLarge = Code(.tooLarge)
+        /// A request that cannot be carried out as given (a relative path, a directory not empty).
+        public static let invalidArgument = Code(.invalidArgument)
 
         public var description: String { "\(wrapped)" }
     }

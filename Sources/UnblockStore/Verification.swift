@@ -52,6 +52,18 @@ extension EmbeddedStore {
         report.keysThatDoNotOpen.sort()
         return report
     }
+
+    /// The directory the data directory at `path` holds after commit `sequence` (after its last
+    /// when nil), read without changing anything: to compare a restored backup with its original.
+    public static func directory(inDataDirectory path: String, through sequence: UInt64?) throws(StoreError)
+        -> (directory: Directory, lastSequence: UInt64)
+    {
+        let recovered = try Recovery.recover(
+            folder: path, storage: ReadOnlyStorage(),
+            auditRetention: Configuration.defaults(dataDirectory: path).auditRetention,
+            through: sequence)
+        return (recovered.directory, recovered.lastSequence)
+    }
 }
 
 /// The data directory's files, read but never changed: what recovery would change is

@@ -7,7 +7,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin", abstract: "Administration (needs a help desk or administrator login).",
         subcommands: [
             AdminUserCommand.self, AdminCardCommand.self, AdminProfileCommand.self, AdminAuditCommand.self,
-            AdminImportCommand.self,
+            AdminImportCommand.self, AdminBackupCommand.self,
             EnableProcessCommand.self, DisableProcessCommand.self,
         ])
 }

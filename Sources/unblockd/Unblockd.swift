@@ -16,6 +16,7 @@ struct Unblockd: AsyncParsableCommand {
         version: UnblockVersion.current,
         subcommands: [
             ServeCommand.self, ConfigCommand.self, ImportCommand.self, HashPasswordCommand.self, VerifyCommand.self,
+            RestoreCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -17,12 +17,15 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The data directory.")
     var dataDir: String
 
-    func run() throws {
+    func run() throws { try Self.check(dataDir, command: "verify") }
+
+    /// Verifies `dataDir` and prints the report; exit status 1 when it is not sound.
+    static func check(_ dataDir: String, command: String) throws {
         let report: DataDirectoryReport
         do {
             report = try EmbeddedStore.verify(dataDirectory: dataDir)
         } catch {
-            FileHandle.standardError.write(Data("unblockd verify: \(dataDir): \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("unblockd \(command): \(dataDir): \(error.message)\n".utf8))
             throw ExitCode(1)
         }
         print(

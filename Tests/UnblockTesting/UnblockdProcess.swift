@@ -46,11 +46,11 @@ public final class UnblockdProcess {
     /// Sends it `signal` (SIGHUP: reload its TLS files).
     public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
-    /// Stops it (SIGTERM) and removes its files.
-    public func stop() {
+    /// Stops it (SIGTERM) and removes its files, unless told to keep them.
+    public func stop(keepingFiles: Bool = false) {
         process.terminate()
         process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: folder)
+        if !keepingFiles { try? FileManager.default.removeItem(atPath: folder) }
     }
 }
 

@@ -35,8 +35,8 @@ final class CLIHarness {
         try await waitUntilServing()
     }
 
-    /// Stops the server (SIGTERM) and removes its files.
-    func stop() { server.stop() }
+    /// Stops the server (SIGTERM) and removes its files, unless told to keep them.
+    func stop(keepingFiles: Bool = false) { server.stop(keepingFiles: keepingFiles) }
 
     /// Runs `unblockctl ARGUMENTS` with `input` on standard input; the server is found through
     /// UNBLOCK_SOCKET unless `environment` says otherwise.

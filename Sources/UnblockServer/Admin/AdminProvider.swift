@@ -49,6 +49,7 @@ final class AdminProvider: Sendable {
         table.register(Admin.ImportDirectory.self, authenticatedOnTask: importDirectory)
         table.register(Admin.EnrollTOTP.self, authenticatedOnTask: enrollTOTP)
         table.register(Admin.RemoveTOTP.self, authenticatedOnTask: removeTOTP)
+        table.register(Admin.Backup.self, authenticatedOnTask: backup)
     }
 
     // MARK: Shared steps

@@ -21,10 +21,13 @@ struct RecoveredState {
 }
 
 enum Recovery {
-    static func recover(folder: String, storage: any Storage, auditRetention: Int) throws(StoreError) -> RecoveredState
+    /// The directory in `folder` after its last commit, or after commit `through` when given
+    /// (from a snapshot no newer, and the journal; for comparing a backup with its original).
+    static func recover(folder: String, storage: any Storage, auditRetention: Int, through: UInt64? = nil)
+        throws(StoreError) -> RecoveredState
     {
         let names = try storage.list(folder)
-        let snapshots = names.compactMap(JournalFiles.snapshotSequence).sorted(by: >)
+        let snapshots = names.compactMap(JournalFiles.snapshotSequence).sorted(by: >).filter { $0 <= through ?? .max }
         let journals = names.compactMap(JournalFiles.journalSequence).sorted()
         var warnings: [String] = []
         // A journal file being made ahead of use when the server stopped: made again later.
@@ -40,7 +43,7 @@ enum Recovery {
             do throws(StoreError) {
                 let loaded = try SnapshotReader.load(path, storage: storage, auditRetention: auditRetention)
                 var state = try replay(
-                    journals, into: loaded.directory, after: loaded.lastSequence, folder: folder,
+                    journals, into: loaded.directory, after: loaded.lastSequence, through: through, folder: folder,
                     storage: storage)
                 if let newestFailure {
                     // The damaged newer snapshot must not be mistaken for a good one later.
@@ -57,7 +60,7 @@ enum Recovery {
         }
         if let newestFailure { throw newestFailure }
         var state = try replay(
-            journals, into: Directory(auditRetention: auditRetention), after: 0, folder: folder,
+            journals, into: Directory(auditRetention: auditRetention), after: 0, through: through, folder: folder,
             storage: storage)
         state.warnings = warnings + state.warnings
         return state
@@ -68,6 +71,7 @@ enum Recovery {
         _ journals: [UInt64],
         into directory: Directory,
         after snapshotSequence: UInt64,
+        through: UInt64? = nil,
         folder: String,
         storage: any Storage
     ) throws(StoreError) -> RecoveredState {
@@ -83,7 +87,8 @@ enum Recovery {
             let bytes = try storage.read(path)
             let outcome = bytes.withUnsafeBytes { raw in
                 Result { () throws(StoreError) in
-                    try replayFile(raw, path: path, isLast: isLast, expected: &expected, directory: &directory)
+                    try replayFile(
+                        raw, path: path, isLast: isLast, through: through, expected: &expected, directory: &directory)
                 }
             }
             switch try outcome.get() {
@@ -115,6 +120,7 @@ enum Recovery {
         _ bytes: UnsafeRawBufferPointer,
         path: String,
         isLast: Bool,
+        through: UInt64?,
         expected: inout UInt64,
         directory: inout Directory
     ) throws(StoreError) -> FileOutcome {
@@ -157,6 +163,7 @@ enum Recovery {
                 } catch {
                     throw corrupt(offset, error.message)
                 }
+                if let through, record.sequence > through { return .complete(end: offset) }
                 if record.sequence >= expected {
                     guard record.sequence == expected else {
                         throw corrupt(offset, "record \(record.sequence) follows \(expected - 1); records are missing")

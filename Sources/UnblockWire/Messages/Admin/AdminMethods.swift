@@ -135,4 +135,11 @@ public enum Admin {
         RegisterCard.name, RotateCardKey.name, CreateProfile.name, ListProfiles.name, ListAuditEvents.name,
         ImportDirectory.name, EnrollTOTP.name, RemoveTOTP.name,
     ]
+
+    /// Copy the data directory, consistent at one commit, into a directory on the server's host (administrators).
+    public enum Backup: RPCMethod {
+        public typealias Request = BackupRequest
+        public typealias Response = BackupResponse
+        public static let name = "/unblock.v1.Admin/Backup"
+    }
 }

@@ -20,6 +20,8 @@ typedef struct Unblock__V1__UserDetails Unblock__V1__UserDetails;
 typedef struct Unblock__V1__EnrollTOTPRequest Unblock__V1__EnrollTOTPRequest;
 typedef struct Unblock__V1__EnrollTOTPResponse Unblock__V1__EnrollTOTPResponse;
 typedef struct Unblock__V1__RemoveTOTPRequest Unblock__V1__RemoveTOTPRequest;
+typedef struct Unblock__V1__BackupRequest Unblock__V1__BackupRequest;
+typedef struct Unblock__V1__BackupResponse Unblock__V1__BackupResponse;
 typedef struct Unblock__V1__GetUserRequest Unblock__V1__GetUserRequest;
 typedef struct Unblock__V1__GetUserResponse Unblock__V1__GetUserResponse;
 typedef struct Unblock__V1__UserChangeResponse Unblock__V1__UserChangeResponse;
@@ -153,6 +155,48 @@ struct  Unblock__V1__RemoveTOTPRequest
 #define UNBLOCK__V1__REMOVE_TOTPREQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__remove_totprequest__descriptor) \
     , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Copies the data directory, consistent at one commit, into a directory on the server's host
+ * while calls go on. Administrators only; a store that is not embedded answers UNIMPLEMENTED.
+ */
+struct  Unblock__V1__BackupRequest
+{
+  ProtobufCMessage base;
+  /*
+   * An absolute path on the server's host: a new directory (its parent must exist), or an
+   * empty one. The server's user must be able to write there.
+   */
+  char *directory;
+  /*
+   * Copy the master key too. Without it the backup's sealed keys open only with the
+   * original master key: keep the two apart.
+   */
+  protobuf_c_boolean include_master_key;
+};
+#define UNBLOCK__V1__BACKUP_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__backup_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Unblock__V1__BackupResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The last commit the backup holds.
+   */
+  uint64_t sequence;
+  uint32_t files;
+  uint64_t bytes;
+  /*
+   * The path of the backup's manifest.json (sequence, time, each file's SHA-256).
+   */
+  char *manifest;
+};
+#define UNBLOCK__V1__BACKUP_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&unblock__v1__backup_response__descriptor) \
+    , 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Unblock__V1__GetUserRequest
@@ -861,6 +905,44 @@ Unblock__V1__RemoveTOTPRequest *
 void   unblock__v1__remove_totprequest__free_unpacked
                      (Unblock__V1__RemoveTOTPRequest *message,
                       ProtobufCAllocator *allocator);
+/* Unblock__V1__BackupRequest methods */
+void   unblock__v1__backup_request__init
+                     (Unblock__V1__BackupRequest         *message);
+size_t unblock__v1__backup_request__get_packed_size
+                     (const Unblock__V1__BackupRequest   *message);
+size_t unblock__v1__backup_request__pack
+                     (const Unblock__V1__BackupRequest   *message,
+                      uint8_t             *out);
+size_t unblock__v1__backup_request__pack_to_buffer
+                     (const Unblock__V1__BackupRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__BackupRequest *
+       unblock__v1__backup_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__backup_request__free_unpacked
+                     (Unblock__V1__BackupRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Unblock__V1__BackupResponse methods */
+void   unblock__v1__backup_response__init
+                     (Unblock__V1__BackupResponse         *message);
+size_t unblock__v1__backup_response__get_packed_size
+                     (const Unblock__V1__BackupResponse   *message);
+size_t unblock__v1__backup_response__pack
+                     (const Unblock__V1__BackupResponse   *message,
+                      uint8_t             *out);
+size_t unblock__v1__backup_response__pack_to_buffer
+                     (const Unblock__V1__BackupResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Unblock__V1__BackupResponse *
+       unblock__v1__backup_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   unblock__v1__backup_response__free_unpacked
+                     (Unblock__V1__BackupResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Unblock__V1__GetUserRequest methods */
 void   unblock__v1__get_user_request__init
                      (Unblock__V1__GetUserRequest         *message);
@@ -1483,6 +1565,12 @@ typedef void (*Unblock__V1__EnrollTOTPResponse_Closure)
 typedef void (*Unblock__V1__RemoveTOTPRequest_Closure)
                  (const Unblock__V1__RemoveTOTPRequest *message,
                   void *closure_data);
+typedef void (*Unblock__V1__BackupRequest_Closure)
+                 (const Unblock__V1__BackupRequest *message,
+                  void *closure_data);
+typedef void (*Unblock__V1__BackupResponse_Closure)
+                 (const Unblock__V1__BackupResponse *message,
+                  void *closure_data);
 typedef void (*Unblock__V1__GetUserRequest_Closure)
                  (const Unblock__V1__GetUserRequest *message,
                   void *closure_data);
@@ -1658,6 +1746,10 @@ struct Unblock__V1__Admin_Service
                       const Unblock__V1__RemoveTOTPRequest *input,
                       Unblock__V1__UserChangeResponse_Closure closure,
                       void *closure_data);
+  void (*backup)(Unblock__V1__Admin_Service *service,
+                 const Unblock__V1__BackupRequest *input,
+                 Unblock__V1__BackupResponse_Closure closure,
+                 void *closure_data);
 };
 typedef void (*Unblock__V1__Admin_ServiceDestroy)(Unblock__V1__Admin_Service *);
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
@@ -1683,7 +1775,8 @@ void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
       function_prefix__ ## list_audit_events,\
       function_prefix__ ## import_directory,\
       function_prefix__ ## enroll_totp,\
-      function_prefix__ ## remove_totp  }
+      function_prefix__ ## remove_totp,\
+      function_prefix__ ## backup  }
 void unblock__v1__admin__get_user(ProtobufCService *service,
                                   const Unblock__V1__GetUserRequest *input,
                                   Unblock__V1__GetUserResponse_Closure closure,
@@ -1756,6 +1849,10 @@ void unblock__v1__admin__remove_totp(ProtobufCService *service,
                                      const Unblock__V1__RemoveTOTPRequest *input,
                                      Unblock__V1__UserChangeResponse_Closure closure,
                                      void *closure_data);
+void unblock__v1__admin__backup(ProtobufCService *service,
+                                const Unblock__V1__BackupRequest *input,
+                                Unblock__V1__BackupResponse_Closure closure,
+                                void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1764,6 +1861,8 @@ extern const ProtobufCMessageDescriptor unblock__v1__user_details__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__enroll_totprequest__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__enroll_totpresponse__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__remove_totprequest__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__backup_request__descriptor;
+extern const ProtobufCMessageDescriptor unblock__v1__backup_response__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__get_user_request__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__get_user_response__descriptor;
 extern const ProtobufCMessageDescriptor unblock__v1__user_change_response__descriptor;

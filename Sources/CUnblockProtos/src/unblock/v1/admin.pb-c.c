@@ -187,6 +187,96 @@ void   unblock__v1__remove_totprequest__free_unpacked
   assert(message->base.descriptor == &unblock__v1__remove_totprequest__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   unblock__v1__backup_request__init
+                     (Unblock__V1__BackupRequest         *message)
+{
+  static const Unblock__V1__BackupRequest init_value = UNBLOCK__V1__BACKUP_REQUEST__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__backup_request__get_packed_size
+                     (const Unblock__V1__BackupRequest *message)
+{
+  assert(message->base.descriptor == &unblock__v1__backup_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__backup_request__pack
+                     (const Unblock__V1__BackupRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__backup_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__backup_request__pack_to_buffer
+                     (const Unblock__V1__BackupRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__backup_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__BackupRequest *
+       unblock__v1__backup_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__BackupRequest *)
+     protobuf_c_message_unpack (&unblock__v1__backup_request__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__backup_request__free_unpacked
+                     (Unblock__V1__BackupRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__backup_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   unblock__v1__backup_response__init
+                     (Unblock__V1__BackupResponse         *message)
+{
+  static const Unblock__V1__BackupResponse init_value = UNBLOCK__V1__BACKUP_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t unblock__v1__backup_response__get_packed_size
+                     (const Unblock__V1__BackupResponse *message)
+{
+  assert(message->base.descriptor == &unblock__v1__backup_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t unblock__v1__backup_response__pack
+                     (const Unblock__V1__BackupResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &unblock__v1__backup_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t unblock__v1__backup_response__pack_to_buffer
+                     (const Unblock__V1__BackupResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &unblock__v1__backup_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Unblock__V1__BackupResponse *
+       unblock__v1__backup_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Unblock__V1__BackupResponse *)
+     protobuf_c_message_unpack (&unblock__v1__backup_response__descriptor,
+                                allocator, len, data);
+}
+void   unblock__v1__backup_response__free_unpacked
+                     (Unblock__V1__BackupResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &unblock__v1__backup_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   unblock__v1__get_user_request__init
                      (Unblock__V1__GetUserRequest         *message)
 {
@@ -1855,6 +1945,134 @@ const ProtobufCMessageDescriptor unblock__v1__remove_totprequest__descriptor =
   unblock__v1__remove_totprequest__field_indices_by_name,
   1,  unblock__v1__remove_totprequest__number_ranges,
   (ProtobufCMessageInit) unblock__v1__remove_totprequest__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__backup_request__field_descriptors[2] =
+{
+  {
+    "directory",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__BackupRequest, directory),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "include_master_key",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__BackupRequest, include_master_key),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__backup_request__field_indices_by_name[] = {
+  0,   /* field[0] = directory */
+  1,   /* field[1] = include_master_key */
+};
+static const ProtobufCIntRange unblock__v1__backup_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor unblock__v1__backup_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.BackupRequest",
+  "BackupRequest",
+  "Unblock__V1__BackupRequest",
+  "unblock.v1",
+  sizeof(Unblock__V1__BackupRequest),
+  2,
+  unblock__v1__backup_request__field_descriptors,
+  unblock__v1__backup_request__field_indices_by_name,
+  1,  unblock__v1__backup_request__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__backup_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor unblock__v1__backup_response__field_descriptors[4] =
+{
+  {
+    "sequence",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__BackupResponse, sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "files",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__BackupResponse, files),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bytes",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__BackupResponse, bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "manifest",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Unblock__V1__BackupResponse, manifest),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned unblock__v1__backup_response__field_indices_by_name[] = {
+  2,   /* field[2] = bytes */
+  1,   /* field[1] = files */
+  3,   /* field[3] = manifest */
+  0,   /* field[0] = sequence */
+};
+static const ProtobufCIntRange unblock__v1__backup_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor unblock__v1__backup_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "unblock.v1.BackupResponse",
+  "BackupResponse",
+  "Unblock__V1__BackupResponse",
+  "unblock.v1",
+  sizeof(Unblock__V1__BackupResponse),
+  4,
+  unblock__v1__backup_response__field_descriptors,
+  unblock__v1__backup_response__field_indices_by_name,
+  1,  unblock__v1__backup_response__number_ranges,
+  (ProtobufCMessageInit) unblock__v1__backup_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor unblock__v1__get_user_request__field_descriptors[1] =
@@ -3800,7 +4018,7 @@ const ProtobufCEnumDescriptor unblock__v1__existing_entries__descriptor =
   unblock__v1__existing_entries__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[18] =
+static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[19] =
 {
   { "GetUser", &unblock__v1__get_user_request__descriptor, &unblock__v1__get_user_response__descriptor },
   { "UnlockUser", &unblock__v1__unlock_user_request__descriptor, &unblock__v1__user_change_response__descriptor },
@@ -3820,8 +4038,10 @@ static const ProtobufCMethodDescriptor unblock__v1__admin__method_descriptors[18
   { "ImportDirectory", &unblock__v1__import_directory_request__descriptor, &unblock__v1__import_directory_response__descriptor },
   { "EnrollTOTP", &unblock__v1__enroll_totprequest__descriptor, &unblock__v1__enroll_totpresponse__descriptor },
   { "RemoveTOTP", &unblock__v1__remove_totprequest__descriptor, &unblock__v1__user_change_response__descriptor },
+  { "Backup", &unblock__v1__backup_request__descriptor, &unblock__v1__backup_response__descriptor },
 };
 const unsigned unblock__v1__admin__method_indices_by_name[] = {
+  18,        /* Backup */
   12,        /* CreateProfile */
   3,        /* CreateUser */
   16,        /* EnrollTOTP */
@@ -3848,7 +4068,7 @@ const ProtobufCServiceDescriptor unblock__v1__admin__descriptor =
   "Admin",
   "Unblock__V1__Admin",
   "unblock.v1",
-  18,
+  19,
   unblock__v1__admin__method_descriptors,
   unblock__v1__admin__method_indices_by_name
 };
@@ -3995,6 +4215,14 @@ void unblock__v1__admin__remove_totp(ProtobufCService *service,
 {
   assert(service->descriptor == &unblock__v1__admin__descriptor);
   service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void unblock__v1__admin__backup(ProtobufCService *service,
+                                const Unblock__V1__BackupRequest *input,
+                                Unblock__V1__BackupResponse_Closure closure,
+                                void *closure_data)
+{
+  assert(service->descriptor == &unblock__v1__admin__descriptor);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void unblock__v1__admin__init (Unblock__V1__Admin_Service *service,
                                Unblock__V1__Admin_ServiceDestroy destroy)
