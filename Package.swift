@@ -153,6 +153,12 @@ let package = Package(
             ]
         ),
 
+        // What the executables ask on a terminal (secrets without echo).
+        .target(name: "UnblockTerminal"),
+
+        // Readiness for systemd (sd_notify), for units with Type=notify.
+        .target(name: "UnblockSystemd"),
+
         // Log lines as text or JSON (one object per line) for the daemons.
         .target(name: "UnblockLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
@@ -185,6 +191,7 @@ let package = Package(
             dependencies: [
                 "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire", "CUnblockSystem",
                 "UnblockMetricsEndpoint", "UnblockTLS", "UnblockLDAP", "UnblockLogging", "UnblockSettings",
+                "UnblockSystemd", "UnblockTerminal",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -198,6 +205,7 @@ let package = Package(
             name: "unblockctl",
             dependencies: [
                 "UnblockClient", "UnblockWire", "UnblockCrypto", "UnblockTLS", "UnblockQRCode", "UnblockSettings",
+                "UnblockTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -205,7 +213,8 @@ let package = Package(
         .executableTarget(
             name: "unblock-portal",
             dependencies: [
-                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockTLS", "UnblockSettings",
+                "UnblockPortal", "UnblockClient", "UnblockWire", "UnblockTLS", "UnblockSettings", "UnblockSystemd",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

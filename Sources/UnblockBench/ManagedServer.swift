@@ -57,7 +57,9 @@ final class ManagedServer {
         }
         try process.run()
         let client = try connector.client(address)
-        for _ in 0..<1_500 {
+        // The import of a large generated directory takes a while: about 10 s per 100,000 users.
+        let deadline = ContinuousClock.now + .seconds(30 + users / 10_000)
+        while ContinuousClock.now < deadline {
             if (try? await client.health(timeout: .seconds(1)))?.status == .serving {
                 await client.close()
                 return

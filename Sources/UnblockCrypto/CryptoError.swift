@@ -8,7 +8,7 @@ public struct CryptoError: Error, Hashable, Sendable, CustomStringConvertible {
             case wrongKeyLength, allZeroKey, knownDefaultKey, degenerateTripleDESKey, keyCheckValueMismatch
             case invalidChallengeCharacter, wrongChallengeLength
             case malformedSealedKey, sealedKeyAuthenticationFailed
-            case malformedPasswordHash, masterKeyFile
+            case malformedPasswordHash, masterKeyFile, masterKeyPassphrase
             case overloaded, deadlinePassed, shutDown, openSSL
         }
         private let wrapped: Wrapped
@@ -36,6 +36,8 @@ public struct CryptoError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let malformedPasswordHash = Code(.malformedPasswordHash)
         /// A master key file that is missing, has the wrong size or is readable by others.
         public static let masterKeyFile = Code(.masterKeyFile)
+        /// The master key file is protected by a passphrase, and none (or a wrong one) was given.
+        public static let masterKeyPassphrase = Code(.masterKeyPassphrase)
         /// The worker pool's queue is full; try again later (RESOURCE_EXHAUSTED).
         public static let overloaded = Code(.overloaded)
         /// The caller's deadline passed before the job's result was there (DEADLINE_EXCEEDED).

@@ -4,8 +4,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import NIOCore
 import UnblockPortal
 import UnblockSettings
+import UnblockSystemd
 import UnblockTLS
 import UnblockWire
 
@@ -92,11 +94,18 @@ struct UnblockPortalCommand: AsyncParsableCommand {
         if let https {
             let app = Application(
                 router: portal.makeRouter(), server: try .tls(.http1(), tlsConfiguration: https.configuration),
-                configuration: .init(address: address), logger: logger)
+                configuration: .init(address: address), onServerRunning: Self.notifySystemd, logger: logger)
             try await app.runService()
         } else {
-            let app = Application(router: portal.makeRouter(), configuration: .init(address: address), logger: logger)
+            let app = Application(
+                router: portal.makeRouter(), configuration: .init(address: address),
+                onServerRunning: Self.notifySystemd, logger: logger)
             try await app.runService()
         }
+    }
+
+    /// READY=1 for a unit with Type=notify, once the portal listens.
+    @Sendable static func notifySystemd(_: any Channel) async {
+        if let problem = SystemdNotify.send("READY=1") { Logger(label: "unblock-portal").warning("\(problem)") }
     }
 }

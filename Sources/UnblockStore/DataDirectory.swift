@@ -70,10 +70,10 @@ final class DataDirectory: Sendable {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// The master key, created (32 random bytes, mode 0600) on first use.
+    /// The master keys, created (mode 0600) on first use; a protected file opens with `passphrase`.
     /// - Parameter keysDependingOnIt: how many cards' keys are sealed with or derived from
     ///   the master key: with any, a missing key file is an error, never replaced by a new key.
-    func masterKey(keysDependingOnIt: Int) throws(StoreError) -> SecretBytes {
+    func masterKeys(keysDependingOnIt: Int, passphrase: SecretBytes?) throws(StoreError) -> MasterKeys {
         let keyPath = "\(path)/\(Self.masterKeyFile)"
         var status = stat()
         let exists = lstat(keyPath, &status) == 0
@@ -87,9 +87,10 @@ final class DataDirectory: Sendable {
         }
         do throws(CryptoError) {
             if !exists { return try MasterKey.create(at: keyPath) }
-            return try MasterKey.load(from: keyPath)
+            return try MasterKey.load(from: keyPath, passphrase: passphrase)
         } catch {
-            throw StoreError(code: .io, message: error.message)
+            throw StoreError(
+                code: error.code == .masterKeyPassphrase ? .masterKeyPassphrase : .io, message: error.message)
         }
     }
 

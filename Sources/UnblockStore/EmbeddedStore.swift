@@ -30,6 +30,8 @@ public final class EmbeddedStore: DirectoryStore {
         public var journalPreallocation: Int = 32 << 20
         /// Audit events of each kind (logins, the rest) kept in memory and in snapshots.
         public var auditRetention: Int = 100_000
+        /// Opens a master key file protected by a passphrase (`unblockd master-key protect`).
+        public var masterKeyPassphrase: SecretBytes?
         /// How long the audit trail is kept on disk (`audit-*.trail` in the data directory);
         /// nil keeps no trail beyond memory.
         public var auditArchiveRetention: Duration? = .seconds(400 * 86_400)
@@ -76,8 +78,8 @@ public final class EmbeddedStore: DirectoryStore {
     private let snapshotTimer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)
     /// The audit trail on disk, beyond what memory keeps.
     let archive: AuditArchive?
-    /// Seals and derives admin keys; loaded from (or created in) the data directory.
-    public let masterKey: SecretBytes
+    /// Derive and seal admin keys; loaded from (or created in) the data directory.
+    public let masterKeys: MasterKeys
 
     /// Opens (creating if needed) and recovers the store in `configuration.dataDirectory`.
     ///
@@ -94,7 +96,8 @@ public final class EmbeddedStore: DirectoryStore {
 
         self.configuration = configuration
         self.folder = folder
-        self.masterKey = try folder.masterKey(keysDependingOnIt: recovered.directory.cards.count)
+        self.masterKeys = try folder.masterKeys(
+            keysDependingOnIt: recovered.directory.cards.count, passphrase: configuration.masterKeyPassphrase)
         if let mode = folder.tightenedFrom {
             configuration.logger.warning(
                 "the data directory was open to group or others; it is now 0700",

@@ -8,6 +8,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: Hashable, Sendable {
             case locked, corrupt, io, failed, invalidImport, conflict, notFound, tooLarge, invalidArgument
+            case masterKeyPassphrase
         }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
@@ -30,6 +31,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let tooLarge = Code(.tooLarge)
         /// A request that cannot be carried out as given (a relative path, a directory not empty).
         public static let invalidArgument = Code(.invalidArgument)
+        /// The master key file is protected by a passphrase, and none (or a wrong one) was given.
+        public static let masterKeyPassphrase = Code(.masterKeyPassphrase)
 
         public var description: String { "\(wrapped)" }
     }

@@ -24,9 +24,9 @@ extension EmbeddedStore {
     /// Reads the data directory at `path` as a start would (the newest good snapshot, then
     /// the journal), writing nothing, and opens every sealed admin key with its master key.
     /// - Throws: `StoreError` for damage a start would refuse too.
-    public static func verify(dataDirectory path: String, auditRetention: Int = 100_000) throws(StoreError)
-        -> DataDirectoryReport
-    {
+    public static func verify(
+        dataDirectory path: String, masterKeyPassphrase: SecretBytes? = nil, auditRetention: Int = 100_000
+    ) throws(StoreError) -> DataDirectoryReport {
         let storage = ReadOnlyStorage()
         let recovered = try Recovery.recover(folder: path, storage: storage, auditRetention: auditRetention)
         var report = DataDirectoryReport()
@@ -36,7 +36,8 @@ extension EmbeddedStore {
         report.profiles = recovered.directory.profiles.count
         report.repairsAtNextStart = storage.repairs + recovered.warnings
         do {
-            let sealer = try KeySealer(masterKey: try MasterKey.load(from: path + "/" + DataDirectory.masterKeyFile))
+            let sealer = KeySealer(
+                try MasterKey.load(from: path + "/" + DataDirectory.masterKeyFile, passphrase: masterKeyPassphrase))
             for card in recovered.directory.cards.values {
                 guard case .sealed(let sealed) = card.key.source else { continue }
                 if (try? sealer.open(

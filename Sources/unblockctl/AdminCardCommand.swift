@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import UnblockClient
 import UnblockCrypto
+import UnblockTerminal
 import UnblockWire
 
 struct AdminCardCommand: AsyncParsableCommand {

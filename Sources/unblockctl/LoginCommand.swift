@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import UnblockClient
+import UnblockTerminal
 
 struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@
 import ArgumentParser
 import UnblockClient
 import UnblockCrypto
+import UnblockTerminal
 import UnblockWire
 
 struct UnblockCommand: AsyncParsableCommand {

@@ -27,6 +27,8 @@ struct RestoreCommand: ParsableCommand {
             """)
     var masterKey: String?
 
+    @OptionGroup var passphrase: MasterKeyPassphraseOptions
+
     func run() throws {
         let manifest: BackupManifest
         do {
@@ -39,7 +41,7 @@ struct RestoreCommand: ParsableCommand {
         print(
             "restored the backup of \(manifest.createdAt) (sequence \(manifest.sequence), \(manifest.files.count) files, "
                 + "checksums good) into \(dataDir)")
-        try VerifyCommand.check(dataDir, command: "restore")
+        try VerifyCommand.check(dataDir, command: "restore", masterKey: passphrase)
     }
 
     private static func absolute(_ path: String) -> String {

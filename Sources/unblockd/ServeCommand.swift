@@ -13,6 +13,7 @@ import UnblockMetricsEndpoint
 import UnblockServer
 import UnblockSettings
 import UnblockStore
+import UnblockSystemd
 import UnblockWire
 
 struct ServeCommand: AsyncParsableCommand {
@@ -49,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
             protected network. [env: UNBLOCK_ALLOW_INSECURE_TCP=1]
             """)
     var allowInsecureTcp = Setting.toggle("allow-insecure-tcp")
+
+    @OptionGroup(title: "The master key")
+    var masterKey: MasterKeyPassphraseOptions
 
     @OptionGroup(title: "TLS on the TCP listener")
     var tls: ServerTLSOptions
@@ -215,6 +219,7 @@ struct ServeCommand: AsyncParsableCommand {
         storeConfiguration.auditArchiveRetention =
             auditRetentionDays == 0 ? nil : .seconds(Int64(auditRetentionDays) * 86_400)
         storeConfiguration.logger = Logger(label: "unblockd.store")
+        storeConfiguration.masterKeyPassphrase = try masterKey.passphrase(dataDirectory: dataDir)
         let auditFile: AuditLogFile? =
             switch auditLog {
             case "none": nil
@@ -248,6 +253,9 @@ struct ServeCommand: AsyncParsableCommand {
         services.append(.init(service: server))
         services.append(
             .init(service: ReloadOnHangup(server: server, auditLog: auditFile, logger: logger)))
+        if SystemdNotify.socketPath != nil {
+            services.append(.init(service: SystemdNotification(server: server, logger: logger)))
+        }
         if configuration.allowInsecureTCP, case .plaintext = configuration.transportSecurity {
             logger.warning(
                 "plain TCP beyond loopback is allowed (--allow-insecure-tcp): responses cross the network in clear")

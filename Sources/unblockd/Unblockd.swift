@@ -16,7 +16,7 @@ struct Unblockd: AsyncParsableCommand {
         version: UnblockVersion.current,
         subcommands: [
             ServeCommand.self, ConfigCommand.self, ImportCommand.self, HashPasswordCommand.self, VerifyCommand.self,
-            RestoreCommand.self,
+            RestoreCommand.self, MasterKeyCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -34,6 +34,7 @@ enum UnblockdSettings {
             "audit-retention-days", environment: "UNBLOCK_AUDIT_RETENTION_DAYS", .number(0...36_500),
             default: "\(store.auditArchiveRetention.map { Int($0.components.seconds / 86_400) } ?? 0)"),
         .init("pool-spin", environment: "UNBLOCK_POOL_SPIN", .toggle, default: "false"),
+        .init("master-key-passphrase-file", environment: "UNBLOCK_MASTER_KEY_PASSPHRASE_FILE"),
     ]
 
     // Upper bounds too: a time far beyond a year, or a count beyond any machine, is a typo,

@@ -17,13 +17,16 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The data directory.")
     var dataDir: String
 
-    func run() throws { try Self.check(dataDir, command: "verify") }
+    @OptionGroup var masterKey: MasterKeyPassphraseOptions
+
+    func run() throws { try Self.check(dataDir, command: "verify", masterKey: masterKey) }
 
     /// Verifies `dataDir` and prints the report; exit status 1 when it is not sound.
-    static func check(_ dataDir: String, command: String) throws {
+    static func check(_ dataDir: String, command: String, masterKey: MasterKeyPassphraseOptions) throws {
+        let passphrase = try masterKey.passphrase(dataDirectory: dataDir)
         let report: DataDirectoryReport
         do {
-            report = try EmbeddedStore.verify(dataDirectory: dataDir)
+            report = try EmbeddedStore.verify(dataDirectory: dataDir, masterKeyPassphrase: passphrase)
         } catch {
             FileHandle.standardError.write(Data("unblockd \(command): \(dataDir): \(error.message)\n".utf8))
             throw ExitCode(1)

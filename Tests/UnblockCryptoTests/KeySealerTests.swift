@@ -70,7 +70,12 @@ import UnblockCrypto
         let created = try MasterKey.create(at: path)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        #expect(try MasterKey.load(from: path).constantTimeEquals(created))
+        let loaded = try MasterKey.load(from: path)
+        #expect(loaded.derivation.constantTimeEquals(created.derivation))
+        #expect(loaded.sealing.count == 1 && loaded.sealing[0].constantTimeEquals(created.sealing[0]))
+        // Two keys, not one: the derivation key never rotates, the sealing key may.
+        #expect(!created.derivation.constantTimeEquals(created.sealing[0]))
+        #expect(try MasterKey.protection(of: path) == .none)
         #expect(throws: CryptoError.self) { try MasterKey.create(at: path) }
 
         chmod(path, 0o644)
@@ -79,5 +84,56 @@ import UnblockCrypto
         try Data([1, 2, 3]).write(to: URL(filePath: path))
         #expect(throws: CryptoError.self) { try MasterKey.load(from: path) }
         #expect(throws: CryptoError.self) { try MasterKey.load(from: folder.appending(path: "missing").path) }
+    }
+
+    @Test func aProtectedFileOpensOnlyWithItsPassphraseAndAWrongOneIsNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "unblock-mk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appending(path: "master.key").path
+        let keys = try MasterKey.create(at: path)
+        let passphrase = SecretBytes(Array("correct horse battery".utf8))
+        try MasterKey.replace(at: path, with: keys, passphrase: passphrase)
+
+        #expect(try MasterKey.protection(of: path) == .passphrase(logN: 15, r: 8, p: 1))
+        let file = try Data(contentsOf: URL(filePath: path))
+        let derivation = keys.derivation.withUnsafeBytes { Data($0) }
+        #expect(file.range(of: derivation) == nil)
+        #expect(try MasterKey.load(from: path, passphrase: passphrase).derivation.constantTimeEquals(keys.derivation))
+        for wrong in [nil, SecretBytes(Array("wrong horse battery".utf8))] {
+            do {
+                _ = try MasterKey.load(from: path, passphrase: wrong)
+                Issue.record("opened without the right passphrase")
+            } catch {
+                #expect(error.code == .masterKeyPassphrase)
+            }
+        }
+        // A changed byte of the header (its scrypt parameters) is caught too.
+        var tampered = [UInt8](file)
+        tampered["UNBLOCK MASTER KEY 2\n".utf8.count + 2] ^= 1
+        try Data(tampered).write(to: URL(filePath: path))
+        #expect(throws: CryptoError.self) { try MasterKey.load(from: path, passphrase: passphrase) }
+    }
+
+    @Test func duringARotationOldBlobsOpenNewOnesUseTheNewKeyAndAfterItOnlyTheNewKeyOpens() throws {
+        let legacy = MasterKeys(legacy: try SecretBytes(randomCount: 32))
+        let key = try AdminKey(
+            algorithm: .aes128, bytes: try SecretBytes(randomCount: 16).withUnsafeBytes { Array($0) })
+        let old = try KeySealer(legacy).seal(key, cardID: "7", keyVersion: 1)
+        let rotating = try legacy.addingSealingKey()
+        #expect(rotating.derivation.constantTimeEquals(legacy.derivation))
+        let during = KeySealer(rotating)
+        #expect(
+            try during.open(old, algorithm: .aes128, cardID: "7", keyVersion: 1).material.constantTimeEquals(
+                key.material))
+        let new = try during.seal(key, cardID: "7", keyVersion: 1)
+        #expect(throws: CryptoError.self) {
+            try KeySealer(legacy).open(new, algorithm: .aes128, cardID: "7", keyVersion: 1)
+        }
+        let after = KeySealer(rotating.retiringOldSealingKeys())
+        #expect(
+            try after.open(new, algorithm: .aes128, cardID: "7", keyVersion: 1).material.constantTimeEquals(
+                key.material))
+        #expect(throws: CryptoError.self) { try after.open(old, algorithm: .aes128, cardID: "7", keyVersion: 1) }
     }
 }

@@ -28,7 +28,7 @@ import UnblockTesting
 
             // Each stored key opens, matches the file, and matches its check value.
             let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-            let sealer = try KeySealer(masterKey: store.masterKey)
+            let sealer = KeySealer(store.masterKeys)
             let cipher = try BlockCipher()
             for entry in json["cards"] as! [[String: Any]] {
                 let card = try #require(directory.card(serial: entry["serial"] as! String))
@@ -43,7 +43,7 @@ import UnblockTesting
                     #expect(key.material.withUnsafeBytes { HexFormat.plain(Array($0)) } == hex)
                 case .derived:
                     key = try AdminKeyDerivation.adminKey(
-                        masterKey: store.masterKey, serial: card.serial,
+                        masterKey: store.masterKeys.derivation, serial: card.serial,
                         algorithm: card.key.algorithm)
                 }
                 try cipher.verify(key, keyCheckValue: card.key.checkValue)

@@ -1,4 +1,4 @@
-// Admin keys sealed at rest with AES-256-GCM under the master key, bound to card and key version.
+// Admin keys sealed at rest with AES-256-GCM under the master key's sealing key, bound to card and key version.
 import CLibcrypto
 import UnblockCore
 
@@ -6,32 +6,42 @@ import UnblockCore
 ///
 /// Format, version 1: `0x01 || nonce (12) || ciphertext || tag (16)`. The associated data
 /// binds the blob to its card and key version, so a sealed key copied onto another card,
-/// or replayed as an older version, fails to open.
+/// or replayed as an older version, fails to open. During a rotation of the sealing key, a
+/// blob sealed under the previous key still opens; new blobs are sealed under the new one.
 public struct KeySealer: Sendable {
     static let formatVersion: UInt8 = 1
     static let nonceLength = 12
     static let tagLength = 16
     private static let aadPrefix = Array("unblock.sealed-admin-key.v1".utf8)
 
-    private let masterKey: SecretBytes
+    /// The first seals; each opens, newest first.
+    private let keys: [SecretBytes]
     /// Fetched once: a fetch per seal or open costs more than the cipher. A fetched algorithm
     /// is immutable and may be shared by threads.
     nonisolated(unsafe) private static let aes256GCM = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)
 
-    /// - Parameter masterKey: 32 bytes (AES-256), from `MasterKey`.
+    /// - Parameter masterKey: 32 bytes (AES-256) that both seals and opens.
     public init(masterKey: SecretBytes) throws(CryptoError) {
         guard masterKey.count == 32 else {
             throw CryptoError(code: .wrongKeyLength, message: "the master key has 32 bytes, not \(masterKey.count)")
         }
-        self.masterKey = masterKey
+        self.keys = [masterKey]
     }
+
+    /// Seals with the master keys' current sealing key; opens with any of them.
+    public init(_ masterKeys: MasterKeys) {
+        self.keys = masterKeys.sealing
+    }
+
+    /// The key new blobs are sealed under.
+    var sealingKey: SecretBytes { keys[0] }
 
     /// Seals `key` for card `cardID` at `keyVersion`; the first byte names the algorithm.
     public func seal(_ key: AdminKey, cardID: String, keyVersion: UInt32) throws(CryptoError) -> [UInt8] {
         let nonce = try SecretBytes(randomCount: Self.nonceLength).withUnsafeBytes { Array($0) }
         let aad = Self.associatedData(cardID: cardID, keyVersion: keyVersion, algorithm: key.algorithm)
         let sealed = try key.material.withUnsafeBytes { (plaintext) throws(CryptoError) in
-            try gcm(encrypt: true, input: plaintext, nonce: nonce, aad: aad, tag: nil)
+            try gcm(encrypt: true, key: sealingKey, input: plaintext, nonce: nonce, aad: aad, tag: nil)
         }
         return [Self.formatVersion] + nonce + sealed.output + sealed.tag
     }
@@ -60,12 +70,28 @@ public struct KeySealer: Sendable {
         let ciphertext = Array(sealed[(1 + Self.nonceLength)..<(sealed.count - Self.tagLength)])
         let tag = Array(sealed.suffix(Self.tagLength))
         let aad = Self.associatedData(cardID: cardID, keyVersion: keyVersion, algorithm: algorithm)
-        var opened = try ciphertext.withUnsafeBytes { input in
-            Result { () throws(CryptoError) in try gcm(encrypt: false, input: input, nonce: nonce, aad: aad, tag: tag) }
-        }.get()
-        defer { OPENSSL_cleanse(&opened.output, opened.output.count) }
+        var opened = try decrypt(ciphertext, nonce: nonce, aad: aad, tag: tag)
+        defer { OPENSSL_cleanse(&opened, opened.count) }
         // The policy ran when the key was sealed; a key that no longer passes it is still the card's key.
-        return try AdminKey(unchecked: algorithm, bytes: opened.output)
+        return try AdminKey(unchecked: algorithm, bytes: opened)
+    }
+
+    /// The plaintext under the first key that authenticates it (the newest first).
+    func decrypt(_ ciphertext: [UInt8], nonce: [UInt8], aad: [UInt8], tag: [UInt8]) throws(CryptoError) -> [UInt8] {
+        var failure: CryptoError?
+        for key in keys {
+            let result = ciphertext.withUnsafeBytes { input in
+                Result { () throws(CryptoError) in
+                    try gcm(encrypt: false, key: key, input: input, nonce: nonce, aad: aad, tag: tag)
+                }
+            }
+            switch result {
+            case .success(let opened): return opened.output
+            case .failure(let error) where error.code == .sealedKeyAuthenticationFailed: failure = error
+            case .failure(let error): throw error
+            }
+        }
+        throw failure ?? CryptoError(code: .sealedKeyAuthenticationFailed, message: "no sealing key")
     }
 
     /// `prefix || algorithm || u32 length || card id || u32 key version`, unambiguous by construction.
@@ -80,6 +106,7 @@ public struct KeySealer: Sendable {
 
     func gcm(
         encrypt: Bool,
+        key sealingKey: SecretBytes,
         input: UnsafeRawBufferPointer,
         nonce: [UInt8],
         aad: [UInt8],
@@ -97,7 +124,7 @@ public struct KeySealer: Sendable {
         var tagBytes = tag ?? [UInt8](repeating: 0, count: Self.tagLength)
         var written: Int32 = 0
         var finalWritten: Int32 = 0
-        let started = masterKey.withUnsafeBytes { key in
+        let started = sealingKey.withUnsafeBytes { key in
             EVP_CipherInit_ex2(
                 context, cipher, key.baseAddress!.assumingMemoryBound(to: UInt8.self), nonce, encrypt ? 1 : 0, nil
             ) == 1

@@ -8,7 +8,8 @@ extension KeySealer {
     public func sealTOTPSecret(_ secret: SecretBytes, accountID: UInt32) throws(CryptoError) -> [UInt8] {
         let nonce = try SecretBytes(randomCount: Self.nonceLength).withUnsafeBytes { Array($0) }
         let sealed = try secret.withUnsafeBytes { (plaintext) throws(CryptoError) in
-            try gcm(encrypt: true, input: plaintext, nonce: nonce, aad: Self.totpData(accountID), tag: nil)
+            try gcm(
+                encrypt: true, key: sealingKey, input: plaintext, nonce: nonce, aad: Self.totpData(accountID), tag: nil)
         }
         return [Self.formatVersion] + nonce + sealed.output + sealed.tag
     }
@@ -22,13 +23,9 @@ extension KeySealer {
         let nonce = Array(sealed[1...Self.nonceLength])
         let ciphertext = Array(sealed[(1 + Self.nonceLength)..<(sealed.count - Self.tagLength)])
         let tag = Array(sealed.suffix(Self.tagLength))
-        var opened = try ciphertext.withUnsafeBytes { input in
-            Result { () throws(CryptoError) in
-                try gcm(encrypt: false, input: input, nonce: nonce, aad: Self.totpData(accountID), tag: tag)
-            }
-        }.get()
-        defer { OPENSSL_cleanse(&opened.output, opened.output.count) }
-        return SecretBytes(opened.output)
+        var opened = try decrypt(ciphertext, nonce: nonce, aad: Self.totpData(accountID), tag: tag)
+        defer { OPENSSL_cleanse(&opened, opened.count) }
+        return SecretBytes(opened)
     }
 
     private static func totpData(_ accountID: UInt32) -> [UInt8] {

@@ -25,10 +25,10 @@ extension AdminProvider {
             minimumIterations: pool.passwordHasher.iterations)
         // Parsing and checking a file takes milliseconds: off the event loop, whose other
         // connections would wait for it (the connection's task prefers its loop).
-        let (store, masterKey, actor) = (store, masterKey, caller.account.username)
+        let (store, masterKeys, actor) = (store, masterKeys, caller.account.username)
         let summary = try await withTaskExecutorPreference(globalConcurrentExecutor) {
             try await store.importDirectory(
-                Data(request.content), existing: policy, masterKey: masterKey, crypto: crypto, actor: actor)
+                Data(request.content), existing: policy, masterKeys: masterKeys, crypto: crypto, actor: actor)
         }
         return ImportDirectoryResponse(
             profilesAdded: UInt32(summary.profiles), usersAdded: UInt32(summary.users),

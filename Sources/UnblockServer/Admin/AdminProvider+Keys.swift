@@ -110,7 +110,7 @@ extension AdminProvider {
     private func keyRecord(
         _ source: NewAdminKey.Source, algorithm: AdminKeyAlgorithm, serial: String, cardID: CardID, version: UInt32
     ) async throws -> AdminKeyRecord {
-        let masterKey = masterKey
+        let masterKeys = masterKeys
         let outcome: Result<AdminKeyRecord, CryptoError> = try await pool.run { cipher in
             Result { () throws(CryptoError) in
                 let key: AdminKey
@@ -119,9 +119,10 @@ extension AdminProvider {
                 case .keyBytes(let bytes):
                     key = try AdminKey(algorithm: algorithm, bytes: bytes)
                     stored = .sealed(
-                        try KeySealer(masterKey: masterKey).seal(key, cardID: cardID.description, keyVersion: version))
+                        try KeySealer(masterKeys).seal(key, cardID: cardID.description, keyVersion: version))
                 case .derive:
-                    key = try AdminKeyDerivation.adminKey(masterKey: masterKey, serial: serial, algorithm: algorithm)
+                    key = try AdminKeyDerivation.adminKey(
+                        masterKey: masterKeys.derivation, serial: serial, algorithm: algorithm)
                     stored = .derived
                 }
                 return AdminKeyRecord(

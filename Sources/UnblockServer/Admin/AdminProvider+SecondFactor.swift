@@ -13,7 +13,7 @@ extension AdminProvider {
         try context.requireConfidentialConnection()
         try context.checkDeadline()
         let secret = try SecretBytes(randomCount: TOTP.secretLength)
-        let sealer = try KeySealer(masterKey: masterKey)
+        let sealer = KeySealer(masterKeys)
         let now = Timestamp.now
         return try await store.commit { directory in
             var account = try directory.existingUser(named: request.username)

@@ -12,20 +12,20 @@ final class AdminProvider: Sendable {
     /// Hashes the passwords administrators set, seals and checks the keys they give.
     let pool: CryptoPool
     /// Seals and derives admin keys.
-    let masterKey: SecretBytes
+    let masterKeys: MasterKeys
     let configuration: ServerConfiguration
     /// Set at graceful shutdown: a follower of the audit trail stops waiting.
     let shuttingDown: @Sendable () -> Bool
 
     init(
-        store: any DirectoryStore, sessions: any SessionTable, pool: CryptoPool, masterKey: SecretBytes,
+        store: any DirectoryStore, sessions: any SessionTable, pool: CryptoPool, masterKeys: MasterKeys,
         configuration: ServerConfiguration, shuttingDown: @escaping @Sendable () -> Bool
     ) {
         self.shuttingDown = shuttingDown
         self.store = store
         self.sessions = sessions
         self.pool = pool
-        self.masterKey = masterKey
+        self.masterKeys = masterKeys
         self.configuration = configuration
     }
 

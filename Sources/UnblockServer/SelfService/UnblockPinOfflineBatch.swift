@@ -12,7 +12,7 @@ struct UnblockPinOfflineBatch: BatchedMethod {
 
     let store: any DirectoryStore
     /// Seals and derives the admin keys.
-    let masterKey: SecretBytes
+    let masterKeys: MasterKeys
     let policy: UnblockPolicy
     let logger: Logger
 
@@ -238,8 +238,8 @@ struct UnblockPinOfflineBatch: BatchedMethod {
                 let key =
                     derived
                     ? try AdminKeyDerivation.adminKey(
-                        masterKey: masterKey, serial: card.serial, algorithm: card.key.algorithm)
-                    : try KeySealer(masterKey: masterKey).open(
+                        masterKey: masterKeys.derivation, serial: card.serial, algorithm: card.key.algorithm)
+                    : try KeySealer(masterKeys).open(
                         material, algorithm: card.key.algorithm, cardID: source.cardID, keyVersion: card.key.version)
                 // A wrong or corrupted key would burn the card's retry counter: refuse instead.
                 try cipher.verify(key, keyCheckValue: card.key.checkValue)

@@ -52,20 +52,20 @@ public final class UnblockServer: Service, Sendable {
         group: MultiThreadedEventLoopGroup = .singleton
     ) throws {
         try self.init(
-            configuration: configuration, store: store as any DirectoryStore, masterKey: store.masterKey,
+            configuration: configuration, store: store as any DirectoryStore, masterKeys: store.masterKeys,
             decoyPasswordIterations: store.withDirectory(\.mostCommonPasswordIterations), pool: pool, logger: logger,
             group: group)
     }
 
     /// - Parameters:
     ///   - store: the open store (the server does not close it).
-    ///   - masterKey: seals and derives the cards' admin keys.
+    ///   - masterKeys: derive and seal the cards' admin keys.
     ///   - decoyPasswordIterations: the cost most stored password hashes have (nil: the pool's).
     ///   - pool: the crypto pool (the server does not shut it down).
     public init(
         configuration: ServerConfiguration,
         store: any DirectoryStore,
-        masterKey: SecretBytes,
+        masterKeys: MasterKeys,
         decoyPasswordIterations: Int?,
         pool: CryptoPool,
         logger: Logger,
@@ -89,17 +89,17 @@ public final class UnblockServer: Service, Sendable {
             verifier: try Self.verifier(
                 configuration, pool: pool, decoyIterations: decoyPasswordIterations, logger: logger),
             secondFactor: SecondFactorCheck(
-                policy: configuration.secondFactor, sealer: try KeySealer(masterKey: masterKey)),
+                policy: configuration.secondFactor, sealer: KeySealer(masterKeys)),
             configuration: configuration, logger: logger,
             shuttingDown: { executor.shuttingDown.load(ordering: .relaxed) })
         var methods = MethodTable(executor: executor)
         selfService.registerMethods(
             with: &methods,
             unblock: UnblockPinOfflineBatch(
-                store: store, masterKey: masterKey, policy: configuration.unblockPolicy, logger: logger),
+                store: store, masterKeys: masterKeys, policy: configuration.unblockPolicy, logger: logger),
             pool: pool)
         AdminProvider(
-            store: store, sessions: sessions, pool: pool, masterKey: masterKey, configuration: configuration,
+            store: store, sessions: sessions, pool: pool, masterKeys: masterKeys, configuration: configuration,
             shuttingDown: { executor.shuttingDown.load(ordering: .relaxed) }
         )
         .registerMethods(with: &methods)

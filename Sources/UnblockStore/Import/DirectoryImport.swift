@@ -77,7 +77,7 @@ extension DirectoryStore {
     public func importDirectory(
         _ data: Data,
         existing: ExistingEntryPolicy = .fail,
-        masterKey: SecretBytes,
+        masterKeys: MasterKeys,
         crypto: ImportCrypto,
         actor: String = "import",
         now: Timestamp = .now
@@ -118,7 +118,7 @@ extension DirectoryStore {
             let (base, jobs) = try await read { view in (view.newCardID(), ImportPlan.keyJobs(file, existing, in: view))
             }
             let records = try await crypto.withCipher { cipher in
-                try ImportPlan.seal(jobs, masterKey: masterKey, cipher: cipher)
+                try ImportPlan.seal(jobs, masterKeys: masterKeys, cipher: cipher)
             }
             let summary: ImportSummary? = try await commit { view in
                 guard view.newCardID() == base else { return ([], nil) }
@@ -146,6 +146,6 @@ extension EmbeddedStore {
         now: Timestamp = .now
     ) async throws -> ImportSummary {
         try await importDirectory(
-            data, existing: existing, masterKey: masterKey, crypto: .inline(passwordHasher), actor: actor, now: now)
+            data, existing: existing, masterKeys: masterKeys, crypto: .inline(passwordHasher), actor: actor, now: now)
     }
 }

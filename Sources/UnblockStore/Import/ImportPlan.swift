@@ -46,8 +46,8 @@ struct ImportPlan {
     }
 
     /// Each job's key record, sealed under `masterKey` (or derived from it), with its check value.
-    static func seal(_ jobs: [KeyJob], masterKey: SecretBytes, cipher: BlockCipher) throws -> [AdminKeyRecord?] {
-        let sealer = try KeySealer(masterKey: masterKey)
+    static func seal(_ jobs: [KeyJob], masterKeys: MasterKeys, cipher: BlockCipher) throws -> [AdminKeyRecord?] {
+        let sealer = KeySealer(masterKeys)
         return try jobs.map { job in
             let key: AdminKey
             let source: AdminKeyRecord.Source
@@ -56,7 +56,8 @@ struct ImportPlan {
                 key = try AdminKey(algorithm: algorithm, bytes: bytes)
                 source = .sealed(try sealer.seal(key, cardID: job.cardID.description, keyVersion: job.version))
             case .derived(let algorithm):
-                key = try AdminKeyDerivation.adminKey(masterKey: masterKey, serial: job.serial, algorithm: algorithm)
+                key = try AdminKeyDerivation.adminKey(
+                    masterKey: masterKeys.derivation, serial: job.serial, algorithm: algorithm)
                 source = .derived
             }
             return AdminKeyRecord(
