@@ -3,8 +3,9 @@ import Foundation
 import UnblockClient
 import UnblockWire
 
-/// Backs the server up into `folder`/backup-N, one after another until cancelled, and keeps
-/// how long each took: the load's figures are then those of a server being backed up.
+/// Backs the server up into `folder`/backup-N, one after another for the measured window, and
+/// keeps how long each took: the load's figures are then those of a server being backed up.
+/// Each backup is removed once the next one is complete: one at most stays on disk.
 actor BackupRunner {
     let target: BindAddress
     let connector: Connector
@@ -19,20 +20,32 @@ actor BackupRunner {
         self.folder = folder
     }
 
-    func run() async throws {
+    func run(for window: Duration) async throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let admin = try connector.client(target, timeout: .seconds(600))
         defer { Task { await admin.close() } }
         try await admin.authenticate(username: "bench-admin", password: ManagedServer.adminPassword)
         let clock = ContinuousClock()
-        while !Task.isCancelled {
+        let end = clock.now + window
+        while clock.now < end && !Task.isCancelled {
             let started = clock.now
-            let result = try await admin.backup(
-                to: "\(folder)/backup-\(durations.count + 1)", timeout: .seconds(600))
+            let destination = "\(folder)/backup-\(durations.count + 1)"
+            let result = try await admin.backup(to: destination, timeout: .seconds(600))
+            try? FileManager.default.removeItem(atPath: "\(folder)/backup-\(durations.count)")
             let elapsed = clock.now - started
             durations.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             bytes = result.bytes
             sequence = result.sequence
         }
+    }
+
+    /// For the JSON result: backups, bytes of the last, median seconds.
+    var summary: [String: Double]? {
+        guard !durations.isEmpty else { return nil }
+        return [
+            "backups": Double(durations.count), "bytes": Double(bytes),
+            "medianSeconds": durations.sorted()[durations.count / 2],
+        ]
     }
 
     /// "backup  3 backups of 176 MB (the last at sequence 1234), 2.41 s each (median)".

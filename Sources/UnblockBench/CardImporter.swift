@@ -12,13 +12,16 @@ actor CardImporter {
     let target: BindAddress
     let cards: Int
     let owners: Int
+    /// The first characters of every serial, so that two importers never collide.
+    let serialPrefix: String
     private(set) var report: String?
     /// For the JSON result: cards, calls and seconds.
     private(set) var summary: [String: Double]?
 
     let connector: Connector
 
-    init(target: BindAddress, connector: Connector, cards: Int, owners: Int) {
+    init(target: BindAddress, connector: Connector, cards: Int, owners: Int, serialPrefix: String = "C1") {
+        self.serialPrefix = serialPrefix
         self.target = target
         self.connector = connector
         self.cards = cards
@@ -35,7 +38,8 @@ actor CardImporter {
         for first in stride(from: 0, to: cards, by: Self.cardsPerCall) {
             let entries = try (first..<min(cards, first + Self.cardsPerCall)).map { index -> [String: Any] in
                 [
-                    "serial": String(format: "C1%012X", index), "owner": ManagedServer.username(index % owners),
+                    "serial": serialPrefix + String(format: "%012X", index),
+                    "owner": ManagedServer.username(index % owners),
                     "profile": ManagedServer.profile,
                     "adminKey": ["algorithm": "aes128", "hex": HexFormat.plain(try SecureRandom.bytes(16))],
                 ]

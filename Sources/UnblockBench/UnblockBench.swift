@@ -105,6 +105,9 @@ struct UnblockBench: AsyncParsableCommand {
     @Option(help: "The unblockd binary for the harness's own server (default: next to unblock-bench).")
     var serverBinary: String?
 
+    @Option(help: "Cards imported into the harness's server before measuring (beside one per user), 200 per call.")
+    var preloadCards: Int = 0
+
     @Option(
         help: """
             While measuring, back the harness's server up into this directory (backup-1, backup-2, ...), \
@@ -132,8 +135,9 @@ struct UnblockBench: AsyncParsableCommand {
         guard connections >= 1, inFlight >= 1, duration > 0, warmup >= 0, users >= 1 else {
             throw ValidationError("--connections, --in-flight, --duration and --users must be positive")
         }
-        if importCards > 0 && (socket != nil || host != nil) {
-            throw ValidationError("--import-cards needs the harness's own server (no --socket or --host)")
+        if (importCards > 0 || preloadCards > 0) && (socket != nil || host != nil) {
+            throw ValidationError(
+                "--import-cards and --preload-cards need the harness's own server (no --socket or --host)")
         }
         if let backupTo {
             guard socket == nil && host == nil, importCards == 0, backupTo.hasPrefix("/") else {
@@ -215,13 +219,26 @@ struct UnblockBench: AsyncParsableCommand {
             return
         }
         let identities = try await makeIdentities(target: target, managed: managed != nil, connector: connector)
+        let preloader =
+            preloadCards > 0
+            ? CardImporter(target: target, connector: connector, cards: preloadCards, owners: users, serialPrefix: "C2")
+            : nil
+        if let preloader {
+            try await preloader.run()
+            if let report = await preloader.report {
+                print(report.replacingOccurrences(of: "import  ", with: "preload "))
+            }
+        }
         let importer =
             importCards > 0
             ? CardImporter(target: target, connector: connector, cards: importCards, owners: users) : nil
         let backups = backupTo.map { BackupRunner(target: target, connector: connector, folder: $0) }
         var whileMeasuring: (@Sendable () async throws -> Void)?
         if let importer { whileMeasuring = { try await importer.run() } }
-        if let backups { whileMeasuring = { try await backups.run() } }
+        if let backups {
+            let window = Duration.seconds(duration)
+            whileMeasuring = { try await backups.run(for: window) }
+        }
         let result = try await drive(
             target: target, connector: connector, identities: identities, serverPID: managed?.processIdentifier,
             whileMeasuring: whileMeasuring)
@@ -231,6 +248,8 @@ struct UnblockBench: AsyncParsableCommand {
         if let json {
             var object = result.json
             if let summary = await importer?.summary { object["import"] = summary }
+            if let summary = await preloader?.summary { object["preload"] = summary }
+            if let summary = await backups?.summary { object["backup"] = summary }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(filePath: json))
         }
@@ -252,59 +271,6 @@ struct UnblockBench: AsyncParsableCommand {
                     """.utf8))
             if !allowErrors { throw ExitCode(1) }
         }
-    }
-
-    /// The identities each connection uses in turn: the harness's users, logged in (several
-    /// per connection for unblocks, so that no card nears its daily limit or remembers more
-    /// responses than a real card would), or the given credentials.
-    private func makeIdentities(target: BindAddress, managed: Bool, connector: Connector) async throws
-        -> [[BenchIdentity]]
-    {
-        if managed {
-            let admin = try connector.client(target)
-            try await admin.authenticate(username: "bench-admin", password: ManagedServer.adminPassword)
-            _ = try await admin.enableProcess(profile: ManagedServer.profile)
-            await admin.close()
-            let unblocks = try weights().contains { $0.0 == .unblockPinOffline }
-            let perConnection = unblocks ? max(1, min(64, users / connections)) : 1
-            // One login connection per bench connection (thousands at once overflow the listen backlog).
-            return try await withThrowingTaskGroup(of: (Int, [BenchIdentity]).self) { group in
-                for connection in 0..<connections {
-                    group.addTask {
-                        let client = try connector.client(target)
-                        var identities: [BenchIdentity] = []
-                        // Connection c uses users c, c + connections, ...: its own.
-                        for slot in stride(from: connection, to: connections * perConnection, by: connections) {
-                            let index = slot % users
-                            let session = try await client.authenticate(
-                                username: ManagedServer.username(index), password: ManagedServer.password)
-                            identities.append(
-                                BenchIdentity(
-                                    username: ManagedServer.username(index), password: ManagedServer.password,
-                                    token: session.sessionToken, cardSerial: ManagedServer.serial(index),
-                                    challengeBytes: ManagedServer.challengeBytes(index)))
-                        }
-                        await client.close()
-                        return (connection, identities)
-                    }
-                }
-                let byConnection = try await group.reduce(into: [Int: [BenchIdentity]]()) { $0[$1.0] = $1.1 }
-                return (0..<connections).map { byConnection[$0]! }
-            }
-        }
-        let password = password ?? ProcessInfo.processInfo.environment["UNBLOCK_BENCH_PASSWORD"] ?? ""
-        var identity = BenchIdentity(
-            username: user ?? "", password: password, token: "", cardSerial: card ?? "",
-            challengeBytes: 8)
-        if let user {
-            let client = try connector.client(target)
-            identity.token = try await client.authenticate(username: user, password: password).sessionToken
-            if let card, let found = try await client.listCards().cards.first(where: { $0.serial == card }) {
-                identity.challengeBytes = found.keyAlgorithm == .tripleDES ? 8 : 16
-            }
-            await client.close()
-        }
-        return Array(repeating: [identity], count: connections)
     }
 
     /// Opens the connections, drives them, and collects the figures.

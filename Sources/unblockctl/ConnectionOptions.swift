@@ -42,7 +42,7 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Print JSON for scripts instead of text.")
     var json = false
 
-    /// Where the systemd unit (Examples/systemd) puts the server's socket.
+    /// Where the packaged systemd unit (Packaging/unblockd.service) puts the server's socket.
     static let defaultSocket = "/run/unblockd/unblockd.sock"
 
     /// The server to talk to: the flags, else the environment, else the client configuration

@@ -63,6 +63,22 @@ func bench(_ arguments: [String], expectedStatus: Int32 = 0) throws -> [String: 
         #expect((result["errors"] as? [String: Int])?.isEmpty == true, "no unblock refused meanwhile")
     }
 
+    @Test func cardsPreloadedThenBackupsTakenWhileUnblocksRunAreCountedAndOneBackupStays() throws {
+        let folder = "/tmp/ubbench-backups-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try bench([
+            "--call", "unblock-pin-offline", "--connections", "4", "--duration", "1", "--warmup", "0.2",
+            "--preload-cards", "400", "--backup-to", folder,
+        ])
+        #expect((result["preload"] as? [String: Double])?["cards"] == 400, "\(result)")
+        let backups = try #require(result["backup"] as? [String: Double])
+        #expect((backups["backups"] ?? 0) >= 1 && (backups["bytes"] ?? 0) > 0, "\(backups)")
+        #expect((result["errors"] as? [String: Int])?.isEmpty == true, "no unblock refused meanwhile")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(kept.count == 1, "\(kept)")
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/\(kept[0])/manifest.json"))
+    }
+
     @Test func everyUnblockSendsAFreshChallenge() throws {
         // The harness's own server has no per-card limit; a repeated challenge is refused as
         // already answered. 20 cards: about 100 challenges each (8 or 16 bytes).

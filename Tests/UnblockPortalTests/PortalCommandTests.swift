@@ -6,24 +6,30 @@ import UnblockTesting
 import UnblockWire
 
 @Suite struct PortalCommandTests {
-    static let unit = URL(filePath: #filePath).deletingLastPathComponent()
-        .appending(path: "../../Examples/systemd/unblock-portal.service").standardized
+    static let packaging = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "../../Packaging")
+        .standardized
 
-    @Test func theExampleUnitsCommandLineServesTheLoginPage() async throws {
-        let text = try String(contentsOf: Self.unit, encoding: .utf8)
+    @Test func thePackagedUnitAndSettingsServeTheLoginPageAndTellSystemd() async throws {
+        let text = try String(contentsOf: Self.packaging.appending(path: "unblock-portal.service"), encoding: .utf8)
         let exec = try #require(text.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
         var arguments = exec.dropFirst("ExecStart=".count).split(separator: " ").map(String.init)
-        #expect(arguments.removeFirst() == "/usr/local/bin/unblock-portal")
-        // A real unblockd where the unit expects it, the portal on a free port.
+        #expect(arguments.removeFirst() == "/usr/bin/unblock-portal")
+        #expect(text.contains("Type=notify"))
+        // A real unblockd where the settings expect it, the portal on a free port.
         let server = try await UnblockdProcess()
         defer { server.stop() }
         let port = try freeTCPPort()
+        let settings = try String(contentsOf: Self.packaging.appending(path: "unblock-portal.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "/run/unblockd/unblockd.sock", with: server.socket)
+            .replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)")
+        try settings.write(toFile: server.folder + "/portal.yaml", atomically: true, encoding: .utf8)
         arguments = arguments.map {
-            $0.replacingOccurrences(of: "/run/unblockd/unblockd.sock", with: server.socket)
-                .replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)")
+            $0.replacingOccurrences(of: "/etc/unblock/unblock-portal.yaml", with: server.folder + "/portal.yaml")
         }
-        let portal = try await PortalProcess(arguments, port: port)
+        let notify = try NotifySocket(in: server.folder)
+        let portal = try await PortalProcess(arguments, port: port, environment: ["NOTIFY_SOCKET": notify.path])
         defer { portal.stop() }
+        #expect(notify.receive() == "READY=1")
         #expect(portal.curl([portal.site + "/login"]).output.contains("name=\"password\""))
     }
 

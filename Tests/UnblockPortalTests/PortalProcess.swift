@@ -11,12 +11,15 @@ final class PortalProcess {
     private let process = Process()
 
     /// Starts it with `arguments` (which listen on 127.0.0.1:`port`), its output to `log` if
-    /// given, and waits until the login page answers.
-    init(_ arguments: [String], port: Int, caFile: String? = nil, log: String? = nil) async throws {
+    /// given, and waits until the login page answers; `environment` adds to the test's own.
+    init(
+        _ arguments: [String], port: Int, caFile: String? = nil, log: String? = nil, environment: [String: String] = [:]
+    ) async throws {
         site = "\(caFile == nil ? "http" : "https")://127.0.0.1:\(port)"
         self.caFile = caFile
         process.executableURL = builtProduct("unblock-portal")
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if let log {
             FileManager.default.createFile(atPath: log, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: URL(filePath: log))

@@ -16,7 +16,7 @@ import UnblockWire
         case health, logout, listOwnCards, listOthersCards, enableProcess, disableProcess, unblockOwnCard,
             unblockOthersCard, getUser, unlockUser, getCard, suspendCard, resetLimit, transferCard, listUsers,
             listProfiles, createProfile, listAudit, createUser, updateUser, setPassword, registerCard, rotateKey,
-            importDirectory
+            importDirectory, backup
     }
 
     /// What the help desk may do, and administrators too (the role table of docs/PROTOCOL.md).
@@ -27,7 +27,7 @@ import UnblockWire
     /// What only administrators may do.
     static let adminCalls: Set<Call> = [
         .enableProcess, .disableProcess, .transferCard, .createProfile, .createUser, .updateUser, .setPassword,
-        .registerCard, .rotateKey, .importDirectory,
+        .registerCard, .rotateKey, .importDirectory, .backup,
     ]
 
     /// What each caller gets from each call (nil: success).
@@ -153,6 +153,10 @@ import UnblockWire
                     algorithm: .unspecified, source: .keyBytes((0..<16).map { UInt8(truncatingIfNeeded: $0 * 37 + 3) }))
             )
         case .importDirectory: _ = try await client.importDirectory(Array("{}".utf8))
+        case .backup:
+            let folder = "/tmp/ubauth-\(UInt32.random(in: 0...UInt32.max))"
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            _ = try await client.backup(to: folder)
         }
     }
 }

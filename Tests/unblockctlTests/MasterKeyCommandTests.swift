@@ -87,6 +87,15 @@ import UnblockWire
         #expect(wrong.status != 0 && wrong.errors.contains("the passphrase does not open"), "\(wrong.errors)")
         #expect(!wrong.errors.contains("not the passphrase at all"))
         #expect(unblockd(["verify", "--data-dir", data, "--master-key-passphrase-file", passphrase]).status == 0)
+        // Typed at the prompt on a terminal (script(1) gives it one), without echo.
+        let command = [builtProduct("unblockd").path, "verify", "--data-dir", data].map { "'\($0)'" }.joined(
+            separator: " ")
+        let typed = runProgram(
+            URL(filePath: "/bin/sh"),
+            ["-c", "(sleep 1; printf 'a long enough passphrase\\r') | script -qec \"\(command)\" /dev/null"],
+            environment: ["PATH": "/usr/bin:/bin"])
+        #expect(typed.output.contains("Passphrase of the master key file"), "\(typed.output)")
+        #expect(typed.output.contains("sound") && !typed.output.contains("a long enough passphrase"), "\(typed.output)")
 
         // From a systemd credential (LoadCredential=unblock-master-key-passphrase:FILE).
         let credentials = folder + "/credentials"
