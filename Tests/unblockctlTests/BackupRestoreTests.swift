@@ -9,7 +9,7 @@ import UnblockWire
 
 @Suite struct BackupRestoreTests {
     /// Unblocks and admin changes from several clients until told to stop; counts what was answered.
-    static func load(socket: String, until stop: StopFlag) async throws -> Int {
+    static func load(socket: String, until stop: LoadProgress) async throws -> Int {
         try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<4 {
                 group.addTask {
@@ -30,6 +30,7 @@ import UnblockWire
                             do {
                                 _ = try await client.unblockPinOffline(
                                     card: .serial("04A1B2C3D4E5F6"), challenge: challenge)
+                                stop.countUnblock()
                             } catch let error as UnblockClientError where error.code == .resourceExhausted {
                                 // The card's daily limit, until the admin worker resets it.
                             }
@@ -51,12 +52,13 @@ import UnblockWire
         #expect(
             cli.run(["login", "--user", "admin", "--password-stdin"], input: "admin-demo-password\n").status == 0)
 
-        let stop = StopFlag()
+        let stop = LoadProgress()
         let socket = cli.socket
         let loadTask = Task { try await Self.load(socket: socket, until: stop) }
-        try await Task.sleep(for: .milliseconds(300))
+        // The backup once some responses were issued, the load going on until more were.
+        try await stop.waitForUnblocks(10)
         let taken = cli.run(["admin", "backup", "--to", backup, "--json"])
-        try await Task.sleep(for: .milliseconds(200))
+        try await stop.waitForUnblocks(stop.unblocks + 10)
         stop.set()
         let calls = try await loadTask.value
         #expect(taken.status == 0, "\(taken.errors)")
@@ -136,9 +138,17 @@ import UnblockWire
     }
 }
 
-/// Told once, read by every worker.
-final class StopFlag: Sendable {
-    private let value = Atomic(false)
-    var isSet: Bool { value.load(ordering: .relaxed) }
-    func set() { value.store(true, ordering: .relaxed) }
+/// The load's responses so far, and its stop: told once, read by every worker.
+final class LoadProgress: Sendable {
+    private let stopped = Atomic(false)
+    private let issued = Atomic(0)
+    var isSet: Bool { stopped.load(ordering: .relaxed) }
+    func set() { stopped.store(true, ordering: .relaxed) }
+    var unblocks: Int { issued.load(ordering: .relaxed) }
+    func countUnblock() { issued.add(1, ordering: .relaxed) }
+
+    /// Waits (30 s at most: a loaded machine is slow, not stuck) until `count` responses were issued.
+    func waitForUnblocks(_ count: Int) async throws {
+        for _ in 0..<3_000 where unblocks < count { try await Task.sleep(for: .milliseconds(10)) }
+    }
 }

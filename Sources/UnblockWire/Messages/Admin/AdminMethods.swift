@@ -128,18 +128,18 @@ public enum Admin {
         public static let name = "/unblock.v1.Admin/RemoveTOTP"
     }
 
-    /// Every method name of the service.
-    public static let methodNames: [String] = [
-        GetUser.name, UnlockUser.name, ListUsers.name, CreateUser.name, UpdateUser.name, SetPassword.name, GetCard.name,
-        SetCardState.name, ResetResponseLimit.name, TransferCard.name,
-        RegisterCard.name, RotateCardKey.name, CreateProfile.name, ListProfiles.name, ListAuditEvents.name,
-        ImportDirectory.name, EnrollTOTP.name, RemoveTOTP.name,
-    ]
-
     /// Copy the data directory, consistent at one commit, into a directory on the server's host (administrators).
     public enum Backup: RPCMethod {
         public typealias Request = BackupRequest
         public typealias Response = BackupResponse
         public static let name = "/unblock.v1.Admin/Backup"
     }
+
+    /// Every method name of the service.
+    public static let methodNames: [String] = [
+        GetUser.name, UnlockUser.name, ListUsers.name, CreateUser.name, UpdateUser.name, SetPassword.name, GetCard.name,
+        SetCardState.name, ResetResponseLimit.name, TransferCard.name,
+        RegisterCard.name, RotateCardKey.name, CreateProfile.name, ListProfiles.name, ListAuditEvents.name,
+        ImportDirectory.name, EnrollTOTP.name, RemoveTOTP.name, Backup.name,
+    ]
 }
