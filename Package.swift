@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // System libraries, found through pkg-config (Scripts/bootstrap installs them).
@@ -140,6 +141,16 @@ let package = Package(
         // Logins against the organisation's directory (OpenLDAP's libldap), run on a lane that may block.
         .target(name: "UnblockLDAP", dependencies: ["CLDAP"]),
 
+        // The shared store of several nodes on PostgreSQL (postgres-nio): settings, schema migrations.
+        .target(
+            name: "UnblockPostgres",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // QR codes (libqrencode) for enrolling authenticator apps: terminal text and SVG.
         .target(name: "UnblockQRCode", dependencies: ["CQRencode"]),
 
@@ -191,7 +202,8 @@ let package = Package(
             dependencies: [
                 "UnblockServer", "UnblockStore", "UnblockCrypto", "UnblockCore", "UnblockWire", "CUnblockSystem",
                 "UnblockMetricsEndpoint", "UnblockTLS", "UnblockLDAP", "UnblockLogging", "UnblockSettings",
-                "UnblockSystemd", "UnblockTerminal",
+                "UnblockSystemd", "UnblockTerminal", "UnblockPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -16,7 +16,7 @@ struct Unblockd: AsyncParsableCommand {
         version: UnblockVersion.current,
         subcommands: [
             ServeCommand.self, ConfigCommand.self, ImportCommand.self, HashPasswordCommand.self, VerifyCommand.self,
-            RestoreCommand.self, MasterKeyCommand.self,
+            RestoreCommand.self, MasterKeyCommand.self, MigrateCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -14,7 +14,7 @@ enum UnblockdSettings {
     static let defaultFile = "/etc/unblock/unblockd.yaml"
     static let fileVariable = "UNBLOCK_CONFIG"
 
-    static let keys: [SettingKey] = listeners + limits + logs + tls + directory
+    static let keys: [SettingKey] = listeners + limits + logs + tls + directory + postgres
 
     private static let listeners: [SettingKey] = [
         .init("data-dir", environment: "UNBLOCK_DATA_DIR", default: "./var"),
@@ -106,6 +106,13 @@ enum UnblockdSettings {
         .init(
             "login-order", environment: "UNBLOCK_LOGIN_ORDER", .choice(["local-then-ldap", "ldap-only"]),
             default: "local-then-ldap"),
+    ]
+
+    private static let postgres: [SettingKey] = [
+        .init("postgres-url", environment: "UNBLOCK_POSTGRES_URL"),
+        .init("postgres-password-file", environment: "UNBLOCK_POSTGRES_PASSWORD_FILE"),
+        // No flag: a command line is visible to every local user.
+        .init("postgres-password", environment: "UNBLOCK_POSTGRES_PASSWORD", isSecret: true),
     ]
 
     private static func number(_ name: String, _ range: ClosedRange<Int>, _ defaultValue: Int) -> SettingKey {

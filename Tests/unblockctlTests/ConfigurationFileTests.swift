@@ -62,18 +62,21 @@ import UnblockTesting
         #expect(fromFlag.answered)
     }
 
-    /// The file's keys are the options' names: one list, checked against `serve --help`.
+    /// The file's keys are the options' names: one list, checked against `serve --help` (and
+    /// the PostgreSQL options of `migrate --help`).
     @Test func everyOptionOfServeIsAKeyAndEveryKeyAnOption() {
-        let help = unblockd(["serve", "--help"]).output
-        let options = Set(
-            help.matches(of: /--([a-z][a-z-]+)/).map { String($0.1) }.filter {
-                !["help", "version", "config"].contains($0)
-            })
+        func options(_ command: String) -> Set<String> {
+            Set(
+                unblockd([command, "--help"]).output.matches(of: /--([a-z][a-z-]+)/).map { String($0.1) }.filter {
+                    !["help", "version", "config"].contains($0)
+                })
+        }
+        let options = options("serve").union(options("migrate").filter { $0.hasPrefix("postgres-") })
         let shown = unblockd(["config", "show"], environment: ["UNBLOCK_CONFIG": ""]).output
         let keys = Set(shown.matches(of: /(?m)^#? ?([a-z][a-z-]+):/).map { String($0.1) })
         #expect(options.count > 40)
-        // The one key without a flag: a password on a command line is visible to every local user.
-        #expect(keys.subtracting(options) == ["ldap-service-password"])
+        // The keys without a flag: a password on a command line is visible to every local user.
+        #expect(keys.subtracting(options) == ["ldap-service-password", "postgres-password"])
         #expect(options.subtracting(keys).isEmpty, "\(options.subtracting(keys))")
     }
 

@@ -1,4 +1,5 @@
 // The master keys: one derives card keys and never changes, the others seal keys at rest and rotate.
+import CLibcrypto
 
 /// What the master key file holds.
 ///
@@ -44,5 +45,17 @@ public struct MasterKeys: Sendable {
     /// Only the current sealing key: once every blob is sealed under it.
     public func retiringOldSealingKeys() -> MasterKeys {
         MasterKeys(derivation: derivation, sealing: [sealing[0]])
+    }
+}
+
+extension MasterKeys {
+    /// A digest of the derivation key and the current sealing key, never the keys: equal on two
+    /// nodes exactly when they hold the same master key file.
+    public var checkValue: [UInt8] {
+        var input =
+            Array("unblock.master-key-check.v1".utf8) + derivation.withUnsafeBytes { Array($0) }
+            + sealing[0].withUnsafeBytes { Array($0) }
+        defer { OPENSSL_cleanse(&input, input.count) }
+        return Digest.sha256(input)
     }
 }
