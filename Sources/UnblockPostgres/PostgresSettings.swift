@@ -66,27 +66,6 @@ public struct PostgresSettings: Sendable, Equatable {
         self.rootCertificate = rootCertificate
     }
 
-    /// The client's configuration: a pool of `connections`.
-    public func clientConfiguration(connections: Int) throws -> PostgresClient.Configuration {
-        let tlsSetting: PostgresClient.Configuration.TLS
-        switch tls {
-        case .disable: tlsSetting = .disable
-        case .require:
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = .none
-            tlsSetting = .require(configuration)
-        case .verifyFull:
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            if let rootCertificate { configuration.trustRoots = .file(rootCertificate) }
-            tlsSetting = .require(configuration)
-        }
-        var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tlsSetting)
-        configuration.options.maximumConnections = connections
-        configuration.options.connectTimeout = .seconds(5)
-        return configuration
-    }
-
     /// One connection: for the migrations, and to tell at once what is wrong (a pool retries
     /// a refused login forever).
     public func connect(logger: Logger) async throws -> PostgresConnection {

@@ -27,36 +27,27 @@ extension EmbeddedStore {
         let (cards, accounts) = withDirectory { directory in
             (
                 directory.cards.values.filter { if case .sealed = $0.key.source { true } else { false } }.map(\.id),
-                directory.accounts.values.filter { $0.totpSecret != nil }.map(\.id)
+                directory.accounts.values.filter { $0.totpSecret != nil || $0.totpPending != nil }.map(\.id)
             )
         }
-        for batch in stride(from: 0, to: cards.count, by: Self.resealBatch) {
-            let ids = cards[batch..<min(cards.count, batch + Self.resealBatch)]
-            try await commit { directory in
-                let changed = try ids.compactMap { (id) throws -> Mutation? in
-                    guard var card = directory.card(id: id), case .sealed(let blob) = card.key.source else {
-                        return nil
-                    }
-                    let key = try sealer.open(
-                        blob, algorithm: card.key.algorithm, cardID: id.description, keyVersion: card.key.version)
-                    card.key.source = .sealed(
-                        try sealer.seal(key, cardID: id.description, keyVersion: card.key.version))
-                    return .card(card)
-                }
-                return (changed, ())
-            }
+        try await commitInBatches(cards) { directory, id in
+            guard var card = directory.card(id: id), case .sealed(let blob) = card.key.source else { return nil }
+            let key = try sealer.open(
+                blob, algorithm: card.key.algorithm, cardID: id.description, keyVersion: card.key.version)
+            card.key.source = .sealed(try sealer.seal(key, cardID: id.description, keyVersion: card.key.version))
+            return .card(card)
         }
-        for batch in stride(from: 0, to: accounts.count, by: Self.resealBatch) {
-            let ids = accounts[batch..<min(accounts.count, batch + Self.resealBatch)]
-            try await commit { directory in
-                let changed = try ids.compactMap { (id) throws -> Mutation? in
-                    guard var account = directory.account(id: id), let sealed = account.totpSecret else { return nil }
-                    let secret = try sealer.openTOTPSecret(sealed, accountID: id.rawValue)
-                    account.totpSecret = try sealer.sealTOTPSecret(secret, accountID: id.rawValue)
-                    return .account(account)
+        try await commitInBatches(accounts) { directory, id in
+            guard var account = directory.account(id: id) else { return nil }
+            // The enrolled secret, and one being enrolled (its first code not yet given).
+            func resealed(_ sealed: [UInt8]?) throws -> [UInt8]? {
+                try sealed.map {
+                    try sealer.sealTOTPSecret(sealer.openTOTPSecret($0, accountID: id.rawValue), accountID: id.rawValue)
                 }
-                return (changed, ())
             }
+            account.totpSecret = try resealed(account.totpSecret)
+            account.totpPending = try resealed(account.totpPending)
+            return .account(account)
         }
         let summary = SealingKeyRotation(adminKeys: cards.count, totpSecrets: accounts.count)
         let event = AuditEvent(
@@ -67,5 +58,15 @@ extension EmbeddedStore {
         try MasterKey.replace(
             at: path, with: rotated.retiringOldSealingKeys(), passphrase: configuration.masterKeyPassphrase)
         return summary
+    }
+
+    /// One commit per `resealBatch` ids, each changed as `change` says (nil: unchanged).
+    private func commitInBatches<ID: Sendable>(
+        _ ids: [ID], _ change: @escaping (Directory, ID) throws -> Mutation?
+    ) async throws {
+        for start in stride(from: 0, to: ids.count, by: Self.resealBatch) {
+            let batch = ids[start..<min(ids.count, start + Self.resealBatch)]
+            try await commit { directory in (try batch.compactMap { try change(directory, $0) }, ()) }
+        }
     }
 }

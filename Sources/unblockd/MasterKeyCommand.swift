@@ -30,7 +30,7 @@ struct MasterKeyCommand: AsyncParsableCommand {
             do {
                 print("\(path): \(try MasterKey.protection(of: path))")
             } catch {
-                throw failure(error.message)
+                throw failure("master-key", error.message)
             }
         }
     }
@@ -50,13 +50,14 @@ struct MasterKeyCommand: AsyncParsableCommand {
             do {
                 if case .passphrase = try MasterKey.protection(of: path) {
                     throw failure(
+                        "master-key",
                         "\(path) is protected already; `unblockd master-key unprotect` first to change the passphrase")
                 }
                 let keys = try MasterKey.load(from: path)
                 let passphrase = try newPassphrase()
                 try MasterKey.replace(at: path, with: keys, passphrase: passphrase)
             } catch let error as CryptoError {
-                throw failure(error.message)
+                throw failure("master-key", error.message)
             }
             print(
                 "\(path) is protected now. Start unblockd with --master-key-passphrase-file FILE, the systemd credential "
@@ -72,11 +73,18 @@ struct MasterKeyCommand: AsyncParsableCommand {
             } else {
                 guard let first = Terminal.readSecret(prompt: "New passphrase: "),
                     let second = Terminal.readSecret(prompt: "The same again: ")
-                else { throw failure("no terminal to ask for the passphrase: give --new-passphrase-file FILE") }
-                guard first == second else { throw failure("the two passphrases differ; nothing was changed") }
+                else {
+                    throw failure(
+                        "master-key", "no terminal to ask for the passphrase: give --new-passphrase-file FILE")
+                }
+                guard first == second else {
+                    throw failure("master-key", "the two passphrases differ; nothing was changed")
+                }
                 passphrase = SecretBytes(Array(first.utf8))
             }
-            guard passphrase.count >= 12 else { throw failure("the passphrase needs at least 12 characters") }
+            guard passphrase.count >= 12 else {
+                throw failure("master-key", "the passphrase needs at least 12 characters")
+            }
             return passphrase
         }
     }
@@ -96,7 +104,7 @@ struct MasterKeyCommand: AsyncParsableCommand {
                 let keys = try MasterKey.load(from: path, passphrase: try passphrase.passphrase(dataDirectory: dataDir))
                 try MasterKey.replace(at: path, with: keys, passphrase: nil)
             } catch let error as CryptoError {
-                throw failure(error.message)
+                throw failure("master-key", error.message)
             }
             print("\(path) is no longer protected by a passphrase.")
         }
@@ -126,17 +134,11 @@ struct MasterKeyCommand: AsyncParsableCommand {
                 rotation = try await store.rotateSealingKey(actor: "unblockd master-key rotate (uid \(getuid()))")
                 try await store.close()
             } catch let error as StoreError {
-                throw failure(error.message)
+                throw failure("master-key", error.message)
             }
             print(
                 "Rotated the sealing key of \(dataDir)/master.key: \(rotation.adminKeys) admin keys and "
                     + "\(rotation.totpSecrets) TOTP secrets re-sealed; derived card keys unchanged.")
         }
     }
-}
-
-/// The message on standard error, exit status 1.
-private func failure(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("unblockd master-key: \(message)\n".utf8))
-    return ExitCode(1)
 }

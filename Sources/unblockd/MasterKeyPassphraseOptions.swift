@@ -19,13 +19,17 @@ struct MasterKeyPassphraseOptions: ParsableArguments {
     /// The passphrase of the master key file in `dataDirectory` when it is protected; nil when it
     /// is not (or does not exist yet).
     func passphrase(dataDirectory: String) throws -> SecretBytes? {
-        let path = dataDirectory + "/master.key"
-        guard FileManager.default.fileExists(atPath: path), case .passphrase? = try? MasterKey.protection(of: path)
-        else { return nil }
-        return try passphrase(for: path)
+        try passphrase(keyFile: dataDirectory + "/master.key")
     }
 
-    func passphrase(for path: String) throws -> SecretBytes {
+    /// The passphrase of the key file at `path` when it is protected; nil when it is not (or does not exist).
+    func passphrase(keyFile path: String) throws -> SecretBytes? {
+        guard FileManager.default.fileExists(atPath: path), case .passphrase? = try? MasterKey.protection(of: path)
+        else { return nil }
+        return try ask(for: path)
+    }
+
+    private func ask(for path: String) throws -> SecretBytes {
         if let file = masterKeyPassphraseFile ?? Setting.text("master-key-passphrase-file") {
             return try Self.firstLine(of: file, named: "--master-key-passphrase-file \(file)")
         }

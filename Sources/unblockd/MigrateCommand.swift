@@ -30,17 +30,11 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         var keys: MasterKeys?
         if let masterKey {
-            let protected: Bool
-            if case .passphrase? = try? MasterKey.protection(of: masterKey) {
-                protected = true
-            } else {
-                protected = false
-            }
+            let secret = try passphrase.passphrase(keyFile: masterKey)
             do {
-                keys = try MasterKey.load(
-                    from: masterKey, passphrase: protected ? try passphrase.passphrase(for: masterKey) : nil)
-            } catch let error as CryptoError {
-                throw failure(error.message)
+                keys = try MasterKey.load(from: masterKey, passphrase: secret)
+            } catch {
+                throw failure("migrate", error.message)
             }
         }
         var logger = Logger(label: "unblockd")
@@ -52,18 +46,13 @@ struct MigrateCommand: AsyncParsableCommand {
             applied = try await SchemaMigrations.apply(on: connection, logger: logger)
             if let keys { try await MasterKeyCheck.verify(keys.checkValue, on: connection, logger: logger) }
         } catch let error as SchemaError {
-            throw failure(error.description)
+            throw failure("migrate", error.description)
         } catch {
-            throw failure("\(settings.description): \(PostgresFailure.describe(error))")
+            throw failure("migrate", "\(settings.description): \(PostgresFailure.describe(error))")
         }
         print(
             applied.isEmpty
                 ? "\(settings.description): the schema is at version \(SchemaMigrations.latestVersion) already"
                 : "\(settings.description): applied migrations \(applied.map(String.init).joined(separator: ", "))")
-    }
-
-    private func failure(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("unblockd migrate: \(message)\n".utf8))
-        return ExitCode(1)
     }
 }

@@ -35,8 +35,7 @@ struct RestoreCommand: ParsableCommand {
             manifest = try BackupRestore.restore(
                 from: Self.absolute(from), to: Self.absolute(dataDir), masterKeyFile: masterKey)
         } catch {
-            FileHandle.standardError.write(Data("unblockd restore: \(error.message)\n".utf8))
-            throw ExitCode(1)
+            throw failure("restore", error.message)
         }
         print(
             "restored the backup of \(manifest.createdAt) (sequence \(manifest.sequence), \(manifest.files.count) files, "

@@ -28,8 +28,7 @@ struct VerifyCommand: ParsableCommand {
         do {
             report = try EmbeddedStore.verify(dataDirectory: dataDir, masterKeyPassphrase: passphrase)
         } catch {
-            FileHandle.standardError.write(Data("unblockd \(command): \(dataDir): \(error.message)\n".utf8))
-            throw ExitCode(1)
+            throw failure(command, "\(dataDir): \(error.message)")
         }
         print(
             "\(dataDir): sequence \(report.lastSequence), \(report.accounts) users, \(report.cards) cards, "

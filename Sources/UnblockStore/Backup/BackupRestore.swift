@@ -35,12 +35,7 @@ public enum BackupRestore {
                     + "the \(masterKeyName) of the data directory it was taken from")
         }
         try EmbeddedStore.prepareEmptyDirectory(dataDirectory)
-        for (name, bytes) in contents {
-            let file = try storage.create("\(dataDirectory)/\(name)")
-            defer { file.close() }
-            try file.append(bytes)
-            try file.sync()
-        }
+        for (name, bytes) in contents { try storage.createSynced("\(dataDirectory)/\(name)", holding: bytes) }
         guard chmod("\(dataDirectory)/\(masterKeyName)", 0o600) == 0 else {
             throw StoreError.io("cannot make \(dataDirectory)/\(masterKeyName) private")
         }

@@ -45,10 +45,7 @@ extension EmbeddedStore: OnlineBackup {
         try Self.prepareEmptyDirectory(destination)
         var files: [BackupManifest.File] = []
         func add(_ name: String, _ bytes: [UInt8]) throws(StoreError) {
-            let file = try storage.create("\(destination)/\(name)")
-            defer { file.close() }
-            try file.append(bytes)
-            try file.sync()
+            try storage.createSynced("\(destination)/\(name)", holding: bytes)
             files.append(.init(name: name, bytes: bytes.count, sha256: BackupManifest.checksum(bytes)))
         }
         let snapshot = try SnapshotWriter.write(directory, lastSequence: sequence, to: destination, storage: storage)
@@ -68,10 +65,7 @@ extension EmbeddedStore: OnlineBackup {
             sequence: sequence, createdAt: ISO8601DateFormatter().string(from: Date()),
             includesMasterKey: includeMasterKey, files: files)
         let temporary = "\(destination)/\(BackupManifest.fileName).tmp"
-        let file = try storage.create(temporary)
-        try file.append(try manifest.encoded())
-        try file.sync()
-        file.close()
+        try storage.createSynced(temporary, holding: try manifest.encoded())
         try storage.rename(temporary, to: "\(destination)/\(BackupManifest.fileName)")
         try storage.syncDirectory(destination)
         return manifest

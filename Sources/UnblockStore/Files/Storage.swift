@@ -34,6 +34,14 @@ public protocol Storage: Sendable {
 }
 
 extension Storage {
+    /// Creates `path` holding `bytes`, synced (a new file: an existing one is an error).
+    func createSynced(_ path: String, holding bytes: [UInt8]) throws(StoreError) {
+        let file = try create(path)
+        defer { file.close() }
+        try file.append(bytes)
+        try file.sync()
+    }
+
     /// Creates `path` durably holding `header` and then zeros up to `length` bytes: a journal
     /// file made ahead of use. Records written over its zeros reuse blocks the file system
     /// already holds, so syncing them does not also have to write the file's new size.
