@@ -141,10 +141,13 @@ let package = Package(
         // Logins against the organisation's directory (OpenLDAP's libldap), run on a lane that may block.
         .target(name: "UnblockLDAP", dependencies: ["CLDAP"]),
 
-        // The shared store of several nodes on PostgreSQL (postgres-nio): settings, schema migrations.
+        // The shared store of several nodes on PostgreSQL (postgres-nio): the store protocol over
+        // the database, its schema's migrations, and the sessions every node sees.
         .target(
             name: "UnblockPostgres",
             dependencies: [
+                "UnblockCore", "UnblockCrypto", "UnblockStore", "CLibcrypto",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -292,7 +295,8 @@ let package = Package(
             name: "UnblockServerTests",
             dependencies: [
                 "UnblockServer", "UnblockClient", "UnblockStore", "UnblockCore", "UnblockCrypto", "UnblockWire",
-                "UnblockTLS", "UnblockLDAP", "StorageFaults", "UnblockTesting",
+                "UnblockTLS", "UnblockLDAP", "UnblockPostgres", "StorageFaults", "UnblockTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -56,7 +56,7 @@ enum StoreBenchmarks {
                                 at: .now, actor: "user1", action: "unblock-pin-offline",
                                 target: updated.id.description, outcome: "success",
                                 detail: "keyVersion=1")
-                            try await store.commit { _ in ([.card(updated), .audit(event)], ()) }
+                            try await store.commit { [updated] _ in ([.card(updated), .audit(event)], ()) }
                         }
                     }
                 }
@@ -77,7 +77,7 @@ enum StoreBenchmarks {
         let store = try EmbeddedStore(configuration: configuration)
         var profile = CardProfile(name: "Employee Card")
         profile.set(.unblockPinOffline, enabled: true, for: .active)
-        try await store.commit { _ in ([.profile(profile)], ()) }
+        try await store.commit { [profile] _ in ([.profile(profile)], ()) }
         let users = cards / 2
         for start in stride(from: 1, through: users, by: 5_000) {
             let ids = start..<min(start + 5_000, users + 1)

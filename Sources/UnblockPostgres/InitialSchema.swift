@@ -1,79 +1,76 @@
-// Version 1 of the schema: the directory, the responses issued (a challenge answered once, on
-// any node), the audit trail, sessions (a hash of each token, never the token), and the master
-// key's check value.
+// Version 1 of the schema. The entities are kept as the embedded store's records (protobuf, in
+// `record`), with the columns beside them that constraints and operators need; the change log
+// lets every node follow the others' commits; `issued_responses` makes a challenge answered once
+// on any node; sessions hold a hash of each token, never the token.
 enum InitialSchema {
     static let migration = Migration(
         version: 1, name: "initial",
         statements: [
+            "CREATE TABLE unblock_meta (key text PRIMARY KEY, value bytea NOT NULL)",
+            // One row, locked by every commit: the commits of all nodes are one sequence.
             """
-            CREATE TABLE unblock_meta (key text PRIMARY KEY, value bytea NOT NULL)
+            CREATE TABLE unblock_state (
+              singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+              last_sequence bigint NOT NULL,
+              next_account_id bigint NOT NULL,
+              next_card_id bigint NOT NULL,
+              next_audit_sequence bigint NOT NULL)
             """,
+            "INSERT INTO unblock_state VALUES (true, 0, 1, 1, 1)",
             """
-            CREATE TABLE profiles (
-              name text PRIMARY KEY,
-              enabled jsonb NOT NULL DEFAULT '{}',
-              version bigint NOT NULL DEFAULT 1)
+            CREATE TABLE unblock_changes (
+              sequence bigint PRIMARY KEY,
+              committed_at timestamptz NOT NULL DEFAULT now(),
+              record bytea NOT NULL)
             """,
+            "CREATE TABLE profiles (name text PRIMARY KEY, record bytea NOT NULL)",
             """
             CREATE TABLE accounts (
-              id integer PRIMARY KEY,
-              username text NOT NULL UNIQUE,
-              display_name text NOT NULL,
-              state smallint NOT NULL,
-              roles integer NOT NULL,
-              password_hash text NOT NULL,
-              failed_logins integer NOT NULL DEFAULT 0,
-              locked_until_ms bigint,
-              lockouts integer NOT NULL DEFAULT 0,
-              last_login_ms bigint,
-              totp_secret bytea,
-              totp_last_step bigint NOT NULL DEFAULT 0,
-              totp_pending bytea,
-              version bigint NOT NULL DEFAULT 1)
+              id bigint PRIMARY KEY,
+              username text NOT NULL,
+              record bytea NOT NULL,
+              CONSTRAINT accounts_username_key UNIQUE (username) DEFERRABLE INITIALLY DEFERRED)
             """,
             """
             CREATE TABLE cards (
               id bigint PRIMARY KEY,
-              serial text NOT NULL UNIQUE,
-              owner integer NOT NULL REFERENCES accounts (id),
-              profile text NOT NULL REFERENCES profiles (name),
-              state smallint NOT NULL,
-              key_algorithm smallint NOT NULL,
-              key_sealed bytea,
-              key_version integer NOT NULL,
-              key_check_value bytea NOT NULL,
-              response_limit_reset_ms bigint,
-              version bigint NOT NULL DEFAULT 1)
+              serial text NOT NULL,
+              owner bigint NOT NULL,
+              record bytea NOT NULL,
+              CONSTRAINT cards_serial_key UNIQUE (serial) DEFERRABLE INITIALLY DEFERRED)
             """,
             "CREATE INDEX cards_by_owner ON cards (owner)",
             """
             CREATE TABLE issued_responses (
-              card_id bigint NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+              card_id bigint NOT NULL,
               challenge_hash bytea NOT NULL,
               at_ms bigint NOT NULL,
-              key_version integer NOT NULL,
+              key_version bigint NOT NULL,
               PRIMARY KEY (card_id, challenge_hash))
             """,
-            "CREATE INDEX issued_responses_by_time ON issued_responses (card_id, at_ms)",
+            "CREATE INDEX issued_responses_by_time ON issued_responses (at_ms)",
             """
             CREATE TABLE audit_events (
-              sequence bigserial PRIMARY KEY,
+              sequence bigint PRIMARY KEY,
               at_ms bigint NOT NULL,
               actor text NOT NULL,
               action text NOT NULL,
               target text NOT NULL,
-              outcome text NOT NULL,
-              detail text NOT NULL)
+              record bytea NOT NULL)
             """,
+            "CREATE INDEX audit_events_by_actor ON audit_events (actor, sequence)",
             "CREATE INDEX audit_events_by_target ON audit_events (target, sequence)",
+            "CREATE INDEX audit_events_by_action ON audit_events (action, sequence)",
+            "CREATE INDEX audit_events_by_time ON audit_events (at_ms)",
             """
             CREATE TABLE sessions (
               token_hash bytea PRIMARY KEY,
-              account_id integer NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-              created_ms bigint NOT NULL,
-              last_used_ms bigint NOT NULL,
+              account_id bigint NOT NULL,
+              username text NOT NULL,
               expires_ms bigint NOT NULL,
-              enrollment_only boolean NOT NULL DEFAULT false)
+              last_used_ms bigint NOT NULL,
+              enrollment_only boolean NOT NULL)
             """,
+            "CREATE INDEX sessions_by_account ON sessions (account_id)",
         ])
 }

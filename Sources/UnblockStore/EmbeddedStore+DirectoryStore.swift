@@ -14,7 +14,7 @@ extension EmbeddedStore {
     }
 
     public func commit<Result: Sendable>(
-        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
+        _ transaction: @escaping @Sendable (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
     ) async throws -> Result {
         try await commit { (directory: Directory) in try transaction(directory) }
     }
@@ -39,7 +39,7 @@ extension EmbeddedStore {
     }
 
     public func commit<Result: Sendable>(
-        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
+        _ transaction: @escaping @Sendable (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
         completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void
     ) {
         commit({ (directory: Directory) in try transaction(directory) }, completion: completion)

@@ -8,7 +8,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: Hashable, Sendable {
             case locked, corrupt, io, failed, invalidImport, conflict, notFound, tooLarge, invalidArgument
-            case masterKeyPassphrase
+            case masterKeyPassphrase, unavailable
         }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
@@ -33,6 +33,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidArgument = Code(.invalidArgument)
         /// The master key file is protected by a passphrase, and none (or a wrong one) was given.
         public static let masterKeyPassphrase = Code(.masterKeyPassphrase)
+        /// The database holding the store cannot be reached now; the change was not made.
+        public static let unavailable = Code(.unavailable)
 
         public var description: String { "\(wrapped)" }
     }

@@ -12,6 +12,7 @@ import UnblockLogging
 import UnblockMetricsEndpoint
 import UnblockServer
 import UnblockSettings
+import UnblockPostgres
 import UnblockStore
 import UnblockSystemd
 import UnblockWire
@@ -30,8 +31,23 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var file: ConfigFileOption
 
-    @Option(help: "The data directory (created if missing). [env: UNBLOCK_DATA_DIR]")
+    @Option(
+        help: """
+            The data directory (created if missing); with --store postgres it holds the master key only. \
+            [env: UNBLOCK_DATA_DIR]
+            """)
     var dataDir = Setting.string("data-dir")
+
+    @Option(
+        name: .customLong("store"),
+        help: """
+            embedded (the journal and snapshots in the data directory: one node) or postgres (a database \
+            several nodes share: --postgres-url). [env: UNBLOCK_STORE]
+            """)
+    var storeKind = StoreKind(rawValue: Setting.string("store"))!
+
+    @OptionGroup(title: "The PostgreSQL store (--store postgres)")
+    var postgres: PostgresOptions
 
     @Option(help: "Unix domain socket path, or none. [env: UNBLOCK_UNIX_SOCKET]")
     var unixSocket = Setting.string("unix-socket")
@@ -212,24 +228,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let prometheus = BindAddress(parsing: metrics).map { makePrometheus(at: $0, logger: logger) }
-        var storeConfiguration = EmbeddedStore.Configuration.defaults(dataDirectory: dataDir)
-        storeConfiguration.metrics = prometheus?.factory
-        storeConfiguration.fsync = fsync
-        storeConfiguration.journalPreallocation = journalPreallocate << 20
-        storeConfiguration.auditArchiveRetention =
-            auditRetentionDays == 0 ? nil : .seconds(Int64(auditRetentionDays) * 86_400)
-        storeConfiguration.logger = Logger(label: "unblockd.store")
-        storeConfiguration.masterKeyPassphrase = try masterKey.passphrase(dataDirectory: dataDir)
         let auditFile: AuditLogFile? =
             switch auditLog {
             case "none": nil
             case "stdout": try AuditLogFile(.standardOutput, logger: logger)
             default: try AuditLogFile(.file(auditLog), logger: logger)
             }
-        storeConfiguration.auditObservers = [SecurityEventLog(logger: Logger(label: "unblockd.security"))]
-        if let auditFile { storeConfiguration.auditObservers.append(auditFile) }
-        let store = try EmbeddedStore(configuration: storeConfiguration)
-        if !self.import.isEmpty { try await importIfEmpty(self.import, into: store, logger: logger) }
+        let opened = try await openStore(metrics: prometheus?.factory, auditFile: auditFile)
+        let store = opened.store
+        if !self.import.isEmpty { try await importIfEmpty(self.import, into: opened, logger: logger) }
 
         var pool = CryptoPool.Configuration.defaults
         pool.passwordIterations = passwordIterations
@@ -249,7 +256,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.metrics = prometheus.factory
             services.append(.init(service: prometheus.endpoint))
         }
-        let server = try UnblockServer(configuration: configuration, store: store, pool: cryptoPool, logger: logger)
+        let server = try UnblockServer(
+            configuration: configuration, store: store, masterKeys: opened.masterKeys,
+            decoyPasswordIterations: opened.passwordIterations, pool: cryptoPool, logger: logger)
         services.append(.init(service: server))
         services.append(
             .init(service: ReloadOnHangup(server: server, auditLog: auditFile, logger: logger)))
@@ -324,27 +333,6 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.directoryLogin = try directory.directoryLogin()
         configuration.logins.maximumPerClient = maxLoginsPerClient
         return configuration
-    }
-
-    private func importIfEmpty(_ file: String, into store: EmbeddedStore, logger: Logger) async throws {
-        guard store.withDirectory({ $0.accounts.isEmpty && $0.cards.isEmpty && $0.profiles.isEmpty }) else {
-            logger.info("the data directory already holds a directory; --import ignored", metadata: ["file": "\(file)"])
-            return
-        }
-        let data = try DirectoryFileInput.read(file)
-        let summary: ImportSummary
-        do {
-            summary = try await store.importDirectory(
-                data, passwordHasher: PasswordHasher(iterations: passwordIterations))
-        } catch let error as ImportError {
-            throw DirectoryFileInput.report(error, file: file)
-        }
-        logger.info(
-            "imported",
-            metadata: [
-                "file": "\(file)", "profiles": "\(summary.profiles)", "users": "\(summary.users)",
-                "cards": "\(summary.cards)",
-            ])
     }
 
     /// The uid of a local user given by name or number.

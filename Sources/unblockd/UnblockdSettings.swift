@@ -109,6 +109,7 @@ enum UnblockdSettings {
     ]
 
     private static let postgres: [SettingKey] = [
+        .init("store", environment: "UNBLOCK_STORE", .choice(StoreKind.allCases.map(\.rawValue)), default: "embedded"),
         .init("postgres-url", environment: "UNBLOCK_POSTGRES_URL"),
         .init("postgres-password-file", environment: "UNBLOCK_POSTGRES_PASSWORD_FILE"),
         // No flag: a command line is visible to every local user.

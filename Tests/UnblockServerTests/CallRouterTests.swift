@@ -139,7 +139,7 @@ final class EmptyStore: DirectoryStore {
     }
 
     func commit<Result: Sendable>(
-        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
+        _ transaction: @escaping @Sendable (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
     ) async throws -> Result {
         try transaction(directory).result
     }
@@ -147,9 +147,11 @@ final class EmptyStore: DirectoryStore {
     func auditEvents(_ query: AuditQuery) async throws -> (events: [AuditEvent], lastSequence: UInt64) { ([], 0) }
 
     func commit<Result: Sendable>(
-        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
+        _ transaction: @escaping @Sendable (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
         completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void
     ) {
         completion(Swift.Result { try transaction(directory).result })
     }
+
+    func close() async throws {}
 }

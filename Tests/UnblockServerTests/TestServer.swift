@@ -21,7 +21,8 @@ enum Transport: String, CaseIterable, Sendable, CustomStringConvertible {
 struct TestServer: Sendable {
     let addresses: [BindAddress]
     let dataDirectory: String
-    let store: EmbeddedStore
+    /// The embedded store, or PostgreSQL when UNBLOCK_TEST_STORE=postgres (`TestStore`).
+    let store: any DirectoryStore
     /// The server's crypto pool, for tests that hold its workers.
     let pool: CryptoPool
     /// Starts the graceful shutdown a SIGTERM would (returns without waiting for it).
@@ -53,7 +54,8 @@ struct TestServer: Sendable {
         return client
     }
 
-    /// Runs `body` against a fresh server; the data directory is `folder` when given (to restart).
+    /// Runs `body` against a fresh server; the data directory is `folder` when given (to restart;
+    /// on PostgreSQL, the database named after it). `storage` (faults) runs on the embedded store.
     static func with<Result: Sendable>(
         folder: String? = nil,
         storage: (any Storage)? = nil,
@@ -66,15 +68,22 @@ struct TestServer: Sendable {
     ) async throws -> Result {
         let root = folder ?? "/tmp/ub-\(UInt32.random(in: 0...UInt32.max))"
         defer { if folder == nil { try? FileManager.default.removeItem(atPath: root) } }
-        var storeConfiguration = EmbeddedStore.Configuration(dataDirectory: root + "/data")
-        storeConfiguration.logger.logLevel = .critical
-        storeConfiguration.journalPreallocation = 64 << 10
-        if let storage { storeConfiguration.storage = storage }
-        storeConfiguration.metrics = metrics
-        let store = try EmbeddedStore(configuration: storeConfiguration)
+        let store: any DirectoryStore
+        if TestStore.current == .postgres && storage == nil {
+            store = try await TestStore.openPostgres(
+                name: "ub_" + root.split(separator: "-").last!.lowercased(), dataDirectory: root + "/data")
+        } else {
+            var storeConfiguration = EmbeddedStore.Configuration(dataDirectory: root + "/data")
+            storeConfiguration.logger.logLevel = .critical
+            storeConfiguration.journalPreallocation = 64 << 10
+            if let storage { storeConfiguration.storage = storage }
+            storeConfiguration.metrics = metrics
+            store = try EmbeddedStore(configuration: storeConfiguration)
+        }
         if store.withDirectory({ $0.accounts.isEmpty }) {
             _ = try await store.importDirectory(
-                try Data(contentsOf: demo), passwordHasher: PasswordHasher(iterations: passwordIterations))
+                try Data(contentsOf: demo), masterKeys: store.masterKeys,
+                crypto: .inline(PasswordHasher(iterations: passwordIterations)))
         }
         var poolConfiguration = pool ?? CryptoPool.Configuration.defaults
         poolConfiguration.passwordIterations = serverIterations
@@ -88,7 +97,9 @@ struct TestServer: Sendable {
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
         let server = try UnblockServer(
-            configuration: configuration, store: store, pool: cryptoPool, logger: serverLogger ?? logger)
+            configuration: configuration, store: store, masterKeys: store.masterKeys,
+            decoyPasswordIterations: store.withDirectory(\.mostCommonPasswordIterations), pool: cryptoPool,
+            logger: serverLogger ?? logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [

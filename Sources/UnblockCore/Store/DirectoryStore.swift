@@ -17,17 +17,20 @@ public protocol DirectoryStore: AnyObject, Sendable {
 
     /// Reads at once on the caller's thread (an event loop may call it). Only when
     /// `readsImmediately`.
-    func readNow<Result>(_ body: (any DirectoryView) throws -> Result) rethrows -> Result
+    /// - Throws: what `body` throws, or the store's error when it cannot answer (a database
+    ///   store whose copy is no longer known to be current).
+    func readNow<Result>(_ body: (any DirectoryView) throws -> Result) throws -> Result
 
     /// Reads the directory as it is now.
     func read<Result: Sendable>(_ body: (any DirectoryView) throws -> Result) async throws -> Result
 
     /// Commits the mutations `transaction` derives from the latest state; returns its result
-    /// once they are durable.
+    /// once they are durable. A store may run `transaction` later, elsewhere, or more than once
+    /// (a database store runs it again when another node committed first): it only reads.
     /// - Throws: whatever `transaction` throws (nothing is applied), or the store's error when
     ///   it cannot write.
     func commit<Result: Sendable>(
-        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
+        _ transaction: @escaping @Sendable (any DirectoryView) throws -> (mutations: [Mutation], result: Result)
     ) async throws -> Result
 
     /// The audit events `query` asks for, and the sequence of the last event recorded (to
@@ -37,7 +40,10 @@ public protocol DirectoryStore: AnyObject, Sendable {
     /// Like `commit`, for callers that are not tasks (a crypto worker finishing a batch):
     /// `completion` gets the result once the mutations are durable, or the error.
     func commit<Result: Sendable>(
-        _ transaction: (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
+        _ transaction: @escaping @Sendable (any DirectoryView) throws -> (mutations: [Mutation], result: Result),
         completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void
     )
+
+    /// Stops accepting commits, finishes those under way, and releases what the store holds.
+    func close() async throws
 }

@@ -39,7 +39,7 @@ extension AdminProvider {
         let hash = try await passwordHash(request.secret)
         try context.checkDeadline()
         let now = Timestamp.now
-        return try await store.commit { directory in
+        return try await store.commit { [self] directory in
             guard directory.account(username: request.username) == nil else {
                 throw RPCError(.alreadyExists, "a user named \"\(request.username)\" already exists")
             }
@@ -67,7 +67,7 @@ extension AdminProvider {
         let displayName = try request.displayName.map(Self.displayName)
         try context.checkDeadline()
         let now = Timestamp.now
-        let response = try await store.commit { directory in
+        let response = try await store.commit { [self] directory in
             let account = try directory.existingUser(named: request.username)
             var updated = account
             if let displayName { updated.displayName = displayName }
@@ -95,7 +95,7 @@ extension AdminProvider {
             )
         }
         // A deactivated user's sessions would end at their next call; end them now.
-        if !response.1.isActive { sessions.removeSessions(of: response.1.id) }
+        if !response.1.isActive { await sessions.endSessions(of: response.1.id) }
         return response.0
     }
 
@@ -108,7 +108,7 @@ extension AdminProvider {
         let hash = try await passwordHash(request.secret)
         try context.checkDeadline()
         let now = Timestamp.now
-        let (response, id) = try await store.commit { directory in
+        let (response, id) = try await store.commit { [self] directory in
             var account = try directory.existingUser(named: request.username)
             account.passwordHash = hash
             let event = AuditEvent(
@@ -119,7 +119,7 @@ extension AdminProvider {
                 (UserChangeResponse(changed: true, user: details(account, in: directory, now: now)), account.id)
             )
         }
-        sessions.removeSessions(of: id)
+        await sessions.endSessions(of: id)
         return response
     }
 

@@ -71,11 +71,11 @@ extension AdminProvider {
         action: String,
         _ caller: Caller,
         _ context: CallContext,
-        _ change: (SmartCard, any DirectoryView, Timestamp) throws -> (SmartCard, detail: String)
+        _ change: @escaping @Sendable (SmartCard, any DirectoryView, Timestamp) throws -> (SmartCard, detail: String)
     ) async throws -> CardChangeResponse {
         try context.checkDeadline()
         let now = Timestamp.now
-        return try await store.commit { directory in
+        return try await store.commit { [self] directory in
             let card = try directory.existingCard(serial: serial)
             let (updated, detail) = try change(card, directory, now)
             let changed = updated != card

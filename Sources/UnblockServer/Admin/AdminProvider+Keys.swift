@@ -28,7 +28,7 @@ extension AdminProvider {
             let record = try await keyRecord(key.source!, algorithm: algorithm, serial: serial, cardID: id, version: 1)
             try context.checkDeadline()
             let now = Timestamp.now
-            let response: CardChangeResponse? = try await store.commit { directory in
+            let response: CardChangeResponse? = try await store.commit { [self] directory in
                 guard directory.newCardID() == id else { return ([], nil) }
                 guard directory.card(serial: serial) == nil else {
                     throw RPCError(.alreadyExists, "a card with serial \(serial) already exists")
@@ -76,7 +76,7 @@ extension AdminProvider {
             key.source!, algorithm: algorithm, serial: card.serial, cardID: card.id, version: version)
         try context.checkDeadline()
         let now = Timestamp.now
-        return try await store.commit { directory in
+        return try await store.commit { [self] directory in
             guard var current = directory.card(id: card.id), current.key.version == card.key.version else {
                 throw RPCError(.aborted, "the card's key changed meanwhile; look at it again and retry")
             }

@@ -15,7 +15,7 @@ extension AdminProvider {
         let secret = try SecretBytes(randomCount: TOTP.secretLength)
         let sealer = KeySealer(masterKeys)
         let now = Timestamp.now
-        return try await store.commit { directory in
+        return try await store.commit { [self] directory in
             var account = try directory.existingUser(named: request.username)
             let replaced = account.totpSecret != nil
             account.totpSecret = try sealer.sealTOTPSecret(secret, accountID: account.id.rawValue)
@@ -38,7 +38,7 @@ extension AdminProvider {
         try caller.require(.administer)
         try context.checkDeadline()
         let now = Timestamp.now
-        return try await store.commit { directory in
+        return try await store.commit { [self] directory in
             var account = try directory.existingUser(named: request.username)
             let changed = account.totpSecret != nil
             account.totpSecret = nil

@@ -18,7 +18,7 @@ extension AdminProvider {
         try caller.require(.unlockUser)
         try context.checkDeadline()
         let (policy, now) = (configuration.loginPolicy, Timestamp.now)
-        return try await store.commit { directory in
+        return try await store.commit { [self] directory in
             let account = try directory.existingUser(named: request.username)
             let changed = policy.hasFailures(account)
             let unlocked = policy.unlocked(account)

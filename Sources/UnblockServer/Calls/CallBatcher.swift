@@ -54,6 +54,13 @@ final class CallBatcher<Batch: BatchedMethod>: CallBatching {
     func start(
         _ frame: RequestFrame, connection: ConnectionIdentity, answer: @escaping (ByteBuffer) -> Void
     ) -> ByteBuffer? {
+        start(frame, connection: connection, sessionLoaded: false, answer: answer)
+    }
+
+    private func start(
+        _ frame: RequestFrame, connection: ConnectionIdentity, sessionLoaded: Bool,
+        answer: @escaping (ByteBuffer) -> Void
+    ) -> ByteBuffer? {
         let call = executor.makeCall(frame, connection: connection)
         let plan: Batch.Plan
         do {
@@ -61,6 +68,22 @@ final class CallBatcher<Batch: BatchedMethod>: CallBatching {
             plan = try executor.authenticator.withCallerNow(call) { caller, view in
                 try batch.plan(request, caller: caller, view: view, context: call.context)
             }
+        } catch is SessionNotHeld where !sessionLoaded {
+            // Made on another node: fetched from the shared table, then started again here.
+            let (authenticator, loop) = (executor.authenticator, eventLoop)
+            let answerLater = NIOLoopBound(answer, eventLoop: loop)
+            Task {
+                await authenticator.load(of: call)
+                loop.execute {
+                    let answer = answerLater.value
+                    if let refusal = self.start(frame, connection: connection, sessionLoaded: true, answer: answer) {
+                        answer(refusal)
+                    }
+                }
+            }
+            return nil
+        } catch is SessionNotHeld {
+            return executor.failed(call, RPCError.unauthenticated)
         } catch {
             return executor.failed(call, error)
         }

@@ -81,7 +81,7 @@ package struct MethodTable: Sendable {
             @escaping @Sendable (Method.Request, Caller, any DirectoryView, CallContext) throws -> Method.Response
     ) {
         let (executor, authenticator) = (executor, executor.authenticator)
-        guard authenticator.store.readsImmediately else {
+        guard authenticator.readsAtOnce else {
             return add(
                 Method.self,
                 .onTask { frame, connection in

@@ -69,8 +69,13 @@ extension CryptoError: RPCErrorConvertible {
 
 extension StoreError: RPCErrorConvertible {
     var rpcError: RPCError {
-        code == .failed
-            ? RPCError(.unavailable, "the server cannot record changes right now; an operator must restart it")
-            : RPCError(.internal, "internal error")
+        switch code {
+        case .failed: RPCError(.unavailable, "the server cannot record changes right now; an operator must restart it")
+        case .unavailable:
+            RPCError(
+                .unavailable, "the server cannot reach its database right now; retry in a moment",
+                retryAfterMilliseconds: 1_000)
+        default: RPCError(.internal, "internal error")
+        }
     }
 }

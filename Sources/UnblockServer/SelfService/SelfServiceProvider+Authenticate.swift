@@ -20,7 +20,7 @@ extension SelfServiceProvider {
         // nothing) so that it sees every outcome committed before it.
         let reservation: LoginAttempts.Reservation? =
             if let account {
-                try await store.commit { directory in
+                try await store.commit { [self] directory in
                     let place = loginAttempts.reserve(account.id) { pending in
                         guard let current = directory.account(id: account.id) else { return false }
                         return current.isActive && !policy.isLocked(current, now: .now)
@@ -60,7 +60,7 @@ extension SelfServiceProvider {
             }
         // The lock is checked again as the outcome is committed: a check that began before
         // a lockout does not log in after it.
-        let outcome = try await store.commit { directory in
+        let outcome = try await store.commit { [self] directory in
             // Given back in the commit that records the outcome: the next reservation sees both.
             reservation?.release()
             var current = account.flatMap { directory.account(id: $0.id) }
@@ -113,7 +113,7 @@ extension SelfServiceProvider {
             throw secondFactor.policy.asksForCodes
                 ? RPCError.invalidCredentialsOrCode : RPCError.invalidCredentials
         }
-        let (token, session, evicted) = try sessions.create(for: account, now: now, enrollmentOnly: enrollmentOnly)
+        let (token, session, evicted) = try await sessions.create(for: account, now: now, enrollmentOnly: enrollmentOnly)
         if evicted > 0 {
             logger.warning(
                 "the session table is full: the least recently used sessions were ended",
@@ -127,10 +127,8 @@ extension SelfServiceProvider {
 
     /// Ends the caller's session. Authenticated like any call: an expired session, or a
     /// deactivated user's, is already over.
-    func logout(_ request: LogoutRequest, _ caller: Caller, _ directory: any DirectoryView, _ context: CallContext)
-        throws -> LogoutResponse
-    {
-        sessions.remove(token: caller.sessionToken)
+    func logout(_ request: LogoutRequest, _ caller: Caller, _ context: CallContext) async throws -> LogoutResponse {
+        await sessions.end(token: caller.sessionToken)
         return LogoutResponse()
     }
 }

@@ -14,7 +14,7 @@ extension SelfServiceProvider {
         try context.checkDeadline()
         let secret = try SecretBytes(randomCount: TOTP.secretLength)
         let now = Timestamp.now
-        return try await store.commit { directory in
+        return try await store.commit { [self] directory in
             guard var account = directory.account(id: caller.account.id) else { throw RPCError.unauthenticated }
             account.totpPending = try secondFactor.sealer.sealTOTPSecret(secret, accountID: account.id.rawValue)
             let event = AuditEvent(
@@ -62,7 +62,7 @@ extension SelfServiceProvider {
                 .invalidArgument,
                 "that code is not the app's current one: check that the phone's clock is right, then try the next code")
         }
-        if caller.enrollmentOnly { sessions.remove(token: caller.sessionToken) }
+        if caller.enrollmentOnly { await sessions.end(token: caller.sessionToken) }
         return ConfirmSecondFactorEnrollmentResponse(logInAgain: caller.enrollmentOnly)
     }
 

@@ -50,7 +50,7 @@ final class SelfServiceProvider: Sendable {
     func registerMethods(with table: inout MethodTable, unblock: UnblockPinOfflineBatch, pool: CryptoPool) {
         table.register(SelfService.Health.self, onEventLoop: health)
         table.register(SelfService.ListCards.self, reading: listCards)
-        table.register(SelfService.Logout.self, reading: logout)
+        table.register(SelfService.Logout.self, authenticatedOnTask: logout)
         table.register(SelfService.Authenticate.self, onTask: authenticate)
         table.register(SelfService.EnableProcess.self, authenticatedOnTask: enableProcess)
         table.register(SelfService.DisableProcess.self, authenticatedOnTask: disableProcess)

@@ -1,12 +1,13 @@
 // The store and the crypto pool as Services, so that the service group stops them after the server.
 import ServiceLifecycle
+import UnblockCore
 import UnblockCrypto
 import UnblockStore
 
-/// Keeps the store open until graceful shutdown, then closes it (final snapshot).
+/// Keeps the store open until graceful shutdown, then closes it (the embedded store's final snapshot).
 public struct StoreService: Service {
-    let store: EmbeddedStore
-    public init(store: EmbeddedStore) { self.store = store }
+    let store: any DirectoryStore
+    public init(store: any DirectoryStore) { self.store = store }
 
     public func run() async throws {
         try? await gracefulShutdown()

@@ -58,7 +58,8 @@ public final class UnblockServer: Service, Sendable {
     }
 
     /// - Parameters:
-    ///   - store: the open store (the server does not close it).
+    ///   - store: the open store (the server does not close it); one that keeps `SessionRecords`
+    ///     (several nodes) keeps the sessions too.
     ///   - masterKeys: derive and seal the cards' admin keys.
     ///   - decoyPasswordIterations: the cost most stored password hashes have (nil: the pool's).
     ///   - pool: the crypto pool (the server does not shut it down).
@@ -76,10 +77,13 @@ public final class UnblockServer: Service, Sendable {
         self.logger = logger
         let metrics = configuration.metrics.map { ServerMetrics(factory: $0, trustedApps: configuration.trustedApps) }
         self.metrics = metrics
-        let sessions = SessionStore(
+        let local = SessionStore(
             idleTimeout: configuration.sessions.idleTimeout, absoluteTimeout: configuration.sessions.absoluteTimeout,
             maximum: configuration.sessions.maximum, maximumPerAccount: configuration.sessions.maximumPerAccount,
             counter: metrics?.sessions)
+        // A store several nodes share keeps the sessions too: one made on any node is valid on all.
+        let sessions: any SessionTable =
+            (store as? any SessionRecords).map { SharedSessionTable(cache: local, records: $0) } ?? local
         let executor = CallExecutor(
             authenticator: SessionAuthenticator(sessions: sessions, store: store), metrics: metrics, logger: logger,
             defaultTimeout: configuration.defaultTimeout)

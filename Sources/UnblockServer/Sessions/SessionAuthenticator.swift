@@ -16,23 +16,48 @@ package struct SessionAuthenticator: Sendable {
     /// Runs `body` with the caller and the directory, in one read that completes at once;
     /// UNAUTHENTICATED when there is no live session or its account was deactivated since
     /// login (the session then ends). Only when `store.readsImmediately`.
+    /// - Throws: `SessionNotHeld` when the sessions are shared and this node does not hold the
+    ///   call's (`load(of:)` it, then call again).
     func withCallerNow<Result>(_ call: Call, _ body: (Caller, any DirectoryView) throws -> Result) throws -> Result {
-        let session = try session(of: call)
+        guard let session = sessions.session(for: call.sessionToken, now: .now) else {
+            throw sessions.isShared && !call.sessionToken.isEmpty ? SessionNotHeld() : RPCError.unauthenticated
+        }
+        try check(session, call)
         let result: Result? = try store.readNow { view in
             try Self.caller(session, call, in: view).map { try body($0, view) }
         }
-        return try found(result, call)
+        guard let result else {
+            Task { [sessions] in await sessions.end(token: call.sessionToken) }
+            throw RPCError.unauthenticated
+        }
+        return result
+    }
+
+    /// Whether the calls that read may run on the event loop: the store reads at once, and
+    /// every session is held here.
+    var readsAtOnce: Bool { store.readsImmediately && !sessions.isShared }
+
+    /// Fetches the call's session from the shared table, so that `withCallerNow` finds it.
+    func load(of call: Call) async {
+        _ = try? await sessions.load(token: call.sessionToken, now: .now)
     }
 
     /// Like `withCallerNow`, for stores whose reads wait.
     func withCaller<Result: Sendable>(
         _ call: Call, _ body: @Sendable (Caller, any DirectoryView) throws -> Result
     ) async throws -> Result {
-        let session = try session(of: call)
+        guard let session = try await sessions.load(token: call.sessionToken, now: .now) else {
+            throw RPCError.unauthenticated
+        }
+        try check(session, call)
         let result: Result? = try await store.read { view in
             try Self.caller(session, call, in: view).map { try body($0, view) }
         }
-        return try found(result, call)
+        guard let result else {
+            await sessions.end(token: call.sessionToken)
+            throw RPCError.unauthenticated
+        }
+        return result
     }
 
     /// The caller alone, for calls that go on to commit.
@@ -46,27 +71,20 @@ package struct SessionAuthenticator: Sendable {
         SelfService.Logout.name,
     ]
 
-    private func session(of call: Call) throws -> Session {
-        guard let session = sessions.session(for: call.sessionToken, now: .now) else { throw RPCError.unauthenticated }
+    private func check(_ session: Session, _ call: Call) throws {
         guard !session.enrollmentOnly || Self.enrollmentMethods.contains(call.method) else {
             throw RPCError(
                 .permissionDenied,
                 "this session may only enrol an authenticator app (BeginSecondFactorEnrollment, then "
                     + "ConfirmSecondFactorEnrollment); then log in again with its code")
         }
-        return session
     }
 
     private static func caller(_ session: Session, _ call: Call, in view: any DirectoryView) -> Caller? {
         guard let account = view.account(id: session.accountID), account.isActive else { return nil }
         return Caller(account: account, sessionToken: call.sessionToken, enrollmentOnly: session.enrollmentOnly)
     }
-
-    private func found<Result>(_ result: Result?, _ call: Call) throws -> Result {
-        guard let result else {
-            sessions.remove(token: call.sessionToken)
-            throw RPCError.unauthenticated
-        }
-        return result
-    }
 }
+
+/// The call's session may exist on another node: load it, then run the call again.
+struct SessionNotHeld: Error {}

@@ -46,7 +46,7 @@ package final class SessionStore: Sendable {
     package let idleTimeout: Duration
     let absoluteTimeout: Duration
     package let maximum: Int
-    let maximumPerAccount: Int
+    package let maximumPerAccount: Int
     /// Places freed at once when the table is full: 1/64 of it (at least one).
     let evictionBatch: Int
 
@@ -77,29 +77,40 @@ package final class SessionStore: Sendable {
     package func create(for account: Account, now: Timestamp, enrollmentOnly: Bool) throws -> (
         token: String, session: Session, evicted: Int
     ) {
+        let made = try make(for: account, now: now, enrollmentOnly: enrollmentOnly)
+        return (made.token, made.session, made.evicted)
+    }
+
+    /// Like `create`; `ended` also names every session that went to make room (a shared
+    /// table ends them on every node).
+    package func make(for account: Account, now: Timestamp, enrollmentOnly: Bool) throws -> (
+        token: String, session: Session, evicted: Int, ended: [SHA256Hash]
+    ) {
         let token = try SecureRandom.sessionToken()
         let session = Session(
             accountID: account.id, username: account.username, expiresAt: now + absoluteTimeout,
             lastUsed: now, enrollmentOnly: enrollmentOnly)
-        let evicted = table.withLock { table in
+        let (evicted, ended) = table.withLock { table in
+            var ended: [SHA256Hash] = []
             if let own = table.byAccount[account.id], own.count >= maximumPerAccount,
                 let oldest = own.min(by: { lastUse(of: $0, in: table) < lastUse(of: $1, in: table) })
             {
                 table.remove(oldest)
+                ended.append(oldest)
             }
-            let evicted = table.sessions.count >= maximum ? makeRoom(&table, now: now) : 0
+            let evicted = table.sessions.count >= maximum ? makeRoom(&table, now: now, ended: &ended) : 0
             table.insert(session, key: SHA256Hash(digesting: token.utf8))
             counter?.set(table.sessions.count)
-            return evicted
+            return (evicted, ended)
         }
-        return (token, session, evicted)
+        return (token, session, evicted, ended)
     }
 
     /// Frees `evictionBatch` places: the expired sessions go, then, if that is not enough, the
     /// least recently used. Freeing a batch rather than one place makes a full table cost a
     /// sweep once per batch of logins instead of on every login, under the mutex every call
     /// takes; the sweep removes entries in place (rebuilding the table would hash every key).
-    private func makeRoom(_ table: inout Table, now: Timestamp) -> Int {
+    private func makeRoom(_ table: inout Table, now: Timestamp, ended: inout [SHA256Hash]) -> Int {
         var expired: [SHA256Hash] = []
         var lastUses: [Int64] = []
         lastUses.reserveCapacity(table.sessions.count)
@@ -107,6 +118,7 @@ package final class SessionStore: Sendable {
             if isLive(session, now: now) { lastUses.append(session.lastUsed.milliseconds) } else { expired.append(key) }
         }
         for key in expired { table.remove(key) }
+        ended += expired
         let excess = table.sessions.count - (maximum - evictionBatch)
         guard excess > 0 else { return 0 }
         // The excess-th oldest last use: every session used before it goes, then enough of its ties.
@@ -123,7 +135,41 @@ package final class SessionStore: Sendable {
             leastRecentlyUsed.append(key)
         }
         for key in leastRecentlyUsed { table.remove(key) }
+        ended += leastRecentlyUsed
         return excess
+    }
+
+    /// Holds `session`, made elsewhere (another node), under its token's hash; ignored when expired.
+    package func insert(_ session: Session, key: SHA256Hash, now: Timestamp) {
+        guard isLive(session, now: now) else { return }
+        table.withLock { table in
+            guard table.sessions[key] == nil else { return }
+            if let own = table.byAccount[session.accountID], own.count >= maximumPerAccount,
+                let oldest = own.min(by: { lastUse(of: $0, in: table) < lastUse(of: $1, in: table) })
+            {
+                table.remove(oldest)
+            }
+            var ended: [SHA256Hash] = []
+            if table.sessions.count >= maximum { _ = makeRoom(&table, now: now, ended: &ended) }
+            table.insert(session, key: key)
+            counter?.set(table.sessions.count)
+        }
+    }
+
+    /// Forgets the session under `key`.
+    package func remove(key: SHA256Hash) {
+        table.withLock { table in
+            guard table.remove(key) else { return }
+            counter?.set(table.sessions.count)
+        }
+    }
+
+    /// Forgets every session.
+    package func removeAll() {
+        table.withLock { table in
+            table = Table()
+            counter?.set(0)
+        }
     }
 
     /// The live session for `token`, touched; nil (and forgotten) when unknown or expired.

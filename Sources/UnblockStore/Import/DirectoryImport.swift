@@ -120,7 +120,7 @@ extension DirectoryStore {
             let records = try await crypto.withCipher { cipher in
                 try ImportPlan.seal(jobs, masterKeys: masterKeys, cipher: cipher)
             }
-            let summary: ImportSummary? = try await commit { view in
+            let summary: ImportSummary? = try await commit { [hashes] view in
                 guard view.newCardID() == base else { return ([], nil) }
                 var plan = ImportPlan(file, existing: existing, in: view)
                 let mutations = plan.mutations(hashes: hashes, keys: records, jobs: jobs, actor: actor, now: now)

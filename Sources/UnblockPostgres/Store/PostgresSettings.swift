@@ -81,6 +81,8 @@ public struct PostgresSettings: Sendable, Equatable {
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tlsSetting)
         configuration.options.connectTimeout = .seconds(5)
+        // A commit is acknowledged only once PostgreSQL has made it durable, whatever the server's default.
+        configuration.options.additionalStartupParameters = [("synchronous_commit", "on")]
         return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
     }
 
