@@ -7,11 +7,11 @@ extension UnblockBench {
     /// The identities each connection uses in turn: the harness's users, logged in (several
     /// per connection for unblocks, so that no card nears its daily limit or remembers more
     /// responses than a real card would), or the given credentials.
-    func makeIdentities(target: BindAddress, managed: Bool, connector: Connector) async throws
+    func makeIdentities(targets: [BindAddress], managed: Bool, connector: Connector) async throws
         -> [[BenchIdentity]]
     {
         if managed {
-            let admin = try connector.client(target)
+            let admin = try connector.client(targets)
             try await admin.authenticate(username: "bench-admin", password: ManagedServer.adminPassword)
             _ = try await admin.enableProcess(profile: ManagedServer.profile)
             await admin.close()
@@ -21,7 +21,7 @@ extension UnblockBench {
             return try await withThrowingTaskGroup(of: (Int, [BenchIdentity]).self) { group in
                 for connection in 0..<connections {
                     group.addTask {
-                        let client = try connector.client(target)
+                        let client = try connector.client(targets)
                         var identities: [BenchIdentity] = []
                         // Connection c uses users c, c + connections, ...: its own.
                         for slot in stride(from: connection, to: connections * perConnection, by: connections) {
@@ -47,7 +47,7 @@ extension UnblockBench {
             username: user ?? "", password: password, token: "", cardSerial: card ?? "",
             challengeBytes: 8)
         if let user {
-            let client = try connector.client(target)
+            let client = try connector.client(targets)
             identity.token = try await client.authenticate(username: user, password: password).sessionToken
             if let card, let found = try await client.listCards().cards.first(where: { $0.serial == card }) {
                 identity.challengeBytes = found.keyAlgorithm == .tripleDES ? 8 : 16

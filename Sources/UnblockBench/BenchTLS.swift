@@ -15,8 +15,13 @@ struct Connector: Sendable {
     }
 
     func client(_ target: BindAddress, timeout: Duration = .seconds(30)) throws -> UnblockClient {
-        guard let tls else { return UnblockClient(target: target, defaultTimeout: timeout) }
-        return try UnblockClient(target: target, tls: tls.settings, defaultTimeout: timeout)
+        try client([target], timeout: timeout)
+    }
+
+    /// A client for several nodes: it moves to the next when one cannot answer.
+    func client(_ targets: [BindAddress], timeout: Duration = .seconds(30)) throws -> UnblockClient {
+        guard let tls else { return UnblockClient(targets: targets, defaultTimeout: timeout) }
+        return try UnblockClient(targets: targets, tls: tls.settings, defaultTimeout: timeout)
     }
 
     /// The TLS handler a raw load connection to `host` starts its pipeline with; nil without TLS.

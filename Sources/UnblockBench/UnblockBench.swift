@@ -50,10 +50,14 @@ struct UnblockBench: AsyncParsableCommand {
     @Option(help: "Seconds of warm-up before measuring.")
     var warmup: Double = 2
 
-    @Option(help: "An existing server's Unix socket.")
+    @Option(
+        help: """
+            An existing server's Unix socket; several, comma-separated, for nodes sharing a store (the \
+            connections are spread over them; one that cannot connect takes the next).
+            """)
     var socket: String?
 
-    @Option(help: "An existing server's TCP host.")
+    @Option(help: "An existing server's TCP host; several, comma-separated, like --socket.")
     var host: String?
 
     @Option(help: "An existing server's TCP port.")
@@ -175,7 +179,7 @@ struct UnblockBench: AsyncParsableCommand {
                     """.utf8))
         #endif
         let managed: ManagedServer?
-        let target: BindAddress
+        let targets: [BindAddress]
         let callsUnblock = try weights().contains { $0.0 == .unblockPinOffline }
         if (socket != nil || host != nil) && callsUnblock {
             FileHandle.standardError.write(
@@ -187,10 +191,10 @@ struct UnblockBench: AsyncParsableCommand {
         }
         var connector = try Connector(tls: nil)
         if let socket {
-            target = .unixDomainSocket(path: socket)
+            targets = Self.list(socket).map { .unixDomainSocket(path: $0) }
             managed = nil
         } else if let host {
-            target = .hostname(host, port: port)
+            targets = Self.list(host).map { .hostname($0, port: port) }
             managed = nil
             if tls || tlsCa != nil {
                 connector = try Connector(
@@ -207,21 +211,21 @@ struct UnblockBench: AsyncParsableCommand {
             managed = try await ManagedServer(
                 binary: binary, users: users, tcp: tcp || tls, tls: tls, fsync: fsync,
                 passwordIterations: measuresLogins ? passwordIterations : 1_000)
-            target = managed!.address
+            targets = [managed!.address]
             connector = managed!.connector
         }
         defer { managed?.stop() }
         if handshakes {
             let result = try await HandshakeRate.measure(
-                target: target, connector: connector, concurrency: connections, warmup: warmup, duration: duration,
+                target: targets[0], connector: connector, concurrency: connections, warmup: warmup, duration: duration,
                 serverPID: managed?.processIdentifier)
             print(result)
             return
         }
-        let identities = try await makeIdentities(target: target, managed: managed != nil, connector: connector)
+        let identities = try await makeIdentities(targets: targets, managed: managed != nil, connector: connector)
         let preloader =
             preloadCards > 0
-            ? CardImporter(target: target, connector: connector, cards: preloadCards, owners: users, serialPrefix: "C2")
+            ? CardImporter(target: targets[0], connector: connector, cards: preloadCards, owners: users, serialPrefix: "C2")
             : nil
         if let preloader {
             try await preloader.run()
@@ -231,8 +235,8 @@ struct UnblockBench: AsyncParsableCommand {
         }
         let importer =
             importCards > 0
-            ? CardImporter(target: target, connector: connector, cards: importCards, owners: users) : nil
-        let backups = backupTo.map { BackupRunner(target: target, connector: connector, folder: $0) }
+            ? CardImporter(target: targets[0], connector: connector, cards: importCards, owners: users) : nil
+        let backups = backupTo.map { BackupRunner(target: targets[0], connector: connector, folder: $0) }
         var whileMeasuring: (@Sendable () async throws -> Void)?
         if let importer { whileMeasuring = { try await importer.run() } }
         if let backups {
@@ -240,7 +244,7 @@ struct UnblockBench: AsyncParsableCommand {
             whileMeasuring = { try await backups.run(for: window) }
         }
         let result = try await drive(
-            target: target, connector: connector, identities: identities, serverPID: managed?.processIdentifier,
+            targets: targets, connector: connector, identities: identities, serverPID: managed?.processIdentifier,
             whileMeasuring: whileMeasuring)
         print(result.table)
         if let report = await importer?.report { print(report) }
@@ -275,7 +279,7 @@ struct UnblockBench: AsyncParsableCommand {
 
     /// Opens the connections, drives them, and collects the figures.
     private func drive(
-        target: BindAddress, connector: Connector, identities: [[BenchIdentity]], serverPID: Int32?,
+        targets: [BindAddress], connector: Connector, identities: [[BenchIdentity]], serverPID: Int32?,
         whileMeasuring: (@Sendable () async throws -> Void)? = nil
     ) async throws -> BenchResult {
         let group = MultiThreadedEventLoopGroup.singleton
@@ -304,7 +308,9 @@ struct UnblockBench: AsyncParsableCommand {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if case .hostname(let host, _) = target, let tls = try connector.handler(host: host) {
+                        if case .hostname(let host, _) = targets[index % targets.count],
+                            let tls = try connector.handler(host: host)
+                        {
                             try channel.pipeline.syncOperations.addHandler(tls)
                         }
                         try channel.pipeline.syncOperations.addHandler(FrameReader())
@@ -314,10 +320,7 @@ struct UnblockBench: AsyncParsableCommand {
                                 recorder: shard, budget: budget, stopAt: stopAt, finished: promise))
                     }
                 }
-            switch target {
-            case .unixDomainSocket(let path): _ = try await bootstrap.connect(unixDomainSocketPath: path).get()
-            case .hostname(let host, let port): _ = try await bootstrap.connect(host: host, port: port).get()
-            }
+            try await Self.connect(bootstrap, toOneOf: targets, startingAt: index)
         }
         if measuring == nil {
             try await Task.sleep(for: .seconds(warmup))
@@ -352,7 +355,7 @@ struct UnblockBench: AsyncParsableCommand {
         try await sideTask?.value
         let totals = recorder.totals()
         return BenchResult(
-            call: call, transport: "\(target)".hasPrefix("unix") ? "unix" : connector.tls == nil ? "tcp" : "tls",
+            call: call, transport: "\(targets[0])".hasPrefix("unix") ? "unix" : connector.tls == nil ? "tcp" : "tls",
             connections: connections,
             inFlight: rate == nil ? inFlight : 0, rate: rate, seconds: seconds, histogram: totals.0, outcomes: totals.1,
             serverCPUSeconds: cpuAtEnd.server.flatMap { end in cpuAtStart.server.map { end - $0 } },
@@ -365,4 +368,30 @@ final class DoneFlag: Sendable {
     private let value = Atomic(false)
     func set() { value.store(true, ordering: .releasing) }
     var isSet: Bool { value.load(ordering: .acquiring) }
+}
+
+extension UnblockBench {
+    /// The comma-separated items of `text`.
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// Connects to `targets[start % count]`, else to the next that accepts.
+    static func connect(_ bootstrap: ClientBootstrap, toOneOf targets: [BindAddress], startingAt start: Int)
+        async throws
+    {
+        var lastError: (any Error)?
+        for offset in 0..<targets.count {
+            do {
+                switch targets[(start + offset) % targets.count] {
+                case .unixDomainSocket(let path): _ = try await bootstrap.connect(unixDomainSocketPath: path).get()
+                case .hostname(let host, let port): _ = try await bootstrap.connect(host: host, port: port).get()
+                }
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError!
+    }
 }

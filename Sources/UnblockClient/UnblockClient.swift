@@ -12,6 +12,12 @@ import UnblockWire
 /// connection fails its calls at once. After `authenticate`, the session token is sent
 /// with every call.
 ///
+/// Given several addresses (nodes sharing one PostgreSQL store), the client uses one at a
+/// time and moves to the next when it cannot connect, or when a node answers UNAVAILABLE or
+/// its connection breaks. A call that never left is sent to the next node; one already sent
+/// is sent again only when that is safe (`retriedOnAnotherNode`: Health, ListCards), since
+/// the first node may have carried it out.
+///
 /// ```swift
 /// let client = UnblockClient(target: .unixDomainSocket(path: "/run/unblockd/unblockd.sock"))
 /// try await client.authenticate(username: "alice", password: "alice-demo-password")
@@ -23,11 +29,15 @@ import UnblockWire
 public final class UnblockClient: Sendable {
     private struct State {
         var channel: EventLoopFuture<any Channel>?
+        /// The address in use, in `targets`.
+        var current = 0
         var sessionToken = ""
     }
 
-    /// Where the server listens.
-    public let target: BindAddress
+    /// Where the servers listen, in order of preference.
+    public let targets: [BindAddress]
+    /// The calls sent again to the next node when the first cannot answer: they only read.
+    public static let retriedOnAnotherNode: Set<String> = [SelfService.Health.name, SelfService.ListCards.name]
     /// Deadline for calls that give none.
     public let defaultTimeout: Duration
     private let group: any EventLoopGroup
@@ -35,12 +45,22 @@ public final class UnblockClient: Sendable {
     private let state = Mutex(State())
     private let nextCallID = Atomic<UInt64>(1)
 
-    public init(
+    public convenience init(
         target: BindAddress,
         defaultTimeout: Duration = .seconds(30),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
-        self.target = target
+        self.init(targets: [target], defaultTimeout: defaultTimeout, group: group)
+    }
+
+    /// A client for several nodes (at least one address).
+    public init(
+        targets: [BindAddress],
+        defaultTimeout: Duration = .seconds(30),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        precondition(!targets.isEmpty, "a client needs an address")
+        self.targets = targets
         self.defaultTimeout = defaultTimeout
         self.group = group
         self.tls = nil
@@ -48,17 +68,31 @@ public final class UnblockClient: Sendable {
 
     /// A client that reaches unblockd's TCP listener over TLS (a Unix socket target ignores `tls`).
     /// - Throws: `TLSSetupError` when a file of `tls` cannot be used, naming it.
-    public init(
+    public convenience init(
         target: BindAddress,
         tls: TLSClientSettings,
         defaultTimeout: Duration = .seconds(30),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws(TLSSetupError) {
-        self.target = target
+        try self.init(targets: [target], tls: tls, defaultTimeout: defaultTimeout, group: group)
+    }
+
+    /// A client for several nodes over TLS (a Unix socket target ignores `tls`).
+    public init(
+        targets: [BindAddress],
+        tls: TLSClientSettings,
+        defaultTimeout: Duration = .seconds(30),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws(TLSSetupError) {
+        precondition(!targets.isEmpty, "a client needs an address")
+        self.targets = targets
         self.defaultTimeout = defaultTimeout
         self.group = group
         self.tls = try ClientTLSContext(tls)
     }
+
+    /// The address in use now.
+    public var target: BindAddress { targets[state.withLock { $0.current }] }
 
     /// The session token sent with each call (set by `authenticate`; empty when logged out).
     public var sessionToken: String {
@@ -82,8 +116,29 @@ public final class UnblockClient: Sendable {
         sessionToken token: String? = nil,
         clientInfo: ClientInfo? = nil
     ) async throws -> Method.Response {
+        let retried = targets.count > 1 && Self.retriedOnAnotherNode.contains(Method.name)
+        for attempt in 1...targets.count {
+            let (channel, index) = try await connection()
+            do {
+                return try await call(Method.self, request, on: channel, timeout: timeout, sessionToken: token, clientInfo: clientInfo)
+            } catch let error as UnblockClientError where error.code == .unavailable && targets.count > 1 {
+                // This node cannot answer now: the next call goes to the next one.
+                moveOn(from: index)
+                guard retried && attempt < targets.count else { throw error }
+            }
+        }
+        throw UnblockClientError(code: .unavailable, message: "no server could answer")
+    }
+
+    private func call<Method: RPCMethod>(
+        _: Method.Type,
+        _ request: Method.Request,
+        on channel: any Channel,
+        timeout: Duration?,
+        sessionToken token: String?,
+        clientInfo: ClientInfo?
+    ) async throws -> Method.Response {
         let timeout = timeout ?? defaultTimeout
-        let channel = try await connection()
         let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).oldValue
         var frame = channel.allocator.buffer(capacity: 256)
         frame.writeRequestFrame(
@@ -116,25 +171,45 @@ public final class UnblockClient: Sendable {
         if let channel = try? await channel?.get() { try? await channel.close() }
     }
 
-    private func connection() async throws -> any Channel {
-        let future = state.withLock { state -> EventLoopFuture<any Channel> in
-            if let channel = state.channel { return channel }
-            let channel = connect()
-            state.channel = channel
-            return channel
-        }
-        do {
-            let channel = try await future.get()
-            guard channel.isActive else {
-                forget(future)
-                return try await connection()
+    /// The open connection, or a new one: to the address in use, else to the next ones in turn.
+    private func connection() async throws -> (any Channel, index: Int) {
+        var failures: [String] = []
+        // Each address once; a connection that closed as it was handed over counts as a try.
+        for _ in 0..<(targets.count + 1) {
+            let (future, index) = state.withLock { state -> (EventLoopFuture<any Channel>, Int) in
+                if let channel = state.channel { return (channel, state.current) }
+                let channel = connect(to: targets[state.current])
+                state.channel = channel
+                return (channel, state.current)
             }
-            return channel
-        } catch {
-            forget(future)
-            let reason = ConnectFailure.tlsReason(error) ?? ConnectFailure.reason(error)
-            throw UnblockClientError(code: .unavailable, message: "cannot connect to \(target): \(reason)")
+            do {
+                let channel = try await future.get()
+                if channel.isActive { return (channel, index) }
+                forget(future)
+            } catch {
+                forget(future)
+                let reason = ConnectFailure.tlsReason(error) ?? ConnectFailure.reason(error)
+                failures.append("\(targets[index]): \(reason)")
+                moveOn(from: index)
+                if failures.count == targets.count { break }
+            }
         }
+        throw UnblockClientError(
+            code: .unavailable,
+            message: failures.count == 1
+                ? "cannot connect to \(failures[0])" : "cannot connect to any server: \(failures.joined(separator: "; "))")
+    }
+
+    /// Uses the address after `index` from now on (unless another call moved on already).
+    private func moveOn(from index: Int) {
+        guard targets.count > 1 else { return }
+        let left = state.withLock { state -> EventLoopFuture<any Channel>? in
+            guard state.current == index else { return nil }
+            state.current = (index + 1) % targets.count
+            defer { state.channel = nil }
+            return state.channel
+        }
+        left?.whenSuccess { $0.close(promise: nil) }
     }
 
     private func forget(_ future: EventLoopFuture<any Channel>) {
@@ -143,7 +218,7 @@ public final class UnblockClient: Sendable {
         }
     }
 
-    private func connect() -> EventLoopFuture<any Channel> {
+    private func connect(to target: BindAddress) -> EventLoopFuture<any Channel> {
         let secured: (ClientTLSContext, host: String)? =
             if let tls, case .hostname(let host, _) = target { (tls, host) } else { nil }
         let bootstrap = ClientBootstrap(group: group)

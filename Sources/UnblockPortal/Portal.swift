@@ -10,8 +10,8 @@ import UnblockWire
 /// The card holder's pages: log in, my cards, unblock PIN offline, log out.
 public struct Portal: Sendable {
     public struct Configuration: Sendable {
-        /// The unblockd to use.
-        public var server: UnblockWire.BindAddress
+        /// The unblockd to use: several nodes sharing a store, in order of preference.
+        public var servers: [UnblockWire.BindAddress]
         /// Browsers reach the portal over HTTPS (by a proxy in front): cookies are `Secure`,
         /// and pages tell browsers to keep to HTTPS (`Strict-Transport-Security`).
         public var servedOverHTTPS = false
@@ -20,7 +20,9 @@ public struct Portal: Sendable {
         /// Browser sessions kept at once.
         public var maximumSessions = 10_000
 
-        public init(server: UnblockWire.BindAddress) { self.server = server }
+        public init(server: UnblockWire.BindAddress) { self.servers = [server] }
+
+        public init(servers: [UnblockWire.BindAddress]) { self.servers = servers }
     }
 
     static let sessionCookie = "unblock_session"
@@ -42,9 +44,9 @@ public struct Portal: Sendable {
         self.configuration = configuration
         self.client =
             if let tls = configuration.serverTLS {
-                try UnblockClient(target: configuration.server, tls: tls, defaultTimeout: .seconds(30))
+                try UnblockClient(targets: configuration.servers, tls: tls, defaultTimeout: .seconds(30))
             } else {
-                UnblockClient(target: configuration.server, defaultTimeout: .seconds(30))
+                UnblockClient(targets: configuration.servers, defaultTimeout: .seconds(30))
             }
         self.sessions = BrowserSessions(maximum: configuration.maximumSessions)
         self.languages = try Languages.bundled()

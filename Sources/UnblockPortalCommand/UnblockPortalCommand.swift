@@ -26,7 +26,8 @@ struct UnblockPortalCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            The unblockd to use: unix:PATH or HOST:PORT. [env: UNBLOCK_PORTAL_SERVER, else UNBLOCK_SOCKET \
+            The unblockd to use: unix:PATH or HOST:PORT; several, comma-separated, for nodes that share a \
+            store (the next is used when one cannot answer). [env: UNBLOCK_PORTAL_SERVER, else UNBLOCK_SOCKET \
             or UNBLOCK_ADDRESS as unblockctl reads them] (default: unix:/run/unblockd/unblockd.sock)
             """)
     var server: String =
@@ -67,19 +68,26 @@ struct UnblockPortalCommand: AsyncParsableCommand {
                 "refusing to serve passwords and responses over plain HTTP on \(host); give --tls-cert and --tls-key, "
                     + "or put a TLS proxy in front and pass --allow-insecure-http, or listen on 127.0.0.1")
         }
-        guard Self.target(server) != nil else { throw ValidationError("--server takes unix:PATH or HOST:PORT") }
+        guard Self.targets(server) != nil else {
+            throw ValidationError("--server takes unix:PATH or HOST:PORT, or several of them comma-separated")
+        }
     }
 
-    static func target(_ text: String) -> UnblockWire.BindAddress? {
-        text.hasPrefix("unix:")
-            ? .unixDomainSocket(path: String(text.dropFirst(5))) : UnblockWire.BindAddress(parsing: text)
+    /// The addresses of `text` (comma-separated); nil when one does not parse.
+    static func targets(_ text: String) -> [UnblockWire.BindAddress]? {
+        let addresses = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map { text in
+            text.hasPrefix("unix:")
+                ? .unixDomainSocket(path: String(text.dropFirst(5))) : UnblockWire.BindAddress(parsing: text)
+        }
+        guard !addresses.isEmpty, !addresses.contains(where: { $0 == nil }) else { return nil }
+        return addresses.compactMap { $0 }
     }
 
     func run() async throws {
         var logger = Logger(label: "unblock-portal")
         logger.logLevel = .info
         guard case .hostname(let host, let port)? = UnblockWire.BindAddress(parsing: listen) else { return }
-        var configuration = Portal.Configuration(server: Self.target(server)!)
+        var configuration = Portal.Configuration(servers: Self.targets(server)!)
         configuration.servedOverHTTPS = behindHTTPSProxy || tls.https != nil
         configuration.serverTLS = tls.toServer
         let portal: Portal

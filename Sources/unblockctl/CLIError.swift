@@ -58,9 +58,9 @@ struct CLIError: Error {
                     + "set another with --socket or --host and --port, UNBLOCK_SOCKET or UNBLOCK_ADDRESS, "
                     + "or in \(ConfigFolder.path)/client.yaml")
         case .unavailable:
-            self.init(.unreachable, "\(error.message) (\(server.address))")
+            self.init(.unreachable, "\(error.message) (\(server.name))")
         case .deadlineExceeded:
-            self.init(.unreachable, "the server at \(server.address) did not answer in time")
+            self.init(.unreachable, "the server at \(server.name) did not answer in time")
         default:
             self.init(.other, "\(error.code): \(error.message)")
         }

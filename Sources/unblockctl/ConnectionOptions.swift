@@ -15,10 +15,18 @@ struct ConnectionOptions: ParsableArguments {
             """)
     var config: String?
 
-    @Option(help: "The server's Unix domain socket. [env: UNBLOCK_SOCKET] (default: \(Self.defaultSocket))")
+    @Option(
+        help: """
+            The server's Unix domain socket; several, comma-separated, for nodes that share a store (the \
+            next is used when one cannot answer). [env: UNBLOCK_SOCKET] (default: \(Self.defaultSocket))
+            """)
     var socket: String?
 
-    @Option(help: "The server's TCP host (instead of the socket). [env: UNBLOCK_ADDRESS=HOST:PORT]")
+    @Option(
+        help: """
+            The server's TCP host (instead of the socket); several, comma-separated, for nodes that share \
+            a store. [env: UNBLOCK_ADDRESS=HOST:PORT[,HOST:PORT...]]
+            """)
     var host: String?
 
     @Option(help: "The server's TCP port. (default: \(BindAddress.defaultPort))")
@@ -59,7 +67,9 @@ struct ConnectionOptions: ParsableArguments {
 
     private func resolveServer() throws -> Server {
         var server = try resolveAddress()
-        guard case .hostname = server.address else { return server }
+        guard server.addresses.contains(where: { if case .hostname = $0 { true } else { false } }) else {
+            return server
+        }
         let settings = TLSClientSettings(
             trustRootsFile: tlsCa ?? Setting.text("tls-ca"),
             certificateChainFile: tlsCert ?? Setting.text("tls-cert"),
@@ -73,10 +83,14 @@ struct ConnectionOptions: ParsableArguments {
 
     private func resolveAddress() throws -> Server {
         if let host {
-            return Server(.hostname(host, port: port ?? BindAddress.defaultPort), origin: "given with --host")
+            return Server(
+                Self.list(host).map { .hostname($0, port: port ?? BindAddress.defaultPort) }, origin: "given with --host")
         }
-        if let port { return Server(.hostname("127.0.0.1", port: port), origin: "given with --port") }
-        if let socket { return Server(.unixDomainSocket(path: Self.absolute(socket)), origin: "given with --socket") }
+        if let port { return Server([.hostname("127.0.0.1", port: port)], origin: "given with --port") }
+        if let socket {
+            return Server(
+                Self.list(socket).map { .unixDomainSocket(path: Self.absolute($0)) }, origin: "given with --socket")
+        }
         // The environment's socket or address, then the file's: the environment wins as a whole.
         let settings = Setting.current
         let fromEnvironment = { (name: String) in
@@ -84,24 +98,34 @@ struct ConnectionOptions: ParsableArguments {
         }
         for layer in [fromEnvironment, { !fromEnvironment($0) }] {
             if layer("socket"), let socket = settings.text("socket") {
-                return Server(.unixDomainSocket(path: Self.absolute(socket)), origin: Self.origin(of: "socket"))
+                return Server(
+                    Self.list(socket).map { .unixDomainSocket(path: Self.absolute($0)) },
+                    origin: Self.origin(of: "socket"))
             }
-            if layer("address"), let address = settings.text("address") {
-                guard case .hostname? = BindAddress(parsing: address) else {
-                    throw CLIError(
-                        .usage,
-                        "\(Self.origin(of: "address")): \"\(address)\" is not HOST:PORT (for example 127.0.0.1:8625)")
+            if layer("address"), let text = settings.text("address") {
+                let addresses = try Self.list(text).map { address in
+                    guard let parsed = BindAddress(parsing: address), case .hostname = parsed else {
+                        throw CLIError(
+                            .usage,
+                            "\(Self.origin(of: "address")): \"\(address)\" is not HOST:PORT (for example 127.0.0.1:8625)")
+                    }
+                    return parsed
                 }
-                return Server(BindAddress(parsing: address)!, origin: Self.origin(of: "address"))
+                return Server(addresses, origin: Self.origin(of: "address"))
             }
         }
         if settings.text("host") != nil || settings.text("port") != nil {
+            let port = settings.number("port") ?? BindAddress.defaultPort
             return Server(
-                .hostname(
-                    settings.text("host") ?? "127.0.0.1", port: settings.number("port") ?? BindAddress.defaultPort),
+                Self.list(settings.text("host") ?? "127.0.0.1").map { .hostname($0, port: port) },
                 origin: "from \(settings.file ?? "the configuration file")")
         }
-        return Server(.unixDomainSocket(path: Self.defaultSocket), origin: "the default")
+        return Server([.unixDomainSocket(path: Self.defaultSocket)], origin: "the default")
+    }
+
+    /// The comma-separated items of `text`.
+    private static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// "from UNBLOCK_SOCKET", "from /etc/unblock/client.yaml".
@@ -122,7 +146,7 @@ struct ConnectionOptions: ParsableArguments {
     func client(_ server: Server, session: SessionFile.Session? = nil) throws -> UnblockClient {
         let client: UnblockClient
         do {
-            client = try UnblockClient.to(server.address, tls: server.tls, timeout: .seconds(30))
+            client = try UnblockClient.to(server.addresses, tls: server.tls, timeout: .seconds(30))
         } catch {
             throw report(CLIError(.usage, "TLS: \(error)"))
         }
@@ -137,11 +161,11 @@ struct ConnectionOptions: ParsableArguments {
         guard let session = SessionFile.load() else {
             throw report(CLIError(.notLoggedIn, "not logged in; run `unblockctl login --user NAME` first"))
         }
-        guard session.server == server.address.description else {
+        guard session.server == server.name else {
             throw report(
                 CLIError(
                     .notLoggedIn,
-                    "your session is with the server at \(session.server), not \(server.address); "
+                    "your session is with the server at \(session.server), not \(server.name); "
                         + "log in to this one with `unblockctl login --user NAME`"))
         }
         return session
@@ -151,22 +175,26 @@ struct ConnectionOptions: ParsableArguments {
 /// A server address, how to reach it (TLS), and where it came from (for messages when it
 /// cannot be reached).
 struct Server {
-    let address: BindAddress
+    /// One address, or several nodes sharing a store (the client moves on when one cannot answer).
+    let addresses: [BindAddress]
     let origin: String
     var tls: TLSClientSettings?
 
-    init(_ address: BindAddress, origin: String) {
-        self.address = address
+    init(_ addresses: [BindAddress], origin: String) {
+        self.addresses = addresses
         self.origin = origin
     }
+
+    /// The addresses as messages and the saved session name them, comma-separated.
+    var name: String { addresses.map(\.description).joined(separator: ",") }
 }
 
 extension UnblockClient {
     /// A client for `address`, over TLS when `tls` is given.
-    static func to(_ address: BindAddress, tls: TLSClientSettings?, timeout: Duration) throws(TLSSetupError)
+    static func to(_ addresses: [BindAddress], tls: TLSClientSettings?, timeout: Duration) throws(TLSSetupError)
         -> UnblockClient
     {
-        guard let tls else { return UnblockClient(target: address, defaultTimeout: timeout) }
-        return try UnblockClient(target: address, tls: tls, defaultTimeout: timeout)
+        guard let tls else { return UnblockClient(targets: addresses, defaultTimeout: timeout) }
+        return try UnblockClient(targets: addresses, tls: tls, defaultTimeout: timeout)
     }
 }

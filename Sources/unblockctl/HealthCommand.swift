@@ -15,10 +15,10 @@ struct HealthCommand: AsyncParsableCommand {
         if connection.json {
             printJSON([
                 "status": serving ? "serving" : "not-serving", "version": health.version,
-                "server": "\(server.address)",
+                "server": "\(server.name)",
             ])
         } else {
-            print("\(server.address): \(serving ? "serving" : "NOT serving") (unblockd \(health.version))")
+            print("\(server.name): \(serving ? "serving" : "NOT serving") (unblockd \(health.version))")
         }
         if !serving { throw ExitCode(CLIError.Kind.unreachable.rawValue) }
     }

@@ -49,7 +49,7 @@ struct LoginCommand: AsyncParsableCommand {
         try await connection.run(server, .login) {
             try SessionFile.save(
                 SessionFile.Session(
-                    server: server.address.description, username: user, token: session.sessionToken,
+                    server: server.name, username: user, token: session.sessionToken,
                     expiresAtUnixMs: session.expiresAtUnixMilliseconds, tls: server.tls))
         }
         let expires = Date(timeIntervalSince1970: Double(session.expiresAtUnixMilliseconds) / 1_000)

@@ -19,10 +19,14 @@ enum SessionFile {
         /// How that server was reached, so that logout reaches it the same way.
         var tls: TLSClientSettings? = nil
 
-        /// The issuing server's address, parsed back from `server`.
-        var serverAddress: BindAddress? {
-            server.hasPrefix("unix:")
-                ? .unixDomainSocket(path: String(server.dropFirst(5))) : BindAddress(parsing: server)
+        /// The issuing server's addresses (several nodes), parsed back from `server`.
+        var serverAddresses: [BindAddress]? {
+            let addresses = server.split(separator: ",").map { address in
+                address.hasPrefix("unix:")
+                    ? .unixDomainSocket(path: String(address.dropFirst(5))) : BindAddress(parsing: String(address))
+            }
+            guard !addresses.isEmpty, !addresses.contains(where: { $0 == nil }) else { return nil }
+            return addresses.compactMap { $0 }
         }
     }
 
@@ -31,8 +35,8 @@ enum SessionFile {
     /// Ends `session` on the server that issued it (if it can be reached) and forgets it here.
     static func end(_ session: Session) async {
         remove()
-        guard let address = session.serverAddress else { return }
-        guard let client = try? UnblockClient.to(address, tls: session.tls, timeout: .seconds(5)) else { return }
+        guard let addresses = session.serverAddresses else { return }
+        guard let client = try? UnblockClient.to(addresses, tls: session.tls, timeout: .seconds(5)) else { return }
         client.sessionToken = session.token
         // The server may already have ended it (expiry, restart); gone is gone.
         _ = try? await client.logout()

@@ -39,7 +39,8 @@ import UnblockTesting
             postgres, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
         #expect(
             tables
-                == "accounts,audit_events,cards,issued_responses,profiles,sessions,unblock_meta,unblock_schema_migrations",
+                == "accounts,audit_events,cards,issued_responses,profiles,sessions,unblock_changes,unblock_meta,"
+                    + "unblock_schema_migrations,unblock_state",
             "\(tables)")
         // A challenge answered once, whichever node records it: the key of issued_responses.
         #expect(
