@@ -225,7 +225,8 @@ struct UnblockBench: AsyncParsableCommand {
         let identities = try await makeIdentities(targets: targets, managed: managed != nil, connector: connector)
         let preloader =
             preloadCards > 0
-            ? CardImporter(target: targets[0], connector: connector, cards: preloadCards, owners: users, serialPrefix: "C2")
+            ? CardImporter(
+                target: targets[0], connector: connector, cards: preloadCards, owners: users, serialPrefix: "C2")
             : nil
         if let preloader {
             try await preloader.run()

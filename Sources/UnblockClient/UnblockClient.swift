@@ -120,7 +120,8 @@ public final class UnblockClient: Sendable {
         for attempt in 1...targets.count {
             let (channel, index) = try await connection()
             do {
-                return try await call(Method.self, request, on: channel, timeout: timeout, sessionToken: token, clientInfo: clientInfo)
+                return try await call(
+                    Method.self, request, on: channel, timeout: timeout, sessionToken: token, clientInfo: clientInfo)
             } catch let error as UnblockClientError where error.code == .unavailable && targets.count > 1 {
                 // This node cannot answer now: the next call goes to the next one.
                 moveOn(from: index)
@@ -197,7 +198,8 @@ public final class UnblockClient: Sendable {
         throw UnblockClientError(
             code: .unavailable,
             message: failures.count == 1
-                ? "cannot connect to \(failures[0])" : "cannot connect to any server: \(failures.joined(separator: "; "))")
+                ? "cannot connect to \(failures[0])"
+                : "cannot connect to any server: \(failures.joined(separator: "; "))")
     }
 
     /// Uses the address after `index` from now on (unless another call moved on already).

@@ -84,7 +84,8 @@ struct ConnectionOptions: ParsableArguments {
     private func resolveAddress() throws -> Server {
         if let host {
             return Server(
-                Self.list(host).map { .hostname($0, port: port ?? BindAddress.defaultPort) }, origin: "given with --host")
+                Self.list(host).map { .hostname($0, port: port ?? BindAddress.defaultPort) },
+                origin: "given with --host")
         }
         if let port { return Server([.hostname("127.0.0.1", port: port)], origin: "given with --port") }
         if let socket {
@@ -107,7 +108,8 @@ struct ConnectionOptions: ParsableArguments {
                     guard let parsed = BindAddress(parsing: address), case .hostname = parsed else {
                         throw CLIError(
                             .usage,
-                            "\(Self.origin(of: "address")): \"\(address)\" is not HOST:PORT (for example 127.0.0.1:8625)")
+                            "\(Self.origin(of: "address")): \"\(address)\" is not HOST:PORT (for example 127.0.0.1:8625)"
+                        )
                     }
                     return parsed
                 }

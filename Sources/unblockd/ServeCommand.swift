@@ -10,9 +10,9 @@ import UnblockCore
 import UnblockCrypto
 import UnblockLogging
 import UnblockMetricsEndpoint
+import UnblockPostgres
 import UnblockServer
 import UnblockSettings
-import UnblockPostgres
 import UnblockStore
 import UnblockSystemd
 import UnblockWire

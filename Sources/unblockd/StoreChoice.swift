@@ -85,7 +85,8 @@ extension ServeCommand {
                 isEmpty: store.withDirectory { $0.accounts.isEmpty && $0.cards.isEmpty && $0.profiles.isEmpty })
         case .postgres:
             guard let settings = try postgres.settings() else {
-                throw ValidationError("--store postgres needs --postgres-url (or postgres-url in the configuration file)")
+                throw ValidationError(
+                    "--store postgres needs --postgres-url (or postgres-url in the configuration file)")
             }
             return try await PostgresStore.open(settings: settings, dataDirectory: dataDir, passphrase: passphrase) {
                 $0.auditArchiveRetention = retention

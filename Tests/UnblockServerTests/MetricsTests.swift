@@ -1,9 +1,9 @@
-// The server's metrics, end to end: calls counted by method and status, durations, connections and sessions.
-import UnblockStore
 import Prometheus
 import Testing
 import UnblockClient
 import UnblockServer
+// The server's metrics, end to end: calls counted by method and status, durations, connections and sessions.
+import UnblockStore
 import UnblockWire
 
 @Suite struct MetricsTests {

@@ -13,7 +13,8 @@ enum TestStore: String {
     case embedded, postgres
 
     /// The store of this run (Scripts/test runs the server's tests once with each).
-    static let current = TestStore(rawValue: ProcessInfo.processInfo.environment["UNBLOCK_TEST_STORE"] ?? "") ?? .embedded
+    static let current =
+        TestStore(rawValue: ProcessInfo.processInfo.environment["UNBLOCK_TEST_STORE"] ?? "") ?? .embedded
 
     /// One PostgreSQL for the whole run, started on first use and stopped when the process exits.
     nonisolated(unsafe) static let server: Result<PostgresProcess, any Error> = {
@@ -30,7 +31,9 @@ enum TestStore: String {
         let connection = try await settings.connect(logger: logger)
         defer { Task { try? await connection.close() } }
         var exists = false
-        for try await _ in try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger) {
+        for try await _ in try await connection.query(
+            "SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger)
+        {
             exists = true
         }
         if !exists {

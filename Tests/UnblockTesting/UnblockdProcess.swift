@@ -7,20 +7,29 @@ public final class UnblockdProcess {
     public var socket: String { folder + "/s.sock" }
     private var process = Process()
     private let arguments: [String]
+    private let environment: [String: String]?
+    public var dataDirectory: String { folder + "/data" }
 
     /// The demo directory next to the package.
     public static let demo = URL(filePath: #filePath).deletingLastPathComponent()
         .appending(path: "../../Examples/demo-directory.json").standardized
 
-    /// Starts it and waits until it listens.
-    public init(extra: [String] = [], directoryFile: String = demo.path) async throws {
+    /// Starts it and waits until it listens; `environment` adds to this process's own;
+    /// `before` runs once its folder exists (to place a master key there).
+    public init(
+        extra: [String] = [], directoryFile: String = demo.path, environment: [String: String] = [:],
+        before: (UnblockdProcess) throws -> Void = { _ in }
+    ) async throws {
+        self.environment =
+            environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
         arguments =
             [
                 "serve", "--data-dir", folder + "/data", "--unix-socket", folder + "/s.sock", "--tcp", "none",
                 "--import", directoryFile, "--password-iterations", "1000", "--log-level", "error",
                 "--journal-preallocate", "1",
             ] + extra
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        try before(self)
         try await start()
     }
 
@@ -28,9 +37,13 @@ public final class UnblockdProcess {
         process = Process()
         process.executableURL = builtProduct("unblockd")
         process.arguments = arguments
+        if let environment { process.environment = environment }
         try process.run()
         for _ in 0..<500 {
             if FileManager.default.fileExists(atPath: socket) { return }
+            guard process.isRunning else {
+                throw TestingError("unblockd exited with status \(process.terminationStatus)")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw TestingError("unblockd did not start")
@@ -38,18 +51,26 @@ public final class UnblockdProcess {
 
     /// Kills it with SIGKILL, as a power cut would, and starts it again on its data.
     public func killAndRestart() async throws {
-        kill(process.processIdentifier, SIGKILL)
+        Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try await start()
     }
 
+    /// Kills it with SIGKILL and waits for it to be gone.
+    public func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// Sends it `signal` (SIGHUP: reload its TLS files).
-    public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    public func send(_ signal: Int32) { Foundation.kill(process.processIdentifier, signal) }
 
     /// Stops it (SIGTERM) and removes its files, unless told to keep them.
     public func stop(keepingFiles: Bool = false) {
-        process.terminate()
-        process.waitUntilExit()
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
         if !keepingFiles { try? FileManager.default.removeItem(atPath: folder) }
     }
 }

@@ -40,7 +40,7 @@ import UnblockTesting
         #expect(
             tables
                 == "accounts,audit_events,cards,issued_responses,profiles,sessions,unblock_changes,unblock_meta,"
-                    + "unblock_schema_migrations,unblock_state",
+                + "unblock_schema_migrations,unblock_state",
             "\(tables)")
         // A challenge answered once, whichever node records it: the key of issued_responses.
         #expect(

@@ -22,8 +22,11 @@ struct ChangeWriter {
         var cards: Set<CardID> = []
         var profiles: Set<String> = []
         var responses: (cards: [Int64], hashes: [ByteBuffer], at: [Int64], versions: [Int64]) = ([], [], [], [])
-        var events: (sequences: [Int64], at: [Int64], actors: [String], actions: [String], targets: [String],
-            records: [ByteBuffer]) = ([], [], [], [], [], [])
+        var events:
+            (
+                sequences: [Int64], at: [Int64], actors: [String], actions: [String], targets: [String],
+                records: [ByteBuffer]
+            ) = ([], [], [], [], [], [])
         for mutation in mutations {
             switch mutation {
             case .account(let account): accounts.insert(account.id)

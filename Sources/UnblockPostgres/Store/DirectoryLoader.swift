@@ -59,7 +59,8 @@ enum DirectoryLoader {
             directory.apply(
                 .responseIssued(
                     CardID(UInt64(card)),
-                    IssuedResponse(challengeHash: hash, at: Timestamp(milliseconds: at), keyVersion: UInt32(keyVersion))))
+                    IssuedResponse(challengeHash: hash, at: Timestamp(milliseconds: at), keyVersion: UInt32(keyVersion))
+                ))
         }
         // The newest events of each trail, oldest first.
         var events: [AuditEvent] = []

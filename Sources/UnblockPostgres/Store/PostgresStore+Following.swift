@@ -37,7 +37,11 @@ extension PostgresStore {
             sessionsEnded(.unknown)
             group.addTask { [self] in
                 for try await notification in notifications {
-                    if notification.payload.first?.isNumber == true { signal.yield() } else { sessionsEnded(notification.payload) }
+                    if notification.payload.first?.isNumber == true {
+                        signal.yield()
+                    } else {
+                        sessionsEnded(notification.payload)
+                    }
                 }
                 throw StoreError(code: .unavailable, message: "the notifications from PostgreSQL ended")
             }

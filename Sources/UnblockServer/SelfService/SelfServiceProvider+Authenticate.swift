@@ -113,7 +113,8 @@ extension SelfServiceProvider {
             throw secondFactor.policy.asksForCodes
                 ? RPCError.invalidCredentialsOrCode : RPCError.invalidCredentials
         }
-        let (token, session, evicted) = try await sessions.create(for: account, now: now, enrollmentOnly: enrollmentOnly)
+        let (token, session, evicted) = try await sessions.create(
+            for: account, now: now, enrollmentOnly: enrollmentOnly)
         if evicted > 0 {
             logger.warning(
                 "the session table is full: the least recently used sessions were ended",
