@@ -148,6 +148,8 @@ let package = Package(
             dependencies: [
                 "UnblockCore", "UnblockCrypto", "UnblockStore", "CLibcrypto",
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,7 +2,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import UnblockCore
 import UnblockCrypto
+import UnblockPostgres
 import UnblockStore
 
 struct ImportCommand: AsyncParsableCommand {
@@ -12,12 +14,22 @@ struct ImportCommand: AsyncParsableCommand {
         discussion: """
             Every entry is checked first (weak keys, unknown owners or profiles, duplicates, bad \
             states); any problem is reported with its JSON path and nothing is imported. The \
-            server must not be running on the same data directory. See Examples/demo-directory.json.
+            server must not be running on the same data directory; with --store postgres, nodes may \
+            be serving meanwhile (they follow the import as any commit), and the data directory holds \
+            the master key every node shares. See Examples/demo-directory.json.
             """
     )
 
     @Option(name: .long, help: "The data directory (created if missing).")
     var dataDir: String = "./var"
+
+    @Option(name: .customLong("store"), help: "embedded (the data directory) or postgres (--postgres-url).")
+    var storeKind = StoreKind.embedded
+
+    @OptionGroup(title: "The PostgreSQL store (--store postgres)")
+    var postgres: PostgresOptions
+
+    @OptionGroup var passphrase: MasterKeyPassphraseOptions
 
     @Option(name: .long, help: "PBKDF2 iterations for the passwords in the file.")
     var passwordIterations: Int = PasswordHasher.defaultIterations
@@ -36,18 +48,16 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let data = try DirectoryFileInput.read(file)
-        var configuration = EmbeddedStore.Configuration(dataDirectory: dataDir)
-        configuration.logger.logLevel = .warning
-        let store = try EmbeddedStore(configuration: configuration)
+        let (store, masterKeys, place) = try await open()
         do {
             let summary = try await store.importDirectory(
-                data, passwordHasher: PasswordHasher(iterations: passwordIterations),
-                existing: ExistingEntryPolicy(rawValue: existing)!)
+                data, existing: ExistingEntryPolicy(rawValue: existing)!, masterKeys: masterKeys,
+                crypto: .inline(PasswordHasher(iterations: passwordIterations)))
             try await store.close()
             let existingEntries =
                 existing == "fail" ? "" : "; \(summary.updated) updated, \(summary.skipped) left as they were"
             print(
-                "imported \(summary.profiles) profiles, \(summary.users) users and \(summary.cards) cards into \(dataDir)"
+                "imported \(summary.profiles) profiles, \(summary.users) users and \(summary.cards) cards into \(place)"
                     + existingEntries)
         } catch let error as ImportError {
             try await store.close()
@@ -55,6 +65,33 @@ struct ImportCommand: AsyncParsableCommand {
         } catch {
             try await store.close()
             throw error
+        }
+    }
+
+    /// The store to import into, its master keys, and how to name it.
+    private func open() async throws -> (any DirectoryStore, MasterKeys, String) {
+        let secret = try passphrase.passphrase(dataDirectory: dataDir)
+        switch storeKind {
+        case .embedded:
+            var configuration = EmbeddedStore.Configuration(dataDirectory: dataDir)
+            configuration.logger.logLevel = .warning
+            configuration.masterKeyPassphrase = secret
+            let store = try EmbeddedStore(configuration: configuration)
+            return (store, store.masterKeys, dataDir)
+        case .postgres:
+            guard let settings = try postgres.settings() else {
+                throw ValidationError("--store postgres needs --postgres-url")
+            }
+            do {
+                let opened = try await PostgresStore.open(
+                    settings: settings, dataDirectory: dataDir, passphrase: secret
+                ) {
+                    $0.logger.logLevel = .warning
+                }
+                return (opened.store, opened.masterKeys, settings.description)
+            } catch let error as StoreError {
+                throw failure("import", "\(settings.description): \(error.message)")
+            }
         }
     }
 }

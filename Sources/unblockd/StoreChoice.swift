@@ -88,10 +88,15 @@ extension ServeCommand {
                 throw ValidationError(
                     "--store postgres needs --postgres-url (or postgres-url in the configuration file)")
             }
-            return try await PostgresStore.open(settings: settings, dataDirectory: dataDir, passphrase: passphrase) {
-                $0.auditArchiveRetention = retention
-                $0.auditObservers = observers
-                $0.logger = Logger(label: "unblockd.store")
+            do {
+                return try await PostgresStore.open(settings: settings, dataDirectory: dataDir, passphrase: passphrase)
+                {
+                    $0.auditArchiveRetention = retention
+                    $0.auditObservers = observers
+                    $0.logger = Logger(label: "unblockd.store")
+                }
+            } catch let error as StoreError {
+                throw failure("serve", "\(settings.description): \(error.message)")
             }
         }
     }

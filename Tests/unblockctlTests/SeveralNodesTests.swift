@@ -153,6 +153,40 @@ func failure(_ body: () async throws -> some Any) async -> StatusCode? {
     }
 }
 
+@Suite struct PostgresImportTests {
+    /// `unblockd import --store postgres` fills the shared store (all or nothing), and a node
+    /// started on it serves what was imported.
+    @Test func unblockdImportsIntoPostgresAndANodeServesIt() async throws {
+        let postgres = try PostgresProcess()
+        defer { postgres.stop() }
+        let environment = [
+            "PATH": "/usr/bin:/bin", "UNBLOCK_POSTGRES_PASSWORD": postgres.password, "UNBLOCK_CONFIG": "",
+        ]
+        let keys = postgres.folder + "/keys"
+        let importing = [
+            "import", "--store", "postgres", "--postgres-url", postgres.url, "--data-dir", keys,
+            "--password-iterations", "1000", UnblockdProcess.demo.path,
+        ]
+        let imported = runProgram(builtProduct("unblockd"), importing, environment: environment)
+        #expect(imported.status == 0, "\(imported.errors)")
+        #expect(imported.output.contains("imported 2 profiles, 5 users and 5 cards into postgres://unblock@"))
+        // Again: every entry exists, nothing is written, and each is named.
+        let again = runProgram(builtProduct("unblockd"), importing, environment: environment)
+        #expect(again.status == 65 && again.errors.contains("alice"), "\(again.errors)")
+
+        let node = try await UnblockdProcess(
+            extra: ["--store", "postgres", "--postgres-url", postgres.url], directoryFile: "",
+            environment: ["UNBLOCK_POSTGRES_PASSWORD": postgres.password, "UNBLOCK_CONFIG": ""]
+        ) { node in
+            try FileManager.default.copyItem(atPath: keys + "/master.key", toPath: node.dataDirectory + "/master.key")
+        }
+        defer { node.stop() }
+        let alice = UnblockClient(target: .unixDomainSocket(path: node.socket))
+        try await alice.authenticate(username: "alice", password: "alice-demo-password")
+        #expect(try await alice.listCards().cards.count == 3)
+    }
+}
+
 @Suite(.serialized) struct NodeFailureTests {
     @Test func callsFailUnavailableWhileTheDatabaseIsDownAndServiceResumesByItself() async throws {
         let nodes = try await TwoNodes.start()
