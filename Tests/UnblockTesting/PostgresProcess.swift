@@ -23,6 +23,10 @@ public final class PostgresProcess {
         port = try freeTCPPort()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try password.write(toFile: folder + "/password", atomically: true, encoding: .utf8)
+        // Modes set outright: a server binding its socket in this process may hold a umask
+        // (0117) that leaves a new folder without search permission.
+        chmod(folder, 0o700)
+        chmod(folder + "/password", 0o600)
         if getuid() == 0 { try run("/bin/chown", ["-R", "nobody", folder], asRoot: true) }
         try run(
             "\(bin)/initdb",
@@ -86,7 +90,7 @@ public final class PostgresProcess {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard status == 0 else {
-            throw TestingError("\(program) failed (status \(status)): \(text.suffix(600))")
+            throw TestingError("\(program) failed (status \(status)): \(text.suffix(900).replacingOccurrences(of: "\n", with: " | "))")
         }
     }
 }
