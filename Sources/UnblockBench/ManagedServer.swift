@@ -7,13 +7,15 @@ import UnblockCrypto
 import UnblockTLS
 import UnblockWire
 
-/// Owns an `unblockd` process for the run and removes everything after.
+/// Owns the `unblockd` processes for the run (one, or several nodes on one PostgreSQL database)
+/// and removes everything after.
 final class ManagedServer {
     let folder: String
-    let address: BindAddress
+    /// Each node's address.
+    let addresses: [BindAddress]
     /// How the harness reaches it (over TLS when it was started with TLS).
     let connector: Connector
-    private let process = Process()
+    private var processes: [Process] = []
 
     static let password = "bench-password"
     static let adminPassword = "bench-admin-password"
@@ -22,40 +24,71 @@ final class ManagedServer {
     /// Writes a directory of `users` users, each with one card (3DES and AES-128 alternately),
     /// starts `binary` on it with limits set for load, and waits until it serves.
     /// With `tls`, the server's TCP listener is TLS with a certificate made for it, and `connector` trusts it.
-    init(binary: String, users: Int, tcp: Bool, tls: Bool, fsync: String, passwordIterations: Int) async throws {
+    /// With `postgresURL` (an empty database; the password from the environment), `nodes`
+    /// servers share it: the first imports the directory and makes the master key, the others
+    /// start with a copy of it.
+    init(
+        binary: String, users: Int, tcp: Bool, tls: Bool, fsync: String, passwordIterations: Int,
+        postgresURL: String? = nil, nodes: Int = 1
+    ) async throws {
         folder =
             FileManager.default.temporaryDirectory.appending(path: "unblock-bench-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let directoryFile = folder + "/directory.json"
         try Self.writeDirectory(to: directoryFile, users: users, passwordIterations: passwordIterations)
-        let socket = folder + "/s.sock"
-        // A port the system says is free now (a random one was sometimes taken by another program).
-        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = probe.localAddress?.port ?? 8625
-        try await probe.close()
-        address = tcp ? .hostname("127.0.0.1", port: port) : .unixDomainSocket(path: socket)
-        process.executableURL = URL(filePath: binary)
-        process.arguments = [
-            "serve", "--data-dir", folder + "/data", "--unix-socket", socket, "--tcp",
-            tcp ? "127.0.0.1:\(port)" : "none",
-            "--import", directoryFile, "--fsync", fsync, "--responses-per-day", "1000",
-            // The harness is one client standing in for many: the per-client limits are lifted.
-            "--max-connections", "100000", "--max-connections-per-client", "100000", "--max-logins-per-client",
-            "100000",
-            "--calls-in-flight", "1024",
-            "--password-iterations",
-            "\(passwordIterations)",
-            "--log-level", "warning",
-        ]
+        var addresses: [BindAddress] = []
+        var ports: [Int] = []
+        for node in 0..<nodes {
+            // A port the system says is free now (a random one was sometimes taken by another program).
+            let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: 0).get()
+            ports.append(probe.localAddress?.port ?? 8625 + node)
+            try await probe.close()
+            addresses.append(
+                tcp ? .hostname("127.0.0.1", port: ports[node]) : .unixDomainSocket(path: folder + "/s\(node).sock"))
+        }
+        self.addresses = addresses
+        let store = postgresURL.map { ["--store", "postgres", "--postgres-url", $0] } ?? []
+        var arguments =
+            store + [
+                "--fsync", fsync, "--responses-per-day", "1000",
+                // The harness is one client standing in for many: the per-client limits are lifted.
+                "--max-connections", "100000", "--max-connections-per-client", "100000", "--max-logins-per-client",
+                "100000",
+                "--calls-in-flight", "1024",
+                "--password-iterations",
+                "\(passwordIterations)",
+                "--log-level", "warning",
+            ]
         if tls {
             let files = try Connector.makeCertificates(in: folder)
-            process.arguments! += ["--tls-cert", files.certificate, "--tls-key", files.key]
+            arguments += ["--tls-cert", files.certificate, "--tls-key", files.key]
             connector = try Connector(tls: TLSClientSettings(trustRootsFile: files.ca))
         } else {
             connector = try Connector(tls: nil)
         }
-        try process.run()
+        for node in 0..<nodes {
+            let data = folder + "/data\(node)"
+            if node > 0 {
+                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: folder + "/data0/master.key", toPath: data + "/master.key")
+            }
+            let process = Process()
+            process.executableURL = URL(filePath: binary)
+            process.arguments =
+                ["serve", "--data-dir", data, "--unix-socket", folder + "/s\(node).sock"]
+                + ["--tcp", tcp ? "127.0.0.1:\(ports[node])" : "none"]
+                + (node == 0 ? ["--import", directoryFile] : []) + arguments
+            try process.run()
+            processes.append(process)
+            try await waitUntilServing(addresses[node], users: users, binary: binary)
+        }
+    }
+
+    /// The first node's address.
+    var address: BindAddress { addresses[0] }
+
+    private func waitUntilServing(_ address: BindAddress, users: Int, binary: String) async throws {
         let client = try connector.client(address)
         // The import of a large generated directory takes a while: about 10 s per 100,000 users.
         let deadline = ContinuousClock.now + .seconds(30 + users / 10_000)
@@ -70,12 +103,12 @@ final class ManagedServer {
         throw BenchError("the server did not start (\(binary))")
     }
 
-    /// The server's process id, to read its CPU time.
-    var processIdentifier: Int32 { process.processIdentifier }
+    /// The first node's process id, to read its CPU time.
+    var processIdentifier: Int32 { processes[0].processIdentifier }
 
-    /// Stops the server (SIGTERM, graceful) and removes the folder.
+    /// Stops the servers (SIGTERM, graceful) and removes the folder.
     func stop() {
-        if process.isRunning {
+        for process in processes where process.isRunning {
             process.terminate()
             process.waitUntilExit()
         }

@@ -96,6 +96,16 @@ struct UnblockBench: AsyncParsableCommand {
     @Flag(help: "Measure new connections per second instead of calls: each connects, calls Health, and closes.")
     var handshakes = false
 
+    @Option(
+        help: """
+            Run the harness's own servers on this PostgreSQL database (empty; the password from \
+            UNBLOCK_POSTGRES_PASSWORD) instead of the embedded store.
+            """)
+    var postgresUrl: String?
+
+    @Option(help: "How many nodes the harness starts on --postgres-url (the connections are spread over them).")
+    var nodes = 1
+
     @Option(help: "The harness's server's --fsync policy.")
     var fsync: String = "always"
 
@@ -138,6 +148,11 @@ struct UnblockBench: AsyncParsableCommand {
     func validate() throws {
         guard connections >= 1, inFlight >= 1, duration > 0, warmup >= 0, users >= 1 else {
             throw ValidationError("--connections, --in-flight, --duration and --users must be positive")
+        }
+        guard nodes >= 1, nodes == 1 || postgresUrl != nil, postgresUrl == nil || (socket == nil && host == nil) else {
+            throw ValidationError(
+                "--nodes above 1 needs --postgres-url, and --postgres-url the harness's own servers (no --socket or --host)"
+            )
         }
         if (importCards > 0 || preloadCards > 0) && (socket != nil || host != nil) {
             throw ValidationError(
@@ -210,8 +225,8 @@ struct UnblockBench: AsyncParsableCommand {
             let measuresLogins = try weights().contains { $0.0 == .authenticate }
             managed = try await ManagedServer(
                 binary: binary, users: users, tcp: tcp || tls, tls: tls, fsync: fsync,
-                passwordIterations: measuresLogins ? passwordIterations : 1_000)
-            targets = [managed!.address]
+                passwordIterations: measuresLogins ? passwordIterations : 1_000, postgresURL: postgresUrl, nodes: nodes)
+            targets = managed!.addresses
             connector = managed!.connector
         }
         defer { managed?.stop() }
@@ -369,30 +384,4 @@ final class DoneFlag: Sendable {
     private let value = Atomic(false)
     func set() { value.store(true, ordering: .releasing) }
     var isSet: Bool { value.load(ordering: .acquiring) }
-}
-
-extension UnblockBench {
-    /// The comma-separated items of `text`.
-    static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    /// Connects to `targets[start % count]`, else to the next that accepts.
-    static func connect(_ bootstrap: ClientBootstrap, toOneOf targets: [BindAddress], startingAt start: Int)
-        async throws
-    {
-        var lastError: (any Error)?
-        for offset in 0..<targets.count {
-            do {
-                switch targets[(start + offset) % targets.count] {
-                case .unixDomainSocket(let path): _ = try await bootstrap.connect(unixDomainSocketPath: path).get()
-                case .hostname(let host, let port): _ = try await bootstrap.connect(host: host, port: port).get()
-                }
-                return
-            } catch {
-                lastError = error
-            }
-        }
-        throw lastError!
-    }
 }

@@ -90,7 +90,8 @@ public final class PostgresProcess {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard status == 0 else {
-            throw TestingError("\(program) failed (status \(status)): \(text.suffix(900).replacingOccurrences(of: "\n", with: " | "))")
+            throw TestingError(
+                "\(program) failed (status \(status)): \(text.suffix(900).replacingOccurrences(of: "\n", with: " | "))")
         }
     }
 }
