@@ -27,6 +27,10 @@ final class LoginAttempts: Sendable {
             guard held.exchange(false, ordering: .acquiringAndReleasing) else { return }
             attempts.pending.withLock { $0.give(account) }
         }
+
+        // A reservation whose commit failed after it was taken (a database store that lost its
+        // connection) never reaches its caller: its place is given back as it goes.
+        deinit { release() }
     }
 
     /// Reserves a place for one check of `account` if `admits` says that the account takes
