@@ -14,7 +14,11 @@ public final class PostgresProcess {
     /// The URL for unblockd: the password apart (UNBLOCK_POSTGRES_PASSWORD or a file).
     public var url: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.database)?sslmode=disable" }
 
-    public init() throws {
+    /// Serves TLS with this certificate and key (PEM) besides plain connections.
+    private let tls: (certificate: String, key: String)?
+
+    public init(tls: (certificate: String, key: String)? = nil) throws {
+        self.tls = tls
         guard
             let version = try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")
                 .compactMap({ Int($0) }).max()
@@ -27,6 +31,12 @@ public final class PostgresProcess {
         // (0117) that leaves a new folder without search permission.
         chmod(folder, 0o700)
         chmod(folder + "/password", 0o600)
+        if let tls {
+            // PostgreSQL reads its key only when no one else may.
+            try FileManager.default.copyItem(atPath: tls.certificate, toPath: folder + "/server.pem")
+            try FileManager.default.copyItem(atPath: tls.key, toPath: folder + "/server.key")
+            chmod(folder + "/server.key", 0o600)
+        }
         if getuid() == 0 { try run("/bin/chown", ["-R", "nobody", folder], asRoot: true) }
         try run(
             "\(bin)/initdb",
@@ -46,7 +56,9 @@ public final class PostgresProcess {
             "\(bin)/pg_ctl",
             [
                 "-D", folder + "/data", "-l", folder + "/log", "-w", "-t", "30", "-o",
-                "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=600",
+                "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=600"
+                    + (tls == nil
+                        ? "" : " -c ssl=on -c ssl_cert_file=\(folder)/server.pem -c ssl_key_file=\(folder)/server.key"),
                 "start",
             ])
     }

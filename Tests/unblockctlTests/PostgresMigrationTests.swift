@@ -74,4 +74,23 @@ import UnblockTesting
             ["migrate", "--postgres-url", "postgres://unblock@127.0.0.1:\(postgres.port)"], password: "x")
         #expect(noDatabase.status != 0 && noDatabase.errors.contains("names no database"), "\(noDatabase.errors)")
     }
+
+    @Test func tlsToPostgreSQLIsCheckedAgainstTheCAGiven() async throws {
+        let folder = "/tmp/ubpgtls-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let certificates = try TestCertificates(in: folder)
+        let postgres = try PostgresProcess(tls: (certificates.certificate("server"), certificates.key("server")))
+        defer { postgres.stop() }
+        let base = "postgres://\(PostgresProcess.user)@127.0.0.1:\(postgres.port)/\(PostgresProcess.database)"
+        let verified = unblockd(
+            ["migrate", "--postgres-url", base + "?sslmode=verify-full&sslrootcert=\(certificates.caFile)"],
+            password: postgres.password)
+        #expect(verified.status == 0, "\(verified.errors)")
+        // A certificate the CA given did not sign, and (no sslmode: verify-full) one the system's CAs did not.
+        for query in ["?sslmode=verify-full&sslrootcert=\(certificates.otherCAFile)", ""] {
+            let refused = unblockd(["migrate", "--postgres-url", base + query], password: postgres.password)
+            #expect(refused.status == 1 && refused.errors.contains("certificate"), "\(refused.errors)")
+        }
+    }
 }

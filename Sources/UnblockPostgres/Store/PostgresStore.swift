@@ -34,7 +34,7 @@ public final class PostgresStore: DirectoryStore {
         public var auditObservers: [any AuditObserver] = []
         /// How long rows of the change log are kept for nodes that fall behind (one that falls
         /// further behind loads the directory again).
-        public var changeLogRetention: Duration = .seconds(3_600)
+        public var changeLogRetention: Duration = .seconds(300)
         /// The most a read may lag behind the database.
         public var freshness: Duration = .seconds(1)
         /// How often the copy asks for commits when no notification came.

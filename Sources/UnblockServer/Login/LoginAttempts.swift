@@ -9,11 +9,13 @@ import UnblockCore
 /// guesses sent one by one. Places are taken and given back inside the store's commits
 /// (a `DirectoryStore` runs one commit's transaction at a time), so the failures a reservation
 /// reads and the checks it counts never miss or double-count one that just finished.
-final class LoginAttempts: Sendable {
+package final class LoginAttempts: Sendable {
+    package init() {}
+
     private let pending = Mutex(CountsByKey<AccountID>())
 
     /// A place held for one check; giving it back twice gives it back once.
-    final class Reservation: Sendable {
+    package final class Reservation: Sendable {
         fileprivate let account: AccountID
         private let attempts: LoginAttempts
         private let held = Atomic(true)
@@ -23,7 +25,7 @@ final class LoginAttempts: Sendable {
             self.attempts = attempts
         }
 
-        func release() {
+        package func release() {
             guard held.exchange(false, ordering: .acquiringAndReleasing) else { return }
             attempts.pending.withLock { $0.give(account) }
         }
@@ -35,7 +37,7 @@ final class LoginAttempts: Sendable {
 
     /// Reserves a place for one check of `account` if `admits` says that the account takes
     /// one more with `pending` checks already under way; nil when it does not.
-    func reserve(_ account: AccountID, admits: (_ pending: Int) -> Bool) -> Reservation? {
+    package func reserve(_ account: AccountID, admits: (_ pending: Int) -> Bool) -> Reservation? {
         pending.withLock { table in
             guard admits(table[account]), table.take(account, limit: .max) else { return nil }
             return Reservation(account: account, attempts: self)
