@@ -146,7 +146,7 @@ let package = Package(
         .target(
             name: "UnblockPostgres",
             dependencies: [
-                "UnblockCore", "UnblockCrypto", "UnblockStore", "CLibcrypto",
+                "UnblockCore", "UnblockCrypto", "UnblockStore", "UnblockWire", "CLibcrypto",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -12,64 +12,74 @@ import UnblockStore
 final class DatabaseConnection: Sendable {
     private let settings: PostgresSettings
     private let logger: Logger
-    /// The open connection; `closed` once `close()` was called (nothing connects again).
-    private let current = Mutex<(connection: PostgresConnection?, closed: Bool)>((nil, false))
+    private let eventLoop: (any EventLoop)?
+    /// The connection, open or being opened (every caller meanwhile waits for that one);
+    /// `closed` once `close()` was called (nothing connects again).
+    private let current = Mutex<(connection: Task<PostgresConnection, any Error>?, closed: Bool)>((nil, false))
 
-    init(settings: PostgresSettings, logger: Logger) {
+    /// Connects on `eventLoop` when given (the loop the store's own tasks run on).
+    init(settings: PostgresSettings, logger: Logger, eventLoop: (any EventLoop)? = nil) {
         self.settings = settings
         self.logger = logger
+        self.eventLoop = eventLoop
     }
 
     /// Runs `body` on the connection (queries of several callers are pipelined on it).
     /// - Throws: `StoreError` `.unavailable` when the database cannot be reached or the
     ///   connection broke; other errors as `body` throws them.
     func use<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let connection = try await open()
+        let (connection, connecting) = try await open()
         do {
             return try await body(connection)
         } catch {
             guard connection.isClosed || Self.isConnectionFailure(error) else { throw error }
-            drop(connection)
+            forget(connecting)
+            Task { try? await connection.close() }
             throw StoreError(code: .unavailable, message: "PostgreSQL: \(PostgresFailure.describe(error))")
         }
     }
 
     func close() async {
-        let connection = current.withLock { current in
+        let connecting = current.withLock { current in
             defer { current = (nil, true) }
             return current.connection
         }
-        try? await connection?.close()
+        try? await connecting?.value.close()
     }
 
-    private func open() async throws -> PostgresConnection {
-        let (existing, closed) = current.withLock { $0 }
-        guard !closed else { throw StoreError(code: .unavailable, message: "the store is closed") }
-        if let existing, !existing.isClosed { return existing }
-        let connection: PostgresConnection
+    private func open() async throws -> (PostgresConnection, Task<PostgresConnection, any Error>) {
+        let connecting = try current.withLock { (current) throws(StoreError) -> Task<PostgresConnection, any Error> in
+            guard !current.closed else { throw StoreError(code: .unavailable, message: "the store is closed") }
+            if let connecting = current.connection { return connecting }
+            let (settings, logger, eventLoop) = (settings, logger, eventLoop)
+            let connecting = Task {
+                do {
+                    return try await settings.connect(logger: logger, on: eventLoop)
+                } catch {
+                    throw StoreError(code: .unavailable, message: "PostgreSQL: \(PostgresFailure.describe(error))")
+                }
+            }
+            current.connection = connecting
+            return connecting
+        }
         do {
-            connection = try await settings.connect(logger: logger)
+            let connection = try await connecting.value
+            guard !connection.isClosed else {
+                forget(connecting)
+                throw StoreError(code: .unavailable, message: "PostgreSQL closed the connection")
+            }
+            return (connection, connecting)
         } catch {
-            throw StoreError(code: .unavailable, message: "PostgreSQL: \(PostgresFailure.describe(error))")
+            forget(connecting)
+            throw error
         }
-        let (replaced, accepted) = current.withLock { current in
-            guard !current.closed else { return (nil as PostgresConnection?, false) }
-            defer { current.connection = connection }
-            return (current.connection, true)
-        }
-        if let replaced { Task { try? await replaced.close() } }
-        guard accepted else {
-            try? await connection.close()
-            throw StoreError(code: .unavailable, message: "the store is closed")
-        }
-        return connection
     }
 
-    private func drop(_ connection: PostgresConnection) {
+    /// Forgets `connecting` (a failed or broken connection), so that the next use connects again.
+    private func forget(_ connecting: Task<PostgresConnection, any Error>) {
         current.withLock { current in
-            if current.connection === connection { current.connection = nil }
+            if current.connection == connecting { current.connection = nil }
         }
-        Task { try? await connection.close() }
     }
 
     /// Whether `error` says the connection is gone (rather than that a statement failed).

@@ -2,12 +2,16 @@
 // sent one, else what to check. Never a password: PostgreSQL does not send it back.
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 
 public enum PostgresFailure {
     /// The system's words for why a connection failed ("connection refused").
     private static func reason(_ error: (any Error)?) -> String {
         switch error {
+        case is NIOSSLError, is BoringSSLError:
+            return "the database's TLS certificate was not accepted: it is not signed by the CA the URL's "
+                + "sslrootcert names (or the system's CAs), or it does not name the host"
         case let error as NIOConnectionError:
             return reason(error.connectionErrors.first?.error)
         case let error as IOError:

@@ -68,7 +68,7 @@ public struct PostgresSettings: Sendable, Equatable {
 
     /// One connection: for the migrations, and to tell at once what is wrong (a pool retries
     /// a refused login forever).
-    public func connect(logger: Logger) async throws -> PostgresConnection {
+    public func connect(logger: Logger, on eventLoop: (any EventLoop)? = nil) async throws -> PostgresConnection {
         let tlsSetting: PostgresConnection.Configuration.TLS
         switch tls {
         case .disable: tlsSetting = .disable
@@ -83,7 +83,9 @@ public struct PostgresSettings: Sendable, Equatable {
         configuration.options.connectTimeout = .seconds(5)
         // A commit is acknowledged only once PostgreSQL has made it durable, whatever the server's default.
         configuration.options.additionalStartupParameters = [("synchronous_commit", "on")]
-        return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        return try await PostgresConnection.connect(
+            on: eventLoop ?? PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration, id: 1,
+            logger: logger)
     }
 
     /// The URL without its password, for logs and messages.

@@ -1,11 +1,14 @@
 // The shared store: PostgreSQL holds the directory; each node keeps a copy in memory that follows every commit.
 import DequeModule
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import Synchronization
 import UnblockCore
 import UnblockCrypto
 import UnblockStore
+import UnblockWire
 
 /// The directory in PostgreSQL, for several unblockd nodes.
 ///
@@ -68,6 +71,10 @@ public final class PostgresStore: DirectoryStore {
     /// Audit queries and session lookups.
     let lookupConnection: DatabaseConnection
     let queue = Mutex(CommitQueue())
+    /// One thread for the store's connections and its two tasks (the committer, the follower):
+    /// a statement's answer resumes its task on the thread that read it, never behind the
+    /// calls queued on the shared pool of tasks.
+    private let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let wakeCommitter: AsyncStream<Void>.Continuation
     private let workers: Mutex<[Task<Void, Never>]> = Mutex([])
     /// Told of the sessions other nodes end (`SessionRecords.onEnded`).
@@ -111,16 +118,17 @@ public final class PostgresStore: DirectoryStore {
     private init(configuration: Configuration, directory: Directory, sequence: UInt64) {
         self.configuration = configuration
         self.replica = Mutex(Replica(directory: directory, lastSequence: sequence, confirmedAt: .now))
-        let settings = configuration.settings
-        committerConnection = DatabaseConnection(settings: settings, logger: configuration.logger)
-        followerConnection = DatabaseConnection(settings: settings, logger: configuration.logger)
-        lookupConnection = DatabaseConnection(settings: settings, logger: configuration.logger)
+        let (settings, logger, loop) = (configuration.settings, configuration.logger, eventLoopGroup.next())
+        committerConnection = DatabaseConnection(settings: settings, logger: logger, eventLoop: loop)
+        followerConnection = DatabaseConnection(settings: settings, logger: logger, eventLoop: loop)
+        lookupConnection = DatabaseConnection(settings: settings, logger: logger)
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wakeCommitter = wake
+        let executor = EventLoopTaskExecutor(loop)
         workers.withLock { workers in
             workers = [
-                Task { [self] in await runCommitter(wakeups) },
-                Task { [self] in await follow() },
+                Task(executorPreference: executor) { [self] in await runCommitter(wakeups) },
+                Task(executorPreference: executor) { [self] in await follow() },
             ]
         }
     }
@@ -183,6 +191,7 @@ public final class PostgresStore: DirectoryStore {
         await committerConnection.close()
         await followerConnection.close()
         await lookupConnection.close()
+        try? await eventLoopGroup.shutdownGracefully()
     }
 
     // MARK: The copy

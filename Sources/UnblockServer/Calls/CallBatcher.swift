@@ -72,11 +72,16 @@ final class CallBatcher<Batch: BatchedMethod>: CallBatching {
             // Made on another node: fetched from the shared table, then started again here.
             let (authenticator, loop) = (executor.authenticator, eventLoop)
             let answerLater = NIOLoopBound(answer, eventLoop: loop)
+            let executor = executor
             Task {
-                await authenticator.load(of: call)
+                let failure = await authenticator.load(of: call)
                 loop.execute {
                     let answer = answerLater.value
-                    if let refusal = self.start(frame, connection: connection, sessionLoaded: true, answer: answer) {
+                    if let failure {
+                        answer(executor.failed(call, failure))
+                    } else if let refusal = self.start(
+                        frame, connection: connection, sessionLoaded: true, answer: answer)
+                    {
                         answer(refusal)
                     }
                 }

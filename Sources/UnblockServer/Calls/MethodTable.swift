@@ -13,6 +13,12 @@ enum MethodExecution: Sendable {
     case onTask(@Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer)
     /// Checked on the event loop, finished in batches on the crypto pool: the batcher of an event loop.
     case batched(@Sendable (any EventLoop) -> any CallBatching)
+    /// Answered on the event loop when this node holds the call's session (`now` returns
+    /// true); else run on the connection's task (`task`), which first reads the session from
+    /// where the nodes share them.
+    case readingOnEventLoop(
+        now: @Sendable (RequestFrame, ConnectionIdentity, inout ByteBuffer) -> Bool,
+        task: @Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer)
 }
 
 /// The methods of the server, by full name; built once, read by every call.
@@ -41,7 +47,7 @@ package struct MethodTable: Sendable {
     func answerOnTask(_ frame: RequestFrame, _ connection: ConnectionIdentity) async -> ByteBuffer {
         var output = ByteBuffer()
         switch methods[frame.method] {
-        case .onTask(let answer)?: return await answer(frame, connection)
+        case .onTask(let answer)?, .readingOnEventLoop(_, let answer)?: return await answer(frame, connection)
         case .onEventLoop(let answer)?: answer(frame, connection, &output)
         case .batched?, nil: answerUnknown(frame, connection: connection, into: &output)
         }
@@ -81,14 +87,23 @@ package struct MethodTable: Sendable {
             @escaping @Sendable (Method.Request, Caller, any DirectoryView, CallContext) throws -> Method.Response
     ) {
         let (executor, authenticator) = (executor, executor.authenticator)
+        let onTask: @Sendable (RequestFrame, ConnectionIdentity) async -> ByteBuffer = { frame, connection in
+            await executor.run(Method.self, frame, connection: connection) { request, call in
+                try await authenticator.withCaller(call) { try body(request, $0, $1, call.context) }
+            }
+        }
+        guard authenticator.store.readsImmediately else { return add(Method.self, .onTask(onTask)) }
         guard authenticator.readsAtOnce else {
             return add(
                 Method.self,
-                .onTask { frame, connection in
-                    await executor.run(Method.self, frame, connection: connection) { request, call in
-                        try await authenticator.withCaller(call) { try body(request, $0, $1, call.context) }
-                    }
-                })
+                .readingOnEventLoop(
+                    now: { frame, connection, output in
+                        guard authenticator.holdsSession(frame.sessionToken) else { return false }
+                        executor.runNow(Method.self, frame, connection: connection, into: &output) { request, call in
+                            try authenticator.withCallerNow(call) { try body(request, $0, $1, call.context) }
+                        }
+                        return true
+                    }, task: onTask))
         }
         add(
             Method.self,

@@ -37,9 +37,21 @@ package struct SessionAuthenticator: Sendable {
     /// every session is held here.
     var readsAtOnce: Bool { store.readsImmediately && !sessions.isShared }
 
-    /// Fetches the call's session from the shared table, so that `withCallerNow` finds it.
-    func load(of call: Call) async {
-        _ = try? await sessions.load(token: call.sessionToken, now: .now)
+    /// Whether `withCallerNow` can run for a call in this session at once: the sessions are
+    /// this node's own, or it holds this one.
+    func holdsSession(_ token: String) -> Bool {
+        !sessions.isShared || token.isEmpty || sessions.session(for: token, now: .now) != nil
+    }
+
+    /// Fetches the call's session from the shared table, so that `withCallerNow` finds it;
+    /// the error when the table cannot be read (the call then fails with it).
+    func load(of call: Call) async -> (any Error)? {
+        do {
+            _ = try await sessions.load(token: call.sessionToken, now: .now)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// Like `withCallerNow`, for stores whose reads wait.
@@ -86,5 +98,8 @@ package struct SessionAuthenticator: Sendable {
     }
 }
 
-/// The call's session may exist on another node: load it, then run the call again.
-struct SessionNotHeld: Error {}
+/// The call's session may exist on another node: load it, then run the call again. A call
+/// that meets it anyway (the session expired that instant) is not logged in.
+struct SessionNotHeld: Error, RPCErrorConvertible {
+    var rpcError: RPCError { .unauthenticated }
+}

@@ -85,6 +85,12 @@ package final class CallRouter: ChannelDuplexHandler {
             switch methods[frame.method] {
             case .onEventLoop(let answer)?:
                 appendAnswer(context) { answer(frame, connection, &$0) }
+            case .readingOnEventLoop(let answer, _)?:
+                var answered = false
+                appendAnswer(context) { answered = answer(frame, connection, &$0) }
+                guard !answered else { break }
+                callIDs.insert(frame.callID)
+                if inFlight < callsInFlight { dispatch(context, frame) } else { waiting.append(frame) }
             case nil:
                 appendAnswer(context) { methods.answerUnknown(frame, connection: connection, into: &$0) }
             case .onTask?, .batched?:
