@@ -10,14 +10,14 @@ import Glibc
 /// value cannot change, so a writer can work out its change alongside the readers
 /// (`update`'s `prepare`) and exclude them only to apply it. A commit spends most of its time
 /// deciding and encoding, during which an event loop reading would otherwise sleep on the lock.
-final class ReadWriteLock<Value>: @unchecked Sendable {
+package final class ReadWriteLock<Value>: @unchecked Sendable {
     // @unchecked: every access to `value` is under `lock`, which the compiler cannot see.
     private var value: Value
     private let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
     /// Held by the one writer at a time, around both of its phases.
     private let writers = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
-    init(_ value: Value) {
+    package init(_ value: Value) {
         self.value = value
         var attributes = pthread_rwlockattr_t()
         pthread_rwlockattr_init(&attributes)
@@ -36,14 +36,16 @@ final class ReadWriteLock<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` on the value, alongside other readers.
-    func withReadLock<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
+    package func withReadLock<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
         pthread_rwlock_rdlock(lock)
         defer { pthread_rwlock_unlock(lock) }
         return try body(value)
     }
 
     /// Runs `body` on the value alone, to change it.
-    func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure) -> Result {
+    package func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure)
+        -> Result
+    {
         pthread_mutex_lock(writers)
         defer { pthread_mutex_unlock(writers) }
         return try exclusively(body)

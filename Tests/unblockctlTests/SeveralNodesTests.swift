@@ -201,7 +201,7 @@ let nodeTestsRun = ProcessInfo.processInfo.environment["UNBLOCK_NODE_TESTS"] == 
             card: .serial(SeveralNodesTests.contractor), challenge: TwoNodes.challenge())
 
         nodes.postgres.stop(keepingData: true)
-        #expect(await eventually(within: .seconds(5)) { (try? await alice.health().status) == .notServing })
+        #expect(await eventually(within: .seconds(10)) { (try? await alice.health().status) == .notServing })
         #expect(
             await failure {
                 try await alice.unblockPinOffline(

@@ -48,6 +48,16 @@ final class DatabaseConnection: Sendable {
     }
 
     private func open() async throws -> (PostgresConnection, Task<PostgresConnection, any Error>) {
+        // A connection the database closed while it was idle (a restart) is replaced at once.
+        if let (connection, connecting) = try await openOnce(), !connection.isClosed { return (connection, connecting) }
+        guard let (connection, connecting) = try await openOnce(), !connection.isClosed else {
+            throw StoreError(code: .unavailable, message: "PostgreSQL closed the connection")
+        }
+        return (connection, connecting)
+    }
+
+    /// The connection (nil, and forgotten, when it turned out closed).
+    private func openOnce() async throws -> (PostgresConnection, Task<PostgresConnection, any Error>)? {
         let connecting = try current.withLock { (current) throws(StoreError) -> Task<PostgresConnection, any Error> in
             guard !current.closed else { throw StoreError(code: .unavailable, message: "the store is closed") }
             if let connecting = current.connection { return connecting }
@@ -66,7 +76,7 @@ final class DatabaseConnection: Sendable {
             let connection = try await connecting.value
             guard !connection.isClosed else {
                 forget(connecting)
-                throw StoreError(code: .unavailable, message: "PostgreSQL closed the connection")
+                return nil
             }
             return (connection, connecting)
         } catch {

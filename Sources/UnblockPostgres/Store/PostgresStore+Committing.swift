@@ -60,7 +60,7 @@ extension PostgresStore {
         }
         try await catchUp(to: UInt64(last), on: connection)
         // Current: caught up to the last commit, and no other can be made while the row is locked.
-        var working = try replica.withLock { (replica) throws(StoreError) -> Directory in
+        var working = try replica.withReadLock { replica in
             guard replica.lastSequence == UInt64(last) else {
                 throw StoreError(code: .unavailable, message: "the directory in memory is behind the database")
             }
@@ -88,7 +88,7 @@ extension PostgresStore {
     /// Applies to the copy the changes committed after it, up to `sequence`.
     func catchUp(to sequence: UInt64, on connection: PostgresConnection) async throws {
         while true {
-            let after = replica.withLock { $0.lastSequence }
+            let after = replica.withReadLock { $0.lastSequence }
             guard after < sequence else { return }
             var records: [(sequence: UInt64, mutations: [Mutation])] = []
             for try await record in try await connection.query(

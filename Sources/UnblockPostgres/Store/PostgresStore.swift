@@ -38,8 +38,12 @@ public final class PostgresStore: DirectoryStore {
         /// How long rows of the change log are kept for nodes that fall behind (one that falls
         /// further behind loads the directory again).
         public var changeLogRetention: Duration = .seconds(300)
-        /// The most a read may lag behind the database.
-        public var freshness: Duration = .seconds(1)
+        /// The longest this node answers from its copy without hearing from the database;
+        /// past it, calls fail with UNAVAILABLE and Health says NOT_SERVING. Changes arrive
+        /// far sooner (NOTIFY, and the poll): this bounds a node cut off from the database. Not
+        /// one second: on a saturated machine the database's answer to the poll itself was
+        /// measured at 0.3 to 2 s (Benchmarks/HISTORY.md).
+        public var freshness: Duration = .seconds(3)
         /// How often the copy asks for commits when no notification came.
         public var pollInterval: Duration = .milliseconds(200)
         /// Commits written in one transaction at most.
@@ -65,7 +69,9 @@ public final class PostgresStore: DirectoryStore {
     }
 
     let configuration: Configuration
-    let replica: Mutex<Replica>
+    /// Read by every call (from every event loop), changed by the committer and the follower:
+    /// a lock that prefers its writers, so that a stream of reads cannot keep a change out.
+    let replica: ReadWriteLock<Replica>
     let committerConnection: DatabaseConnection
     let followerConnection: DatabaseConnection
     /// Audit queries and session lookups.
@@ -117,7 +123,7 @@ public final class PostgresStore: DirectoryStore {
 
     private init(configuration: Configuration, directory: Directory, sequence: UInt64) {
         self.configuration = configuration
-        self.replica = Mutex(Replica(directory: directory, lastSequence: sequence, confirmedAt: .now))
+        self.replica = ReadWriteLock(Replica(directory: directory, lastSequence: sequence, confirmedAt: .now))
         let (settings, logger, loop) = (configuration.settings, configuration.logger, eventLoopGroup.next())
         committerConnection = DatabaseConnection(settings: settings, logger: logger, eventLoop: loop)
         followerConnection = DatabaseConnection(settings: settings, logger: logger, eventLoop: loop)
@@ -137,7 +143,7 @@ public final class PostgresStore: DirectoryStore {
 
     /// Whether the copy is current and commits can be made.
     public var isWritable: Bool {
-        replica.withLock { !$0.closed && !$0.needsReload && isFresh($0) }
+        replica.withReadLock { !$0.closed && !$0.needsReload && isFresh($0) }
     }
 
     /// The copy in memory answers at once.
@@ -198,13 +204,13 @@ public final class PostgresStore: DirectoryStore {
 
     /// Runs `body` on the copy in memory as it is, current or not (start-up, tests).
     public func withDirectory<Result>(_ body: (Directory) throws -> Result) rethrows -> Result {
-        try body(replica.withLock { $0.directory })
+        try body(replica.withReadLock { $0.directory })
     }
 
     /// The copy, when it is current.
     /// - Throws: `StoreError` `.unavailable` when it was not confirmed current within `freshness`.
-    func currentDirectory() throws(StoreError) -> Directory {
-        try replica.withLock { (replica) throws(StoreError) -> Directory in
+    func currentDirectory() throws -> Directory {
+        try replica.withReadLock { replica in
             guard isFresh(replica), !replica.needsReload else {
                 throw StoreError(
                     code: .unavailable, message: "the directory cannot be confirmed current: PostgreSQL is unreachable")
