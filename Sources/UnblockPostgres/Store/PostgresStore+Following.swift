@@ -18,6 +18,8 @@ extension PostgresStore {
             } catch is CancellationError {
                 return
             } catch {
+                // Cut off: the copy may miss commits from now on.
+                replica.withLock { $0.following = false }
                 let failure = Self.storeError(error).message
                 if failure != lastFailure {
                     logger.warning("cannot follow the database; retrying", metadata: ["reason": "\(failure)"])

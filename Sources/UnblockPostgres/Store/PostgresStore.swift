@@ -38,12 +38,12 @@ public final class PostgresStore: DirectoryStore {
         /// How long rows of the change log are kept for nodes that fall behind (one that falls
         /// further behind loads the directory again).
         public var changeLogRetention: Duration = .seconds(300)
-        /// The longest this node answers from its copy without hearing from the database;
-        /// past it, calls fail with UNAVAILABLE and Health says NOT_SERVING. Changes arrive
-        /// far sooner (NOTIFY, and the poll): this bounds a node cut off from the database. Not
-        /// one second: on a saturated machine the database's answer to the poll itself was
-        /// measured at 0.3 to 2 s (Benchmarks/HISTORY.md).
-        public var freshness: Duration = .seconds(3)
+        /// The longest this node answers from its copy without an answer to its poll, while
+        /// its connection to the database stays open; past it (or at once when the connection
+        /// breaks), calls fail with UNAVAILABLE and Health says NOT_SERVING. Changes arrive far
+        /// sooner (NOTIFY, and the poll). Not one second: on a machine saturated by a load test
+        /// the database took 0.3 to 2 s to answer even a trivial query (Benchmarks/HISTORY.md).
+        public var freshness: Duration = .seconds(10)
         /// How often the copy asks for commits when no notification came.
         public var pollInterval: Duration = .milliseconds(200)
         /// Commits written in one transaction at most.
@@ -63,6 +63,8 @@ public final class PostgresStore: DirectoryStore {
         var lastSequence: UInt64
         /// When the copy was last known to hold every commit of the database.
         var confirmedAt: ContinuousClock.Instant
+        /// Whether the follower's connection is open (it listens for every commit).
+        var following = true
         var closed = false
         /// The change log no longer has what the copy misses: it must be loaded again.
         var needsReload = false
@@ -220,7 +222,7 @@ public final class PostgresStore: DirectoryStore {
     }
 
     private func isFresh(_ replica: Replica) -> Bool {
-        replica.confirmedAt.duration(to: .now) <= configuration.freshness
+        replica.following && replica.confirmedAt.duration(to: .now) <= configuration.freshness
     }
 
     /// Applies the changes `records` (in sequence order) that follow the copy's last; returns
@@ -235,7 +237,10 @@ public final class PostgresStore: DirectoryStore {
                 replica.directory.apply(record.mutations)
                 replica.lastSequence = record.sequence
             }
-            if let confirmedAt { replica.confirmedAt = max(replica.confirmedAt, confirmedAt) }
+            if let confirmedAt {
+                replica.confirmedAt = max(replica.confirmedAt, confirmedAt)
+                replica.following = true
+            }
             return true
         }
     }
