@@ -4,7 +4,9 @@ import Testing
 import UnblockTesting
 
 /// Runs unblock-bench with `arguments` plus a JSON output file; returns the parsed JSON.
-func bench(_ arguments: [String], expectedStatus: Int32 = 0) throws -> [String: Any] {
+func bench(_ arguments: [String], expectedStatus: Int32 = 0, environment: [String: String] = [:]) throws -> [String:
+    Any]
+{
     let output = FileManager.default.temporaryDirectory.appending(path: "bench-\(UUID().uuidString).json")
     defer { try? FileManager.default.removeItem(at: output) }
     let process = Process()
@@ -12,6 +14,7 @@ func bench(_ arguments: [String], expectedStatus: Int32 = 0) throws -> [String: 
     process.arguments = arguments + ["--json", output.path, "--password-iterations", "1000", "--users", "20"]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     try process.run()
     process.waitUntilExit()
     #expect(process.terminationStatus == expectedStatus, "unblock-bench \(arguments)")
@@ -141,5 +144,31 @@ func bench(_ arguments: [String], expectedStatus: Int32 = 0) throws -> [String: 
         // An existing server's CPU is not the harness's to read.
         #expect((result["cpuMicrosPerCall"] as? [String: Double])?["server"] == nil)
         #expect((result["successes"] as? Int ?? 0) <= 5)
+    }
+
+    /// Against servers it did not start, given several sockets: the first is gone, the
+    /// connections go to the next.
+    @Test func severalSocketsTheFirstGoneTheCallsGoToTheNext() async throws {
+        let server = try await UnblockdProcess()
+        defer { server.stop() }
+        let result = try bench([
+            "--socket", server.folder + "/gone.sock," + server.socket, "--user", "alice", "--password",
+            "alice-demo-password", "--call", "list-cards", "--connections", "2", "--duration", "0.5", "--warmup", "0",
+        ])
+        #expect((result["successes"] as? Int ?? 0) > 0)
+        #expect((result["errors"] as? [String: Int] ?? ["missing": 1]).isEmpty, "\(result)")
+    }
+
+    /// Its own two nodes on a PostgreSQL the test starts: both serve, the calls spread over them.
+    @Test func twoNodesOfItsOwnOnPostgreSQL() throws {
+        let postgres = try PostgresProcess()
+        defer { postgres.stop() }
+        let result = try bench(
+            [
+                "--postgres-url", postgres.url, "--nodes", "2", "--call", "unblock-pin-offline", "--connections", "4",
+                "--duration", "0.5", "--warmup", "0",
+            ], environment: ["UNBLOCK_POSTGRES_PASSWORD": postgres.password, "UNBLOCK_CONFIG": ""])
+        #expect((result["successes"] as? Int ?? 0) > 0)
+        #expect((result["errors"] as? [String: Int] ?? ["missing": 1]).isEmpty, "\(result)")
     }
 }

@@ -102,3 +102,27 @@ import UnblockWire
         }
     }
 }
+
+extension PortalCommandTests {
+    /// With several unblockd addresses, the portal uses the next when the first cannot be reached.
+    @Test func itMovesToTheNextServerWhenTheFirstCannotBeReached() async throws {
+        try await withTemporaryDirectory { folder in
+            let server = try await UnblockdProcess()
+            defer { server.stop() }
+            let port = try freeTCPPort()
+            let portal = try await PortalProcess(
+                ["--listen", "127.0.0.1:\(port)", "--server", "unix:\(folder)/gone.sock,unix:\(server.socket)"],
+                port: port)
+            defer { portal.stop() }
+            let jar = folder + "/cookies"
+            func curl(_ arguments: [String]) -> ProgramResult { portal.curl(["-b", jar, "-c", jar] + arguments) }
+            let csrf = try #require(PortalTests.Browser.hidden("csrf", in: curl([portal.site + "/login"]).output))
+            let login = curl([
+                "-D", "-", "-o", "/dev/null", "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "username=alice",
+                "--data-urlencode", "password=alice-demo-password", portal.site + "/login",
+            ]).output
+            #expect(login.contains("303"), "\(login)")
+            #expect(curl([portal.site + "/cards"]).output.contains("04A1B2C3D4E5F6"))
+        }
+    }
+}
