@@ -157,7 +157,7 @@ let nodeTestsRun = ProcessInfo.processInfo.environment["UNBLOCK_NODE_TESTS"] == 
     }
 }
 
-@Suite struct PostgresImportTests {
+@Suite(.enabled(if: nodeTestsRun)) struct PostgresImportTests {
     /// `unblockd import --store postgres` fills the shared store (all or nothing), and a node
     /// started on it serves what was imported.
     @Test func unblockdImportsIntoPostgresAndANodeServesIt() async throws {

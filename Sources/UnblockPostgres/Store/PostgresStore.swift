@@ -172,14 +172,19 @@ public final class PostgresStore: DirectoryStore {
         completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void
     ) {
         let pending = PendingCommit(transaction, completion: completion)
-        let accepted = queue.withLock { queue in
-            guard queue.waiting.count < configuration.maximumQueued else { return false }
-            queue.waiting.append(pending)
-            return true
+        // Under the replica's lock: `close()` sets `closed` under it, so nothing is queued after
+        // the committer's last look at the queue.
+        let refusal = replica.withReadLock { replica -> StoreError? in
+            guard !replica.closed else { return StoreError(code: .failed, message: "the store is closed") }
+            return queue.withLock { queue in
+                guard queue.waiting.count < configuration.maximumQueued else {
+                    return StoreError(code: .unavailable, message: "too many changes are waiting for PostgreSQL")
+                }
+                queue.waiting.append(pending)
+                return nil
+            }
         }
-        guard accepted else {
-            return pending.fail(StoreError(code: .unavailable, message: "too many changes are waiting for PostgreSQL"))
-        }
+        if let refusal { return pending.fail(refusal) }
         wakeCommitter.yield()
     }
 
