@@ -263,6 +263,15 @@ let package = Package(
             path: "Sources/UnblockMicrobench"
         ),
 
+        // Power cuts simulated on a recorded run of the embedded store (Scripts/crashtest).
+        .executableTarget(
+            name: "unblock-crashtest",
+            dependencies: [
+                "UnblockCore", "UnblockStore", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/UnblockCrashTest"
+        ),
+
         // Fuzzing of every parser of client and server bytes (Scripts/fuzz); without the fuzzer, a replay of saved inputs.
         .executableTarget(
             name: "unblock-fuzz",
@@ -291,7 +300,9 @@ let package = Package(
         .testTarget(name: "UnblockCoreTests", dependencies: ["UnblockCore", "UnblockCrypto"]),
         .testTarget(
             name: "UnblockStoreTests",
-            dependencies: ["UnblockStore", "UnblockCore", "UnblockCrypto", "StorageFaults", "UnblockTesting"]
+            dependencies: [
+                "UnblockStore", "UnblockCore", "UnblockCrypto", "StorageFaults", "UnblockTesting", "unblock-crashtest",
+            ]
         ),
         .testTarget(
             name: "UnblockServerTests",
