@@ -99,6 +99,13 @@ final class DataDirectory: Sendable {
         let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         if !parent.isEmpty { try makeDirectories(parent) }
         guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StoreError.io("cannot create \(path)") }
+        // The new entry in its parent is durable only once the parent is synced: else a power
+        // cut could take the whole data directory, with commits acknowledged in it.
+        let parentPath = parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent
+        let folder = open(parentPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { throw StoreError.io("cannot open \(parentPath)") }
+        defer { close(folder) }
+        guard fsync(folder) == 0 else { throw StoreError.io("cannot sync \(parentPath)") }
     }
 
     private static func readOwner(_ descriptor: Int32) -> String {
