@@ -14,6 +14,7 @@ struct CrashModel {
         case create(path: String, file: Int)
         case rename(from: String, to: String)
         case remove(path: String)
+        case createDirectory(path: String)
     }
 
     /// Each file's durable content, and its later changes in order.
@@ -24,6 +25,9 @@ struct CrashModel {
     private(set) var pendingEntries: [String: [EntryChange]] = [:]
     /// The names as the running store saw them.
     private(set) var names: [String: Int] = [:]
+    /// The directories the run made, and those whose entries a sync of their parent made durable.
+    private(set) var createdDirectories: Set<String> = []
+    private(set) var durableDirectories: Set<String> = []
     /// The last commit acknowledged to its caller.
     private(set) var acknowledged: UInt64 = 0
 
@@ -49,7 +53,11 @@ struct CrashModel {
         case .remove(let path):
             names[path] = nil
             pendingEntries[Self.folder(of: path), default: []].append(.remove(path: path))
+        case .createDirectory(let path):
+            createdDirectories.insert(path)
+            pendingEntries[Self.folder(of: path), default: []].append(.createDirectory(path: path))
         case .syncDirectory(let folder):
+            for path in createdDirectories where Self.folder(of: path) == folder { durableDirectories.insert(path) }
             for path in durableNames.keys where Self.folder(of: path) == folder { durableNames[path] = nil }
             for (path, file) in names where Self.folder(of: path) == folder { durableNames[path] = file }
             pendingEntries[folder] = []
@@ -63,6 +71,7 @@ struct CrashModel {
     /// torn at a 512-byte boundary; each entry change since its directory's sync done or not.
     func tree(using random: inout some RandomNumberGenerator) -> [String: [UInt8]] {
         var tree = durableNames
+        var directories = durableDirectories
         for changes in pendingEntries.values {
             for change in changes where Bool.random(using: &random) {
                 switch change {
@@ -70,9 +79,13 @@ struct CrashModel {
                 case .rename(let source, let destination):
                     if let file = tree.removeValue(forKey: source) { tree[destination] = file }
                 case .remove(let path): tree[path] = nil
+                case .createDirectory(let path): directories.insert(path)
                 }
             }
         }
+        // A directory the run made whose entry did not survive takes its files with it.
+        let lost = createdDirectories.subtracting(directories)
+        tree = tree.filter { path, _ in !lost.contains { path.hasPrefix($0 + "/") } }
         var contents: [Int: [UInt8]] = [:]
         return tree.mapValues { file in
             if let content = contents[file] { return content }

@@ -14,6 +14,8 @@ enum FileOperation: Sendable {
     case remove(path: String)
     /// The directory's entries (creations, renames, removals) are durable.
     case syncDirectory(String)
+    /// A new directory (its entry in its parent durable once the parent is synced).
+    case createDirectory(String)
     /// The commit with this sequence was acknowledged to its caller.
     case acknowledged(UInt64)
 }
@@ -126,6 +128,12 @@ struct RecordingStorage: Storage {
         log.append(.syncDirectory(directory))
     }
 
+    func makeDirectory(_ path: String) throws(StoreError) {
+        let existed = base.fileExists(path)
+        try base.makeDirectory(path)
+        if !existed { log.append(.createDirectory(path)) }
+    }
+
     func fileExists(_ path: String) -> Bool { base.fileExists(path) }
 }
 
@@ -143,6 +151,7 @@ enum OperationKind {
                 case .rename: "rename"
                 case .remove: "unlink"
                 case .syncDirectory: "directory fsync"
+                case .createDirectory: "mkdir"
                 case .acknowledged: "acknowledged commit"
                 }
             counts[kind, default: 0] += 1

@@ -21,8 +21,8 @@ final class DataDirectory: Sendable {
     static let masterKeyFile = "master.key"
 
     /// Creates the directory (mode 0700, with any missing parents) if needed, and takes its lock.
-    init(path: String) throws(StoreError) {
-        try Self.makeDirectories(path)
+    init(path: String, storage: any Storage) throws(StoreError) {
+        try Self.makeDirectories(path, storage: storage)
         var status = stat()
         guard stat(path, &status) == 0 else { throw StoreError.io("cannot read \(path)") }
         if status.st_mode & 0o077 != 0 {
@@ -94,18 +94,14 @@ final class DataDirectory: Sendable {
         }
     }
 
-    private static func makeDirectories(_ path: String) throws(StoreError) {
+    private static func makeDirectories(_ path: String, storage: any Storage) throws(StoreError) {
         guard access(path, F_OK) != 0 else { return }
         let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        if !parent.isEmpty { try makeDirectories(parent) }
-        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StoreError.io("cannot create \(path)") }
+        if !parent.isEmpty { try makeDirectories(parent, storage: storage) }
+        try storage.makeDirectory(path)
         // The new entry in its parent is durable only once the parent is synced: else a power
         // cut could take the whole data directory, with commits acknowledged in it.
-        let parentPath = parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent
-        let folder = open(parentPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard folder >= 0 else { throw StoreError.io("cannot open \(parentPath)") }
-        defer { close(folder) }
-        guard fsync(folder) == 0 else { throw StoreError.io("cannot sync \(parentPath)") }
+        try storage.syncDirectory(parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent)
     }
 
     private static func readOwner(_ descriptor: Int32) -> String {

@@ -88,7 +88,7 @@ public final class EmbeddedStore: DirectoryStore {
     ///   naming the file and byte offset when recovery cannot complete, `.io` otherwise.
     public init(configuration: Configuration) throws(StoreError) {
         let storage = configuration.storage
-        let folder = try DataDirectory(path: configuration.dataDirectory)
+        let folder = try DataDirectory(path: configuration.dataDirectory, storage: storage)
         let recovered = try Recovery.recover(
             folder: folder.path, storage: storage, auditRetention: configuration.auditRetention
         )

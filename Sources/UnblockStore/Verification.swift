@@ -87,6 +87,7 @@ private final class ReadOnlyStorage: Storage {
     }
     func remove(_ path: String) throws(StoreError) { note("remove \(path)") }
     func syncDirectory(_ directory: String) throws(StoreError) {}
+    func makeDirectory(_ path: String) throws(StoreError) {}
 
     func openForWriting(_ path: String, at offset: Int) throws(StoreError) -> any StorageFile {
         throw StoreError(code: .io, message: "verify writes nothing (\(path))")

@@ -83,6 +83,8 @@ public struct FaultyStorage: Storage {
     }
     public func remove(_ path: String) throws(StoreError) { try base.remove(path) }
     public func list(_ directory: String) throws(StoreError) -> [String] { try base.list(directory) }
+    public func makeDirectory(_ path: String) throws(StoreError) { try base.makeDirectory(path) }
+
     public func syncDirectory(_ directory: String) throws(StoreError) {
         if faults.syncFails { throw StoreError(code: .io, message: "injected: fsync failed") }
         try base.syncDirectory(directory)

@@ -116,6 +116,10 @@ public struct PosixStorage: Storage {
         return names
     }
 
+    public func makeDirectory(_ path: String) throws(StoreError) {
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StoreError.io("cannot create \(path)") }
+    }
+
     public func syncDirectory(_ directory: String) throws(StoreError) {
         let descriptor = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw StoreError.io("cannot open directory \(directory)") }

@@ -30,6 +30,9 @@ public protocol Storage: Sendable {
     func list(_ directory: String) throws(StoreError) -> [String]
     /// Makes renames and creations in `directory` durable.
     func syncDirectory(_ directory: String) throws(StoreError)
+    /// Creates the directory `path` (mode 0700; nothing when it exists). Its entry is durable
+    /// once its parent is synced.
+    func makeDirectory(_ path: String) throws(StoreError)
     func fileExists(_ path: String) -> Bool
 }
 

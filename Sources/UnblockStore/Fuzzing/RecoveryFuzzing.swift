@@ -54,5 +54,6 @@ final class MemoryStorage: Storage {
             .map { String($0.dropFirst(directory.count + 1)) }
     }
     func syncDirectory(_ directory: String) throws(StoreError) {}
+    func makeDirectory(_ path: String) throws(StoreError) {}
     func fileExists(_ path: String) -> Bool { files.withLock { $0[path] != nil } }
 }
