@@ -346,7 +346,7 @@ let package = Package(
             ]
         ),
         // What every test target uses: the built executables, free ports, temporary folders.
-        .target(name: "UnblockTesting", path: "Tests/UnblockTesting"),
+        .target(name: "UnblockTesting", dependencies: ["UnblockClient", "UnblockWire"], path: "Tests/UnblockTesting"),
         // Disk faults for the store's and the server's tests: one file layer for both.
         .target(name: "StorageFaults", dependencies: ["UnblockStore"], path: "Tests/StorageFaults"),
         // A child process for the store's crash test (SIGKILLed at random moments).

@@ -2,6 +2,7 @@
 import Testing
 import UnblockClient
 import UnblockCore
+import UnblockTesting
 import UnblockWire
 
 @Suite struct AdminAuditTests {

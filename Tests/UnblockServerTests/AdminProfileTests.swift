@@ -1,6 +1,7 @@
 // Admin.CreateProfile and ListProfiles through a real server.
 import Testing
 import UnblockClient
+import UnblockTesting
 import UnblockWire
 
 @Suite struct AdminProfileTests {

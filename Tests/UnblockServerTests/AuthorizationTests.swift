@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import UnblockClient
 import UnblockCore
+import UnblockTesting
 import UnblockWire
 
 @Suite struct AuthorizationTests {

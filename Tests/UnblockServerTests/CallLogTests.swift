@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import Testing
 import UnblockClient
+import UnblockTesting
 import UnblockWire
 
 /// Keeps every log entry, for tests to read.

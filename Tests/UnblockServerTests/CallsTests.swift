@@ -7,6 +7,7 @@ import UnblockClient
 import UnblockCore
 import UnblockCrypto
 import UnblockServer
+import UnblockTesting
 import UnblockWire
 
 @Suite struct CallsTests {

@@ -3,6 +3,7 @@ import StorageFaults
 import Testing
 import UnblockClient
 import UnblockStore
+import UnblockTesting
 
 @Suite struct DiskFailureTests {
     @Test(arguments: Transport.allCases)

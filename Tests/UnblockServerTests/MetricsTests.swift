@@ -1,9 +1,10 @@
+// The server's metrics, end to end: calls counted by method and status, durations, connections and sessions.
 import Prometheus
 import Testing
 import UnblockClient
 import UnblockServer
-// The server's metrics, end to end: calls counted by method and status, durations, connections and sessions.
 import UnblockStore
+import UnblockTesting
 import UnblockWire
 
 @Suite struct MetricsTests {

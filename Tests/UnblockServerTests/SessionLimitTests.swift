@@ -1,6 +1,7 @@
 // The session table's bound, end to end: when every session is live, a login ends the least recently used.
 import Testing
 import UnblockClient
+import UnblockTesting
 import UnblockWire
 
 @Suite struct SessionLimitTests {

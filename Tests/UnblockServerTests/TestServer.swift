@@ -127,18 +127,6 @@ struct TestServer: Sendable {
     }
 }
 
-/// The status a call fails with (nil when it succeeds).
-func status(_ body: () async throws -> some Any) async -> StatusCode? {
-    do {
-        _ = try await body()
-        return nil
-    } catch let error as UnblockClientError {
-        return error.code
-    } catch {
-        return .unknown
-    }
-}
-
 /// The demo cards' serials.
 enum Demo {
     static let aliceEmployee = "04782E21801D80"  // 3DES, sealed, profile not enabled by default

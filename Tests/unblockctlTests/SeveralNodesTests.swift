@@ -75,18 +75,6 @@ func eventually(within limit: Duration, _ condition: () async -> Bool) async -> 
     return await condition()
 }
 
-/// The status a call fails with (nil when it succeeds).
-func failure(_ body: () async throws -> some Any) async -> StatusCode? {
-    do {
-        _ = try await body()
-        return nil
-    } catch let error as UnblockClientError {
-        return error.code
-    } catch {
-        return .unknown
-    }
-}
-
 /// Several real processes under load: run alone (Scripts/test sets UNBLOCK_NODE_TESTS=1 for a
 /// pass of their own), where the rest of the tests cannot starve them or be starved by them.
 let nodeTestsRun = ProcessInfo.processInfo.environment["UNBLOCK_NODE_TESTS"] == "1"
@@ -109,7 +97,7 @@ let nodeTestsRun = ProcessInfo.processInfo.environment["UNBLOCK_NODE_TESTS"] == 
         let first = TwoNodes.challenge()
         _ = try await onA.unblockPinOffline(card: .serial(Self.contractor), challenge: first)
         #expect(
-            await failure { try await onB.unblockPinOffline(card: .serial(Self.contractor), challenge: first) }
+            await status { try await onB.unblockPinOffline(card: .serial(Self.contractor), challenge: first) }
                 == .failedPrecondition)
         // Five responses split over A and B use the card's limit of five.
         for client in [onB, onA, onB, onA] {
@@ -117,7 +105,7 @@ let nodeTestsRun = ProcessInfo.processInfo.environment["UNBLOCK_NODE_TESTS"] == 
         }
         for client in [onA, onB] {
             #expect(
-                await failure {
+                await status {
                     try await client.unblockPinOffline(card: .serial(Self.contractor), challenge: TwoNodes.challenge())
                 }
                     == .resourceExhausted)
@@ -127,13 +115,13 @@ let nodeTestsRun = ProcessInfo.processInfo.environment["UNBLOCK_NODE_TESTS"] == 
         let admin = nodes.client(nodes.a)
         try await admin.authenticate(username: "admin", password: "admin-demo-password")
         #expect(
-            await failure {
+            await status {
                 try await onB.unblockPinOffline(card: .serial(Self.employee), challenge: "0011223344556677")
             } == .failedPrecondition)
         _ = try await admin.enableProcess(profile: "Employee Card")
         #expect(
             await eventually(within: .seconds(1)) {
-                await failure {
+                await status {
                     try await onB.unblockPinOffline(card: .serial(Self.employee), challenge: "0011223344556677")
                 } == nil
             })
@@ -141,18 +129,18 @@ let nodeTestsRun = ProcessInfo.processInfo.environment["UNBLOCK_NODE_TESTS"] == 
         // A logout on B ends the session on A too.
         try await onB.logout()
         #expect(
-            await eventually(within: .seconds(1)) { await failure { try await onA.listCards() } == .unauthenticated })
+            await eventually(within: .seconds(1)) { await status { try await onA.listCards() } == .unauthenticated })
 
         // Failures on both nodes count towards one lockout.
         let bobOnA = nodes.client(nodes.a)
         let bobOnB = nodes.client(nodes.b)
         for (index, client) in [bobOnA, bobOnB, bobOnA, bobOnB, bobOnA].enumerated() {
             #expect(
-                await failure { try await client.authenticate(username: "bob", password: "wrong-\(index)") }
+                await status { try await client.authenticate(username: "bob", password: "wrong-\(index)") }
                     == .unauthenticated)
         }
         #expect(
-            await failure { try await bobOnB.authenticate(username: "bob", password: "bob-demo-password") }
+            await status { try await bobOnB.authenticate(username: "bob", password: "bob-demo-password") }
                 == .unauthenticated)
     }
 }
@@ -203,17 +191,17 @@ let nodeTestsRun = ProcessInfo.processInfo.environment["UNBLOCK_NODE_TESTS"] == 
         nodes.postgres.stop(keepingData: true)
         #expect(await eventually(within: .seconds(10)) { (try? await alice.health().status) == .notServing })
         #expect(
-            await failure {
+            await status {
                 try await alice.unblockPinOffline(
                     card: .serial(SeveralNodesTests.contractor), challenge: TwoNodes.challenge())
             } == .unavailable)
         // Reads too: the copy in memory can no longer be known current.
-        #expect(await failure { try await alice.listCards() } == .unavailable)
+        #expect(await status { try await alice.listCards() } == .unavailable)
 
         try nodes.postgres.start()
         #expect(await eventually(within: .seconds(15)) { (try? await alice.health().status) == .serving })
         #expect(
-            await failure {
+            await status {
                 try await alice.unblockPinOffline(
                     card: .serial(SeveralNodesTests.contractor), challenge: TwoNodes.challenge())
             } == nil)
@@ -277,7 +265,7 @@ let nodeTestsRun = ProcessInfo.processInfo.environment["UNBLOCK_NODE_TESTS"] == 
         check.sessionToken = token
         for (call, _) in answered {
             let (card, challenge) = (String(call.prefix(14)), String(call.dropFirst(14)))
-            let status = await failure { try await check.unblockPinOffline(card: .serial(card), challenge: challenge) }
+            let status = await status { try await check.unblockPinOffline(card: .serial(card), challenge: challenge) }
             #expect(status == .failedPrecondition, "\(challenge) on \(card) was answered but is not on record")
         }
     }

@@ -56,21 +56,27 @@ package final class CallExecutor: Sendable {
         return try Method.Request(buffer: frame.message)
     }
 
-    /// Runs a call at once on the caller's thread, appending its answer frame to `output`.
+    /// Runs a call at once on the caller's thread, appending its answer frame to `output`;
+    /// false, with nothing appended, when its session is not held on this node (the call then
+    /// goes to the connection's task, which reads the session first).
+    @discardableResult
     func runNow<Method: RPCMethod>(
         _: Method.Type,
         _ frame: RequestFrame,
         connection: ConnectionIdentity,
         into output: inout ByteBuffer,
         _ body: (Method.Request, Call) throws -> Method.Response
-    ) {
+    ) -> Bool {
         let call = makeCall(frame, connection: connection)
         do {
             let request = try decode(Method.self, frame, call)
             succeeded(call, try body(request, call), into: &output)
+        } catch is SessionNotHeld {
+            return false
         } catch {
             failed(call, error, into: &output)
         }
+        return true
     }
 
     /// Runs a call on the caller's task: its answer frame.

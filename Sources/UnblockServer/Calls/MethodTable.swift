@@ -98,11 +98,9 @@ package struct MethodTable: Sendable {
                 Method.self,
                 .readingOnEventLoop(
                     now: { frame, connection, output in
-                        guard authenticator.holdsSession(frame.sessionToken) else { return false }
                         executor.runNow(Method.self, frame, connection: connection, into: &output) { request, call in
                             try authenticator.withCallerNow(call) { try body(request, $0, $1, call.context) }
                         }
-                        return true
                     }, task: onTask))
         }
         add(

@@ -37,12 +37,6 @@ package struct SessionAuthenticator: Sendable {
     /// every session is held here.
     var readsAtOnce: Bool { store.readsImmediately && !sessions.isShared }
 
-    /// Whether `withCallerNow` can run for a call in this session at once: the sessions are
-    /// this node's own, or it holds this one.
-    func holdsSession(_ token: String) -> Bool {
-        !sessions.isShared || token.isEmpty || sessions.session(for: token, now: .now) != nil
-    }
-
     /// Fetches the call's session from the shared table, so that `withCallerNow` finds it;
     /// the error when the table cannot be read (the call then fails with it).
     func load(of call: Call) async -> (any Error)? {
@@ -98,8 +92,5 @@ package struct SessionAuthenticator: Sendable {
     }
 }
 
-/// The call's session may exist on another node: load it, then run the call again. A call
-/// that meets it anyway (the session expired that instant) is not logged in.
-struct SessionNotHeld: Error, RPCErrorConvertible {
-    var rpcError: RPCError { .unauthenticated }
-}
+/// The call's session may exist on another node: load it, then run the call again.
+struct SessionNotHeld: Error {}
